@@ -1,0 +1,25 @@
+# Every third-party library weft builds against, found once here. scripts/setup installs them
+# from Debian 12 packages. Each is linked PRIVATE by the one component that uses it.
+
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+
+find_package(yaml-cpp REQUIRED)           # dsl
+find_package(nlohmann_json 3.11 REQUIRED) # the JSON value every layer exchanges
+find_package(spdlog REQUIRED)             # logging, to stderr
+find_package(CLI11 REQUIRED)              # cmd/weft
+find_package(valijson REQUIRED)           # input schemas
+find_package(CURL REQUIRED)               # activities: http.request
+find_package(SQLite3 REQUIRED)            # runtime/embedded
+find_package(Protobuf REQUIRED)           # runtime/temporal
+find_package(gRPC REQUIRED)               # runtime/temporal
+pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)  # runtime/lua
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)     # dsl: matches()
+
+if(WEFT_BUILD_TESTS)
+  find_package(Catch2 2 REQUIRED)
+  find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)  # loopback HTTP servers in tests
+endif()
+if(WEFT_BUILD_BENCHMARKS)
+  find_package(benchmark REQUIRED)
+endif()

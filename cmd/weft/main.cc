@@ -1,0 +1,75 @@
+// weft: the command line. Results go to stdout, logs to stderr (through spdlog), so that
+// `weft ... | jq` always sees clean output. Subcommands are thin: they parse, wire components
+// together and print.
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+void ConfigureLogging(spdlog::level::level_enum level) {
+  auto logger = spdlog::stderr_color_mt("weft");
+  logger->set_pattern("%^%L%$ %H:%M:%S.%e %v");
+  logger->set_level(level);
+  spdlog::set_default_logger(std::move(logger));
+  spdlog::debug("weft " WEFT_VERSION ", Temporal API " WEFT_TEMPORAL_API_VERSION);
+}
+
+void AddVersionCommand(CLI::App& app) {
+  auto* command =
+      app.add_subcommand("version", "Print weft's version and the Temporal API it speaks");
+  auto json = std::make_shared<bool>(false);
+  command->add_flag("--json", *json, "Print as JSON");
+  command->callback([json] {
+    if (*json) {
+      nlohmann::json version = {
+          {"weft", WEFT_VERSION},
+          {"temporal_api", WEFT_TEMPORAL_API_VERSION},
+          {"temporal_api_source", "@temporalio/core-bridge@" WEFT_CORE_BRIDGE_VERSION}};
+      std::cout << version.dump() << "\n";
+    } else {
+      std::cout << "weft " WEFT_VERSION "\n"
+                << "Temporal API " WEFT_TEMPORAL_API_VERSION
+                   " (protos from @temporalio/core-bridge@" WEFT_CORE_BRIDGE_VERSION ")\n";
+    }
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"weft: declarative YAML workflows, run durably on Temporal or on one machine"};
+  app.require_subcommand(0, 1);
+  app.set_version_flag("--version", "weft " WEFT_VERSION);
+
+  const std::map<std::string, spdlog::level::level_enum> levels{
+      {"trace", spdlog::level::trace}, {"debug", spdlog::level::debug},
+      {"info", spdlog::level::info},   {"warn", spdlog::level::warn},
+      {"error", spdlog::level::err},   {"off", spdlog::level::off}};
+  spdlog::level::level_enum log_level = spdlog::level::info;
+  app.add_option("--log-level", log_level, "Log level on stderr")
+      ->transform(CLI::CheckedTransformer(levels, CLI::ignore_case))
+      ->envname("WEFT_LOG_LEVEL");
+  app.parse_complete_callback([&] { ConfigureLogging(log_level); });
+
+  AddVersionCommand(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  if (app.get_subcommands().empty()) {
+    std::cerr << app.help() << "\nweft: a command is required\n";
+    return 2;
+  }
+  return 0;
+}

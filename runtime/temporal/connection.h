@@ -1,0 +1,100 @@
+// A Connection is one gRPC channel to a Temporal frontend, together with how every call on it
+// must be dressed: the metadata the server expects from an SDK (client-name, client-version,
+// temporal-namespace, and authorization when an API key is set) and a deadline on every call,
+// because the server rejects long polls that carry none (research/temporal-protocol.md §1).
+//
+// Thread-safe: one Connection is shared by every poller and client call of a process; each call
+// gets its own grpc::ClientContext from NewCallContext().
+#ifndef WEFT_RUNTIME_TEMPORAL_CONNECTION_H_
+#define WEFT_RUNTIME_TEMPORAL_CONNECTION_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <expected>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "temporal/api/workflowservice/v1/service.grpc.pb.h"
+
+namespace weft::temporal {
+
+// Task long polls are held by the server for up to a minute; the SDKs give them 70 s.
+inline constexpr std::chrono::seconds kLongPollTimeout{70};
+// Every other call.
+inline constexpr std::chrono::seconds kDefaultCallTimeout{30};
+
+struct TlsOptions {
+  std::string server_ca_file;    // PEM; empty: the system's roots
+  std::string client_cert_file;  // PEM, for mTLS; empty: none
+  std::string client_key_file;   // PEM, for mTLS
+  std::string server_name;       // overrides the name checked in the server's certificate
+};
+
+struct ConnectionOptions {
+  std::string address = "127.0.0.1:7233";
+  std::string namespace_name = "default";
+  std::string identity;  // empty: "<pid>@<hostname>", as the SDKs do
+  // TLS is on when set, and also when an API key is given (Temporal Cloud requires it).
+  std::optional<TlsOptions> tls;
+  std::string api_key;  // sent as "authorization: Bearer <key>"
+};
+
+// A failed call: the gRPC status, and the method it came from.
+struct RpcError {
+  grpc::StatusCode code = grpc::StatusCode::UNKNOWN;
+  std::string method;
+  std::string message;
+
+  std::string ToString() const;
+};
+
+class Connection {
+ public:
+  using WorkflowService = ::temporal::api::workflowservice::v1::WorkflowService;
+
+  // Creates the channel. Connecting is lazy: a dead server shows up as UNAVAILABLE on the first
+  // call, not here. Fails only on options that cannot work, such as unreadable TLS files.
+  static std::expected<std::shared_ptr<Connection>, RpcError> Open(ConnectionOptions options);
+
+  // A context for one call: the headers above and a deadline `timeout` from now.
+  std::unique_ptr<grpc::ClientContext> NewCallContext(
+      std::chrono::milliseconds timeout = kDefaultCallTimeout) const;
+
+  // Calls a unary WorkflowService method through the generated stub with a fresh context.
+  //   auto info = connection->Call(&WorkflowService::Stub::GetSystemInfo, "GetSystemInfo", req);
+  template <typename Request, typename Response>
+  std::expected<Response, RpcError> Call(
+      grpc::Status (WorkflowService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                    Response*),
+      std::string_view method_name, const Request& request,
+      std::chrono::milliseconds timeout = kDefaultCallTimeout) const {
+    Response response;
+    auto context = NewCallContext(timeout);
+    grpc::Status status = (workflow_service_.get()->*method)(context.get(), request, &response);
+    if (!status.ok()) {
+      return std::unexpected(
+          RpcError{status.error_code(), std::string(method_name), status.error_message()});
+    }
+    return response;
+  }
+
+  WorkflowService::Stub& workflow_service() const { return *workflow_service_; }
+  const ConnectionOptions& options() const { return options_; }
+
+ private:
+  Connection(ConnectionOptions options, std::shared_ptr<grpc::Channel> channel);
+
+  ConnectionOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<WorkflowService::Stub> workflow_service_;
+};
+
+// The identity SDK workers report: "<pid>@<hostname>".
+std::string DefaultIdentity();
+
+}  // namespace weft::temporal
+
+#endif  // WEFT_RUNTIME_TEMPORAL_CONNECTION_H_

@@ -1,0 +1,66 @@
+// The weft command line, run as a user runs it: results on stdout, logs on stderr, exit codes
+// that scripts can trust.
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "tests/support/subprocess.h"
+
+using weft::testing::RunProcess;
+using weft::testing::WeftBinary;
+
+TEST_CASE("weft version names weft's version and the Temporal API it was built against") {
+  auto result = RunProcess({WeftBinary(), "version"});
+  REQUIRE(result.exit_code == 0);
+  CHECK(std::regex_search(result.out, std::regex(R"(^weft \d+\.\d+\.\d+\n)")));
+  CHECK(std::regex_search(result.out, std::regex(R"(Temporal API \d+\.\d+\.\d+ )")));
+  CHECK_THAT(result.out, Catch::Contains("@temporalio/core-bridge@"));
+  CHECK(result.err.empty());
+}
+
+TEST_CASE("weft version --json is one JSON object for machines") {
+  auto result = RunProcess({WeftBinary(), "version", "--json"});
+  REQUIRE(result.exit_code == 0);
+  auto version = nlohmann::json::parse(result.out);
+  CHECK(version["weft"].is_string());
+  CHECK(
+      std::regex_match(version["temporal_api"].get<std::string>(), std::regex(R"(\d+\.\d+\.\d+)")));
+}
+
+TEST_CASE("weft --help lists the commands and the log level") {
+  auto result = RunProcess({WeftBinary(), "--help"});
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("version"));
+  CHECK_THAT(result.out, Catch::Contains("--log-level"));
+}
+
+TEST_CASE("logs go to stderr and never mix with results on stdout") {
+  auto quiet = RunProcess({WeftBinary(), "version"});
+  auto verbose = RunProcess({WeftBinary(), "--log-level", "debug", "version"});
+  REQUIRE(verbose.exit_code == 0);
+  CHECK(verbose.out == quiet.out);
+  CHECK_THAT(verbose.err, Catch::Contains("weft"));
+  CHECK_FALSE(verbose.err.empty());
+
+  auto silent = RunProcess({WeftBinary(), "--log-level", "off", "version"});
+  CHECK(silent.err.empty());
+}
+
+TEST_CASE("a bad log level is refused with the choices") {
+  auto result = RunProcess({WeftBinary(), "--log-level", "loud", "version"});
+  CHECK(result.exit_code != 0);
+  CHECK(result.out.empty());
+  CHECK_THAT(result.err, Catch::Contains("loud"));
+  CHECK_THAT(result.err, Catch::Contains("debug"));
+}
+
+TEST_CASE("no command, or an unknown one, is an error on stderr") {
+  auto none = RunProcess({WeftBinary()});
+  CHECK(none.exit_code != 0);
+  CHECK_FALSE(none.err.empty());
+
+  auto unknown = RunProcess({WeftBinary(), "frobnicate"});
+  CHECK(unknown.exit_code != 0);
+  CHECK_THAT(unknown.err, Catch::Contains("frobnicate"));
+}
