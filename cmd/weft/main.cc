@@ -1,17 +1,15 @@
 // weft: the command line. Results go to stdout, logs to stderr (through spdlog), so that
 // `weft ... | jq` always sees clean output. Subcommands are thin: they parse, wire components
-// together and print.
+// together and print; they live in the *_commands.cc files beside this one.
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <CLI/CLI.hpp>
-#include <cstdio>
 #include <iostream>
 #include <map>
-#include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
+
+#include "cmd/weft/commands.h"
 
 namespace {
 
@@ -21,26 +19,6 @@ void ConfigureLogging(spdlog::level::level_enum level) {
   logger->set_level(level);
   spdlog::set_default_logger(std::move(logger));
   spdlog::debug("weft " WEFT_VERSION ", Temporal API " WEFT_TEMPORAL_API_VERSION);
-}
-
-void AddVersionCommand(CLI::App& app) {
-  auto* command =
-      app.add_subcommand("version", "Print weft's version and the Temporal API it speaks");
-  auto json = std::make_shared<bool>(false);
-  command->add_flag("--json", *json, "Print as JSON");
-  command->callback([json] {
-    if (*json) {
-      nlohmann::json version = {
-          {"weft", WEFT_VERSION},
-          {"temporal_api", WEFT_TEMPORAL_API_VERSION},
-          {"temporal_api_source", "@temporalio/core-bridge@" WEFT_CORE_BRIDGE_VERSION}};
-      std::cout << version.dump() << "\n";
-    } else {
-      std::cout << "weft " WEFT_VERSION "\n"
-                << "Temporal API " WEFT_TEMPORAL_API_VERSION
-                   " (protos from @temporalio/core-bridge@" WEFT_CORE_BRIDGE_VERSION ")\n";
-    }
-  });
 }
 
 }  // namespace
@@ -60,11 +38,13 @@ int main(int argc, char** argv) {
       ->envname("WEFT_LOG_LEVEL");
   app.parse_complete_callback([&] { ConfigureLogging(log_level); });
 
-  AddVersionCommand(app);
+  weft::cli::AddVersionCommand(app);
+  weft::cli::AddLanguageCommands(app);
+  weft::cli::AddActivityCommands(app);
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
+  } catch (const CLI::Error& error) {  // parse errors, and commands that failed
     return app.exit(error);
   }
   if (app.get_subcommands().empty()) {

@@ -1,0 +1,21 @@
+// The subcommands of `weft`, grouped by the component they front. Each Add*Commands function
+// registers its subcommands on the app; their callbacks do the work and print results to
+// stdout. A failed command throws CLI::RuntimeError(exit_code) after printing its error to
+// stderr, so that main() has one exit path.
+#ifndef WEFT_CMD_WEFT_COMMANDS_H_
+#define WEFT_CMD_WEFT_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+namespace weft::cli {
+
+// version
+void AddVersionCommand(CLI::App& app);
+// validate, schema, graph, fmt: the language (dsl/).
+void AddLanguageCommands(CLI::App& app);
+// activities: the activity registry (runtime/activity, runtime/lua, activities/).
+void AddActivityCommands(CLI::App& app);
+
+}  // namespace weft::cli
+
+#endif  // WEFT_CMD_WEFT_COMMANDS_H_

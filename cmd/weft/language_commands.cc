@@ -1,0 +1,7 @@
+#include "cmd/weft/commands.h"
+
+namespace weft::cli {
+
+void AddLanguageCommands(CLI::App&) {}
+
+}  // namespace weft::cli
