@@ -1,0 +1,47 @@
+// The definition loader: YAML text to an immutable, validated Definition (dsl/definition.h), or
+// every problem of the file at once as Diagnostics sorted by position.
+//
+// Stages: the hardened YAML reader (dsl/yaml_reader.h), then one walk over the document that
+// checks its shape (keys, types, names, durations), resolves references (step ids, variables,
+// signals, activities when a catalog is given), applies `defaults`, and compiles every
+// `${ ... }` against the names visible where it is written (docs/language.md, "Scopes"). A
+// failure in one part does not stop the others, so a file's diagnostics come together.
+//
+// Stateless; thread-safe; never throws.
+#ifndef WEFT_DSL_LOADER_H_
+#define WEFT_DSL_LOADER_H_
+
+#include <expected>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dsl/definition.h"
+#include "dsl/diagnostic.h"
+#include "dsl/yaml_reader.h"
+
+namespace weft::dsl {
+
+struct LoadOptions {
+  std::string file;  // for diagnostics and Definition::file
+  // The registered activities. When given, a `call` of any other activity is an error
+  // (WEFT1206); when absent, activity names are not checked.
+  std::optional<std::set<std::string>> known_activities;
+  ReadLimits limits;
+};
+
+using LoadResult = std::expected<std::shared_ptr<const Definition>, std::vector<Diagnostic>>;
+
+LoadResult LoadDefinition(std::string_view text, const LoadOptions& options = {});
+
+// Reads the file (a WEFT1012 diagnostic when it cannot) and loads it; options.file defaults to
+// the path as given.
+LoadResult LoadDefinitionFile(const std::filesystem::path& path, LoadOptions options = {});
+
+}  // namespace weft::dsl
+
+#endif  // WEFT_DSL_LOADER_H_
