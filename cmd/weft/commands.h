@@ -15,6 +15,9 @@ void AddVersionCommand(CLI::App& app);
 void AddLanguageCommands(CLI::App& app);
 // activities: the activity registry (runtime/activity, runtime/lua, activities/).
 void AddActivityCommands(CLI::App& app);
+// start, signal, query, update, cancel, terminate, result, history: a Temporal server's
+// workflows (runtime/temporal).
+void AddClientCommands(CLI::App& app);
 
 }  // namespace weft::cli
 

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   weft::cli::AddVersionCommand(app);
   weft::cli::AddLanguageCommands(app);
   weft::cli::AddActivityCommands(app);
+  weft::cli::AddClientCommands(app);
 
   try {
     app.parse(argc, argv);

@@ -13,10 +13,10 @@
 #include <chrono>
 #include <expected>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 
+#include "runtime/temporal/connection_options.h"
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
 
 namespace weft::temporal {
@@ -25,22 +25,6 @@ namespace weft::temporal {
 inline constexpr std::chrono::seconds kLongPollTimeout{70};
 // Every other call.
 inline constexpr std::chrono::seconds kDefaultCallTimeout{30};
-
-struct TlsOptions {
-  std::string server_ca_file;    // PEM; empty: the system's roots
-  std::string client_cert_file;  // PEM, for mTLS; empty: none
-  std::string client_key_file;   // PEM, for mTLS
-  std::string server_name;       // overrides the name checked in the server's certificate
-};
-
-struct ConnectionOptions {
-  std::string address = "127.0.0.1:7233";
-  std::string namespace_name = "default";
-  std::string identity;  // empty: "<pid>@<hostname>", as the SDKs do
-  // TLS is on when set, and also when an API key is given (Temporal Cloud requires it).
-  std::optional<TlsOptions> tls;
-  std::string api_key;  // sent as "authorization: Bearer <key>"
-};
 
 // A failed call: the gRPC status, and the method it came from.
 struct RpcError {

@@ -1,19 +1,11 @@
 #include "tests/support/dev_server.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -30,14 +22,6 @@ std::string TemporalBinary() {
     return path;
   }
   return "temporal";
-}
-
-std::string Tail(const std::string& path, std::size_t max_bytes = 4000) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string all = text.str();
-  return all.size() > max_bytes ? all.substr(all.size() - max_bytes) : all;
 }
 
 // The arguments of `temporal server start-dev` (research/temporal-protocol.md §16.1).
@@ -81,31 +65,6 @@ std::vector<std::string> ServerArgs(const DevServerOptions& options, int port, i
   return args;
 }
 
-pid_t Spawn(const std::vector<std::string>& args, const std::string& log_path) {
-  std::vector<char*> argv;
-  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    // Only async-signal-safe calls until exec.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
-    int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int null = open("/dev/null", O_RDONLY);
-    if (log < 0 || null < 0) _exit(127);
-    dup2(null, STDIN_FILENO);
-    dup2(log, STDOUT_FILENO);
-    dup2(log, STDERR_FILENO);
-    setenv("TEMPORAL_VERSION_CHECK_DISABLED", "1", 1);
-    execvp(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 bool Answers(const std::string& address) {
   auto connection = temporal::Connection::Open({.address = address});
   if (!connection) return false;
@@ -141,66 +100,37 @@ std::unique_ptr<DevServer> DevServer::Start(const DevServerOptions& options) {
   while (http_port == port) http_port = FreeLoopbackPort();
   while (metrics_port == port || metrics_port == http_port) metrics_port = FreeLoopbackPort();
 
-  std::string log_path =
-      (std::filesystem::temp_directory_path() /
-       ("weft-temporal-dev-" + std::to_string(getpid()) + "-" + std::to_string(port) + ".log"))
-          .string();
   auto args = ServerArgs(options, port, http_port, metrics_port);
-  const pid_t pid = Spawn(args, log_path);
-  std::unique_ptr<DevServer> server(
-      new DevServer("127.0.0.1:" + std::to_string(port), pid, log_path));
+  auto process = ChildProcess::Start(args, {{"TEMPORAL_VERSION_CHECK_DISABLED", "1"}});
+  const std::string address = "127.0.0.1:" + std::to_string(port);
 
   const auto deadline = std::chrono::steady_clock::now() + options.ready_timeout;
-  while (!Answers(server->address())) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      server->pid_ = 0;
-      throw std::runtime_error("`" + args[0] + " server start-dev` exited with status " +
-                               std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
-                               " before answering (is the Temporal CLI installed? run "
-                               "scripts/setup). Its log:\n" +
-                               Tail(log_path));
+  while (!Answers(address)) {
+    if (!process->Running()) {
+      throw std::runtime_error("`" + args[0] +
+                               " server start-dev` exited before answering (is the Temporal "
+                               "CLI installed? run scripts/setup). Its log:\n" +
+                               process->LogTail());
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error("the Temporal dev server did not answer GetSystemInfo on " +
-                               server->address() + " within " +
-                               std::to_string(options.ready_timeout.count()) + "s. Its log:\n" +
-                               Tail(log_path));
+      throw std::runtime_error(
+          "the Temporal dev server did not answer GetSystemInfo on " + address + " within " +
+          std::to_string(options.ready_timeout.count()) + "s. Its log:\n" + process->LogTail());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  return server;
+  return std::unique_ptr<DevServer>(new DevServer(address, std::move(process)));
 }
 
 DevServer& DevServer::Shared() {
   static std::unique_ptr<DevServer> shared = [] {
     if (const char* address = std::getenv("WEFT_TEST_TEMPORAL_ADDRESS");
         address != nullptr && *address != '\0') {
-      return std::unique_ptr<DevServer>(new DevServer(address, 0, ""));
+      return std::unique_ptr<DevServer>(new DevServer(address, nullptr));
     }
     return Start();
   }();
   return *shared;
-}
-
-DevServer::~DevServer() { Stop(); }
-
-void DevServer::Stop() {
-  if (pid_ == 0) return;
-  kill(pid_, SIGTERM);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  int status = 0;
-  while (waitpid(pid_, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  pid_ = 0;
-  std::error_code ignored;
-  std::filesystem::remove(log_path_, ignored);
 }
 
 }  // namespace weft::testing

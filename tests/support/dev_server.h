@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/child_process.h"
+
 namespace weft::testing {
 
 struct DevServerOptions {
@@ -38,23 +40,24 @@ class DevServer {
 
   DevServer(const DevServer&) = delete;
   DevServer& operator=(const DevServer&) = delete;
-  ~DevServer();
+  ~DevServer() = default;
 
   // host:port of the frontend's gRPC endpoint.
   const std::string& address() const { return address_; }
-  // The process id, or 0 for a server this object did not start.
-  pid_t pid() const { return pid_; }
+  // The process id, or 0 for a server this object did not start or has stopped.
+  pid_t pid() const { return process_ ? process_->pid() : 0; }
 
   // Stops the server: SIGTERM, then SIGKILL if it has not exited within 10 s.
-  void Stop();
+  void Stop() {
+    if (process_) process_->Stop();
+  }
 
  private:
-  DevServer(std::string address, pid_t pid, std::string log_path)
-      : address_(std::move(address)), pid_(pid), log_path_(std::move(log_path)) {}
+  DevServer(std::string address, std::unique_ptr<ChildProcess> process)
+      : address_(std::move(address)), process_(std::move(process)) {}
 
   std::string address_;
-  pid_t pid_ = 0;
-  std::string log_path_;
+  std::unique_ptr<ChildProcess> process_;  // null for a server this object did not start
 };
 
 // A TCP port on 127.0.0.1 that nothing listens on right now.

@@ -1,0 +1,36 @@
+#include "cmd/weft/json_argument.h"
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+namespace weft::cli {
+
+std::expected<nlohmann::json, std::string> ParseJsonArgument(const std::string& text,
+                                                             const std::string& flag) {
+  std::string source = "the value of " + flag;
+  std::string json = text;
+  if (text.starts_with("@")) {
+    const std::string path = text.substr(1);
+    if (path == "-") {
+      source = "stdin (" + flag + " @-)";
+      json.assign(std::istreambuf_iterator<char>(std::cin), {});
+    } else {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) return std::unexpected(flag + ": cannot read " + path);
+      std::ostringstream content;
+      content << in.rdbuf();
+      json = content.str();
+      source = path + " (" + flag + ")";
+    }
+  }
+  try {
+    return nlohmann::json::parse(json);
+  } catch (const nlohmann::json::parse_error& error) {
+    // nlohmann's message ends with the byte position; keep it, and say where the JSON came from.
+    return std::unexpected("invalid JSON in " + source + ": " + error.what());
+  }
+}
+
+}  // namespace weft::cli

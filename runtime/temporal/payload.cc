@@ -1,0 +1,62 @@
+#include "runtime/temporal/payload.h"
+
+namespace weft::temporal {
+namespace {
+
+constexpr const char* kEncoding = "encoding";
+constexpr const char* kJsonPlain = "json/plain";
+constexpr const char* kBinaryNull = "binary/null";
+constexpr const char* kBinaryPlain = "binary/plain";
+
+}  // namespace
+
+Payload ToPayload(const nlohmann::json& value) {
+  Payload payload;
+  if (value.is_null()) {
+    (*payload.mutable_metadata())[kEncoding] = kBinaryNull;
+    return payload;
+  }
+  (*payload.mutable_metadata())[kEncoding] = kJsonPlain;
+  // Compact, as Go's json.Marshal and Python's json.dumps(separators=(",", ":")) write it.
+  payload.set_data(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return payload;
+}
+
+Payloads ToPayloads(const nlohmann::json& value) {
+  Payloads payloads;
+  *payloads.add_payloads() = ToPayload(value);
+  return payloads;
+}
+
+std::expected<nlohmann::json, std::string> FromPayload(const Payload& payload) {
+  auto encoding = payload.metadata().find(kEncoding);
+  if (encoding == payload.metadata().end()) {
+    return std::unexpected(std::string("payload has no encoding"));
+  }
+  const std::string& name = encoding->second;
+  if (name == kBinaryNull) return nullptr;
+  if (name == kBinaryPlain) return payload.data();
+  if (name != kJsonPlain) {
+    return std::unexpected("payload encoding `" + name + "` is not supported (weft reads " +
+                           kJsonPlain + ", " + kBinaryNull + " and " + kBinaryPlain + ")");
+  }
+  auto value = nlohmann::json::parse(payload.data(), nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) {
+    return std::unexpected(std::string("json/plain payload does not hold valid JSON"));
+  }
+  return value;
+}
+
+std::expected<nlohmann::json, std::string> FromPayloads(const Payloads& payloads) {
+  if (payloads.payloads_size() == 0) return nullptr;
+  if (payloads.payloads_size() == 1) return FromPayload(payloads.payloads(0));
+  nlohmann::json values = nlohmann::json::array();
+  for (const Payload& payload : payloads.payloads()) {
+    auto value = FromPayload(payload);
+    if (!value) return value;
+    values.push_back(std::move(*value));
+  }
+  return values;
+}
+
+}  // namespace weft::temporal

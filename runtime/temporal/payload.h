@@ -1,0 +1,37 @@
+// JSON values as Temporal payloads, byte for byte as the official SDKs write them
+// (research/temporal-protocol.md §11.1): null is one `binary/null` payload with no data, every
+// other value one `json/plain` payload holding compact JSON. One payload per argument: a weft
+// workflow's input, a signal's argument and a result are each exactly one payload.
+//
+// Decoding is lenient where SDKs differ: an empty Payloads (Go and Java omit void results) and
+// `binary/null` both read as null, JSON with any whitespace is accepted, and `binary/plain`
+// reads as a string. Anything else (a codec's encoding, protobuf) is an error naming it.
+#ifndef WEFT_RUNTIME_TEMPORAL_PAYLOAD_H_
+#define WEFT_RUNTIME_TEMPORAL_PAYLOAD_H_
+
+#include <expected>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "temporal/api/common/v1/message.pb.h"
+
+namespace weft::temporal {
+
+using Payload = ::temporal::api::common::v1::Payload;
+using Payloads = ::temporal::api::common::v1::Payloads;
+
+Payload ToPayload(const nlohmann::json& value);
+
+// One payload holding `value`.
+Payloads ToPayloads(const nlohmann::json& value);
+
+// The error is a message that names the encoding or the JSON error.
+std::expected<nlohmann::json, std::string> FromPayload(const Payload& payload);
+
+// The first payload of `payloads`, or null when there is none. More than one payload (an SDK
+// caller passing several positional arguments) reads as a JSON array of them.
+std::expected<nlohmann::json, std::string> FromPayloads(const Payloads& payloads);
+
+}  // namespace weft::temporal
+
+#endif  // WEFT_RUNTIME_TEMPORAL_PAYLOAD_H_

@@ -1,0 +1,113 @@
+// A client of workflows on a Temporal server: start, signal, query, update, cancel, terminate,
+// wait for the result and read the history of any workflow, weft's or any SDK's. Values go in
+// and come out as JSON, one json/plain payload per argument as the SDKs write them, so that
+// weft starts a Python workflow and a Python client starts a weft workflow alike.
+//
+// Nothing of gRPC or protobuf shows here: the command line includes this header. Every method
+// blocks until the server answers; a WorkflowClient is cheap to copy and thread-safe.
+#ifndef WEFT_RUNTIME_TEMPORAL_WORKFLOW_CLIENT_H_
+#define WEFT_RUNTIME_TEMPORAL_WORKFLOW_CLIENT_H_
+
+#include <chrono>
+#include <expected>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "runtime/temporal/connection_options.h"
+
+namespace weft::temporal {
+
+class Connection;
+
+struct ClientError {
+  enum class Kind {
+    kUnavailable,     // the server cannot be reached
+    kNotFound,        // no such workflow (or namespace)
+    kAlreadyStarted,  // a running workflow has this id and the policy says fail
+    kInvalidArgument,
+    kQueryFailed,   // the workflow's query handler failed or rejected the query
+    kUpdateFailed,  // the update was rejected by its validator or failed
+    kOther,
+  };
+  Kind kind = Kind::kOther;
+  std::string message;     // says which call and what went wrong
+  nlohmann::json failure;  // the workflow's Failure as JSON, when it sent one
+
+  std::string ToString() const { return message; }
+};
+
+struct WorkflowExecution {
+  std::string workflow_id;
+  std::string run_id;  // empty: the latest run of workflow_id
+};
+
+enum class IdConflictPolicy { kFail, kUseExisting, kTerminateExisting };
+
+struct StartOptions {
+  std::string workflow_id;  // empty: a new UUID
+  std::string task_queue;
+  std::optional<std::chrono::milliseconds> execution_timeout;
+  std::optional<std::chrono::milliseconds> run_timeout;
+  std::optional<std::chrono::milliseconds> task_timeout;
+  IdConflictPolicy id_conflict_policy = IdConflictPolicy::kFail;
+  nlohmann::json memo = nlohmann::json::object();  // each value one json/plain payload
+};
+
+// How a run ended.
+struct WorkflowOutcome {
+  enum class Status { kCompleted, kFailed, kCancelled, kTerminated, kTimedOut };
+  Status status = Status::kCompleted;
+  nlohmann::json result;   // kCompleted: the result
+  nlohmann::json failure;  // kFailed: the Failure as JSON; otherwise the details, if any
+  std::string run_id;      // the run that ended (after following continue-as-new and retries)
+};
+
+std::string_view StatusName(WorkflowOutcome::Status status);
+
+class WorkflowClient {
+ public:
+  static std::expected<WorkflowClient, ClientError> Connect(const ConnectionOptions& options);
+
+  // Starts `workflow_type` with `input` as its one argument.
+  std::expected<WorkflowExecution, ClientError> Start(const std::string& workflow_type,
+                                                      const nlohmann::json& input,
+                                                      const StartOptions& options) const;
+
+  std::expected<void, ClientError> Signal(const WorkflowExecution& execution,
+                                          const std::string& signal,
+                                          const nlohmann::json& argument) const;
+
+  std::expected<nlohmann::json, ClientError> Query(const WorkflowExecution& execution,
+                                                   const std::string& query,
+                                                   const nlohmann::json& argument) const;
+
+  // Sends an update and waits until it completes; its result, or kUpdateFailed with the
+  // failure when the validator rejects it or the handler fails.
+  std::expected<nlohmann::json, ClientError> Update(const WorkflowExecution& execution,
+                                                    const std::string& update,
+                                                    const nlohmann::json& argument) const;
+
+  std::expected<void, ClientError> Cancel(const WorkflowExecution& execution,
+                                          const std::string& reason) const;
+
+  std::expected<void, ClientError> Terminate(const WorkflowExecution& execution,
+                                             const std::string& reason) const;
+
+  // Waits until the run ends, following continue-as-new and retries to the last run.
+  std::expected<WorkflowOutcome, ClientError> Result(const WorkflowExecution& execution) const;
+
+  // The whole history, as JSON in the format `temporal workflow show -o json` prints.
+  std::expected<std::string, ClientError> HistoryJson(const WorkflowExecution& execution) const;
+
+ private:
+  explicit WorkflowClient(std::shared_ptr<Connection> connection)
+      : connection_(std::move(connection)) {}
+
+  std::shared_ptr<Connection> connection_;
+};
+
+}  // namespace weft::temporal
+
+#endif  // WEFT_RUNTIME_TEMPORAL_WORKFLOW_CLIENT_H_

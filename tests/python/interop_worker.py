@@ -1,0 +1,92 @@
+"""A Temporal worker written with the official Python SDK: the other side of weft's interop tests.
+
+Usage: interop_worker.py <address> <task-queue>. Prints "ready" once it polls, and serves until
+killed. Its workflows exercise what a client does to a workflow: results, signals, queries,
+updates with a validator, failures with a type and details, cancellation.
+"""
+
+import asyncio
+import sys
+from datetime import timedelta
+
+from temporalio import activity, workflow
+from temporalio.client import Client
+from temporalio.exceptions import ApplicationError
+from temporalio.worker import Worker
+
+
+@activity.defn
+async def greet(name: str) -> str:
+    return f"Hello, {name}!"
+
+
+@workflow.defn(name="py-echo")
+class Echo:
+    @workflow.run
+    async def run(self, order: dict) -> dict:
+        greeting = await workflow.execute_activity(
+            greet, order["name"], start_to_close_timeout=timedelta(seconds=10))
+        return {"greeting": greeting, "order": order}
+
+
+@workflow.defn(name="py-counter")
+class Counter:
+    def __init__(self) -> None:
+        self.total = 0
+        self.finished = False
+
+    @workflow.run
+    async def run(self, start: int) -> int:
+        self.total += start
+        await workflow.wait_condition(lambda: self.finished)
+        return self.total
+
+    @workflow.signal
+    def add(self, amount: int) -> None:
+        self.total += amount
+
+    @workflow.signal
+    def finish(self, _: object = None) -> None:
+        self.finished = True
+
+    @workflow.query(name="total")
+    def get_total(self) -> int:
+        return self.total
+
+    @workflow.update
+    def add_and_get(self, amount: int) -> int:
+        self.total += amount
+        return self.total
+
+    @add_and_get.validator
+    def check_amount(self, amount: int) -> None:
+        if amount < 0:
+            raise ValueError(f"amount must not be negative, got {amount}")
+
+
+@workflow.defn(name="py-fails")
+class Fails:
+    @workflow.run
+    async def run(self, order: dict) -> None:
+        raise ApplicationError("card declined", {"order": order["id"]},
+                               type="CardDeclined", non_retryable=True)
+
+
+@workflow.defn(name="py-waits")
+class Waits:
+    @workflow.run
+    async def run(self, _: object) -> None:
+        await workflow.wait_condition(lambda: False)
+
+
+async def main(address: str, task_queue: str) -> None:
+    client = await Client.connect(address)
+    worker = Worker(client, task_queue=task_queue, workflows=[Echo, Counter, Fails, Waits],
+                    activities=[greet])
+    async with worker:
+        print("ready", flush=True)
+        await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], sys.argv[2]))
