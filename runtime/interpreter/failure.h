@@ -1,0 +1,42 @@
+// Failure: an error as the interpreter sees it and as `catch` exposes it to a definition. It is
+// the engine-neutral shape of Temporal's Failure proto (research/temporal-protocol.md §11.2):
+// the embedded engine builds it from an ActivityError, the Temporal engine from the Failure in
+// a history event, and both turn the interpreter's own failures back into their form.
+//
+// Plain value; copyable; safe to share between threads.
+#ifndef WEFT_RUNTIME_INTERPRETER_FAILURE_H_
+#define WEFT_RUNTIME_INTERPRETER_FAILURE_H_
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace weft::interpreter {
+
+struct Failure {
+  // What failed, which decides how an SDK client shows it.
+  enum class Kind {
+    kApplication,     // an activity, a child or the workflow raised it (`fail` step, Lua error)
+    kTimeout,         // an activity, a child or an `await` ran out of time
+    kCancelled,       // cancellation reached it
+    kTerminated,      // a child was terminated
+    kActivity,        // wraps `cause`: which activity failed (Temporal's ActivityFailureInfo)
+    kChildWorkflow,   // wraps `cause`: which child failed
+    kNonDeterminism,  // replay diverged from history: never caught by `catch`
+  };
+  Kind kind = Kind::kApplication;
+  std::string type;  // matched by `catch` and non_retryable_error_types; e.g. "CardDeclined"
+  std::string message;
+  nlohmann::json details;  // null when none
+  bool non_retryable = false;
+  std::string stack_trace;
+  // The failure this one wraps; for kActivity and kChildWorkflow always set.
+  std::shared_ptr<const Failure> cause;
+  // kActivity: {"activity_type", "activity_id"}; kChildWorkflow: {"workflow_type",
+  // "workflow_id", "run_id"}; kTimeout: {"timeout_type": "START_TO_CLOSE" | ...}.
+  nlohmann::json info;
+};
+
+}  // namespace weft::interpreter
+
+#endif  // WEFT_RUNTIME_INTERPRETER_FAILURE_H_
