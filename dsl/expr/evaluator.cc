@@ -1,0 +1,471 @@
+#include "dsl/expr/evaluator.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dsl/expr/budget.h"
+#include "dsl/expr/codes.h"
+#include "dsl/expr/functions.h"
+#include "dsl/expr/operators.h"
+#include "dsl/expr/value.h"
+
+namespace weft::dsl::expr {
+
+namespace {
+
+using json = nlohmann::json;
+
+// A failure and the node it happened at.
+struct Fail {
+  Failure failure;
+  const Node* node;
+};
+using Result = std::expected<Value, Fail>;
+
+// Missing data, which `??` replaces by its default.
+bool IsMissing(const Fail& fail) {
+  const std::string_view code = fail.failure.code;
+  return code == codes::kMissingField || code == codes::kOutOfRange;
+}
+
+// JSON does not say whether 2 was meant as 2.0; where the checker knows a value is a double (from
+// a JSON Schema `number`), integers read there become doubles, so that `/` divides as expected.
+Value Coerce(const Node& node, Value v) {
+  if (node.type.kind() == Type::Kind::kDouble && v.is_json() &&
+      (v.json().is_number_integer() || v.json().is_number_unsigned())) {
+    return Value::Own(json(v.json().get<double>()));
+  }
+  return v;
+}
+
+std::string FieldList(const json& object) {
+  std::string out;
+  int shown = 0;
+  for (const auto& [key, unused] : object.items()) {
+    if (shown == 5) {
+      out += ", ...";
+      break;
+    }
+    out += (shown++ == 0 ? "`" : ", `") + key + "`";
+  }
+  return out.empty() ? "it has none" : "it has " + out;
+}
+
+class Evaluator {
+ public:
+  Evaluator(const CompiledProgram& program, const EvalContext& context)
+      : program_(program),
+        context_(context),
+        budget_(context.limits.max_steps, context.limits.max_bytes),
+        locals_(static_cast<std::size_t>(program.local_slots)) {}
+
+  std::expected<json, EvalError> Run() {
+    auto result = Eval(*program_.root);
+    if (!result) {
+      const Node& at = *result.error().node;
+      return std::unexpected(EvalError{result.error().failure.code,
+                                       std::move(result.error().failure.message), at.offset,
+                                       at.length});
+    }
+    if (result->kind() == Value::Kind::kBorrowed) {
+      // The caller gets its own copy; it is counted like any value built.
+      if (auto ok = budget_.Bytes(Budget::ApproxBytes(result->json())); !ok) {
+        const Node& root = *program_.root;
+        return std::unexpected(
+            EvalError{ok.error().code, ok.error().message, root.offset, root.length});
+      }
+    }
+    return std::move(*result).ToJson();
+  }
+
+ private:
+  static std::unexpected<Fail> Error(const Node& node, Failure failure) {
+    return std::unexpected(Fail{std::move(failure), &node});
+  }
+  static std::unexpected<Fail> Error(const Node& node, const char* code, std::string message) {
+    return std::unexpected(Fail{Failure{code, std::move(message)}, &node});
+  }
+
+  // Charges the bytes of a value about to be copied into a new one.
+  std::expected<void, Failure> ChargeCopy(const Value& v) {
+    std::size_t bytes = 16;
+    if (v.kind() == Value::Kind::kBorrowed) bytes += Budget::ApproxBytes(v.json());
+    return budget_.Bytes(bytes);
+  }
+
+  Result Eval(const Node& node) {
+    if (auto ok = budget_.Steps(1); !ok) return Error(node, std::move(ok.error()));
+    switch (node.kind) {
+      case NodeKind::kLiteral:
+        return Value::Borrow(node.literal);
+      case NodeKind::kIdent: {
+        auto v = Ident(node);
+        if (!v) return v;
+        return Coerce(node, std::move(*v));
+      }
+      case NodeKind::kSelect: {
+        auto object = Eval(*node.children[0]);
+        if (!object) return object;
+        auto field = Select(node, std::move(*object), node.name);
+        if (!field) return field;
+        return Coerce(node, std::move(*field));
+      }
+      case NodeKind::kIndex: {
+        auto index = Index(node);
+        if (!index) return index;
+        return Coerce(node, std::move(*index));
+      }
+      case NodeKind::kCall:
+        return Call(node);
+      case NodeKind::kList:
+        return List(node);
+      case NodeKind::kMap:
+        return Map(node);
+      case NodeKind::kUnary:
+        return Unary(node);
+      case NodeKind::kBinary:
+        return Binary(node);
+      case NodeKind::kTernary: {
+        auto cond = Eval(*node.children[0]);
+        if (!cond) return cond;
+        if (!cond->is_json() || !cond->json().is_boolean()) {
+          return Error(*node.children[0], codes::kTypeMismatch,
+                       std::string("the condition of `?:` must be bool, not ") + TypeName(*cond));
+        }
+        return Eval(*node.children[cond->json().get<bool>() ? 1 : 2]);
+      }
+      case NodeKind::kDefault: {
+        auto left = Eval(*node.children[0]);
+        if (left && !(left->is_json() && left->json().is_null())) return left;
+        if (!left && !IsMissing(left.error())) return left;
+        return Eval(*node.children[1]);
+      }
+      case NodeKind::kHas: {
+        auto object = Eval(*node.children[0]);
+        if (!object) return object;
+        if (object->is_json() && object->json().is_null()) return Value::Own(json(false));
+        if (!object->is_json() || !object->json().is_object()) {
+          return Error(node, codes::kTypeMismatch,
+                       std::string("has() tests a field of a map, not of a ") + TypeName(*object));
+        }
+        return Value::Own(json(object->json().contains(node.name)));
+      }
+      case NodeKind::kComprehension:
+        return Comprehension(node);
+    }
+    return Error(node, codes::kInternal, "unknown node");
+  }
+
+  Result Ident(const Node& node) {
+    if (node.slot >= 0) {
+      const Value& local = locals_[static_cast<std::size_t>(node.slot)];
+      if (local.is_json()) return Value::Borrow(local.json());
+      return local;
+    }
+    const json* values = context_.values;
+    if (values != nullptr && values->is_object()) {
+      if (auto it = values->find(node.name); it != values->end()) return Value::Borrow(*it);
+    }
+    return Error(node, codes::kUnboundName, "`" + node.name + "` has no value in this evaluation");
+  }
+
+  Result Select(const Node& node, Value object, const std::string& name) {
+    if (!object.is_json()) {
+      return Error(node, codes::kTypeMismatch,
+                   std::string("cannot read field `") + name + "` of a " + TypeName(object));
+    }
+    const json& j = object.json();
+    if (j.is_null()) {
+      return Error(node, codes::kMissingField, "cannot read field `" + name + "` of null");
+    }
+    if (!j.is_object()) {
+      return Error(node, codes::kTypeMismatch,
+                   std::string("cannot read field `") + name + "` of a " + TypeName(object));
+    }
+    auto it = j.find(name);
+    if (it == j.end()) {
+      return Error(
+          node, codes::kMissingField,
+          "no field `" + name + "` (" + FieldList(j) + "); use has() or `??` for optional data");
+    }
+    if (object.kind() == Value::Kind::kBorrowed) return Value::Borrow(*it);
+    json whole = std::move(object).ToJson();
+    return Value::Own(std::move(whole[name]));
+  }
+
+  Result Index(const Node& node) {
+    auto container = Eval(*node.children[0]);
+    if (!container) return container;
+    auto index = Eval(*node.children[1]);
+    if (!index) return index;
+    if (container->is_json() && container->json().is_array()) {
+      const json& list = container->json();
+      const auto i = index->is_json() ? AsInt(index->json()) : std::nullopt;
+      if (!i) {
+        return Error(*node.children[1], codes::kTypeMismatch,
+                     std::string("a list index must be an int, not a ") + TypeName(*index));
+      }
+      if (*i < 0 || static_cast<std::uint64_t>(*i) >= list.size()) {
+        return Error(node, codes::kOutOfRange,
+                     "index " + std::to_string(*i) + " is out of range for a list of " +
+                         std::to_string(list.size()));
+      }
+      if (container->kind() == Value::Kind::kBorrowed) {
+        return Value::Borrow(list[static_cast<std::size_t>(*i)]);
+      }
+      json whole = std::move(*container).ToJson();
+      return Value::Own(std::move(whole[static_cast<std::size_t>(*i)]));
+    }
+    if (container->is_json() && container->json().is_object()) {
+      if (!index->is_json() || !index->json().is_string()) {
+        return Error(*node.children[1], codes::kTypeMismatch,
+                     std::string("a map key must be a string, not a ") + TypeName(*index));
+      }
+      return Select(node, std::move(*container), index->json().get_ref<const std::string&>());
+    }
+    if (container->is_json() && container->json().is_null()) {
+      return Error(node, codes::kMissingField, "cannot index null");
+    }
+    return Error(node, codes::kTypeMismatch, std::string("cannot index a ") + TypeName(*container));
+  }
+
+  Result Call(const Node& node) {
+    if (node.function == nullptr) return Error(node, codes::kInternal, "unresolved function");
+    std::vector<Value> args;
+    args.reserve(node.children.size());
+    for (const auto& child : node.children) {
+      auto v = Eval(*child);
+      if (!v) return v;
+      args.push_back(std::move(*v));
+    }
+    CallArgs call{args, node, context_, budget_};
+    auto result = node.function->eval(call);
+    if (!result) return Error(node, std::move(result.error()));
+    return std::move(*result);
+  }
+
+  Result List(const Node& node) {
+    json out = json::array();
+    for (const auto& child : node.children) {
+      auto v = Eval(*child);
+      if (!v) return v;
+      if (auto ok = ChargeCopy(*v); !ok) return Error(*child, std::move(ok.error()));
+      out.push_back(std::move(*v).ToJson());
+    }
+    return Value::Own(std::move(out));
+  }
+
+  Result Map(const Node& node) {
+    json out = json::object();
+    for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
+      const Node& key_node = *node.children[i];
+      auto key = Eval(key_node);
+      if (!key) return key;
+      if (!key->is_json() || !key->json().is_string()) {
+        return Error(key_node, codes::kTypeMismatch,
+                     std::string("map keys are strings, not a ") + TypeName(*key));
+      }
+      auto value = Eval(*node.children[i + 1]);
+      if (!value) return value;
+      const auto& name = key->json().get_ref<const std::string&>();
+      if (auto ok = ChargeCopy(*value); !ok) return Error(node, std::move(ok.error()));
+      if (auto ok = budget_.Bytes(name.size() + 32); !ok) return Error(node, std::move(ok.error()));
+      // A repeated key keeps its last value, as a JSON object does.
+      out[name] = std::move(*value).ToJson();
+    }
+    return Value::Own(std::move(out));
+  }
+
+  Result Unary(const Node& node) {
+    auto operand = Eval(*node.children[0]);
+    if (!operand) return operand;
+    if (node.op == Op::kNot) {
+      if (!operand->is_json() || !operand->json().is_boolean()) {
+        return Error(node, codes::kTypeMismatch,
+                     std::string("`!` needs a bool, not a ") + TypeName(*operand));
+      }
+      return Value::Own(json(!operand->json().get<bool>()));
+    }
+    auto negated = Negate(*operand);
+    if (!negated) return Error(node, std::move(negated.error()));
+    return std::move(*negated);
+  }
+
+  // CEL's logical operators: an error on one side is absorbed when the other side decides.
+  Result Logical(const Node& node) {
+    const bool is_or = node.op == Op::kOr;
+    auto as_bool = [](const Result& r) -> std::optional<bool> {
+      if (r && r->is_json() && r->json().is_boolean()) return r->json().get<bool>();
+      return std::nullopt;
+    };
+    Result left = Eval(*node.children[0]);
+    const auto l = as_bool(left);
+    if (l && *l == is_or) return Value::Own(json(is_or));
+    Result right = Eval(*node.children[1]);
+    const auto r = as_bool(right);
+    if (r && *r == is_or) return Value::Own(json(is_or));
+    if (l && r) return Value::Own(json(!is_or));
+    // Neither side decided: the first problem wins.
+    for (const auto* side : {&left, &right}) {
+      if (!*side) {
+        // Budget exhaustion is final whichever side hit it.
+        return std::unexpected((*side).error());
+      }
+    }
+    const Result& bad = l ? right : left;
+    const Node& at = l ? *node.children[1] : *node.children[0];
+    return Error(
+        at, codes::kTypeMismatch,
+        std::string("`") + OpSpelling(node.op) + "` needs bool operands, not a " + TypeName(*bad));
+  }
+
+  Result Binary(const Node& node) {
+    if (node.op == Op::kAnd || node.op == Op::kOr) return Logical(node);
+    auto left = Eval(*node.children[0]);
+    if (!left) return left;
+    auto right = Eval(*node.children[1]);
+    if (!right) return right;
+    switch (node.op) {
+      case Op::kEq:
+        return Value::Own(json(Equal(*left, *right)));
+      case Op::kNe:
+        return Value::Own(json(!Equal(*left, *right)));
+      case Op::kLt:
+      case Op::kLe:
+      case Op::kGt:
+      case Op::kGe: {
+        auto result = Compare(node.op, *left, *right);
+        if (!result) return Error(node, std::move(result.error()));
+        return Value::Own(json(*result));
+      }
+      case Op::kIn: {
+        auto result = In(*left, *right);
+        if (!result) return Error(node, std::move(result.error()));
+        return Value::Own(json(*result));
+      }
+      default:
+        break;
+    }
+    auto result = Arithmetic(node.op, *left, *right);
+    if (!result) return Error(node, std::move(result.error()));
+    if (result->is_json() && (result->json().is_string() || result->json().is_array())) {
+      if (auto ok = budget_.Bytes(Budget::ApproxBytes(result->json())); !ok) {
+        return Error(node, std::move(ok.error()));
+      }
+    }
+    return std::move(*result);
+  }
+
+  Result Comprehension(const Node& node) {
+    auto range = Eval(*node.children[0]);
+    if (!range) return range;
+    if (!range->is_json() || !(range->json().is_array() || range->json().is_object())) {
+      return Error(*node.children[0], codes::kTypeMismatch,
+                   std::string("macros iterate over lists and maps, not a ") + TypeName(*range));
+    }
+    const json& items = range->json();
+    const bool is_map = items.is_object();
+    Value& local = locals_[static_cast<std::size_t>(node.slot)];
+    json out = json::array();
+    std::optional<Fail> first_error;
+    std::int64_t matches = 0;
+    for (auto it = items.begin(); it != items.end(); ++it) {
+      local = is_map ? Value::Own(json(it.key())) : Value::Borrow(*it);
+      if (is_map) {
+        if (auto ok = budget_.Bytes(it.key().size() + 16); !ok) {
+          return Error(node, std::move(ok.error()));
+        }
+      }
+      switch (node.macro) {
+        case Macro::kAll:
+        case Macro::kExists:
+        case Macro::kExistsOne: {
+          auto p = Predicate(*node.children[1]);
+          if (!p) {
+            // all/exists: another element may still decide; exists_one needs every answer.
+            if (node.macro == Macro::kExistsOne || IsFinal(p.error()))
+              return std::unexpected(p.error());
+            if (!first_error) first_error = p.error();
+            continue;
+          }
+          if (node.macro == Macro::kAll && !*p) return Value::Own(json(false));
+          if (node.macro == Macro::kExists && *p) return Value::Own(json(true));
+          if (*p) ++matches;
+          break;
+        }
+        case Macro::kMap:
+        case Macro::kMapFilter: {
+          if (node.macro == Macro::kMapFilter) {
+            auto p = Predicate(*node.children[1]);
+            if (!p) return std::unexpected(p.error());
+            if (!*p) continue;
+          }
+          auto v = Eval(*node.children[node.macro == Macro::kMap ? 1 : 2]);
+          if (!v) return v;
+          if (auto ok = ChargeCopy(*v); !ok) return Error(node, std::move(ok.error()));
+          out.push_back(std::move(*v).ToJson());
+          break;
+        }
+        case Macro::kFilter: {
+          auto p = Predicate(*node.children[1]);
+          if (!p) return std::unexpected(p.error());
+          if (!*p) continue;
+          if (auto ok = ChargeCopy(local); !ok) return Error(node, std::move(ok.error()));
+          out.push_back(Value(local).ToJson());
+          break;
+        }
+      }
+    }
+    switch (node.macro) {
+      case Macro::kAll:
+        if (first_error) return std::unexpected(*first_error);
+        return Value::Own(json(true));
+      case Macro::kExists:
+        if (first_error) return std::unexpected(*first_error);
+        return Value::Own(json(false));
+      case Macro::kExistsOne:
+        return Value::Own(json(matches == 1));
+      default:
+        return Value::Own(std::move(out));
+    }
+  }
+
+  static bool IsFinal(const Fail& fail) {
+    const std::string_view code = fail.failure.code;
+    return code == codes::kStepBudget || code == codes::kSizeBudget;
+  }
+
+  std::expected<bool, Fail> Predicate(const Node& node) {
+    auto v = Eval(node);
+    if (!v) return std::unexpected(v.error());
+    if (!v->is_json() || !v->json().is_boolean()) {
+      return std::unexpected(
+          Fail{Failure{codes::kTypeMismatch,
+                       std::string("a predicate must give a bool, not a ") + TypeName(*v)},
+               &node});
+    }
+    return v->json().get<bool>();
+  }
+
+  const CompiledProgram& program_;
+  const EvalContext& context_;
+  Budget budget_;
+  std::vector<Value> locals_;
+};
+
+}  // namespace
+
+std::expected<nlohmann::json, EvalError> EvaluateTree(const CompiledProgram& program,
+                                                      const EvalContext& context) {
+  try {
+    return Evaluator(program, context).Run();
+  } catch (const std::exception& e) {
+    // Nothing here is meant to throw; if a library does (allocation failure), it is an error
+    // value like any other rather than an exception through the interpreter.
+    return std::unexpected(EvalError{codes::kInternal, std::string("internal error: ") + e.what(),
+                                     0, program.source.size()});
+  }
+}
+
+}  // namespace weft::dsl::expr
