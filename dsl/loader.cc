@@ -69,6 +69,19 @@ const std::map<std::string, std::string, std::less<>>& ForeignSpellings() {
   return *spellings;
 }
 
+std::string Trim(std::string_view text) {
+  const std::size_t begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string_view::npos) return {};
+  const std::size_t end = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+std::string WithArticle(std::string_view noun) {
+  const bool vowel =
+      !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(noun);
+}
+
 const std::regex& IdentifierPattern() {
   static const std::regex pattern("^[a-z_][a-z0-9_]{0,62}$");
   return pattern;
@@ -184,7 +197,8 @@ class Loader {
 bool Loader::ExpectKind(const SourceNode& node, Kind kind, std::string_view what) {
   if (node.kind == kind) return true;
   Error(codes::kWrongType, node,
-        std::string(what) + " must be a " + KindName(kind) + ", not a " + KindName(node.kind));
+        std::string(what) + " must be " + WithArticle(KindName(kind)) + ", not " +
+            WithArticle(KindName(node.kind)));
   return false;
 }
 
@@ -267,7 +281,7 @@ std::optional<Duration> Loader::DurationOf(const SourceNode* node) {
   const std::string hint = "write durations like `30s`, `5m`, `1h30m`, `250ms` or `2d`";
   if (node->kind != Kind::kString) {
     Error(codes::kInvalidDuration, *node,
-          std::string("a duration must be a string, not a ") + KindName(node->kind), hint);
+          "a duration must be a string, not " + WithArticle(KindName(node->kind)), hint);
     return std::nullopt;
   }
   auto duration = ParseDuration(node->string());
@@ -322,18 +336,52 @@ std::optional<Expression> Loader::CompileExpression(const SourceNode& node,
       std::string message = problem.message;
       std::string hint = problem.hint;
       std::string code = problem.code;
-      // A step that exists but is not visible here deserves its own words.
       if (problem.code == expr::codes::kNoSuchField &&
           problem.offset + problem.length <= inner.size()) {
-        const std::string field = inner.substr(problem.offset, problem.length);
-        const std::size_t dot = inner.rfind("steps.", problem.offset);
-        if (all_step_ids_.contains(field) && dot != std::string::npos &&
-            dot + 6 == problem.offset && !context.steps.contains(field)) {
+        // The checker points at the whole selection (`steps.late`) or at the field alone.
+        // Steps and variables are the document's own names: say so in the document's words.
+        std::string field = inner.substr(problem.offset, problem.length);
+        std::string root;
+        for (const char* prefix : {"steps.", "vars."}) {
+          const std::size_t size = std::string_view(prefix).size();
+          if (field.starts_with(prefix)) {
+            root = prefix;
+            field = field.substr(size);
+          } else if (problem.offset >= size &&
+                     inner.compare(problem.offset - size, size, prefix) == 0) {
+            root = prefix;
+          }
+        }
+        if (root == "steps." && !context.steps.contains(field)) {
           code = codes::kUnknownStep;
-          message = "step `" + field + "` is not visible here";
-          hint =
-              "a step sees the results of the steps before it in its own block and in the "
-              "blocks around it; not those inside other blocks, nor later ones";
+          if (all_step_ids_.contains(field)) {
+            message = "step `" + field + "` is not visible here";
+            hint =
+                "a step sees the results of the steps before it in its own block and in the "
+                "blocks around it; not those inside other blocks, nor later ones";
+          } else {
+            message = "unknown step `" + field + "`";
+            std::vector<std::string_view> visible;
+            for (const auto& [id, type] : context.steps) visible.push_back(id);
+            if (auto suggestion = ClosestSpelling(field, visible)) {
+              hint = "did you mean `" + *suggestion + "`?";
+            } else {
+              std::string list;
+              for (const std::string_view id : visible) {
+                list += (list.empty() ? "" : ", ") + std::string(id);
+              }
+              hint = visible.empty() ? "no step has completed here yet"
+                                     : "steps visible here: " + list;
+            }
+          }
+        } else if (root == "vars." && !variables_.contains(field)) {
+          code = codes::kUnknownVariable;
+          message = "unknown variable `" + field + "`";
+          std::vector<std::string_view> candidates(variables_.begin(), variables_.end());
+          hint = "declare it under `vars`, or bind it with a step's `result`";
+          if (auto suggestion = ClosestSpelling(field, candidates)) {
+            hint = "did you mean `" + *suggestion + "`?";
+          }
         }
       }
       diagnostics_.push_back(
@@ -410,12 +458,12 @@ Template Loader::TemplateOf(const SourceNode& node, const Context& context) {
   const std::string_view trimmed = std::string_view(value).substr(begin, end - begin + 1);
   if (trimmed.starts_with("{{") && trimmed.ends_with("}}")) {
     Error(codes::kForeignExpressionSyntax, node, "`{{ ... }}` is not weft's expression syntax",
-          "write `${ " + std::string(trimmed.substr(2, trimmed.size() - 4)) + " }`");
+          "write `${ " + Trim(trimmed.substr(2, trimmed.size() - 4)) + " }`");
     return Template::Literal(value);
   }
   if (trimmed.starts_with("${{") && trimmed.ends_with("}}")) {
     Error(codes::kForeignExpressionSyntax, node, "`${{ ... }}` is not weft's expression syntax",
-          "write `${ " + std::string(trimmed.substr(3, trimmed.size() - 5)) + " }`");
+          "write `${ " + Trim(trimmed.substr(3, trimmed.size() - 5)) + " }`");
     return Template::Literal(value);
   }
   // Find markers; `$${` is an escaped literal `${`.
@@ -1069,7 +1117,8 @@ void Loader::LoadHandlers(const SourceNode& node) {
     auto [previous, inserted] = kinds.emplace(entry.key, kind);
     if (!inserted) {
       ErrorAtKey(codes::kHandlerClash, entry,
-                 "`" + entry.key + "` is both a " + previous->second + " and a " + kind,
+                 "`" + entry.key + "` is both " + WithArticle(previous->second) + " and " +
+                     WithArticle(kind),
                  "a client names the handler it calls: give each a distinct name");
       return false;
     }

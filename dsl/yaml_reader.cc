@@ -354,7 +354,22 @@ ReadResult Reader::Read() {
            "real definitions nest a dozen levels; split deep structures");
     return std::move(result_);
   } catch (const YAML::Exception& error) {
-    Report(codes::kYamlSyntax, PositionOf(error.mark), "", "YAML syntax error: " + error.msg, "");
+    const SourcePosition position = PositionOf(error.mark);
+    // The most common cause in a definition: an unquoted `${ ... }` inside a flow collection,
+    // where `{`, `}` and `,` end a plain scalar, or one holding `: ` or ` #`.
+    std::string hint;
+    const std::size_t line_end = text_.find('\n', position.offset);
+    const std::size_t line_start =
+        position.offset == 0 ? std::string_view::npos : text_.rfind('\n', position.offset - 1);
+    const std::size_t from = line_start == std::string_view::npos ? 0 : line_start + 1;
+    const std::string_view line = text_.substr(
+        from, line_end == std::string_view::npos ? std::string_view::npos : line_end - from);
+    if (line.find("${") != std::string_view::npos) {
+      hint =
+          "quote expressions inside `{...}` or `[...]`, and those containing `: ` or ` #`: "
+          "`{id: '${ input.id }'}`";
+    }
+    Report(codes::kYamlSyntax, position, "", "YAML syntax error: " + error.msg, hint);
     return std::move(result_);
   } catch (const std::exception& error) {
     Report(codes::kYamlSyntax, SourcePosition{.line = 1, .column = 1}, "",

@@ -1,7 +1,138 @@
+// validate, schema, graph, fmt: the language's commands. They read definitions with the dsl
+// loader and print; all checking lives in dsl/.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "cmd/weft/commands.h"
+#include "dsl/loader.h"
+#include "dsl/mermaid_graph.h"
+#include "dsl/workflow_schema.h"
 
 namespace weft::cli {
+namespace {
 
-void AddLanguageCommands(CLI::App&) {}
+namespace fs = std::filesystem;
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The definition files named by `paths`: files as given, folders searched recursively for
+// *.yaml and *.yml, in sorted order. Paths that do not exist are returned too, so that loading
+// reports them.
+std::vector<fs::path> DefinitionFiles(const std::vector<std::string>& paths) {
+  std::vector<fs::path> files;
+  for (const std::string& name : paths) {
+    const fs::path path(name);
+    std::error_code error;
+    if (!fs::is_directory(path, error)) {
+      files.push_back(path);
+      continue;
+    }
+    std::vector<fs::path> found;
+    for (fs::recursive_directory_iterator it(path, error), end; !error && it != end;
+         it.increment(error)) {
+      const fs::path& file = it->path();
+      if (it->is_regular_file() && (file.extension() == ".yaml" || file.extension() == ".yml")) {
+        found.push_back(file);
+      }
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
+struct ValidateOptions {
+  std::vector<std::string> paths;
+  bool json = false;
+};
+
+void RunValidate(const ValidateOptions& options) {
+  const std::vector<std::string> paths =
+      options.paths.empty() ? std::vector<std::string>{"workflows"} : options.paths;
+  const std::vector<fs::path> files = DefinitionFiles(paths);
+  nlohmann::json report = {{"valid", true}, {"files", nlohmann::json::array()}};
+  std::size_t errors = 0;
+  std::size_t invalid_files = 0;
+  for (const fs::path& file : files) {
+    auto result = dsl::LoadDefinitionFile(file);
+    nlohmann::json entry = {{"file", file.string()}, {"valid", result.has_value()}};
+    if (result) {
+      const dsl::Definition& definition = **result;
+      entry["name"] = definition.name;
+      entry["version"] = definition.version;
+      entry["sha256"] = definition.sha256;
+      entry["diagnostics"] = nlohmann::json::array();
+      if (!options.json) {
+        std::cout << file.string() << ": ok (" << definition.name << " v" << definition.version
+                  << ", sha256 " << definition.sha256.substr(0, 12) << ")\n";
+      }
+    } else {
+      ++invalid_files;
+      errors += result.error().size();
+      entry["diagnostics"] = nlohmann::json::array();
+      const std::string text = options.json ? std::string() : ReadText(file);
+      for (const dsl::Diagnostic& diagnostic : result.error()) {
+        entry["diagnostics"].push_back(dsl::DiagnosticToJson(diagnostic));
+        if (!options.json) std::cout << dsl::FormatDiagnostic(diagnostic, text);
+      }
+      report["valid"] = false;
+    }
+    report["files"].push_back(std::move(entry));
+  }
+  if (files.empty()) {
+    report["valid"] = false;
+    if (!options.json) std::cerr << "weft validate: no definitions found\n";
+  }
+  if (options.json) {
+    std::cout << report.dump(2) << "\n";
+  } else if (!files.empty()) {
+    std::cout << files.size() << (files.size() == 1 ? " file" : " files") << ", " << invalid_files
+              << " invalid, " << errors << (errors == 1 ? " error" : " errors") << "\n";
+  }
+  if (!report["valid"].get<bool>()) throw CLI::RuntimeError(1);
+}
+
+// Loads one definition or prints its diagnostics to stderr and fails.
+std::shared_ptr<const dsl::Definition> LoadOrFail(const std::string& file) {
+  auto result = dsl::LoadDefinitionFile(file);
+  if (!result) {
+    const std::string text = ReadText(file);
+    for (const dsl::Diagnostic& diagnostic : result.error()) {
+      std::cerr << dsl::FormatDiagnostic(diagnostic, text);
+    }
+    throw CLI::RuntimeError(1);
+  }
+  return *result;
+}
+
+}  // namespace
+
+void AddLanguageCommands(CLI::App& app) {
+  auto validate_options = std::make_shared<ValidateOptions>();
+  auto* validate = app.add_subcommand(
+      "validate", "Check workflow definitions (files or folders; default: workflows/)");
+  validate->add_option("paths", validate_options->paths, "Definition files or folders");
+  validate->add_flag("--json", validate_options->json, "Print the result as JSON");
+  validate->callback([validate_options] { RunValidate(*validate_options); });
+
+  auto* schema = app.add_subcommand("schema", "Print the JSON Schema of workflow definitions");
+  schema->callback([] { std::cout << dsl::WorkflowSchemaText(); });
+
+  auto graph_file = std::make_shared<std::string>();
+  auto* graph = app.add_subcommand("graph", "Print a definition as a Mermaid flowchart");
+  graph->add_option("file", *graph_file, "The definition")->required();
+  graph->callback([graph_file] { std::cout << dsl::MermaidGraph(*LoadOrFail(*graph_file)); });
+}
 
 }  // namespace weft::cli
