@@ -1,0 +1,484 @@
+#include "runtime/temporal/workflow_run.h"
+
+#include <charconv>
+
+#include "runtime/temporal/failure.h"
+#include "runtime/temporal/payload.h"
+#include "temporal/api/enums/v1/event_type.pb.h"
+
+namespace weft::temporal {
+namespace {
+
+namespace enums = ::temporal::api::enums::v1;
+using interpreter::ActivityResolution;
+using interpreter::Command;
+using interpreter::Job;
+
+std::string EventName(const HistoryEvent& event) {
+  return enums::EventType_Name(event.event_type());
+}
+
+ReplayError NonDeterminism(const HistoryEvent* event, std::string message) {
+  return ReplayError{ReplayError::Kind::kNonDeterminism, event ? event->event_id() : 0,
+                     "nondeterministic workflow: " + std::move(message)};
+}
+
+// The event a command must have produced, or UNSPECIFIED for commands that leave no event.
+enums::EventType ExpectedEvent(const Command& command) {
+  struct Visitor {
+    enums::EventType operator()(const interpreter::ScheduleActivity&) const {
+      return enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED;
+    }
+    enums::EventType operator()(const interpreter::RequestCancelActivity&) const {
+      return enums::EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED;
+    }
+    enums::EventType operator()(const interpreter::StartTimer&) const {
+      return enums::EVENT_TYPE_TIMER_STARTED;
+    }
+    enums::EventType operator()(const interpreter::CancelTimer&) const {
+      return enums::EVENT_TYPE_TIMER_CANCELED;
+    }
+    enums::EventType operator()(const interpreter::StartChildWorkflow&) const {
+      return enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED;
+    }
+    enums::EventType operator()(const interpreter::RequestCancelChildWorkflow&) const {
+      return enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED;
+    }
+    enums::EventType operator()(const interpreter::SignalExternalWorkflow&) const {
+      return enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED;
+    }
+    enums::EventType operator()(const interpreter::RecordMarker&) const {
+      return enums::EVENT_TYPE_MARKER_RECORDED;
+    }
+    enums::EventType operator()(const interpreter::UpsertSearchAttributes&) const {
+      return enums::EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES;
+    }
+    enums::EventType operator()(const interpreter::UpsertMemo&) const {
+      return enums::EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED;
+    }
+    enums::EventType operator()(const interpreter::AcceptUpdate&) const {
+      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED;
+    }
+    enums::EventType operator()(const interpreter::RejectUpdate&) const {
+      return enums::EVENT_TYPE_UNSPECIFIED;
+    }
+    enums::EventType operator()(const interpreter::CompleteUpdate&) const {
+      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED;
+    }
+    enums::EventType operator()(const interpreter::RespondToQuery&) const {
+      return enums::EVENT_TYPE_UNSPECIFIED;
+    }
+    enums::EventType operator()(const interpreter::CompleteWorkflow&) const {
+      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED;
+    }
+    enums::EventType operator()(const interpreter::FailWorkflow&) const {
+      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED;
+    }
+    enums::EventType operator()(const interpreter::CancelWorkflowExecution&) const {
+      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED;
+    }
+    enums::EventType operator()(const interpreter::ContinueAsNew&) const {
+      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW;
+    }
+  };
+  return std::visit(Visitor{}, command);
+}
+
+std::string Describe(const Command& command) {
+  if (const auto* schedule = std::get_if<interpreter::ScheduleActivity>(&command)) {
+    return "ScheduleActivity(" + schedule->activity_type + ", id " + schedule->activity_id + ")";
+  }
+  if (const auto* timer = std::get_if<interpreter::StartTimer>(&command)) {
+    return "StartTimer(" + std::to_string(timer->seq) + ")";
+  }
+  if (const auto* marker = std::get_if<interpreter::RecordMarker>(&command)) {
+    return "RecordMarker(" + marker->name + ")";
+  }
+  if (const auto* child = std::get_if<interpreter::StartChildWorkflow>(&command)) {
+    return "StartChildWorkflow(" + child->workflow_type + ")";
+  }
+  return "the command for " + enums::EventType_Name(ExpectedEvent(command));
+}
+
+// Timers are named by their seq (command_encoder.h).
+std::optional<std::uint32_t> SeqFromId(const std::string& id) {
+  std::uint32_t seq = 0;
+  auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), seq);
+  if (error != std::errc{} || end != id.data() + id.size()) return std::nullopt;
+  return seq;
+}
+
+// FNV-1a of the first run's id: the same seed for every replay and every run of the chain, as
+// sdk-core seeds its randomness from original_execution_run_id.
+std::uint64_t Seed(const std::string& text) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ULL;
+  return hash;
+}
+
+nlohmann::json Decode(const Payloads& payloads) {
+  auto value = FromPayloads(payloads);
+  return value ? *value : nlohmann::json{{"undecoded", value.error()}};
+}
+
+interpreter::Failure Wrapped(interpreter::Failure::Kind kind, std::string message,
+                             nlohmann::json info, const Failure& cause) {
+  interpreter::Failure failure{
+      .kind = kind, .message = std::move(message), .info = std::move(info)};
+  failure.cause = std::make_shared<interpreter::Failure>(FromTemporalFailure(cause));
+  failure.type = failure.cause->type;
+  return failure;
+}
+
+}  // namespace
+
+WorkflowRun::WorkflowRun(Interpreter interpreter, std::string workflow_id, std::string run_id,
+                         std::string task_queue)
+    : interpreter_(std::move(interpreter)),
+      workflow_id_(std::move(workflow_id)),
+      run_id_(std::move(run_id)) {
+  encode_context_.task_queue = std::move(task_queue);
+}
+
+std::expected<std::vector<Command>, ReplayError> WorkflowRun::Apply(const LogicalWorkflowTask& task,
+                                                                    std::vector<Job> extra_jobs) {
+  std::vector<Command> produced;
+  if (task.started_event_id != 0) {
+    if (!unmatched_.empty()) {
+      return std::unexpected(NonDeterminism(nullptr, "the workflow produced " +
+                                                         Describe(unmatched_.front()) +
+                                                         " but history does not have its event"));
+    }
+    interpreter::Activation activation{.now_unix_ms = task.now_unix_ms,
+                                       .is_replaying = task.completed,
+                                       .continue_as_new_suggested = task.suggest_continue_as_new};
+    for (const HistoryEvent* event : task.events) {
+      if (auto added = AddJob(*event, activation.jobs); !added) {
+        return std::unexpected(added.error());
+      }
+    }
+    // An update accepted by this task reached the workflow with it: history records the request
+    // only in the acceptance, after the task.
+    for (const HistoryEvent* event : task.command_events) {
+      if (event->event_type() != enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) continue;
+      const auto& request =
+          event->workflow_execution_update_accepted_event_attributes().accepted_request();
+      activation.jobs.push_back(interpreter::DoUpdate{.id = request.meta().update_id(),
+                                                      .name = request.input().name(),
+                                                      .payload = Decode(request.input().args()),
+                                                      .run_validator = false});
+    }
+    for (Job& job : extra_jobs) activation.jobs.push_back(std::move(job));
+    if (activation.jobs.empty() && task.completed) {
+      // A task that only answered queries, or a heartbeat: nothing reached the workflow.
+    } else {
+      produced = interpreter_(activation);
+    }
+    for (const Command& command : produced) {
+      if (ExpectedEvent(command) != enums::EVENT_TYPE_UNSPECIFIED) unmatched_.push_back(command);
+    }
+  }
+
+  for (const HistoryEvent* event : task.command_events) {
+    if (auto matched = Match(*event); !matched) return std::unexpected(matched.error());
+  }
+  if (task.completed && !unmatched_.empty()) {
+    return std::unexpected(NonDeterminism(nullptr, "the workflow produced " +
+                                                       Describe(unmatched_.front()) +
+                                                       " but history does not have its event"));
+  }
+  if (task.completed) return std::vector<Command>{};
+  return produced;
+}
+
+std::expected<void, ReplayError> WorkflowRun::Match(const HistoryEvent& event) {
+  if (unmatched_.empty()) {
+    return std::unexpected(NonDeterminism(
+        &event, "history has " + EventName(event) + " (event " + std::to_string(event.event_id()) +
+                    ") but the workflow produced no command for it"));
+  }
+  const Command command = unmatched_.front();
+  if (ExpectedEvent(command) != event.event_type()) {
+    return std::unexpected(NonDeterminism(
+        &event, "history has " + EventName(event) + " (event " + std::to_string(event.event_id()) +
+                    ") where the workflow produced " + Describe(command)));
+  }
+  auto mismatch = [&](const std::string& what) {
+    return std::unexpected(NonDeterminism(
+        &event, EventName(event) + " (event " + std::to_string(event.event_id()) + ") has " + what +
+                    " but the workflow produced " + Describe(command)));
+  };
+  if (const auto* schedule = std::get_if<interpreter::ScheduleActivity>(&command)) {
+    const auto& attributes = event.activity_task_scheduled_event_attributes();
+    if (attributes.activity_id() != schedule->activity_id) {
+      return mismatch("activity id " + attributes.activity_id());
+    }
+    if (attributes.activity_type().name() != schedule->activity_type) {
+      return mismatch("activity type " + attributes.activity_type().name());
+    }
+    activity_by_scheduled_event_[event.event_id()] = schedule->seq;
+    activity_type_by_scheduled_event_[event.event_id()] = schedule->activity_type;
+    encode_context_.activity_scheduled_event_ids[schedule->seq] = event.event_id();
+  } else if (const auto* timer = std::get_if<interpreter::StartTimer>(&command)) {
+    const std::string& id = event.timer_started_event_attributes().timer_id();
+    if (id != std::to_string(timer->seq)) return mismatch("timer id " + id);
+  } else if (const auto* marker = std::get_if<interpreter::RecordMarker>(&command)) {
+    const std::string& name = event.marker_recorded_event_attributes().marker_name();
+    if (name != marker->name) return mismatch("marker " + name);
+  } else if (const auto* child = std::get_if<interpreter::StartChildWorkflow>(&command)) {
+    const auto& attributes = event.start_child_workflow_execution_initiated_event_attributes();
+    if (attributes.workflow_type().name() != child->workflow_type) {
+      return mismatch("workflow type " + attributes.workflow_type().name());
+    }
+    child_by_initiated_event_[event.event_id()] = child->seq;
+    encode_context_.child_workflow_ids[child->seq] = attributes.workflow_id();
+  } else if (const auto* signal = std::get_if<interpreter::SignalExternalWorkflow>(&command)) {
+    const auto& attributes = event.signal_external_workflow_execution_initiated_event_attributes();
+    if (attributes.signal_name() != signal->signal) {
+      return mismatch("signal " + attributes.signal_name());
+    }
+    signal_by_initiated_event_[event.event_id()] = signal->seq;
+  } else if (const auto* accept = std::get_if<interpreter::AcceptUpdate>(&command)) {
+    const std::string& id = event.workflow_execution_update_accepted_event_attributes()
+                                .accepted_request()
+                                .meta()
+                                .update_id();
+    if (id != accept->id) return mismatch("update id " + id);
+  } else if (const auto* complete = std::get_if<interpreter::CompleteUpdate>(&command)) {
+    const std::string& id =
+        event.workflow_execution_update_completed_event_attributes().meta().update_id();
+    if (id != complete->id) return mismatch("update id " + id);
+  }
+  unmatched_.pop_front();
+  return {};
+}
+
+std::expected<void, ReplayError> WorkflowRun::AddJob(const HistoryEvent& event,
+                                                     std::vector<Job>& jobs) {
+  auto unknown_operation = [&](const std::string& what) {
+    return std::unexpected(
+        NonDeterminism(&event, EventName(event) + " (event " + std::to_string(event.event_id()) +
+                                   ") refers to " + what + " that the workflow never started"));
+  };
+  auto activity = [&](std::int64_t scheduled_event_id)
+      -> std::expected<std::pair<std::uint32_t, nlohmann::json>, ReplayError> {
+    auto seq = activity_by_scheduled_event_.find(scheduled_event_id);
+    if (seq == activity_by_scheduled_event_.end()) {
+      return unknown_operation("activity event " + std::to_string(scheduled_event_id));
+    }
+    nlohmann::json info = {{"activity_type", activity_type_by_scheduled_event_[scheduled_event_id]},
+                           {"activity_id", std::to_string(seq->second)}};
+    return std::pair{seq->second, std::move(info)};
+  };
+  auto child = [&](std::int64_t initiated_event_id) -> std::expected<std::uint32_t, ReplayError> {
+    auto seq = child_by_initiated_event_.find(initiated_event_id);
+    if (seq == child_by_initiated_event_.end()) {
+      return unknown_operation("child workflow event " + std::to_string(initiated_event_id));
+    }
+    return seq->second;
+  };
+
+  switch (event.event_type()) {
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
+      const auto& attributes = event.workflow_execution_started_event_attributes();
+      interpreter::StartWorkflow start{.workflow_type = attributes.workflow_type().name(),
+                                       .workflow_id = workflow_id_,
+                                       .run_id = run_id_,
+                                       .input = Decode(attributes.input()),
+                                       .attempt = attributes.attempt(),
+                                       .random_seed = Seed(attributes.original_execution_run_id())};
+      for (const auto& [name, payload] : attributes.memo().fields()) {
+        auto value = FromPayload(payload);
+        start.memo[name] = value ? *value : nullptr;
+      }
+      for (const auto& [name, payload] : attributes.search_attributes().indexed_fields()) {
+        auto value = FromPayload(payload);
+        start.search_attributes[name] = value ? *value : nullptr;
+      }
+      if (!attributes.continued_execution_run_id().empty()) {
+        start.continued_from_run_id = attributes.continued_execution_run_id();
+      }
+      jobs.push_back(std::move(start));
+      return {};
+    }
+    case enums::EVENT_TYPE_ACTIVITY_TASK_STARTED:  // written together with its outcome
+      return {};
+    case enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
+      const auto& attributes = event.activity_task_completed_event_attributes();
+      auto found = activity(attributes.scheduled_event_id());
+      if (!found) return std::unexpected(found.error());
+      jobs.push_back(interpreter::ResolveActivity{
+          .seq = found->first,
+          .resolution = {.status = ActivityResolution::Status::kCompleted,
+                         .result = Decode(attributes.result())}});
+      return {};
+    }
+    case enums::EVENT_TYPE_ACTIVITY_TASK_FAILED: {
+      const auto& attributes = event.activity_task_failed_event_attributes();
+      auto found = activity(attributes.scheduled_event_id());
+      if (!found) return std::unexpected(found.error());
+      jobs.push_back(interpreter::ResolveActivity{
+          .seq = found->first,
+          .resolution = {
+              .status = ActivityResolution::Status::kFailed,
+              .failure = Wrapped(interpreter::Failure::Kind::kActivity, "Activity task failed",
+                                 found->second, attributes.failure())}});
+      return {};
+    }
+    case enums::EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT: {
+      const auto& attributes = event.activity_task_timed_out_event_attributes();
+      auto found = activity(attributes.scheduled_event_id());
+      if (!found) return std::unexpected(found.error());
+      jobs.push_back(interpreter::ResolveActivity{
+          .seq = found->first,
+          .resolution = {
+              .status = ActivityResolution::Status::kFailed,
+              .failure = Wrapped(interpreter::Failure::Kind::kActivity, "Activity task timed out",
+                                 found->second, attributes.failure())}});
+      return {};
+    }
+    case enums::EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
+      const auto& attributes = event.activity_task_canceled_event_attributes();
+      auto found = activity(attributes.scheduled_event_id());
+      if (!found) return std::unexpected(found.error());
+      interpreter::Failure cancelled{.kind = interpreter::Failure::Kind::kCancelled,
+                                     .type = "Cancelled",
+                                     .message = "Activity cancelled",
+                                     .info = found->second};
+      if (attributes.has_details()) cancelled.details = Decode(attributes.details());
+      jobs.push_back(interpreter::ResolveActivity{
+          .seq = found->first,
+          .resolution = {.status = ActivityResolution::Status::kCancelled, .failure = cancelled}});
+      return {};
+    }
+    case enums::EVENT_TYPE_TIMER_FIRED: {
+      const std::string& id = event.timer_fired_event_attributes().timer_id();
+      auto seq = SeqFromId(id);
+      if (!seq) return unknown_operation("timer " + id);
+      jobs.push_back(interpreter::FireTimer{.seq = *seq});
+      return {};
+    }
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: {
+      const auto& attributes = event.workflow_execution_signaled_event_attributes();
+      jobs.push_back(interpreter::SignalWorkflow{.name = attributes.signal_name(),
+                                                 .payload = Decode(attributes.input())});
+      return {};
+    }
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
+      jobs.push_back(interpreter::CancelWorkflow{
+          .reason = event.workflow_execution_cancel_requested_event_attributes().cause()});
+      return {};
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED: {
+      const auto& attributes = event.child_workflow_execution_started_event_attributes();
+      auto seq = child(attributes.initiated_event_id());
+      if (!seq) return std::unexpected(seq.error());
+      jobs.push_back(interpreter::ResolveChildWorkflowStart{
+          .seq = *seq, .started = true, .run_id = attributes.workflow_execution().run_id()});
+      return {};
+    }
+    case enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED: {
+      const auto& attributes = event.start_child_workflow_execution_failed_event_attributes();
+      auto seq = child(attributes.initiated_event_id());
+      if (!seq) return std::unexpected(seq.error());
+      jobs.push_back(interpreter::ResolveChildWorkflowStart{
+          .seq = *seq,
+          .started = false,
+          .failure = {.type = "WorkflowAlreadyStarted",
+                      .message = "child workflow " + attributes.workflow_id() +
+                                 " could not start: it is already running"}});
+      return {};
+    }
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED: {
+      const auto& attributes = event.child_workflow_execution_completed_event_attributes();
+      auto seq = child(attributes.initiated_event_id());
+      if (!seq) return std::unexpected(seq.error());
+      jobs.push_back(
+          interpreter::ResolveChildWorkflow{.seq = *seq, .result = Decode(attributes.result())});
+      return {};
+    }
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED: {
+      const auto& attributes = event.child_workflow_execution_failed_event_attributes();
+      auto seq = child(attributes.initiated_event_id());
+      if (!seq) return std::unexpected(seq.error());
+      jobs.push_back(interpreter::ResolveChildWorkflow{
+          .seq = *seq,
+          .status = ActivityResolution::Status::kFailed,
+          .failure =
+              Wrapped(interpreter::Failure::Kind::kChildWorkflow, "Child workflow execution failed",
+                      {{"workflow_type", attributes.workflow_type().name()},
+                       {"workflow_id", attributes.workflow_execution().workflow_id()},
+                       {"run_id", attributes.workflow_execution().run_id()}},
+                      attributes.failure())});
+      return {};
+    }
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED:
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT:
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED: {
+      std::int64_t initiated = 0;
+      interpreter::Failure failure;
+      if (event.has_child_workflow_execution_canceled_event_attributes()) {
+        initiated = event.child_workflow_execution_canceled_event_attributes().initiated_event_id();
+        failure = {.kind = interpreter::Failure::Kind::kCancelled,
+                   .type = "Cancelled",
+                   .message = "Child workflow cancelled"};
+      } else if (event.has_child_workflow_execution_timed_out_event_attributes()) {
+        initiated =
+            event.child_workflow_execution_timed_out_event_attributes().initiated_event_id();
+        failure = {.kind = interpreter::Failure::Kind::kTimeout,
+                   .type = "Timeout",
+                   .message = "Child workflow timed out"};
+      } else {
+        initiated =
+            event.child_workflow_execution_terminated_event_attributes().initiated_event_id();
+        failure = {.kind = interpreter::Failure::Kind::kTerminated,
+                   .type = "Terminated",
+                   .message = "Child workflow terminated"};
+      }
+      auto seq = child(initiated);
+      if (!seq) return std::unexpected(seq.error());
+      jobs.push_back(interpreter::ResolveChildWorkflow{
+          .seq = *seq,
+          .status = failure.kind == interpreter::Failure::Kind::kCancelled
+                        ? ActivityResolution::Status::kCancelled
+                        : ActivityResolution::Status::kFailed,
+          .failure = failure});
+      return {};
+    }
+    case enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED:
+    case enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED: {
+      const bool failed =
+          event.event_type() == enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED;
+      const std::int64_t initiated =
+          failed
+              ? event.signal_external_workflow_execution_failed_event_attributes()
+                    .initiated_event_id()
+              : event.external_workflow_execution_signaled_event_attributes().initiated_event_id();
+      auto seq = signal_by_initiated_event_.find(initiated);
+      if (seq == signal_by_initiated_event_.end()) {
+        return unknown_operation("signal event " + std::to_string(initiated));
+      }
+      interpreter::ResolveSignalExternalWorkflow resolved{.seq = seq->second};
+      if (failed) {
+        resolved.failure = interpreter::Failure{.type = "ExternalWorkflowNotFound",
+                                                .message = "the workflow to signal was not found"};
+      }
+      jobs.push_back(std::move(resolved));
+      return {};
+    }
+    // Events that change nothing the workflow sees.
+    case enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
+    case enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED:
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED:
+      return {};
+    default:
+      if (event.worker_may_ignore()) return {};
+      return std::unexpected(ReplayError{ReplayError::Kind::kUnsupportedEvent, event.event_id(),
+                                         "weft does not support " + EventName(event) + " (event " +
+                                             std::to_string(event.event_id()) + ")"});
+  }
+}
+
+}  // namespace weft::temporal

@@ -1,0 +1,80 @@
+// WorkflowRun: one run of a workflow as a worker holds it between tasks. It turns each logical
+// workflow task (workflow_task_splitter.h) into an activation for the interpreter, and checks
+// the commands the interpreter answers against the command events history recorded for them:
+// replay is where non-determinism is detected, and this is the one place that does it
+// (research/temporal-protocol.md §6.1, §6.4).
+//
+// Commands are matched to command events one by one, in order. A matched event binds the
+// command's seq to the event's id, so that later events (ActivityTaskCompleted names its
+// ActivityTaskScheduled by event id) resolve the right operation. Commands of the current task
+// stay unmatched until their events come back at the start of the next (sticky) task.
+//
+// Not thread-safe: a run is driven by one task at a time.
+#ifndef WEFT_RUNTIME_TEMPORAL_WORKFLOW_RUN_H_
+#define WEFT_RUNTIME_TEMPORAL_WORKFLOW_RUN_H_
+
+#include <cstdint>
+#include <deque>
+#include <expected>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "runtime/interpreter/activation.h"
+#include "runtime/interpreter/command.h"
+#include "runtime/temporal/command_encoder.h"
+#include "runtime/temporal/workflow_task_splitter.h"
+
+namespace weft::temporal {
+
+// Replay diverged from history, or history cannot be read. Temporal's SDKs fail the workflow
+// task with cause NON_DETERMINISTIC_ERROR; so does the worker.
+struct ReplayError {
+  enum class Kind {
+    kNonDeterminism,    // the interpreter's commands do not match the recorded events
+    kUnsupportedEvent,  // an event weft does not know and may not ignore
+  };
+  Kind kind = Kind::kNonDeterminism;
+  std::int64_t event_id = 0;  // the event where it was found; 0 when at the end of a task
+  std::string message;
+};
+
+class WorkflowRun {
+ public:
+  using Interpreter =
+      std::function<std::vector<interpreter::Command>(const interpreter::Activation&)>;
+
+  WorkflowRun(Interpreter interpreter, std::string workflow_id, std::string run_id,
+              std::string task_queue);
+
+  // Applies one logical task. For a replayed task (task.completed) the interpreter's commands
+  // must match the task's command events; for the current task they are returned, to be sent.
+  // `extra_jobs` are what the current task delivers outside history: update requests and
+  // queries from the poll response.
+  std::expected<std::vector<interpreter::Command>, ReplayError> Apply(
+      const LogicalWorkflowTask& task, std::vector<interpreter::Job> extra_jobs = {});
+
+  // What encoding this run's commands needs from history (scheduled event ids, child ids).
+  const EncodeContext& encode_context() const { return encode_context_; }
+
+ private:
+  std::expected<void, ReplayError> AddJob(const HistoryEvent& event,
+                                          std::vector<interpreter::Job>& jobs);
+  std::expected<void, ReplayError> Match(const HistoryEvent& event);
+
+  Interpreter interpreter_;
+  std::string workflow_id_;
+  std::string run_id_;
+  EncodeContext encode_context_;
+  // Commands whose events history has not shown yet, oldest first.
+  std::deque<interpreter::Command> unmatched_;
+  std::map<std::int64_t, std::uint32_t> activity_by_scheduled_event_;
+  std::map<std::int64_t, std::string> activity_type_by_scheduled_event_;
+  std::map<std::int64_t, std::uint32_t> child_by_initiated_event_;
+  std::map<std::int64_t, std::uint32_t> signal_by_initiated_event_;
+};
+
+}  // namespace weft::temporal
+
+#endif  // WEFT_RUNTIME_TEMPORAL_WORKFLOW_RUN_H_

@@ -1,0 +1,278 @@
+// Replay: histories split into logical workflow tasks, activations built from their events,
+// commands matched against the events recorded for them. The interpreter is a script here, so
+// that each test states exactly which commands a workflow produced.
+
+#include "runtime/temporal/workflow_run.h"
+
+#include <catch2/catch.hpp>
+
+#include "runtime/temporal/payload.h"
+#include "temporal/api/enums/v1/event_type.pb.h"
+
+namespace {
+
+namespace enums = ::temporal::api::enums::v1;
+namespace interpreter = weft::interpreter;
+using nlohmann::json;
+using weft::temporal::HistoryEvent;
+using weft::temporal::LogicalWorkflowTask;
+using weft::temporal::ReplayError;
+using weft::temporal::SplitIntoWorkflowTasks;
+using weft::temporal::WorkflowRun;
+using namespace std::chrono_literals;
+
+// Builds a history event by event, numbering them.
+class History {
+ public:
+  HistoryEvent& Add(enums::EventType type) {
+    auto event = std::make_unique<HistoryEvent>();
+    event->set_event_id(static_cast<std::int64_t>(events_.size()) + first_id_);
+    event->set_event_type(type);
+    event->mutable_event_time()->set_seconds(1'700'000'000 + event->event_id());
+    events_.push_back(std::move(event));
+    return *events_.back();
+  }
+  void Started(json input) {
+    auto& attributes = *Add(enums::EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)
+                            .mutable_workflow_execution_started_event_attributes();
+    attributes.mutable_workflow_type()->set_name("order");
+    *attributes.mutable_input() = weft::temporal::ToPayloads(input);
+    attributes.set_original_execution_run_id("run-1");
+    attributes.set_attempt(1);
+  }
+  void Task(bool completed = true) {
+    Add(enums::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+    Add(enums::EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    if (completed) Add(enums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+  }
+  std::int64_t ActivityScheduled(const std::string& id, const std::string& type) {
+    auto& event = Add(enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+    event.mutable_activity_task_scheduled_event_attributes()->set_activity_id(id);
+    event.mutable_activity_task_scheduled_event_attributes()->mutable_activity_type()->set_name(
+        type);
+    return event.event_id();
+  }
+  void ActivityCompleted(std::int64_t scheduled, json result) {
+    Add(enums::EVENT_TYPE_ACTIVITY_TASK_STARTED);
+    auto& attributes = *Add(enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
+                            .mutable_activity_task_completed_event_attributes();
+    attributes.set_scheduled_event_id(scheduled);
+    *attributes.mutable_result() = weft::temporal::ToPayloads(result);
+  }
+  void TimerStarted(const std::string& id) {
+    Add(enums::EVENT_TYPE_TIMER_STARTED).mutable_timer_started_event_attributes()->set_timer_id(id);
+  }
+  void TimerFired(const std::string& id) {
+    Add(enums::EVENT_TYPE_TIMER_FIRED).mutable_timer_fired_event_attributes()->set_timer_id(id);
+  }
+  void Signaled(const std::string& name, json payload) {
+    auto& attributes = *Add(enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+                            .mutable_workflow_execution_signaled_event_attributes();
+    attributes.set_signal_name(name);
+    *attributes.mutable_input() = weft::temporal::ToPayloads(payload);
+  }
+
+  std::vector<const HistoryEvent*> From(std::int64_t event_id) const {
+    std::vector<const HistoryEvent*> slice;
+    for (const auto& event : events_) {
+      if (event->event_id() >= event_id) slice.push_back(event.get());
+    }
+    return slice;
+  }
+  std::vector<const HistoryEvent*> All() const { return From(0); }
+
+ private:
+  std::int64_t first_id_ = 1;
+  std::vector<std::unique_ptr<HistoryEvent>> events_;
+};
+
+// The workflow of research/temporal-protocol.md §5.1: an activity and a timer at the start,
+// completion when the timer fires.
+struct ActivityAndTimer {
+  std::vector<interpreter::Activation> seen;
+  bool swap_commands = false;  // a changed definition: the timer before the activity
+
+  std::vector<interpreter::Command> operator()(const interpreter::Activation& activation) {
+    seen.push_back(activation);
+    std::vector<interpreter::Command> commands;
+    for (const auto& job : activation.jobs) {
+      if (std::holds_alternative<interpreter::StartWorkflow>(job)) {
+        interpreter::Command schedule =
+            interpreter::ScheduleActivity{.seq = 1,
+                                          .activity_id = "1",
+                                          .activity_type = "charge",
+                                          .input = 42,
+                                          .timeouts = {.start_to_close = 10s}};
+        interpreter::Command timer = interpreter::StartTimer{.seq = 1, .duration = 60s};
+        if (swap_commands) std::swap(schedule, timer);
+        commands.push_back(schedule);
+        commands.push_back(timer);
+      }
+      if (std::holds_alternative<interpreter::FireTimer>(job)) {
+        commands.push_back(interpreter::CompleteWorkflow{.result = "done"});
+      }
+    }
+    return commands;
+  }
+};
+
+History ActivityAndTimerHistory() {
+  History history;
+  history.Started({{"order", 7}});
+  history.Task();                                                     // 2, 3, 4
+  std::int64_t scheduled = history.ActivityScheduled("1", "charge");  // 5
+  history.TimerStarted("1");                                          // 6
+  history.ActivityCompleted(scheduled, {{"charged", true}});          // 7, 8
+  history.Task();                                                     // 9, 10, 11
+  history.TimerFired("1");                                            // 12
+  history.Task();                                                     // 13, 14, 15
+  history.Add(enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);        // 16
+  return history;
+}
+
+std::expected<std::vector<interpreter::Command>, ReplayError> ReplayAll(
+    WorkflowRun& run, const std::vector<LogicalWorkflowTask>& tasks) {
+  std::vector<interpreter::Command> last;
+  for (const auto& task : tasks) {
+    auto commands = run.Apply(task);
+    if (!commands) return commands;
+    last = *commands;
+  }
+  return last;
+}
+
+}  // namespace
+
+TEST_CASE("a history splits into the tasks the workflow was activated in") {
+  History history = ActivityAndTimerHistory();
+  auto tasks = SplitIntoWorkflowTasks(history.All());
+  REQUIRE(tasks);
+  REQUIRE(tasks->size() == 3);
+  CHECK((*tasks)[0].started_event_id == 3);
+  CHECK((*tasks)[0].events.size() == 1);          // WorkflowExecutionStarted
+  CHECK((*tasks)[0].command_events.size() == 2);  // ActivityTaskScheduled, TimerStarted
+  CHECK((*tasks)[1].events.size() == 2);          // ActivityTaskStarted, ActivityTaskCompleted
+  CHECK((*tasks)[1].command_events.empty());
+  CHECK((*tasks)[2].command_events.size() == 1);  // WorkflowExecutionCompleted
+  for (const auto& task : *tasks) CHECK(task.completed);
+  CHECK((*tasks)[1].now_unix_ms == (1'700'000'000LL + 10) * 1000);
+}
+
+TEST_CASE("a full replay matches every command to its event") {
+  History history = ActivityAndTimerHistory();
+  auto tasks = SplitIntoWorkflowTasks(history.All());
+  REQUIRE(tasks);
+  ActivityAndTimer workflow;
+  WorkflowRun run(std::ref(workflow), "order-7", "run-1", "weft");
+  auto last = ReplayAll(run, *tasks);
+  REQUIRE(last);
+  CHECK(last->empty());  // nothing new to send: the history is complete
+
+  REQUIRE(workflow.seen.size() == 3);
+  CHECK(workflow.seen[0].is_replaying);
+  const auto& start = std::get<interpreter::StartWorkflow>(workflow.seen[0].jobs.at(0));
+  CHECK(start.input == json{{"order", 7}});
+  CHECK(start.workflow_id == "order-7");
+  const auto& resolved = std::get<interpreter::ResolveActivity>(workflow.seen[1].jobs.at(0));
+  CHECK(resolved.seq == 1);
+  CHECK(resolved.resolution.result == json{{"charged", true}});
+  CHECK(std::get<interpreter::FireTimer>(workflow.seen[2].jobs.at(0)).seq == 1);
+  CHECK(run.encode_context().activity_scheduled_event_ids.at(1) == 5);
+}
+
+TEST_CASE("a changed order of commands is non-determinism, naming the event") {
+  History history = ActivityAndTimerHistory();
+  auto tasks = SplitIntoWorkflowTasks(history.All());
+  REQUIRE(tasks);
+  ActivityAndTimer workflow{.swap_commands = true};
+  WorkflowRun run(std::ref(workflow), "order-7", "run-1", "weft");
+  auto result = ReplayAll(run, *tasks);
+  REQUIRE_FALSE(result);
+  CHECK(result.error().kind == ReplayError::Kind::kNonDeterminism);
+  CHECK(result.error().event_id == 5);
+  CHECK_THAT(result.error().message, Catch::Contains("EVENT_TYPE_ACTIVITY_TASK_SCHEDULED"));
+  CHECK_THAT(result.error().message, Catch::Contains("StartTimer"));
+}
+
+TEST_CASE("a command history does not have, or an event without its command, is caught") {
+  History history;
+  history.Started(nullptr);
+  history.Task();
+  history.TimerStarted("1");
+  history.TimerStarted("2");  // the workflow now starts one timer only
+  history.Task(/*completed=*/false);
+  auto tasks = SplitIntoWorkflowTasks(history.All());
+  REQUIRE(tasks);
+  WorkflowRun run(
+      [](const interpreter::Activation&) {
+        return std::vector<interpreter::Command>{interpreter::StartTimer{.seq = 1, .duration = 1s}};
+      },
+      "w", "r", "weft");
+  auto result = run.Apply((*tasks)[0]);
+  REQUIRE_FALSE(result);
+  CHECK_THAT(result.error().message, Catch::Contains("produced no command"));
+}
+
+TEST_CASE("the current task's commands are returned, then matched when their events arrive") {
+  History history;
+  history.Started({{"order", 1}});
+  history.Task(/*completed=*/false);  // 2, 3: the first task, to answer now
+  ActivityAndTimer workflow;
+  WorkflowRun run(std::ref(workflow), "order-1", "run-1", "weft");
+
+  auto tasks = SplitIntoWorkflowTasks(history.All());
+  REQUIRE(tasks);
+  REQUIRE(tasks->size() == 1);
+  CHECK_FALSE((*tasks)[0].completed);
+  auto commands = run.Apply((*tasks)[0]);
+  REQUIRE(commands);
+  REQUIRE(commands->size() == 2);
+  CHECK(std::holds_alternative<interpreter::ScheduleActivity>((*commands)[0]));
+  CHECK_FALSE(workflow.seen[0].is_replaying);
+
+  // The server recorded them; the next (sticky) task starts with that completion.
+  history.Add(enums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED);             // 4
+  std::int64_t scheduled = history.ActivityScheduled("1", "charge");  // 5
+  history.TimerStarted("1");                                          // 6
+  history.ActivityCompleted(scheduled, "ok");                         // 7, 8
+  history.Signaled("cancel-order", {{"why", "changed mind"}});        // 9
+  history.Task(/*completed=*/false);                                  // 10, 11
+  auto increment = SplitIntoWorkflowTasks(history.From(4));
+  REQUIRE(increment);
+  REQUIRE(increment->size() == 2);
+  CHECK((*increment)[0].started_event_id == 0);  // only the completion of the last task
+  REQUIRE(run.Apply((*increment)[0]));
+  auto next = run.Apply((*increment)[1]);
+  REQUIRE(next);
+  CHECK(next->empty());
+  REQUIRE(workflow.seen.size() == 2);
+  REQUIRE(workflow.seen[1].jobs.size() == 2);
+  CHECK(std::holds_alternative<interpreter::ResolveActivity>(workflow.seen[1].jobs[0]));
+  CHECK(std::get<interpreter::SignalWorkflow>(workflow.seen[1].jobs[1]).name == "cancel-order");
+}
+
+TEST_CASE("a failed or timed-out workflow task attempt is invisible to the workflow") {
+  History history;
+  history.Started(nullptr);
+  history.Add(enums::EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+  history.Add(enums::EVENT_TYPE_WORKFLOW_TASK_STARTED);
+  history.Add(enums::EVENT_TYPE_WORKFLOW_TASK_FAILED);
+  history.Signaled("go", 1);
+  history.Task(/*completed=*/false);
+  auto tasks = SplitIntoWorkflowTasks(history.All());
+  REQUIRE(tasks);
+  REQUIRE(tasks->size() == 1);
+  CHECK((*tasks)[0].events.size() == 2);  // the start and the signal, in one activation
+  CHECK((*tasks)[0].started_event_id == 7);
+}
+
+TEST_CASE("a history with a gap is refused") {
+  History history;
+  history.Started(nullptr);
+  history.Task();
+  auto events = history.All();
+  events.erase(events.begin() + 1);
+  auto tasks = SplitIntoWorkflowTasks(events);
+  REQUIRE_FALSE(tasks);
+  CHECK_THAT(tasks.error(), Catch::Contains("not contiguous"));
+}
