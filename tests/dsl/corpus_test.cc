@@ -103,7 +103,9 @@ TEST_CASE("the schema is a draft-7 JSON Schema with a description and examples f
               }
             }
           }
-          for (const auto& [key, child] : node.items()) visit(child, path + "/" + key);
+          for (const auto& [key, child] : node.items()) {
+            if (key != "examples" && key != "default") visit(child, path + "/" + key);
+          }
         } else if (node.is_array()) {
           for (std::size_t i = 0; i < node.size(); ++i)
             visit(node[i], path + "/" + std::to_string(i));
@@ -164,7 +166,11 @@ TEST_CASE("every invalid definition gives exactly its golden diagnostics") {
     auto json = AsJson(text);
     if (schema_expectation == "unreadable") continue;
     REQUIRE(json.has_value());
-    const bool rejected = !Schema().Errors(*json).empty();
+    const std::vector<std::string> errors = Schema().Errors(*json);
+    std::string all_errors;
+    for (const std::string& error : errors) all_errors += error + "\n";
+    INFO(all_errors);
+    const bool rejected = !errors.empty();
     CHECK(rejected == (schema_expectation == "reject"));
   }
 }

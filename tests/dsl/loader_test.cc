@@ -126,7 +126,7 @@ steps:
   CHECK(diagnostics[0].code == codes::kMissingTimeout);
   CHECK(diagnostics[1].code == codes::kUnknownKey);
   CHECK(diagnostics[1].position.line == 6);
-  CHECK(diagnostics[1].position.column == 17);
+  CHECK(diagnostics[1].position.column == 16);
   CHECK(diagnostics[1].path == "/steps/0/timeouts/start_to_clos");
   CHECK(diagnostics[1].message == "unknown key `start_to_clos` in `timeouts`");
   CHECK(diagnostics[1].hint == "did you mean `start_to_close`?");
