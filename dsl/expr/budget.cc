@@ -6,6 +6,9 @@ namespace weft::dsl::expr {
 
 std::size_t Budget::ApproxBytes(const nlohmann::json& value) {
   constexpr std::size_t kNode = 16;
+  // Scalars, the common case, need no walk.
+  if (value.is_string()) return kNode + value.get_ref<const std::string&>().size();
+  if (!value.is_structured()) return kNode;
   std::size_t total = 0;
   std::vector<const nlohmann::json*> pending = {&value};
   while (!pending.empty()) {

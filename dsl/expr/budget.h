@@ -22,23 +22,31 @@ class Budget {
   Budget(std::uint64_t max_steps, std::size_t max_bytes)
       : max_steps_(max_steps), max_bytes_(max_bytes) {}
 
-  std::expected<void, Failure> Steps(std::uint64_t n) {
+  // The hot path: false once the budget is exhausted (then see StepsExceeded()).
+  bool TakeSteps(std::uint64_t n) {
     steps_ += n;
-    if (steps_ > max_steps_) {
-      return std::unexpected(
-          Failure{codes::kStepBudget,
-                  "evaluation exceeded its budget of " + std::to_string(max_steps_) + " steps"});
-    }
-    return {};
+    return steps_ <= max_steps_;
+  }
+  bool TakeBytes(std::size_t n) {
+    bytes_ += n;
+    return bytes_ <= max_bytes_;
+  }
+  Failure StepsExceeded() const {
+    return Failure{codes::kStepBudget,
+                   "evaluation exceeded its budget of " + std::to_string(max_steps_) + " steps"};
+  }
+  Failure BytesExceeded() const {
+    return Failure{codes::kSizeBudget, "evaluation built more than " +
+                                           std::to_string(max_bytes_) + " bytes of values"};
   }
 
+  // The same, as error values, for code that propagates them.
+  std::expected<void, Failure> Steps(std::uint64_t n) {
+    if (!TakeSteps(n)) return std::unexpected(StepsExceeded());
+    return {};
+  }
   std::expected<void, Failure> Bytes(std::size_t n) {
-    bytes_ += n;
-    if (bytes_ > max_bytes_) {
-      return std::unexpected(
-          Failure{codes::kSizeBudget,
-                  "evaluation built more than " + std::to_string(max_bytes_) + " bytes of values"});
-    }
+    if (!TakeBytes(n)) return std::unexpected(BytesExceeded());
     return {};
   }
 

@@ -1,5 +1,7 @@
 #include "dsl/expr/evaluator.h"
 
+#include <array>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,6 +54,24 @@ std::string FieldList(const json& object) {
   return out.empty() ? "it has none" : "it has " + out;
 }
 
+// The member `name` of a JSON object, or nullptr. Objects in workflow data are mostly small, and
+// for those a scan that compares lengths and first letters before calling memcmp beats the
+// ordered map's full string comparisons.
+const json* FindField(const json::object_t& fields, const std::string& name) {
+  constexpr std::size_t kScanUpTo = 8;
+  if (fields.size() > kScanUpTo || name.empty()) {
+    auto it = fields.find(name);
+    return it == fields.end() ? nullptr : &it->second;
+  }
+  for (const auto& [key, value] : fields) {
+    if (key.size() == name.size() && key[0] == name[0] &&
+        std::memcmp(key.data(), name.data(), name.size()) == 0) {
+      return &value;
+    }
+  }
+  return nullptr;
+}
+
 class Evaluator {
  public:
   Evaluator(const CompiledProgram& program, const EvalContext& context)
@@ -68,12 +88,13 @@ class Evaluator {
                                        std::move(result.error().failure.message), at.offset,
                                        at.length});
     }
-    if (result->kind() == Value::Kind::kBorrowed) {
+    if (result->kind() == Value::Kind::kBorrowed && result->json().is_structured()) {
       // The caller gets its own copy; it is counted like any value built.
-      if (auto ok = budget_.Bytes(Budget::ApproxBytes(result->json())); !ok) {
+      if (!budget_.TakeBytes(Budget::ApproxBytes(result->json()))) {
         const Node& root = *program_.root;
+        Failure failure = budget_.BytesExceeded();
         return std::unexpected(
-            EvalError{ok.error().code, ok.error().message, root.offset, root.length});
+            EvalError{failure.code, std::move(failure.message), root.offset, root.length});
       }
     }
     return std::move(*result).ToJson();
@@ -91,11 +112,12 @@ class Evaluator {
   std::expected<void, Failure> ChargeCopy(const Value& v) {
     std::size_t bytes = 16;
     if (v.kind() == Value::Kind::kBorrowed) bytes += Budget::ApproxBytes(v.json());
-    return budget_.Bytes(bytes);
+    if (!budget_.TakeBytes(bytes)) return std::unexpected(budget_.BytesExceeded());
+    return {};
   }
 
   Result Eval(const Node& node) {
-    if (auto ok = budget_.Steps(1); !ok) return Error(node, std::move(ok.error()));
+    if (!budget_.TakeSteps(1)) return Error(node, budget_.StepsExceeded());
     switch (node.kind) {
       case NodeKind::kLiteral:
         return Value::Borrow(node.literal);
@@ -104,13 +126,7 @@ class Evaluator {
         if (!v) return v;
         return Coerce(node, std::move(*v));
       }
-      case NodeKind::kSelect: {
-        auto object = Eval(*node.children[0]);
-        if (!object) return object;
-        auto field = Select(node, std::move(*object), node.name);
-        if (!field) return field;
-        return Coerce(node, std::move(*field));
-      }
+      case NodeKind::kSelect: return SelectChain(node);
       case NodeKind::kIndex: {
         auto index = Index(node);
         if (!index) return index;
@@ -144,12 +160,12 @@ class Evaluator {
       case NodeKind::kHas: {
         auto object = Eval(*node.children[0]);
         if (!object) return object;
-        if (object->is_json() && object->json().is_null()) return Value::Own(json(false));
+        if (object->is_json() && object->json().is_null()) return Value::Bool(false);
         if (!object->is_json() || !object->json().is_object()) {
           return Error(node, codes::kTypeMismatch,
                        std::string("has() tests a field of a map, not of a ") + TypeName(*object));
         }
-        return Value::Own(json(object->json().contains(node.name)));
+        return Value::Bool(object->json().contains(node.name));
       }
       case NodeKind::kComprehension:
         return Comprehension(node);
@@ -163,11 +179,57 @@ class Evaluator {
       if (local.is_json()) return Value::Borrow(local.json());
       return local;
     }
-    const json* values = context_.values;
-    if (values != nullptr && values->is_object()) {
-      if (auto it = values->find(node.name); it != values->end()) return Value::Borrow(*it);
-    }
+    if (const json* root = Root(node.name)) return Value::Borrow(*root);
     return Error(node, codes::kUnboundName, "`" + node.name + "` has no value in this evaluation");
+  }
+
+  // a.b.c is walked in a loop rather than by recursion, and while every step finds its field in
+  // borrowed data it follows a plain pointer: field paths are the hot path of guards.
+  Result SelectChain(const Node& node) {
+    std::array<const Node*, kMaxDepth> chain;
+    std::size_t n = 0;
+    const Node* base = &node;
+    while (base->kind == NodeKind::kSelect) {
+      chain[n++] = base;
+      base = base->children[0].get();
+    }
+    if (!budget_.TakeSteps(n)) return Error(node, budget_.StepsExceeded());
+    const json* cursor = nullptr;
+    Value v;
+    if (base->kind == NodeKind::kIdent && base->slot < 0) {
+      cursor = Root(base->name);
+    }
+    if (cursor == nullptr) {
+      auto object = Eval(*base);
+      if (!object) return object;
+      v = std::move(*object);
+      if (v.kind() == Value::Kind::kBorrowed) cursor = &v.json();
+    }
+    while (cursor != nullptr && n > 0 && cursor->is_object()) {
+      const json* field = FindField(cursor->get_ref<const json::object_t&>(), chain[n - 1]->name);
+      if (field == nullptr) break;
+      cursor = field;
+      --n;
+    }
+    if (cursor != nullptr) {
+      if (n == 0) return Coerce(node, Value::Borrow(*cursor));
+      v = Value::Borrow(*cursor);
+    }
+    // The rest: owned values, and the errors of missing fields and non-objects.
+    while (n > 0) {
+      const Node& select = *chain[--n];
+      auto field = Select(select, std::move(v), select.name);
+      if (!field) return field;
+      v = std::move(*field);
+    }
+    return Coerce(node, std::move(v));
+  }
+
+  // The value of a root name, or nullptr.
+  const json* Root(const std::string& name) const {
+    const json* values = context_.values;
+    if (values == nullptr || !values->is_object()) return nullptr;
+    return FindField(values->get_ref<const json::object_t&>(), name);
   }
 
   Result Select(const Node& node, Value object, const std::string& name) {
@@ -258,21 +320,30 @@ class Evaluator {
 
   Result Map(const Node& node) {
     json out = json::object();
+    auto& fields = out.get_ref<json::object_t&>();
     for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
       const Node& key_node = *node.children[i];
-      auto key = Eval(key_node);
-      if (!key) return key;
-      if (!key->is_json() || !key->json().is_string()) {
+      // Literal keys, the usual case, are used as they are.
+      Value key;
+      if (key_node.kind == NodeKind::kLiteral) {
+        key = Value::Borrow(key_node.literal);
+      } else {
+        auto evaluated = Eval(key_node);
+        if (!evaluated) return evaluated;
+        key = std::move(*evaluated);
+      }
+      if (!key.is_json() || !key.json().is_string()) {
         return Error(key_node, codes::kTypeMismatch,
-                     std::string("map keys are strings, not a ") + TypeName(*key));
+                     std::string("map keys are strings, not a ") + TypeName(key));
       }
       auto value = Eval(*node.children[i + 1]);
       if (!value) return value;
-      const auto& name = key->json().get_ref<const std::string&>();
-      if (auto ok = ChargeCopy(*value); !ok) return Error(node, std::move(ok.error()));
-      if (auto ok = budget_.Bytes(name.size() + 32); !ok) return Error(node, std::move(ok.error()));
+      const auto& name = key.json().get_ref<const std::string&>();
+      std::size_t bytes = 32 + name.size();
+      if (value->kind() == Value::Kind::kBorrowed) bytes += Budget::ApproxBytes(value->json());
+      if (!budget_.TakeBytes(bytes)) return Error(node, budget_.BytesExceeded());
       // A repeated key keeps its last value, as a JSON object does.
-      out[name] = std::move(*value).ToJson();
+      fields.insert_or_assign(name, std::move(*value).ToJson());
     }
     return Value::Own(std::move(out));
   }
@@ -285,7 +356,7 @@ class Evaluator {
         return Error(node, codes::kTypeMismatch,
                      std::string("`!` needs a bool, not a ") + TypeName(*operand));
       }
-      return Value::Own(json(!operand->json().get<bool>()));
+      return Value::Bool(!operand->json().get<bool>());
     }
     auto negated = Negate(*operand);
     if (!negated) return Error(node, std::move(negated.error()));
@@ -301,11 +372,11 @@ class Evaluator {
     };
     Result left = Eval(*node.children[0]);
     const auto l = as_bool(left);
-    if (l && *l == is_or) return Value::Own(json(is_or));
+    if (l && *l == is_or) return Value::Bool(is_or);
     Result right = Eval(*node.children[1]);
     const auto r = as_bool(right);
-    if (r && *r == is_or) return Value::Own(json(is_or));
-    if (l && r) return Value::Own(json(!is_or));
+    if (r && *r == is_or) return Value::Bool(is_or);
+    if (l && r) return Value::Bool(!is_or);
     // Neither side decided: the first problem wins.
     for (const auto* side : {&left, &right}) {
       if (!*side) {
@@ -328,21 +399,21 @@ class Evaluator {
     if (!right) return right;
     switch (node.op) {
       case Op::kEq:
-        return Value::Own(json(Equal(*left, *right)));
+        return Value::Bool(Equal(*left, *right));
       case Op::kNe:
-        return Value::Own(json(!Equal(*left, *right)));
+        return Value::Bool(!Equal(*left, *right));
       case Op::kLt:
       case Op::kLe:
       case Op::kGt:
       case Op::kGe: {
         auto result = Compare(node.op, *left, *right);
         if (!result) return Error(node, std::move(result.error()));
-        return Value::Own(json(*result));
+        return Value::Bool(*result);
       }
       case Op::kIn: {
         auto result = In(*left, *right);
         if (!result) return Error(node, std::move(result.error()));
-        return Value::Own(json(*result));
+        return Value::Bool(*result);
       }
       default:
         break;
@@ -350,8 +421,8 @@ class Evaluator {
     auto result = Arithmetic(node.op, *left, *right);
     if (!result) return Error(node, std::move(result.error()));
     if (result->is_json() && (result->json().is_string() || result->json().is_array())) {
-      if (auto ok = budget_.Bytes(Budget::ApproxBytes(result->json())); !ok) {
-        return Error(node, std::move(ok.error()));
+      if (!budget_.TakeBytes(Budget::ApproxBytes(result->json()))) {
+        return Error(node, budget_.BytesExceeded());
       }
     }
     return std::move(*result);
@@ -373,9 +444,7 @@ class Evaluator {
     for (auto it = items.begin(); it != items.end(); ++it) {
       local = is_map ? Value::Own(json(it.key())) : Value::Borrow(*it);
       if (is_map) {
-        if (auto ok = budget_.Bytes(it.key().size() + 16); !ok) {
-          return Error(node, std::move(ok.error()));
-        }
+        if (!budget_.TakeBytes(it.key().size() + 16)) return Error(node, budget_.BytesExceeded());
       }
       switch (node.macro) {
         case Macro::kAll:
@@ -389,8 +458,8 @@ class Evaluator {
             if (!first_error) first_error = p.error();
             continue;
           }
-          if (node.macro == Macro::kAll && !*p) return Value::Own(json(false));
-          if (node.macro == Macro::kExists && *p) return Value::Own(json(true));
+          if (node.macro == Macro::kAll && !*p) return Value::Bool(false);
+          if (node.macro == Macro::kExists && *p) return Value::Bool(true);
           if (*p) ++matches;
           break;
         }
@@ -420,12 +489,12 @@ class Evaluator {
     switch (node.macro) {
       case Macro::kAll:
         if (first_error) return std::unexpected(*first_error);
-        return Value::Own(json(true));
+        return Value::Bool(true);
       case Macro::kExists:
         if (first_error) return std::unexpected(*first_error);
-        return Value::Own(json(false));
+        return Value::Bool(false);
       case Macro::kExistsOne:
-        return Value::Own(json(matches == 1));
+        return Value::Bool(matches == 1);
       default:
         return Value::Own(std::move(out));
     }

@@ -208,17 +208,17 @@ EvalResult Contains(const CallArgs& call) {
   WEFT_STRING_ARG(s, 0);
   WEFT_STRING_ARG(t, 1);
   WEFT_TRY(ScanCost(call, s->size()));
-  return Value::Own(json(s->find(*t) != std::string::npos));
+  return Value::Bool(s->find(*t) != std::string::npos);
 }
 EvalResult StartsWith(const CallArgs& call) {
   WEFT_STRING_ARG(s, 0);
   WEFT_STRING_ARG(t, 1);
-  return Value::Own(json(s->starts_with(*t)));
+  return Value::Bool(s->starts_with(*t));
 }
 EvalResult EndsWith(const CallArgs& call) {
   WEFT_STRING_ARG(s, 0);
   WEFT_STRING_ARG(t, 1);
-  return Value::Own(json(s->ends_with(*t)));
+  return Value::Bool(s->ends_with(*t));
 }
 
 EvalResult Matches(const CallArgs& call) {
@@ -238,7 +238,7 @@ EvalResult Matches(const CallArgs& call) {
     }
     regex = std::move(compiled);
   }
-  return Value::Own(json(RE2::PartialMatch(*s, *regex)));
+  return Value::Bool(RE2::PartialMatch(*s, *regex));
 }
 
 bool IsAsciiSpace(char c) {
@@ -523,10 +523,10 @@ EvalResult ToBool(const CallArgs& call) {
     static constexpr std::string_view kTrue[] = {"true", "True", "TRUE", "t", "1"};
     static constexpr std::string_view kFalse[] = {"false", "False", "FALSE", "f", "0"};
     for (auto t : kTrue) {
-      if (*s == t) return Value::Own(json(true));
+      if (*s == t) return Value::Bool(true);
     }
     for (auto f : kFalse) {
-      if (*s == f) return Value::Own(json(false));
+      if (*s == f) return Value::Bool(false);
     }
     return std::unexpected(ConversionError("bool(): \"" + s->substr(0, 64) + "\" is not a bool"));
   }

@@ -2,12 +2,16 @@
 
 namespace weft::dsl::expr {
 
+const nlohmann::json Value::kNull = nullptr;
+const nlohmann::json Value::kTrue = true;
+const nlohmann::json Value::kFalse = false;
+
 nlohmann::json Value::ToJson() && {
   switch (kind_) {
     case Kind::kBorrowed:
       return *borrowed_;
     case Kind::kOwned:
-      return std::move(owned_);
+      return std::move(*owned_);
     case Kind::kDuration:
       return FormatDuration(Duration{nanos_});
     case Kind::kTimestamp:

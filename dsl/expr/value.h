@@ -9,6 +9,7 @@
 #define WEFT_DSL_EXPR_VALUE_H_
 
 #include <cstdint>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -20,7 +21,7 @@ class Value {
  public:
   enum class Kind { kBorrowed, kOwned, kDuration, kTimestamp };
 
-  Value() : kind_(Kind::kOwned) {}  // null
+  Value() : kind_(Kind::kBorrowed), borrowed_(&kNull) {}  // null
   static Value Borrow(const nlohmann::json& json) {
     Value v;
     v.kind_ = Kind::kBorrowed;
@@ -29,9 +30,12 @@ class Value {
   }
   static Value Own(nlohmann::json json) {
     Value v;
-    v.owned_ = std::move(json);
+    v.kind_ = Kind::kOwned;
+    v.owned_.emplace(std::move(json));
     return v;
   }
+  // Booleans borrow shared constants: comparisons, the commonest results, build nothing.
+  static Value Bool(bool b) { return Borrow(b ? kTrue : kFalse); }
   static Value Of(Duration d) {
     Value v;
     v.kind_ = Kind::kDuration;
@@ -53,15 +57,20 @@ class Value {
   Timestamp timestamp() const { return Timestamp{nanos_}; }
 
   // The JSON value; only for is_json().
-  const nlohmann::json& json() const { return kind_ == Kind::kBorrowed ? *borrowed_ : owned_; }
+  const nlohmann::json& json() const { return kind_ == Kind::kOwned ? *owned_ : *borrowed_; }
 
   // The value as JSON, durations and timestamps spelled as strings; moves out of owned values.
   nlohmann::json ToJson() &&;
 
  private:
+  static const nlohmann::json kNull;
+  static const nlohmann::json kTrue;
+  static const nlohmann::json kFalse;
+
   Kind kind_;
   const nlohmann::json* borrowed_ = nullptr;
-  nlohmann::json owned_;
+  // Engaged only for owned values, so that borrowed ones never construct or destroy a json.
+  std::optional<nlohmann::json> owned_;
   std::int64_t nanos_ = 0;
 };
 

@@ -74,7 +74,7 @@ TEST_CASE("weft validate prints errors like a compiler and exits 1") {
   auto result = RunProcess({WeftBinary(), "validate", file});
   CHECK(result.exit_code == 1);
   CHECK_THAT(result.out,
-             Catch::Contains(file + ":6:17: error[WEFT1102]: unknown key `start_to_clos` in "
+             Catch::Contains(file + ":6:16: error[WEFT1102]: unknown key `start_to_clos` in "
                                     "`timeouts`\n"
                                     "        timeouts: {start_to_clos: 30s}\n"
                                     "                   ^\n"
@@ -110,7 +110,7 @@ TEST_CASE("weft validate --json gives machines every diagnostic") {
   CHECK(diagnostics[1] == nlohmann::json{{"code", "WEFT1102"},
                                          {"file", bad},
                                          {"line", 6},
-                                         {"column", 17},
+                                         {"column", 16},
                                          {"path", "/steps/0/timeouts/start_to_clos"},
                                          {"message", "unknown key `start_to_clos` in `timeouts`"},
                                          {"hint", "did you mean `start_to_close`?"}});

@@ -99,7 +99,7 @@ TEST_CASE("invalid UTF-8 is refused with its position") {
 
 TEST_CASE("overlong encodings and surrogates are invalid UTF-8 too") {
   for (const std::string& bad : {std::string("\xC0\xAF"), std::string("\xED\xA0\x80"),
-                                std::string("\xF4\x90\x80\x80"), std::string("\xFF")}) {
+                                 std::string("\xF4\x90\x80\x80"), std::string("\xFF")}) {
     const auto diagnostics = LoadHostile("dsl: 1\nname: x\ndescription: " + bad + "\n");
     CHECK(HasCode(diagnostics, codes::kInvalidUtf8));
   }
