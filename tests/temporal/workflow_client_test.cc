@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "tests/support/child_process.h"
 #include "tests/support/dev_server.h"
+#include "tests/support/python_worker.h"
 #include "tests/support/subprocess.h"
 
 namespace {
@@ -21,34 +21,14 @@ using weft::temporal::ClientError;
 using weft::temporal::WorkflowClient;
 using weft::temporal::WorkflowExecution;
 using weft::temporal::WorkflowOutcome;
-using weft::testing::ChildProcess;
 using weft::testing::DevServer;
 using weft::testing::RunProcess;
 using weft::testing::WeftBinary;
 
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') {
-    throw std::runtime_error(std::string(name) + " is not set; run the tests through ctest");
-  }
-  return value;
-}
-
-const std::string kTaskQueue = "python-interop-" + std::to_string(getpid());
-
-// One Python worker for every test of this process.
-void EnsurePythonWorker() {
-  static std::unique_ptr<ChildProcess> worker = [] {
-    auto process =
-        ChildProcess::Start({Env("WEFT_PYTHON"), Env("WEFT_TEST_PYTHON_DIR") + "/interop_worker.py",
-                             DevServer::Shared().address(), kTaskQueue});
-    process->WaitForOutput("ready", std::chrono::seconds(60));
-    return process;
-  }();
-}
+const std::string& TaskQueue() { return weft::testing::PythonTaskQueue(); }
 
 WorkflowClient Client() {
-  EnsurePythonWorker();
+  TaskQueue();
   auto client = WorkflowClient::Connect({.address = DevServer::Shared().address()});
   REQUIRE(client);
   return *client;
@@ -65,7 +45,7 @@ TEST_CASE("a started workflow's input and result cross the SDK boundary intact")
   WorkflowClient client = Client();
   const json order = {{"name", "Ada"}, {"items", {1, 2.5, "three", nullptr, json::object()}}};
   auto execution =
-      client.Start("py-echo", order, {.workflow_id = UniqueId("echo"), .task_queue = kTaskQueue});
+      client.Start("py-echo", order, {.workflow_id = UniqueId("echo"), .task_queue = TaskQueue()});
   REQUIRE(execution);
   CHECK_FALSE(execution->run_id.empty());
 
@@ -78,8 +58,8 @@ TEST_CASE("a started workflow's input and result cross the SDK boundary intact")
 
 TEST_CASE("signals, queries and updates reach a Python workflow") {
   WorkflowClient client = Client();
-  auto execution =
-      client.Start("py-counter", 1, {.workflow_id = UniqueId("counter"), .task_queue = kTaskQueue});
+  auto execution = client.Start("py-counter", 1,
+                                {.workflow_id = UniqueId("counter"), .task_queue = TaskQueue()});
   REQUIRE(execution);
 
   REQUIRE(client.Signal(*execution, "add", 2));
@@ -113,7 +93,7 @@ TEST_CASE("signals, queries and updates reach a Python workflow") {
 TEST_CASE("a workflow failure arrives with its type, details and retryability") {
   WorkflowClient client = Client();
   auto execution = client.Start("py-fails", {{"id", "order-7"}},
-                                {.workflow_id = UniqueId("fails"), .task_queue = kTaskQueue});
+                                {.workflow_id = UniqueId("fails"), .task_queue = TaskQueue()});
   REQUIRE(execution);
   auto outcome = client.Result(*execution);
   REQUIRE(outcome);
@@ -128,7 +108,7 @@ TEST_CASE("a workflow failure arrives with its type, details and retryability") 
 TEST_CASE("cancel and terminate end a waiting workflow") {
   WorkflowClient client = Client();
   auto cancelled = client.Start("py-waits", nullptr,
-                                {.workflow_id = UniqueId("cancel"), .task_queue = kTaskQueue});
+                                {.workflow_id = UniqueId("cancel"), .task_queue = TaskQueue()});
   REQUIRE(cancelled);
   REQUIRE(client.Cancel(*cancelled, "no longer needed"));
   auto outcome = client.Result(*cancelled);
@@ -136,7 +116,7 @@ TEST_CASE("cancel and terminate end a waiting workflow") {
   CHECK(outcome->status == WorkflowOutcome::Status::kCancelled);
 
   auto terminated = client.Start("py-waits", nullptr,
-                                 {.workflow_id = UniqueId("terminate"), .task_queue = kTaskQueue});
+                                 {.workflow_id = UniqueId("terminate"), .task_queue = TaskQueue()});
   REQUIRE(terminated);
   REQUIRE(client.Terminate(*terminated, "stuck"));
   outcome = client.Result(*terminated);
@@ -148,8 +128,8 @@ TEST_CASE("cancel and terminate end a waiting workflow") {
 TEST_CASE("client errors say what and where") {
   WorkflowClient client = Client();
   const std::string id = UniqueId("dup");
-  REQUIRE(client.Start("py-waits", nullptr, {.workflow_id = id, .task_queue = kTaskQueue}));
-  auto again = client.Start("py-waits", nullptr, {.workflow_id = id, .task_queue = kTaskQueue});
+  REQUIRE(client.Start("py-waits", nullptr, {.workflow_id = id, .task_queue = TaskQueue()}));
+  auto again = client.Start("py-waits", nullptr, {.workflow_id = id, .task_queue = TaskQueue()});
   REQUIRE_FALSE(again);
   CHECK(again.error().kind == ClientError::Kind::kAlreadyStarted);
   CHECK_THAT(again.error().message, Catch::Contains(id));
@@ -168,14 +148,15 @@ TEST_CASE("weft history prints what `temporal workflow show -o json` prints") {
   WorkflowClient client = Client();
   const std::string id = UniqueId("history");
   auto execution =
-      client.Start("py-echo", {{"name", "Grace"}}, {.workflow_id = id, .task_queue = kTaskQueue});
+      client.Start("py-echo", {{"name", "Grace"}}, {.workflow_id = id, .task_queue = TaskQueue()});
   REQUIRE(execution);
   REQUIRE(client.Result(*execution));
 
   auto ours = RunProcess({WeftBinary(), "history", id, "--address", DevServer::Shared().address()});
   REQUIRE(ours.exit_code == 0);
-  auto theirs = RunProcess({Env("WEFT_TEMPORAL_CLI"), "workflow", "show", "--workflow-id", id,
-                            "--address", DevServer::Shared().address(), "--output", "json"});
+  auto theirs = RunProcess({weft::testing::RequiredEnv("WEFT_TEMPORAL_CLI"), "workflow", "show",
+                            "--workflow-id", id, "--address", DevServer::Shared().address(),
+                            "--output", "json"});
   REQUIRE(theirs.exit_code == 0);
   const json our_history = json::parse(ours.out);
   CHECK(our_history["events"].size() >= 11);
@@ -188,7 +169,7 @@ TEST_CASE("the client commands drive a Python workflow from the shell") {
   const std::string id = UniqueId("cli");
 
   auto started = RunProcess({WeftBinary(), "start", "py-counter", "--input", "5", "--id", id,
-                             "--task-queue", kTaskQueue, "--address", address});
+                             "--task-queue", TaskQueue(), "--address", address});
   REQUIRE(started.exit_code == 0);
   CHECK(json::parse(started.out)["workflow_id"] == id);
 
@@ -219,7 +200,7 @@ TEST_CASE("the client commands drive a Python workflow from the shell") {
   CHECK(json::parse(result.out) == 8);
 
   auto failed = RunProcess({WeftBinary(), "start", "py-fails", "--input", R"({"id":"o-1"})",
-                            "--task-queue", kTaskQueue, "--address", address, "--wait"});
+                            "--task-queue", TaskQueue(), "--address", address, "--wait"});
   CHECK(failed.exit_code == 1);
   CHECK(failed.out.empty());
   CHECK_THAT(failed.err, Catch::Contains("CardDeclined"));

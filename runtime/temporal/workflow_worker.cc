@@ -1,0 +1,239 @@
+#include "runtime/temporal/workflow_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "runtime/temporal/command_encoder.h"
+#include "runtime/temporal/failure.h"
+#include "temporal/api/enums/v1/event_type.pb.h"
+#include "temporal/api/enums/v1/failed_cause.pb.h"
+#include "temporal/api/enums/v1/query.pb.h"
+
+namespace weft::temporal {
+namespace {
+
+namespace workflowservice = ::temporal::api::workflowservice::v1;
+namespace enums = ::temporal::api::enums::v1;
+using Stub = Connection::WorkflowService::Stub;
+
+std::string RandomKey() {
+  std::random_device device;
+  std::uniform_int_distribution<std::uint64_t> bits;
+  char text[33];
+  std::snprintf(text, sizeof(text), "%016llx%016llx", static_cast<unsigned long long>(bits(device)),
+                static_cast<unsigned long long>(bits(device)));
+  return text;
+}
+
+// Sleeps up to `duration`, waking early when `stopping` turns true.
+void SleepUnlessStopping(std::chrono::milliseconds duration, const std::atomic<bool>& stopping) {
+  const auto deadline = std::chrono::steady_clock::now() + duration;
+  while (!stopping && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+}  // namespace
+
+WorkflowWorker::WorkflowWorker(std::shared_ptr<Connection> connection,
+                               WorkflowWorkerOptions options, InterpreterFactory factory)
+    : connection_(std::move(connection)),
+      options_(std::move(options)),
+      factory_(std::move(factory)),
+      worker_instance_key_(RandomKey()) {}
+
+void WorkflowWorker::Run() {
+  spdlog::info("polling workflow tasks on {} ({} pollers, namespace {})", options_.task_queue,
+               options_.pollers, connection_->options().namespace_name);
+  std::vector<std::thread> pollers;
+  for (int i = 0; i < std::max(1, options_.pollers); ++i) {
+    pollers.emplace_back([this] { PollLoop(); });
+  }
+  for (std::thread& poller : pollers) poller.join();
+
+  workflowservice::ShutdownWorkerRequest shutdown;
+  shutdown.set_namespace_(connection_->options().namespace_name);
+  shutdown.set_identity(connection_->options().identity);
+  shutdown.set_reason("graceful shutdown");
+  shutdown.set_worker_instance_key(worker_instance_key_);
+  shutdown.set_task_queue(options_.task_queue);
+  if (auto done = connection_->Call(&Stub::ShutdownWorker, "ShutdownWorker", shutdown,
+                                    std::chrono::seconds(5));
+      !done && done.error().code != grpc::StatusCode::UNIMPLEMENTED) {
+    spdlog::warn("{}", done.error().ToString());
+  }
+  spdlog::info("workflow worker on {} stopped", options_.task_queue);
+}
+
+void WorkflowWorker::Stop() {
+  stopping_ = true;
+  std::lock_guard lock(polls_mutex_);
+  for (grpc::ClientContext* poll : polls_) poll->TryCancel();
+}
+
+void WorkflowWorker::PollLoop() {
+  auto backoff = std::chrono::milliseconds(100);
+  while (!stopping_) {
+    workflowservice::PollWorkflowTaskQueueRequest request;
+    request.set_namespace_(connection_->options().namespace_name);
+    request.mutable_task_queue()->set_name(options_.task_queue);
+    request.mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
+    request.set_identity(connection_->options().identity);
+    request.set_worker_instance_key(worker_instance_key_);
+
+    auto context = connection_->NewCallContext(kLongPollTimeout);
+    {
+      std::lock_guard lock(polls_mutex_);
+      if (stopping_) break;
+      polls_.insert(context.get());
+    }
+    workflowservice::PollWorkflowTaskQueueResponse task;
+    grpc::Status status =
+        connection_->workflow_service().PollWorkflowTaskQueue(context.get(), request, &task);
+    {
+      std::lock_guard lock(polls_mutex_);
+      polls_.erase(context.get());
+    }
+    if (stopping_) break;
+    if (!status.ok()) {
+      if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) continue;
+      spdlog::warn("PollWorkflowTaskQueue on {}: {} (retrying in {} ms)", options_.task_queue,
+                   RpcError{status.error_code(), "", status.error_message()}.ToString(),
+                   backoff.count());
+      SleepUnlessStopping(backoff, stopping_);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(10'000));
+      continue;
+    }
+    backoff = std::chrono::milliseconds(100);
+    if (task.task_token().empty()) continue;  // the long poll ended without a task
+    Handle(task);
+    ++tasks_handled_;
+  }
+}
+
+void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse& task) {
+  const std::string& workflow_id = task.workflow_execution().workflow_id();
+  const std::string& run_id = task.workflow_execution().run_id();
+  const std::string& type = task.workflow_type().name();
+  const std::string& namespace_name = connection_->options().namespace_name;
+
+  auto fail_task = [&](enums::WorkflowTaskFailedCause cause, const std::string& message) {
+    spdlog::error("workflow {} ({}), run {}: {}", workflow_id, type, run_id, message);
+    // Reported on the first attempt only; later attempts time out, as sdk-core does, so that a
+    // broken task does not spin between server and worker.
+    if (task.attempt() > 1) return;
+    workflowservice::RespondWorkflowTaskFailedRequest failed;
+    failed.set_namespace_(namespace_name);
+    failed.set_task_token(task.task_token());
+    failed.set_cause(cause);
+    failed.set_identity(connection_->options().identity);
+    *failed.mutable_failure() = ToTemporalFailure(interpreter::Failure{
+        .kind = cause == enums::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR
+                    ? interpreter::Failure::Kind::kNonDeterminism
+                    : interpreter::Failure::Kind::kApplication,
+        .type = cause == enums::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR
+                    ? "NonDeterminismError"
+                    : "WorkflowTaskError",
+        .message = message});
+    if (auto sent = connection_->Call(&Stub::RespondWorkflowTaskFailed, "RespondWorkflowTaskFailed",
+                                      failed);
+        !sent) {
+      spdlog::warn("{}", sent.error().ToString());
+    }
+  };
+
+  if (task.has_query()) {
+    // Queries reach workflows with the interpreter (issue 4); until then say so rather than
+    // pretend to answer.
+    workflowservice::RespondQueryTaskCompletedRequest answer;
+    answer.set_namespace_(namespace_name);
+    answer.set_task_token(task.task_token());
+    answer.set_completed_type(enums::QUERY_RESULT_TYPE_FAILED);
+    answer.set_error_message("this weft worker does not answer queries yet");
+    if (auto sent = connection_->Call(&Stub::RespondQueryTaskCompleted, "RespondQueryTaskCompleted",
+                                      answer);
+        !sent) {
+      spdlog::warn("{}", sent.error().ToString());
+    }
+    return;
+  }
+
+  // The whole history: the poll carries the first page, GetWorkflowExecutionHistory the rest.
+  std::vector<::temporal::api::history::v1::HistoryEvent> events(task.history().events().begin(),
+                                                                 task.history().events().end());
+  std::string page_token = task.next_page_token();
+  while (!page_token.empty()) {
+    workflowservice::GetWorkflowExecutionHistoryRequest request;
+    request.set_namespace_(namespace_name);
+    *request.mutable_execution() = task.workflow_execution();
+    request.set_next_page_token(page_token);
+    auto page = connection_->Call(&Stub::GetWorkflowExecutionHistory, "GetWorkflowExecutionHistory",
+                                  request);
+    if (!page) {
+      spdlog::warn("history of {}: {}", workflow_id, page.error().ToString());
+      return;  // the task times out and comes back
+    }
+    for (const auto& event : page->history().events()) {
+      // Later pages may repeat the transient task events; keep ids increasing.
+      if (!events.empty() && event.event_id() <= events.back().event_id()) continue;
+      events.push_back(event);
+    }
+    page_token = page->next_page_token();
+  }
+  std::vector<const HistoryEvent*> history;
+  for (const auto& event : events) {
+    if (event.event_id() > task.started_event_id()) break;  // stale pages past this task
+    history.push_back(&event);
+  }
+
+  auto interpreter = factory_(type);
+  if (!interpreter) {
+    fail_task(enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+              interpreter.error());
+    return;
+  }
+  auto tasks = SplitIntoWorkflowTasks(history);
+  if (!tasks) {
+    fail_task(enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, tasks.error());
+    return;
+  }
+  WorkflowRun run(std::move(*interpreter), workflow_id, run_id, options_.task_queue);
+  std::vector<interpreter::Command> commands;
+  for (const LogicalWorkflowTask& logical : *tasks) {
+    auto applied = run.Apply(logical);
+    if (!applied) {
+      fail_task(applied.error().kind == ReplayError::Kind::kNonDeterminism
+                    ? enums::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR
+                    : enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+                applied.error().message);
+      return;
+    }
+    commands = std::move(*applied);
+  }
+
+  workflowservice::RespondWorkflowTaskCompletedRequest completed;
+  completed.set_namespace_(namespace_name);
+  completed.set_task_token(task.task_token());
+  completed.set_identity(connection_->options().identity);
+  completed.set_return_new_workflow_task(false);
+  completed.mutable_sdk_metadata()->set_sdk_name("weft");
+  completed.mutable_sdk_metadata()->set_sdk_version(WEFT_VERSION);
+  for (const interpreter::Command& command : commands) {
+    if (auto encoded = EncodeCommand(command, run.encode_context())) {
+      *completed.add_commands() = std::move(*encoded);
+    }
+  }
+  if (auto sent = connection_->Call(&Stub::RespondWorkflowTaskCompleted,
+                                    "RespondWorkflowTaskCompleted", completed);
+      !sent) {
+    // The server has already failed the task (e.g. a signal arrived before a close command:
+    // "UnhandledCommand"); it schedules a new one with the new events.
+    spdlog::warn("workflow {}: {}", workflow_id, sent.error().ToString());
+  }
+}
+
+}  // namespace weft::temporal
