@@ -85,6 +85,9 @@ struct Node {
                                           // kComprehension: the slot its variable occupies
   const Function* function = nullptr;     // kCall
   std::shared_ptr<const re2::RE2> regex;  // kCall of matches() with a literal pattern
+  // kMap whose keys are all distinct string literals: its pairs by key order, so that the
+  // evaluator builds the object by appending rather than searching.
+  std::vector<std::size_t> sorted_pairs;
 };
 
 }  // namespace weft::dsl::expr

@@ -36,8 +36,8 @@ class Budget {
                    "evaluation exceeded its budget of " + std::to_string(max_steps_) + " steps"};
   }
   Failure BytesExceeded() const {
-    return Failure{codes::kSizeBudget, "evaluation built more than " +
-                                           std::to_string(max_bytes_) + " bytes of values"};
+    return Failure{codes::kSizeBudget,
+                   "evaluation built more than " + std::to_string(max_bytes_) + " bytes of values"};
   }
 
   // The same, as error values, for code that propagates them.

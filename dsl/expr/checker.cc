@@ -285,6 +285,14 @@ class Checker {
         literal_keys = false;
       }
     }
+    if (literal_keys && fields.size() * 2 == node.children.size()) {
+      for (std::size_t i = 0; i < node.children.size(); i += 2) node.sorted_pairs.push_back(i / 2);
+      std::sort(node.sorted_pairs.begin(), node.sorted_pairs.end(),
+                [&](std::size_t a, std::size_t b) {
+                  return node.children[2 * a]->literal.get_ref<const std::string&>() <
+                         node.children[2 * b]->literal.get_ref<const std::string&>();
+                });
+    }
     if (literal_keys) return Type::Object(std::move(fields), false);
     return Type::Map(Type::Dyn());
   }

@@ -126,7 +126,8 @@ class Evaluator {
         if (!v) return v;
         return Coerce(node, std::move(*v));
       }
-      case NodeKind::kSelect: return SelectChain(node);
+      case NodeKind::kSelect:
+        return SelectChain(node);
       case NodeKind::kIndex: {
         auto index = Index(node);
         if (!index) return index;
@@ -319,6 +320,30 @@ class Evaluator {
   }
 
   Result Map(const Node& node) {
+    constexpr std::size_t kSmall = 16;
+    const std::size_t pairs = node.children.size() / 2;
+    if (!node.sorted_pairs.empty() && pairs <= kSmall) {
+      // Values are evaluated in the order written (so errors and recorded calls come in that
+      // order), then appended in key order.
+      std::array<std::optional<json>, kSmall> slots;
+      for (std::size_t i = 0; i < pairs; ++i) {
+        const Node& key = *node.children[2 * i];
+        auto value = Eval(*node.children[2 * i + 1]);
+        if (!value) return value;
+        std::size_t bytes = 32 + key.literal.get_ref<const std::string&>().size();
+        if (value->kind() == Value::Kind::kBorrowed) bytes += Budget::ApproxBytes(value->json());
+        if (!budget_.TakeBytes(bytes)) return Error(node, budget_.BytesExceeded());
+        slots[i].emplace(std::move(*value).ToJson());
+      }
+      json out = json::object();
+      auto& fields = out.get_ref<json::object_t&>();
+      for (std::size_t i : node.sorted_pairs) {
+        fields.emplace_hint(fields.end(),
+                            node.children[2 * i]->literal.get_ref<const std::string&>(),
+                            std::move(*slots[i]));
+      }
+      return Value::Own(std::move(out));
+    }
     json out = json::object();
     auto& fields = out.get_ref<json::object_t&>();
     for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {

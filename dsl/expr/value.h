@@ -9,8 +9,8 @@
 #define WEFT_DSL_EXPR_VALUE_H_
 
 #include <cstdint>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <utility>
 
 #include "dsl/expr/time_values.h"
