@@ -149,6 +149,7 @@ std::expected<std::vector<Command>, ReplayError> WorkflowRun::Apply(const Logica
                                                          Describe(unmatched_.front()) +
                                                          " but history does not have its event"));
     }
+    now_unix_ms_ = task.now_unix_ms;
     interpreter::Activation activation{.now_unix_ms = task.now_unix_ms,
                                        .is_replaying = task.completed,
                                        .continue_as_new_suggested = task.suggest_continue_as_new};
@@ -189,6 +190,27 @@ std::expected<std::vector<Command>, ReplayError> WorkflowRun::Apply(const Logica
   }
   if (task.completed) return std::vector<Command>{};
   return produced;
+}
+
+std::vector<interpreter::RespondToQuery> WorkflowRun::Answer(
+    const std::vector<interpreter::QueryWorkflow>& queries) {
+  interpreter::Activation activation{.now_unix_ms = now_unix_ms_, .is_replaying = false};
+  for (const auto& query : queries) activation.jobs.push_back(query);
+  std::vector<Command> commands = interpreter_(activation);
+  std::vector<interpreter::RespondToQuery> answers;
+  for (const auto& query : queries) {
+    interpreter::RespondToQuery answer{
+        .id = query.id,
+        .failure =
+            interpreter::Failure{.type = "QueryNotAnswered",
+                                 .message = "the workflow did not answer query " + query.name}};
+    for (const Command& command : commands) {
+      const auto* response = std::get_if<interpreter::RespondToQuery>(&command);
+      if (response != nullptr && response->id == query.id) answer = *response;
+    }
+    answers.push_back(std::move(answer));
+  }
+  return answers;
 }
 
 std::expected<void, ReplayError> WorkflowRun::Match(const HistoryEvent& event) {

@@ -55,6 +55,12 @@ class WorkflowRun {
   std::expected<std::vector<interpreter::Command>, ReplayError> Apply(
       const LogicalWorkflowTask& task, std::vector<interpreter::Job> extra_jobs = {});
 
+  // Answers queries against the state the applied tasks left: one activation holding only the
+  // queries, which history never records. Each query gets the interpreter's RespondToQuery,
+  // or a failure when it gave none.
+  std::vector<interpreter::RespondToQuery> Answer(
+      const std::vector<interpreter::QueryWorkflow>& queries);
+
   // What encoding this run's commands needs from history (scheduled event ids, child ids).
   const EncodeContext& encode_context() const { return encode_context_; }
 
@@ -64,6 +70,7 @@ class WorkflowRun {
   std::expected<void, ReplayError> Match(const HistoryEvent& event);
 
   Interpreter interpreter_;
+  std::int64_t now_unix_ms_ = 0;  // of the last applied task
   std::string workflow_id_;
   std::string run_id_;
   EncodeContext encode_context_;

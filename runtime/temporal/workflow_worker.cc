@@ -3,15 +3,20 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <thread>
 #include <vector>
 
 #include "runtime/temporal/command_encoder.h"
 #include "runtime/temporal/failure.h"
+#include "runtime/temporal/payload.h"
+#include "temporal/api/enums/v1/command_type.pb.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
 #include "temporal/api/enums/v1/failed_cause.pb.h"
 #include "temporal/api/enums/v1/query.pb.h"
+#include "temporal/api/protocol/v1/message.pb.h"
+#include "temporal/api/update/v1/message.pb.h"
 
 namespace weft::temporal {
 namespace {
@@ -19,6 +24,77 @@ namespace {
 namespace workflowservice = ::temporal::api::workflowservice::v1;
 namespace enums = ::temporal::api::enums::v1;
 using Stub = Connection::WorkflowService::Stub;
+
+// An update request delivered with a task, as the answer must cite it.
+struct UpdateRequest {
+  std::string message_id;
+  std::int64_t sequencing_event_id = 0;
+  ::temporal::api::update::v1::Request request;
+};
+
+nlohmann::json DecodeOrNull(const Payloads& payloads) {
+  auto value = FromPayloads(payloads);
+  return value ? std::move(*value) : nlohmann::json(nullptr);
+}
+
+// Turns an update command into its protocol message (research/temporal-protocol.md §9.3):
+// acceptance and completion also get a PROTOCOL_MESSAGE command at their place among the
+// commands; a rejection is a message only. False for any other command.
+bool AddUpdateMessage(const interpreter::Command& command,
+                      const std::map<std::string, UpdateRequest>& updates,
+                      const std::string& identity,
+                      workflowservice::RespondWorkflowTaskCompletedRequest& completed) {
+  auto reference = [&](const std::string& message_id) {
+    auto& protocol = *completed.add_commands();
+    protocol.set_command_type(enums::COMMAND_TYPE_PROTOCOL_MESSAGE);
+    protocol.mutable_protocol_message_command_attributes()->set_message_id(message_id);
+  };
+  auto add_message = [&](const std::string& update_id, const std::string& suffix) {
+    auto& message = *completed.add_messages();
+    message.set_id(update_id + "/" + suffix);
+    message.set_protocol_instance_id(update_id);
+    return &message;
+  };
+  if (const auto* accept = std::get_if<interpreter::AcceptUpdate>(&command)) {
+    auto update = updates.find(accept->id);
+    if (update == updates.end()) return true;  // accepted in an earlier task
+    ::temporal::api::update::v1::Acceptance acceptance;
+    acceptance.set_accepted_request_message_id(update->second.message_id);
+    acceptance.set_accepted_request_sequencing_event_id(update->second.sequencing_event_id);
+    *acceptance.mutable_accepted_request() = update->second.request;
+    auto* message = add_message(accept->id, "accept");
+    message->mutable_body()->PackFrom(acceptance);
+    reference(message->id());
+    return true;
+  }
+  if (const auto* reject = std::get_if<interpreter::RejectUpdate>(&command)) {
+    auto update = updates.find(reject->id);
+    if (update == updates.end()) return true;
+    ::temporal::api::update::v1::Rejection rejection;
+    rejection.set_rejected_request_message_id(update->second.message_id);
+    rejection.set_rejected_request_sequencing_event_id(update->second.sequencing_event_id);
+    *rejection.mutable_rejected_request() = update->second.request;
+    *rejection.mutable_failure() = ToTemporalFailure(reject->failure);
+    add_message(reject->id, "reject")->mutable_body()->PackFrom(rejection);
+    return true;
+  }
+  if (const auto* complete = std::get_if<interpreter::CompleteUpdate>(&command)) {
+    ::temporal::api::update::v1::Response response;
+    response.mutable_meta()->set_update_id(complete->id);
+    response.mutable_meta()->set_identity(identity);
+    if (complete->failure) {
+      *response.mutable_outcome()->mutable_failure() = ToTemporalFailure(*complete->failure);
+    } else {
+      *response.mutable_outcome()->mutable_success() =
+          ToPayloads(complete->result.value_or(nullptr));
+    }
+    auto* message = add_message(complete->id, "complete");
+    message->mutable_body()->PackFrom(response);
+    reference(message->id());
+    return true;
+  }
+  return false;
+}
 
 std::string RandomKey() {
   std::random_device device;
@@ -146,22 +222,6 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
     }
   };
 
-  if (task.has_query()) {
-    // Queries reach workflows with the interpreter (issue 4); until then say so rather than
-    // pretend to answer.
-    workflowservice::RespondQueryTaskCompletedRequest answer;
-    answer.set_namespace_(namespace_name);
-    answer.set_task_token(task.task_token());
-    answer.set_completed_type(enums::QUERY_RESULT_TYPE_FAILED);
-    answer.set_error_message("this weft worker does not answer queries yet");
-    if (auto sent = connection_->Call(&Stub::RespondQueryTaskCompleted, "RespondQueryTaskCompleted",
-                                      answer);
-        !sent) {
-      spdlog::warn("{}", sent.error().ToString());
-    }
-    return;
-  }
-
   // The whole history: the poll carries the first page, GetWorkflowExecutionHistory the rest.
   std::vector<::temporal::api::history::v1::HistoryEvent> events(task.history().events().begin(),
                                                                  task.history().events().end());
@@ -186,7 +246,8 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
   }
   std::vector<const HistoryEvent*> history;
   for (const auto& event : events) {
-    if (event.event_id() > task.started_event_id()) break;  // stale pages past this task
+    // Pages past this task are stale; a query-only task (started_event_id 0) reads them all.
+    if (task.started_event_id() != 0 && event.event_id() > task.started_event_id()) break;
     history.push_back(&event);
   }
 
@@ -201,10 +262,30 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
     fail_task(enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, tasks.error());
     return;
   }
+  // Update requests riding on this task reach the workflow with its activation.
+  std::map<std::string, UpdateRequest> updates;
+  std::vector<interpreter::Job> update_jobs;
+  for (const auto& message : task.messages()) {
+    UpdateRequest update{.message_id = message.id(), .sequencing_event_id = message.event_id()};
+    if (!message.body().UnpackTo(&update.request)) {
+      spdlog::warn("workflow {}: ignoring protocol message {} of type {}", workflow_id,
+                   message.id(), message.body().type_url());
+      continue;
+    }
+    const auto& input = update.request.input();
+    update_jobs.push_back(interpreter::DoUpdate{.id = update.request.meta().update_id(),
+                                                .name = input.name(),
+                                                .payload = DecodeOrNull(input.args()),
+                                                .run_validator = true});
+    updates[update.request.meta().update_id()] = std::move(update);
+  }
+
   WorkflowRun run(std::move(*interpreter), workflow_id, run_id, options_.task_queue);
   std::vector<interpreter::Command> commands;
   for (const LogicalWorkflowTask& logical : *tasks) {
-    auto applied = run.Apply(logical);
+    const bool current = !logical.completed && logical.started_event_id != 0;
+    auto applied =
+        run.Apply(logical, current ? std::move(update_jobs) : std::vector<interpreter::Job>{});
     if (!applied) {
       fail_task(applied.error().kind == ReplayError::Kind::kNonDeterminism
                     ? enums::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR
@@ -215,6 +296,32 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
     commands = std::move(*applied);
   }
 
+  if (task.has_query()) {
+    // A query-only task: history is replayed, nothing is sent but the answer. Never fail such
+    // a task; a failure to answer is the query's (research/temporal-protocol.md §8.2).
+    auto answer = run.Answer(
+        {interpreter::QueryWorkflow{.id = "legacy",
+                                    .name = task.query().query_type(),
+                                    .payload = DecodeOrNull(task.query().query_args())}})[0];
+    workflowservice::RespondQueryTaskCompletedRequest response;
+    response.set_namespace_(namespace_name);
+    response.set_task_token(task.task_token());
+    if (answer.failure) {
+      response.set_completed_type(enums::QUERY_RESULT_TYPE_FAILED);
+      response.set_error_message(answer.failure->message);
+      *response.mutable_failure() = ToTemporalFailure(*answer.failure);
+    } else {
+      response.set_completed_type(enums::QUERY_RESULT_TYPE_ANSWERED);
+      *response.mutable_query_result() = ToPayloads(answer.result.value_or(nullptr));
+    }
+    if (auto sent = connection_->Call(&Stub::RespondQueryTaskCompleted, "RespondQueryTaskCompleted",
+                                      response);
+        !sent) {
+      spdlog::warn("workflow {}: {}", workflow_id, sent.error().ToString());
+    }
+    return;
+  }
+
   workflowservice::RespondWorkflowTaskCompletedRequest completed;
   completed.set_namespace_(namespace_name);
   completed.set_task_token(task.task_token());
@@ -223,8 +330,28 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
   completed.mutable_sdk_metadata()->set_sdk_name("weft");
   completed.mutable_sdk_metadata()->set_sdk_version(WEFT_VERSION);
   for (const interpreter::Command& command : commands) {
+    if (AddUpdateMessage(command, updates, connection_->options().identity, completed)) continue;
     if (auto encoded = EncodeCommand(command, run.encode_context())) {
       *completed.add_commands() = std::move(*encoded);
+    }
+  }
+  // Queries riding on the task see the state after it (research/temporal-protocol.md §8.2).
+  std::vector<interpreter::QueryWorkflow> queries;
+  for (const auto& [id, query] : task.queries()) {
+    queries.push_back(
+        {.id = id, .name = query.query_type(), .payload = DecodeOrNull(query.query_args())});
+  }
+  if (!queries.empty()) {
+    for (const auto& answer : run.Answer(queries)) {
+      auto& result = (*completed.mutable_query_results())[answer.id];
+      if (answer.failure) {
+        result.set_result_type(enums::QUERY_RESULT_TYPE_FAILED);
+        result.set_error_message(answer.failure->message);
+        *result.mutable_failure() = ToTemporalFailure(*answer.failure);
+      } else {
+        result.set_result_type(enums::QUERY_RESULT_TYPE_ANSWERED);
+        *result.mutable_answer() = ToPayloads(answer.result.value_or(nullptr));
+      }
     }
   }
   if (auto sent = connection_->Call(&Stub::RespondWorkflowTaskCompleted,

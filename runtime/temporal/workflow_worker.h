@@ -3,8 +3,10 @@
 // first event: no run is cached between tasks and no sticky queue is used yet, which the SDKs
 // document as fully correct, only slower (research/temporal-protocol.md §10).
 //
-// Not yet: queries (a legacy query task is answered with a failure saying so; queries and
-// updates riding on a workflow task are left unanswered) and the sticky cache.
+// Queries are answered after the task's events in both forms (a query task of its own, and
+// queries riding on a workflow task); updates become jobs of the task they arrive with and
+// their acceptance, rejection and completion go back as protocol messages. Not yet: the
+// sticky cache.
 //
 // Non-determinism and unknown workflow types fail the workflow task (the server retries it
 // until a fixed worker answers); a failed RespondWorkflowTaskCompleted is logged and left to

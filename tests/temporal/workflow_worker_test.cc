@@ -81,6 +81,44 @@ std::vector<interpreter::Command> ChangedWaitForSignal(const interpreter::Activa
   return commands;
 }
 
+// A counter: signals add, a query reads, an update with a validator adds and answers, and the
+// signal "finish" completes. Its state is rebuilt by replay on every task.
+struct Counter {
+  std::int64_t total = 0;
+  std::vector<interpreter::Command> operator()(const interpreter::Activation& activation) {
+    std::vector<interpreter::Command> commands;
+    for (const auto& job : activation.jobs) {
+      if (std::holds_alternative<interpreter::StartWorkflow>(job)) {
+        commands.push_back(interpreter::StartTimer{.seq = 1, .duration = 1h});
+      } else if (const auto* signal = std::get_if<interpreter::SignalWorkflow>(&job)) {
+        if (signal->name == "add") total += signal->payload.get<std::int64_t>();
+        if (signal->name == "finish") commands.push_back(interpreter::CompleteWorkflow{total});
+      } else if (const auto* update = std::get_if<interpreter::DoUpdate>(&job)) {
+        const std::int64_t amount = update->payload.get<std::int64_t>();
+        if (update->run_validator && amount < 0) {
+          commands.push_back(interpreter::RejectUpdate{
+              .id = update->id,
+              .failure = {.type = "InvalidAmount", .message = "amount must not be negative"}});
+          continue;
+        }
+        commands.push_back(interpreter::AcceptUpdate{.id = update->id});
+        total += amount;
+        commands.push_back(interpreter::CompleteUpdate{.id = update->id, .result = total});
+      } else if (const auto* query = std::get_if<interpreter::QueryWorkflow>(&job)) {
+        if (query->name == "total") {
+          commands.push_back(interpreter::RespondToQuery{.id = query->id, .result = total});
+        } else {
+          commands.push_back(interpreter::RespondToQuery{
+              .id = query->id,
+              .failure = interpreter::Failure{.type = "UnknownQuery",
+                                              .message = "no query named " + query->name}});
+        }
+      }
+    }
+    return commands;
+  }
+};
+
 class RunningWorker {
  public:
   RunningWorker(const std::string& task_queue, WorkflowRun::Interpreter script) {
@@ -205,6 +243,40 @@ TEST_CASE("an unknown workflow type fails the task with the reason") {
   }
   CHECK_THAT(history, Catch::Contains("no workflow named unknown-type"));
   REQUIRE(client.Terminate(*execution, "test over"));
+}
+
+TEST_CASE("signals, queries and updates reach a workflow the weft worker runs") {
+  const std::string queue = Unique("weft-counter");
+  RunningWorker worker(queue, Counter{});
+  WorkflowClient client = Client();
+  auto execution =
+      client.Start("counter", nullptr, {.workflow_id = Unique("counter"), .task_queue = queue});
+  REQUIRE(execution);
+
+  REQUIRE(client.Signal(*execution, "add", 2));
+  auto total = client.Query(*execution, "total", nullptr);
+  REQUIRE(total);
+  CHECK(*total == 2);
+
+  auto updated = client.Update(*execution, "add_and_get", 3);
+  REQUIRE(updated);
+  CHECK(*updated == 5);
+
+  auto rejected = client.Update(*execution, "add_and_get", -1);
+  REQUIRE_FALSE(rejected);
+  CHECK(rejected.error().kind == weft::temporal::ClientError::Kind::kUpdateFailed);
+  CHECK_THAT(rejected.error().message, Catch::Contains("amount must not be negative"));
+
+  auto unknown = client.Query(*execution, "nope", nullptr);
+  REQUIRE_FALSE(unknown);
+  CHECK_THAT(unknown.error().message, Catch::Contains("no query named nope"));
+
+  // Replayed from history, the accepted update counts once and the rejected one not at all.
+  CHECK(*client.Query(*execution, "total", nullptr) == 5);
+  REQUIRE(client.Signal(*execution, "finish", nullptr));
+  auto outcome = client.Result(*execution);
+  REQUIRE(outcome);
+  CHECK(outcome->result == 5);
 }
 
 TEST_CASE("Stop ends polling at once") {
