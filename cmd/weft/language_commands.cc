@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cmd/weft/commands.h"
+#include "dsl/canonical_yaml.h"
 #include "dsl/loader.h"
 #include "dsl/mermaid_graph.h"
 #include "dsl/workflow_schema.h"
@@ -133,6 +134,29 @@ void AddLanguageCommands(CLI::App& app) {
   auto* graph = app.add_subcommand("graph", "Print a definition as a Mermaid flowchart");
   graph->add_option("file", *graph_file, "The definition")->required();
   graph->callback([graph_file] { std::cout << dsl::MermaidGraph(*LoadOrFail(*graph_file)); });
+
+  struct FmtOptions {
+    std::string file;
+    bool write = false;
+  };
+  auto fmt_options = std::make_shared<FmtOptions>();
+  auto* fmt = app.add_subcommand(
+      "fmt", "Print a definition in canonical formatting (comments are not kept)");
+  fmt->add_option("file", fmt_options->file, "The definition")->required();
+  fmt->add_flag("-w,--write", fmt_options->write, "Rewrite the file instead of printing it");
+  fmt->callback([fmt_options] {
+    const std::string text = dsl::CanonicalYaml(*LoadOrFail(fmt_options->file));
+    if (!fmt_options->write) {
+      std::cout << text;
+      return;
+    }
+    std::ofstream out(fmt_options->file, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) {
+      std::cerr << "weft fmt: cannot write " << fmt_options->file << "\n";
+      throw CLI::RuntimeError(1);
+    }
+  });
 }
 
 }  // namespace weft::cli

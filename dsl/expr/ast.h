@@ -8,6 +8,7 @@
 #define WEFT_DSL_EXPR_AST_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -85,6 +86,9 @@ struct Node {
                                           // kComprehension: the slot its variable occupies
   const Function* function = nullptr;     // kCall
   std::shared_ptr<const re2::RE2> regex;  // kCall of matches() with a literal pattern
+  // kCall of duration() or timestamp() with a literal argument: the value, parsed once.
+  bool folded = false;
+  std::int64_t folded_nanos = 0;
   // kMap whose keys are all distinct string literals: its pairs by key order, so that the
   // evaluator builds the object by appending rather than searching.
   std::vector<std::size_t> sorted_pairs;

@@ -401,10 +401,18 @@ class Checker {
       const Node& arg = *node.children[0];
       if (arg.kind != NodeKind::kLiteral || !arg.literal.is_string()) return;
       const auto& text = arg.literal.get_ref<const std::string&>();
-      if (name == "duration" && !ParseDuration(text)) {
-        Report(codes::kInvalidLiteral, arg, "`" + text + "` is not a duration",
-               "write e.g. \"30s\", \"5m\", \"1h30m\", \"250ms\"");
-      } else if (name == "timestamp" && !ParseTimestamp(text)) {
+      if (name == "duration") {
+        if (auto d = ParseDuration(text)) {
+          node.folded = true;
+          node.folded_nanos = d->nanos;
+        } else {
+          Report(codes::kInvalidLiteral, arg, "`" + text + "` is not a duration",
+                 "write e.g. \"30s\", \"5m\", \"1h30m\", \"250ms\"");
+        }
+      } else if (auto t = ParseTimestamp(text)) {
+        node.folded = true;
+        node.folded_nanos = t->nanos;
+      } else {
         Report(codes::kInvalidLiteral, arg, "`" + text + "` is not an RFC 3339 timestamp",
                "write e.g. \"2026-01-01T00:00:00Z\"");
       }

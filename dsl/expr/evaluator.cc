@@ -153,7 +153,9 @@ class Evaluator {
         return Eval(*node.children[cond->json().get<bool>() ? 1 : 2]);
       }
       case NodeKind::kDefault: {
+        ++quiet_missing_;
         auto left = Eval(*node.children[0]);
+        --quiet_missing_;
         if (left && !(left->is_json() && left->json().is_null())) return left;
         if (!left && !IsMissing(left.error())) return left;
         return Eval(*node.children[1]);
@@ -248,6 +250,8 @@ class Evaluator {
     }
     auto it = j.find(name);
     if (it == j.end()) {
+      // Under `??` a missing field is expected and its message is never read.
+      if (quiet_missing_ > 0) return Error(node, codes::kMissingField, std::string());
       return Error(
           node, codes::kMissingField,
           "no field `" + name + "` (" + FieldList(j) + "); use has() or `??` for optional data");
@@ -294,6 +298,10 @@ class Evaluator {
   }
 
   Result Call(const Node& node) {
+    if (node.folded) {
+      if (node.name == "duration") return Value::Of(Duration{node.folded_nanos});
+      return Value::Of(Timestamp{node.folded_nanos});
+    }
     if (node.function == nullptr) return Error(node, codes::kInternal, "unresolved function");
     std::vector<Value> args;
     args.reserve(node.children.size());
@@ -546,6 +554,7 @@ class Evaluator {
   const EvalContext& context_;
   Budget budget_;
   std::vector<Value> locals_;
+  int quiet_missing_ = 0;  // > 0 while evaluating the left side of `??`
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -196,4 +197,27 @@ TEST_CASE("weft graph of an invalid file prints its errors and exits 1") {
   CHECK(result.exit_code == 1);
   CHECK(result.out.empty());
   CHECK_THAT(result.err, Catch::Contains("error[WEFT1102]"));
+}
+
+TEST_CASE("weft fmt prints the canonical layout, which loads to the same hash") {
+  TempFolder folder;
+  const std::string file = folder.Write("messy.yaml", R"(# comments go
+steps:
+  - wait: 90s
+    id: pause
+name: messy
+dsl: 1
+)");
+  auto formatted = RunProcess({WeftBinary(), "fmt", file});
+  REQUIRE(formatted.exit_code == 0);
+  CHECK(formatted.out == "dsl: 1\nname: messy\nsteps:\n  - id: pause\n    wait: 1m30s\n");
+  const std::string copy = folder.Write("formatted.yaml", formatted.out);
+  auto original = RunProcess({WeftBinary(), "validate", "--json", file});
+  auto again = RunProcess({WeftBinary(), "validate", "--json", copy});
+  CHECK(nlohmann::json::parse(original.out)["files"][0]["sha256"] ==
+        nlohmann::json::parse(again.out)["files"][0]["sha256"]);
+  REQUIRE(RunProcess({WeftBinary(), "fmt", "--write", file}).exit_code == 0);
+  std::ifstream rewritten(file);
+  std::string text((std::istreambuf_iterator<char>(rewritten)), std::istreambuf_iterator<char>());
+  CHECK(text == formatted.out);
 }

@@ -18,6 +18,7 @@
 #include <valijson/validator.hpp>
 #include <vector>
 
+#include "dsl/canonical_yaml.h"
 #include "dsl/loader.h"
 #include "dsl/workflow_schema.h"
 #include "dsl/yaml_reader.h"
@@ -131,6 +132,15 @@ TEST_CASE("every valid definition loads and the schema accepts it") {
     auto json = AsJson(ReadFile(file));
     REQUIRE(json.has_value());
     CHECK(Schema().Errors(*json) == std::vector<std::string>{});
+    // `weft fmt`: the canonical layout loads to the same hash, and formatting it again changes
+    // nothing.
+    if (loaded) {
+      const std::string formatted = weft::dsl::CanonicalYaml(**loaded);
+      auto reloaded = weft::dsl::LoadDefinition(formatted);
+      REQUIRE(reloaded.has_value());
+      CHECK((*reloaded)->sha256 == (*loaded)->sha256);
+      CHECK(weft::dsl::CanonicalYaml(**reloaded) == formatted);
+    }
   }
 }
 
@@ -173,4 +183,42 @@ TEST_CASE("every invalid definition gives exactly its golden diagnostics") {
     const bool rejected = !errors.empty();
     CHECK(rejected == (schema_expectation == "reject"));
   }
+}
+
+TEST_CASE("every example in docs/language.md loads") {
+  // Step examples are wrapped in a definition that declares the variables and the signal they
+  // use; each example is loaded on its own.
+  const std::string vars =
+      "vars: {stage: null, total: 0, tier: null, decision: pending, cursor: '', done: false, "
+      "notes: [], approved: false, approver: null}\n";
+  const std::string doc = ReadFile(kSourceDir / "docs/language.md");
+  std::size_t examples = 0;
+  for (std::size_t at = doc.find("```yaml\n"); at != std::string::npos;
+       at = doc.find("```yaml\n", at + 1)) {
+    const std::size_t begin = at + 8;
+    const std::string block = doc.substr(begin, doc.find("```", begin) - begin);
+    std::string text;
+    if (block.starts_with("dsl: 1")) {
+      text = block;
+    } else if (block.starts_with("- id:")) {
+      text = "dsl: 1\nname: doc-example\n" + vars +
+             "defaults: {call: {timeouts: {start_to_close: 30s}}}\n"
+             "handlers: {signals: {go: {}}}\nsteps:\n";
+      std::istringstream lines(block);
+      for (std::string line; std::getline(lines, line);) text += "  " + line + "\n";
+    } else if (block.starts_with("handlers:")) {
+      text = "dsl: 1\nname: doc-example\n" + vars + block + "steps: [{id: w, wait: 1s}]\n";
+    } else {
+      continue;
+    }
+    ++examples;
+    INFO(text);
+    auto loaded = weft::dsl::LoadDefinition(text);
+    if (!loaded) {
+      for (const auto& diagnostic : loaded.error()) {
+        FAIL_CHECK(weft::dsl::FormatDiagnostic(diagnostic, text));
+      }
+    }
+  }
+  CHECK(examples >= 14);
 }
