@@ -1,0 +1,79 @@
+#include "runtime/activity/activity_registry.h"
+
+#include <exception>
+#include <utility>
+
+namespace weft::activity {
+
+bool IsValidActivityName(std::string_view name) {
+  if (name.empty() || name.front() == '.' || name.back() == '.') return false;
+  char previous = '\0';
+  for (char c : name) {
+    bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '_' || c == '-';
+    if (!word && c != '.') return false;
+    if (c == '.' && previous == '.') return false;
+    previous = c;
+  }
+  return true;
+}
+
+std::expected<void, ActivityError> ActivityRegistry::Register(ActivityDefinition definition) {
+  if (!IsValidActivityName(definition.name)) {
+    return std::unexpected(ActivityError::NonRetryable(
+        "InvalidActivityName", "'" + definition.name + "' is not a valid activity name"));
+  }
+  if (!definition.function) {
+    return std::unexpected(ActivityError::NonRetryable(
+        "InvalidActivityName", "activity '" + definition.name + "' has no function"));
+  }
+  if (auto it = activities_.find(definition.name); it != activities_.end()) {
+    std::string where = it->second.origin.empty() ? "a built-in" : it->second.origin;
+    return std::unexpected(ActivityError::NonRetryable(
+        "DuplicateActivity",
+        "activity '" + definition.name + "' is already registered (by " + where + ")"));
+  }
+  std::string name = definition.name;
+  activities_.emplace(std::move(name), std::move(definition));
+  return {};
+}
+
+const ActivityDefinition* ActivityRegistry::Find(std::string_view name) const {
+  auto it = activities_.find(name);
+  return it == activities_.end() ? nullptr : &it->second;
+}
+
+ActivityResult ActivityRegistry::Execute(std::string_view name, const nlohmann::json& input,
+                                         ActivityContext& context) const {
+  const ActivityDefinition* definition = Find(name);
+  if (definition == nullptr) {
+    return std::unexpected(
+        ActivityError::NonRetryable(std::string(error_type::kActivityNotFound),
+                                    "no activity named '" + std::string(name) + "' is registered"));
+  }
+  try {
+    return definition->function(input, context);
+  } catch (const std::exception& e) {
+    return std::unexpected(
+        ActivityError::Retryable(std::string(error_type::kInternal),
+                                 "activity '" + definition->name + "' threw: " + e.what()));
+  } catch (...) {
+    return std::unexpected(ActivityError::Retryable(std::string(error_type::kInternal),
+                                                    "activity '" + definition->name + "' threw"));
+  }
+}
+
+std::vector<const ActivityDefinition*> ActivityRegistry::List() const {
+  std::vector<const ActivityDefinition*> list;
+  list.reserve(activities_.size());
+  for (const auto& [name, definition] : activities_) list.push_back(&definition);
+  return list;
+}
+
+std::set<std::string> ActivityRegistry::Names() const {
+  std::set<std::string> names;
+  for (const auto& [name, definition] : activities_) names.insert(name);
+  return names;
+}
+
+}  // namespace weft::activity

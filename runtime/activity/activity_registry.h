@@ -1,0 +1,51 @@
+// ActivityRegistry: every activity a worker can run, by name. Filled once at start (built-ins,
+// plugins, Lua modules), then only read: after the last Register call, Find/Execute/List may
+// be called from any number of threads at once. Not copyable; it owns the definitions, and
+// each definition's function owns whatever it needs (a Lua module set, a plugin library).
+#ifndef WEFT_RUNTIME_ACTIVITY_ACTIVITY_REGISTRY_H_
+#define WEFT_RUNTIME_ACTIVITY_ACTIVITY_REGISTRY_H_
+
+#include <expected>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/activity/activity.h"
+
+namespace weft::activity {
+
+class ActivityRegistry {
+ public:
+  ActivityRegistry() = default;
+  ActivityRegistry(const ActivityRegistry&) = delete;
+  ActivityRegistry& operator=(const ActivityRegistry&) = delete;
+
+  // Fails (type "DuplicateActivity" or "InvalidActivityName") when the name is taken or is
+  // not dotted identifiers ("http.request"); the registry is unchanged then.
+  std::expected<void, ActivityError> Register(ActivityDefinition definition);
+
+  // nullptr when unknown.
+  const ActivityDefinition* Find(std::string_view name) const;
+
+  // Runs the activity on the calling thread. An unknown name is a non-retryable
+  // "ActivityNotFound"; an exception escaping the activity becomes an "InternalError".
+  ActivityResult Execute(std::string_view name, const nlohmann::json& input,
+                         ActivityContext& context) const;
+
+  // Sorted by name.
+  std::vector<const ActivityDefinition*> List() const;
+  // The registered names, for `weft validate` to report a call of an unknown activity.
+  std::set<std::string> Names() const;
+
+ private:
+  std::map<std::string, ActivityDefinition, std::less<>> activities_;
+};
+
+// True for dotted identifiers: "http.request", "my_module.do_it" (letters, digits, '_', '-').
+bool IsValidActivityName(std::string_view name);
+
+}  // namespace weft::activity
+
+#endif  // WEFT_RUNTIME_ACTIVITY_ACTIVITY_REGISTRY_H_

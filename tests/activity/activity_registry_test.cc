@@ -1,0 +1,122 @@
+// The activity contract: a registry runs activities by name; errors are typed values that
+// survive a round trip as JSON (what `catch` sees and what a journal stores).
+
+#include "runtime/activity/activity_registry.h"
+
+#include <catch2/catch.hpp>
+
+#include "runtime/activity/activity_context.h"
+
+using weft::activity::ActivityDefinition;
+using weft::activity::ActivityError;
+using weft::activity::ActivityRegistry;
+using weft::activity::ErrorCategory;
+using weft::activity::LocalActivityContext;
+
+namespace {
+
+ActivityDefinition Adder() {
+  return {
+      .name = "math.add",
+      .description = "Adds a and b",
+      .input_schema = nlohmann::json{{"type", "object"}},
+      .function = [](const nlohmann::json& input,
+                     weft::activity::ActivityContext& context) -> weft::activity::ActivityResult {
+        if (!input.contains("a")) return std::unexpected(ActivityError::InvalidInput("no a"));
+        context.Heartbeat({{"step", 1}});
+        return nlohmann::json{{"sum", input["a"].get<int>() + input["b"].get<int>()}};
+      }};
+}
+
+}  // namespace
+
+TEST_CASE("a registered activity runs by name with its input and context") {
+  ActivityRegistry registry;
+  REQUIRE(registry.Register(Adder()));
+  LocalActivityContext context;
+  auto result = registry.Execute("math.add", {{"a", 2}, {"b", 3}}, context);
+  REQUIRE(result);
+  CHECK(*result == nlohmann::json{{"sum", 5}});
+  CHECK(context.HeartbeatCount() == 1);
+  CHECK(context.LastHeartbeat() == nlohmann::json{{"step", 1}});
+  CHECK(registry.Names() == std::set<std::string>{"math.add"});
+  CHECK(registry.Find("math.add")->description == "Adds a and b");
+}
+
+TEST_CASE("an activity's typed error reaches the caller unchanged") {
+  ActivityRegistry registry;
+  REQUIRE(registry.Register(Adder()));
+  LocalActivityContext context;
+  auto result = registry.Execute("math.add", {{"b", 3}}, context);
+  REQUIRE_FALSE(result);
+  CHECK(result.error().type == "InvalidInput");
+  CHECK(result.error().non_retryable);
+}
+
+TEST_CASE("an unknown activity is a non-retryable ActivityNotFound") {
+  ActivityRegistry registry;
+  LocalActivityContext context;
+  auto result = registry.Execute("nope.nothing", {}, context);
+  REQUIRE_FALSE(result);
+  CHECK(result.error().type == "ActivityNotFound");
+  CHECK(result.error().non_retryable);
+}
+
+TEST_CASE("duplicate and malformed names are refused") {
+  ActivityRegistry registry;
+  REQUIRE(registry.Register(Adder()));
+  auto again = registry.Register(Adder());
+  REQUIRE_FALSE(again);
+  CHECK(again.error().type == "DuplicateActivity");
+  auto bad = Adder();
+  bad.name = "has space";
+  CHECK_FALSE(registry.Register(bad));
+  bad.name = "trailing.";
+  CHECK_FALSE(registry.Register(bad));
+}
+
+TEST_CASE("an exception escaping an activity becomes an InternalError") {
+  ActivityRegistry registry;
+  REQUIRE(registry.Register(
+      {.name = "bad.throws",
+       .function = [](const nlohmann::json&, auto&) -> weft::activity::ActivityResult {
+         throw std::runtime_error("x");
+       }}));
+  LocalActivityContext context;
+  auto result = registry.Execute("bad.throws", {}, context);
+  REQUIRE_FALSE(result);
+  CHECK(result.error().type == "InternalError");
+  CHECK_FALSE(result.error().non_retryable);
+}
+
+TEST_CASE("an error round-trips through JSON with every Temporal field") {
+  ActivityError error = ActivityError::Retryable("HttpError", "HTTP 429", {{"status", 429}});
+  error.next_retry_delay = std::chrono::milliseconds(1500);
+  auto json = error.ToJson();
+  CHECK(json["type"] == "HttpError");
+  CHECK(json["next_retry_delay_ms"] == 1500);
+  CHECK(json["category"] == "application");
+  ActivityError back = ActivityError::FromJson(json);
+  CHECK(back.type == "HttpError");
+  CHECK(back.message == "HTTP 429");
+  CHECK(back.details["status"] == 429);
+  CHECK(back.next_retry_delay == std::chrono::milliseconds(1500));
+  CHECK_FALSE(back.non_retryable);
+  CHECK(ActivityError::FromJson(ActivityError::Cancelled().ToJson()).category ==
+        ErrorCategory::kCancelled);
+  CHECK(ActivityError::FromJson(ActivityError::Timeout("late").ToJson()).category ==
+        ErrorCategory::kTimeout);
+}
+
+TEST_CASE("cancellation wakes an activity waiting on its context") {
+  LocalActivityContext context;
+  CHECK_FALSE(context.WaitForCancel(std::chrono::milliseconds(1)));
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    context.Cancel();
+  });
+  auto start = std::chrono::steady_clock::now();
+  CHECK(context.WaitForCancel(std::chrono::seconds(10)));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  canceller.join();
+}

@@ -1,0 +1,118 @@
+// Hostile Lua: every attack fails within its limit with a typed error, and the same sandbox
+// (same thread, same lua_State) keeps serving other activities correctly afterwards.
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "runtime/activity/activity_context.h"
+#include "runtime/lua/lua_sandbox.h"
+
+using weft::activity::LocalActivityContext;
+using weft::lua::LuaSandbox;
+
+namespace {
+
+LuaSandbox& Sandbox() {
+  // One sandbox for the whole file: each attack runs on the state the previous ones used.
+  static LuaSandbox sandbox({.module_dir = WEFT_LUA_TEST_MODULES,
+                             .limits = {.memory_bytes = 32 * 1024 * 1024,
+                                        .instructions = 20'000'000,
+                                        .result_bytes = 2 * 1024 * 1024}});
+  return sandbox;
+}
+
+weft::activity::ActivityError Attack(const std::string& function) {
+  LocalActivityContext context;
+  auto start = std::chrono::steady_clock::now();
+  auto result = Sandbox().Call("hostile", function, {}, context);
+  INFO(function);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  REQUIRE_FALSE(result);
+  // And the sandbox still works.
+  auto healthy = Sandbox().Call("calc", "add", {{"a", 2}, {"b", 3}}, context);
+  REQUIRE(healthy);
+  CHECK(*healthy == nlohmann::json{{"sum", 5}});
+  return result.error();
+}
+
+}  // namespace
+
+TEST_CASE("infinite loops, in coroutines and under pcall, hit the instruction budget") {
+  for (const char* attack :
+       {"loop", "loop_in_coroutine", "loop_in_resume", "loop_in_pcall", "loop_in_xpcall_handler"}) {
+    auto error = Attack(attack);
+    INFO(attack << ": " << error.Describe());
+    CHECK(error.type == "LuaInstructionLimit");
+    CHECK(error.non_retryable);
+  }
+}
+
+TEST_CASE("finalizers, which run outside any budget, are refused") {
+  auto error = Attack("loop_in_finalizer");
+  CHECK(error.type == "LuaError");
+  CHECK_THAT(error.message, Catch::Contains("__gc"));
+}
+
+TEST_CASE("memory bombs hit the memory cap") {
+  for (const char* attack : {"memory_bomb", "memory_bomb_kept", "string_bomb"}) {
+    auto error = Attack(attack);
+    INFO(attack << ": " << error.Describe());
+    CHECK(error.type == "LuaMemoryLimit");
+  }
+  // What the kept bomb hoarded in its module's globals was dropped with the module.
+  CHECK(Sandbox().MemoryInUse() < 8 * 1024 * 1024);
+}
+
+TEST_CASE("io, os.execute, require, dofile, debug, collectgarbage are not there") {
+  for (const char* attack :
+       {"io", "os_execute", "os_getenv", "require", "dofile", "debug", "collectgarbage"}) {
+    auto error = Attack(attack);
+    INFO(attack << ": " << error.Describe());
+    CHECK(error.type == "LuaError");
+    CHECK_THAT(error.message, Catch::Contains("hostile.lua:"));
+  }
+}
+
+TEST_CASE("no bytecode: no string.dump, not through the string metatable, no binary load") {
+  CHECK_THAT(Attack("string_dump").message, Catch::Contains("dump"));
+  CHECK_THAT(Attack("string_metatable").message, Catch::Contains("index a nil value"));
+  CHECK_THAT(Attack("load_bytecode").message, Catch::Contains("binary"));
+  LocalActivityContext context;
+  CHECK(Sandbox().Call("hostile", "load_text_in_own_env", {}, context) == nlohmann::json(true));
+}
+
+TEST_CASE("results that are too large, too deep or not JSON are refused") {
+  CHECK(Attack("huge_result").type == "LuaResultTooLarge");
+  CHECK(Attack("deep_result").type == "LuaInvalidResult");
+  CHECK(Attack("cyclic_result").type == "LuaInvalidResult");
+  CHECK(Attack("function_result").type == "LuaInvalidResult");
+}
+
+TEST_CASE("deep recursion is a stack overflow, not a crash") {
+  auto error = Attack("deep_recursion");
+  CHECK((error.type == "LuaError" || error.type == "LuaMemoryLimit"));
+  INFO(error.Describe());
+  CHECK_THAT(error.message, Catch::Contains("stack overflow") || Catch::Contains("memory"));
+}
+
+TEST_CASE("one module cannot change the libraries another module sees") {
+  LocalActivityContext context;
+  REQUIRE(Sandbox().Call("hostile", "tamper_string", {}, context));
+  CHECK(Sandbox().Call("hostile", "upper", {{"s", "a"}}, context) == nlohmann::json("tampered"));
+  CHECK(Sandbox().RunSource("return string.upper('a')", "x", {}, context) == nlohmann::json("A"));
+}
+
+TEST_CASE("cancellation stops a running Lua activity") {
+  LocalActivityContext context;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    context.Cancel();
+  });
+  LuaSandbox sandbox(
+      {.module_dir = WEFT_LUA_TEST_MODULES, .limits = {.instructions = std::int64_t{1} << 60}});
+  auto result = sandbox.Call("hostile", "loop_in_pcall", {}, context);
+  canceller.join();
+  REQUIRE_FALSE(result);
+  CHECK(result.error().category == weft::activity::ErrorCategory::kCancelled);
+}

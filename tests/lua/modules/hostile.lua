@@ -1,0 +1,82 @@
+-- Hostile activities: each must fail within the sandbox's limits, with a clear error.
+local M = {}
+
+function M.loop() while true do end end
+
+function M.loop_in_coroutine()
+  local co = coroutine.wrap(function() while true do end end)
+  co()
+end
+
+function M.loop_in_resume()
+  local co = coroutine.create(function() while true do end end)
+  local ok, err = coroutine.resume(co)
+  while true do end
+end
+
+function M.loop_in_pcall()
+  while true do
+    pcall(function() while true do end end)
+  end
+end
+
+function M.loop_in_xpcall_handler()
+  while true do
+    xpcall(function() while true do end end, function() while true do end end)
+  end
+end
+
+function M.loop_in_finalizer()
+  setmetatable({}, {__gc = function() while true do end end})
+end
+
+function M.memory_bomb()
+  local t = {}
+  for i = 1, 1e9 do t[i] = string.rep("x", 1024) .. i end
+end
+
+function M.memory_bomb_kept()
+  hoard = {}
+  for i = 1, 1e9 do hoard[i] = string.rep("y", 4096) .. i end
+end
+
+function M.string_bomb() return string.rep("x", 100 * 1024 * 1024) end
+
+function M.io() return io.open("/etc/passwd"):read("a") end
+function M.os_execute() return os.execute("echo pwned") end
+function M.os_getenv() return os.getenv("HOME") end
+function M.require() return require("os") end
+function M.dofile() return dofile("/etc/passwd") end
+function M.debug() return debug.getregistry() end
+function M.string_dump() return string.dump(function() end) end
+function M.string_metatable() return getmetatable("").__index.dump end
+function M.collectgarbage() return collectgarbage("count") end
+function M.load_bytecode()
+  local f, err = load("\27Lua\84\0", "x", "b")
+  if f == nil then error(err) end
+  return f()
+end
+function M.load_text_in_own_env()
+  local f = assert(load("return os.execute"))
+  return f() == nil
+end
+
+function M.huge_result() return string.rep("z", 3 * 1024 * 1024) end
+function M.deep_result()
+  local t = {}
+  local cur = t
+  for i = 1, 200 do cur.next = {} cur = cur.next end
+  return t
+end
+function M.cyclic_result() local t = {} t.self = t return t end
+function M.function_result() return {f = print} end
+
+function M.deep_recursion()
+  local function f(n) return 1 + f(n + 1) end
+  return f(1)
+end
+
+function M.tamper_string() string.upper = function() return "tampered" end return true end
+function M.upper(input) return string.upper(input.s) end
+
+return M
