@@ -1,13 +1,18 @@
 #include "dsl/yaml_reader.h"
 
+#include <yaml-cpp/anchor.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/emitterstyle.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <exception>
+#include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "dsl/codes.h"
@@ -76,10 +81,10 @@ class Reader {
     if (mark.is_null() || mark.pos < 0) return SourcePosition{};
     return lines_.PositionOf(static_cast<std::size_t>(mark.pos));
   }
-  std::size_t ScalarEnd(const YAML::Node& node, std::size_t begin) const;
-  // Converts `node`; false when a limit stopped the walk (then the tree is abandoned).
-  bool Convert(const YAML::Node& node, const std::string& path, int depth, SourceNode& out);
-  void ConvertScalar(const YAML::Node& node, const std::string& path, SourceNode& out);
+  std::size_t ScalarEnd(const std::string& value, std::size_t begin) const;
+  void ReportSyntaxError(const YAML::Exception& error);
+  friend class TreeBuilder;
+  void ConvertScalar(const std::string& tag, const std::string& text, SourceNode& out);
 
   std::string_view text_;
   std::string_view file_;
@@ -127,8 +132,7 @@ bool Reader::CheckText() {
   return reported == 0;
 }
 
-std::size_t Reader::ScalarEnd(const YAML::Node& node, std::size_t begin) const {
-  const std::string& value = node.Scalar();
+std::size_t Reader::ScalarEnd(const std::string& value, std::size_t begin) const {
   if (begin >= text_.size()) return begin;
   const char first = text_[begin];
   if (first == '\'' || first == '"') {
@@ -153,9 +157,8 @@ std::size_t Reader::ScalarEnd(const YAML::Node& node, std::size_t begin) const {
   return std::min(text_.size(), begin + value.size() + 1);
 }
 
-void Reader::ConvertScalar(const YAML::Node& node, const std::string& path, SourceNode& out) {
-  const std::string& text = node.Scalar();
-  const std::string& tag = node.Tag();
+void Reader::ConvertScalar(const std::string& tag, const std::string& text, SourceNode& out) {
+  const std::string& path = out.path;
   out.kind = SourceNode::Kind::kString;
   out.scalar = text;
   if (tag == "!" || tag == "tag:yaml.org,2002:str") {
@@ -254,140 +257,300 @@ void Reader::ConvertScalar(const YAML::Node& node, const std::string& path, Sour
   out.scalar = value;
 }
 
-bool Reader::Convert(const YAML::Node& node, const std::string& path, int depth, SourceNode& out) {
-  const SourcePosition begin = PositionOf(node.Mark());
-  out.range.begin = begin;
-  out.range.end = begin;
-  out.path = path;
-  if (++nodes_ > limits_.max_nodes) {
-    Report(codes::kTooManyNodes, begin, path,
-           "the document expands to more than " + std::to_string(limits_.max_nodes) +
-               " nodes (aliases count each time they are used)",
-           "use fewer aliases; a definition this large is likely an alias bomb");
-    return false;
+// Thrown from inside yaml-cpp's parser to stop it once a limit is reported.
+struct StopParsing {};
+
+// Builds the SourceNode tree from yaml-cpp's parse events (cheaper than building YAML::Nodes and
+// walking them, and the only place where every limit is checked as the parser goes).
+class TreeBuilder : public YAML::EventHandler {
+ public:
+  explicit TreeBuilder(Reader& reader) : reader_(reader) {}
+
+  std::optional<SourceNode>& root() { return root_; }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    SourceNode node = Begin(mark);
+    node.kind = SourceNode::Kind::kNull;
+    Add(std::move(node), anchor);
   }
-  if (depth > limits_.max_depth) {
-    Report(codes::kTooDeep, begin, path,
-           "the document nests deeper than " + std::to_string(limits_.max_depth) + " levels",
-           "split deep structures into separate steps or pass them as input");
-    return false;
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    SourceNode node = Begin(mark);
+    reader_.ConvertScalar(tag, value, node);
+    node.range.end = reader_.lines_.PositionOf(reader_.ScalarEnd(value, node.range.begin.offset));
+    key_text_ = value;
+    Add(std::move(node), anchor);
   }
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-      out.kind = SourceNode::Kind::kNull;
-      if (node.Type() == YAML::NodeType::Null && node.Tag() == "!") {
-        out.kind = SourceNode::Kind::kString;  // '' or ""
-        out.scalar = "";
-        out.quoted = true;
-      }
-      return true;
-    case YAML::NodeType::Scalar:
-      ConvertScalar(node, path, out);
-      out.range.end = lines_.PositionOf(ScalarEnd(node, begin.offset));
-      return true;
-    case YAML::NodeType::Sequence: {
-      out.kind = SourceNode::Kind::kSequence;
-      out.range.end = begin;
-      std::size_t index = 0;
-      for (const YAML::Node& item : node) {
-        SourceNode& converted = out.items.emplace_back();
-        if (!Convert(item, path + "/" + std::to_string(index++), depth + 1, converted)) {
-          return false;
-        }
-        if (converted.range.end.offset > out.range.end.offset) out.range.end = converted.range.end;
-      }
-      return true;
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const auto found = anchors_.find(anchor);
+    if (found == anchors_.end()) {
+      OnNull(mark, 0);
+      return;
     }
-    case YAML::NodeType::Map: {
-      out.kind = SourceNode::Kind::kMapping;
-      std::set<std::string, std::less<>> seen;
-      for (const auto& pair : node) {
-        const YAML::Node& key = pair.first;
-        const SourcePosition key_position = PositionOf(key.Mark());
-        if (!key.IsScalar()) {
-          Report(codes::kComplexKey, key_position, path, "a mapping key must be a plain string",
-                 "");
-          continue;
-        }
-        std::string name = key.Scalar();
-        // JSON Pointer escaping (RFC 6901).
-        std::string escaped;
-        for (const char c : name) {
-          if (c == '~') {
-            escaped += "~0";
-          } else if (c == '/') {
-            escaped += "~1";
-          } else {
-            escaped += c;
-          }
-        }
-        const std::string child_path = path + "/" + escaped;
-        if (!seen.insert(name).second) {
-          Report(codes::kDuplicateKey, key_position, child_path, "duplicate key `" + name + "`",
-                 "each key may appear once in a mapping; the first one is kept");
-          continue;
-        }
-        SourceNode::Entry& entry = out.entries.emplace_back();
-        entry.key = std::move(name);
-        entry.key_range.begin = key_position;
-        entry.key_range.end = lines_.PositionOf(ScalarEnd(key, key_position.offset));
-        if (!Convert(pair.second, child_path, depth + 1, entry.value)) return false;
-        if (entry.value.range.end.offset > out.range.end.offset) {
-          out.range.end = entry.value.range.end;
-        }
+    SourceNode copy = found->second;
+    SourceNode node = Begin(mark);  // counts the alias itself and gives it its path
+    // An alias costs the size of what it expands to: this is what stops "billion laughs".
+    Count(found->second, node);
+    Repath(copy, node.path);
+    copy.range = node.range;
+    if (copy.is_scalar() && copy.scalar.is_string()) key_text_ = copy.string();
+    Add(std::move(copy), 0);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Push(mark, SourceNode::Kind::kSequence, anchor);
+  }
+  void OnSequenceEnd() override { Pop(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    Push(mark, SourceNode::Kind::kMapping, anchor);
+  }
+  void OnMapEnd() override { Pop(); }
+
+ private:
+  struct Frame {
+    SourceNode node;
+    YAML::anchor_t anchor = 0;
+    bool expecting_key = true;  // mappings alternate key, value
+    bool skip_value = false;    // the key was refused: drop its value
+    bool refused_key = false;   // this collection stands where a key should be
+    std::string key;
+    SourceRange key_range;
+    std::set<std::string, std::less<>> seen;
+  };
+
+  // Where the next node goes: its path, and whether it is a mapping key.
+  std::string NextPath() const {
+    if (stack_.empty()) return "";
+    const Frame& top = stack_.back();
+    if (top.node.kind == SourceNode::Kind::kSequence) {
+      return top.node.path + "/" + std::to_string(top.node.items.size());
+    }
+    std::string escaped;
+    for (const char c : top.key) {
+      if (c == '~') {
+        escaped += "~0";
+      } else if (c == '/') {
+        escaped += "~1";
+      } else {
+        escaped += c;
       }
-      return true;
+    }
+    return top.node.path + "/" + escaped;
+  }
+  bool AtKey() const {
+    return !stack_.empty() && stack_.back().node.kind == SourceNode::Kind::kMapping &&
+           stack_.back().expecting_key;
+  }
+
+  SourceNode Begin(const YAML::Mark& mark) {
+    SourceNode node;
+    node.range.begin = reader_.PositionOf(mark);
+    node.range.end = node.range.begin;
+    node.path = AtKey() ? stack_.back().node.path : NextPath();
+    if (++reader_.nodes_ > reader_.limits_.max_nodes) TooMany(node);
+    return node;
+  }
+
+  void TooMany(const SourceNode& node) {
+    reader_.Report(codes::kTooManyNodes, node.range.begin, node.path,
+                   "the document expands to more than " +
+                       std::to_string(reader_.limits_.max_nodes) +
+                       " nodes (aliases count each time they are used)",
+                   "use fewer aliases; a definition this large is likely an alias bomb");
+    throw StopParsing{};
+  }
+
+  void Count(const SourceNode& node, const SourceNode& at) {
+    reader_.nodes_ += 1;
+    if (reader_.nodes_ > reader_.limits_.max_nodes) TooMany(at);
+    for (const SourceNode& item : node.items) Count(item, at);
+    for (const SourceNode::Entry& entry : node.entries) Count(entry.value, at);
+  }
+
+  static void Repath(SourceNode& node, const std::string& path) {
+    const std::string old = node.path;
+    node.path = path;
+    for (SourceNode& item : node.items) Repath(item, path + item.path.substr(old.size()));
+    for (SourceNode::Entry& entry : node.entries) {
+      Repath(entry.value, path + entry.value.path.substr(old.size()));
     }
   }
-  return true;
+
+  void Push(const YAML::Mark& mark, SourceNode::Kind kind, YAML::anchor_t anchor) {
+    const bool as_key = AtKey();
+    Frame frame;
+    frame.node = Begin(mark);
+    frame.node.kind = kind;
+    frame.anchor = anchor;
+    if (as_key) {
+      reader_.Report(codes::kComplexKey, frame.node.range.begin, frame.node.path,
+                     "a mapping key must be a plain string", "");
+      frame.refused_key = true;
+    }
+    stack_.push_back(std::move(frame));
+    if (static_cast<int>(stack_.size()) > reader_.limits_.max_depth) {
+      reader_.Report(
+          codes::kTooDeep, stack_.back().node.range.begin, stack_.back().node.path,
+          "the document nests deeper than " + std::to_string(reader_.limits_.max_depth) + " levels",
+          "split deep structures into separate steps or pass them as input");
+      throw StopParsing{};
+    }
+  }
+
+  void Pop() {
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    if (frame.refused_key && AtKey()) {
+      Frame& parent = stack_.back();
+      parent.expecting_key = false;
+      parent.skip_value = true;
+      return;
+    }
+    Add(std::move(frame.node), frame.anchor);
+  }
+
+  void Add(SourceNode node, YAML::anchor_t anchor) {
+    if (anchor != 0) anchors_[anchor] = node;
+    if (stack_.empty()) {
+      root_ = std::move(node);
+      return;
+    }
+    Frame& top = stack_.back();
+    if (top.node.kind == SourceNode::Kind::kSequence) {
+      if (node.range.end.offset > top.node.range.end.offset) top.node.range.end = node.range.end;
+      top.node.items.push_back(std::move(node));
+      return;
+    }
+    if (top.expecting_key) {
+      top.expecting_key = false;
+      top.skip_value = false;
+      if (!node.is_scalar()) {  // an alias to a collection, used as a key
+        reader_.Report(codes::kComplexKey, node.range.begin, top.node.path,
+                       "a mapping key must be a plain string", "");
+        top.skip_value = true;
+        return;
+      }
+      top.key = node.is_scalar() ? key_text_ : std::string();
+      top.key_range = node.range;
+      std::string path = NextPath();
+      if (!top.seen.insert(top.key).second) {
+        reader_.Report(codes::kDuplicateKey, node.range.begin, path,
+                       "duplicate key `" + top.key + "`",
+                       "each key may appear once in a mapping; the first one is kept");
+        top.skip_value = true;
+      }
+      return;
+    }
+    top.expecting_key = true;
+    if (top.skip_value) return;
+    if (node.range.end.offset > top.node.range.end.offset) top.node.range.end = node.range.end;
+    top.node.entries.push_back(
+        SourceNode::Entry{.key = top.key, .key_range = top.key_range, .value = std::move(node)});
+  }
+
+  Reader& reader_;
+  std::vector<Frame> stack_;
+  std::map<YAML::anchor_t, SourceNode> anchors_;
+  std::optional<SourceNode> root_;
+  std::string key_text_;
+};
+
+// Sees whether anything follows the first document, without building it.
+class DocumentProbe : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> start;
+  bool has_nodes = false;
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override { has_nodes = true; }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { has_nodes = true; }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    has_nodes = true;
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    has_nodes = true;
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    has_nodes = true;
+  }
+  void OnMapEnd() override {}
+};
+
+void Reader::ReportSyntaxError(const YAML::Exception& error) {
+  const SourcePosition position = PositionOf(error.mark);
+  // The most common cause in a definition: an unquoted `${ ... }` inside a flow collection,
+  // where `{`, `}` and `,` end a plain scalar, or one holding `: ` or ` #`.
+  std::string hint;
+  const std::size_t line_end = text_.find('\n', position.offset);
+  const std::size_t line_start =
+      position.offset == 0 ? std::string_view::npos : text_.rfind('\n', position.offset - 1);
+  const std::size_t from = line_start == std::string_view::npos ? 0 : line_start + 1;
+  const std::string_view line = text_.substr(
+      from, line_end == std::string_view::npos ? std::string_view::npos : line_end - from);
+  if (line.find("${") != std::string_view::npos) {
+    hint =
+        "quote expressions inside `{...}` or `[...]`, and those containing `: ` or ` #`: "
+        "`{id: '${ input.id }'}`";
+  }
+  Report(codes::kYamlSyntax, position, "", "YAML syntax error: " + error.msg, hint);
 }
 
 ReadResult Reader::Read() {
   if (!CheckText()) return std::move(result_);
-  std::vector<YAML::Node> documents;
+  std::istringstream stream{std::string(text_)};
+  TreeBuilder builder(*this);
   try {
-    documents = YAML::LoadAll(std::string(text_));
+    YAML::Parser parser(stream);
+    parser.HandleNextDocument(builder);
+    if (builder.root().has_value()) {
+      // One more document at most: yaml-cpp's LoadAll can loop forever on some malformed
+      // input, producing empty documents, so never ask for more than this.
+      DocumentProbe probe;
+      if (parser.HandleNextDocument(probe)) {
+        const SourcePosition position =
+            probe.start ? PositionOf(*probe.start) : SourcePosition{.line = 1, .column = 1};
+        if (probe.has_nodes) {
+          Report(codes::kMultipleDocuments, position, "",
+                 "the file holds more than one YAML document", "put one definition per file");
+        } else {
+          Report(codes::kYamlSyntax, position, "",
+                 "YAML syntax error: unexpected text after the end of the document", "");
+          builder.root().reset();
+        }
+      }
+    }
+  } catch (const StopParsing&) {
+    return std::move(result_);
   } catch (const YAML::DeepRecursion& error) {
     Report(codes::kTooDeep, PositionOf(error.mark), "",
            "the document nests too deeply for the YAML parser",
            "real definitions nest a dozen levels; split deep structures");
     return std::move(result_);
   } catch (const YAML::Exception& error) {
-    const SourcePosition position = PositionOf(error.mark);
-    // The most common cause in a definition: an unquoted `${ ... }` inside a flow collection,
-    // where `{`, `}` and `,` end a plain scalar, or one holding `: ` or ` #`.
-    std::string hint;
-    const std::size_t line_end = text_.find('\n', position.offset);
-    const std::size_t line_start =
-        position.offset == 0 ? std::string_view::npos : text_.rfind('\n', position.offset - 1);
-    const std::size_t from = line_start == std::string_view::npos ? 0 : line_start + 1;
-    const std::string_view line = text_.substr(
-        from, line_end == std::string_view::npos ? std::string_view::npos : line_end - from);
-    if (line.find("${") != std::string_view::npos) {
-      hint =
-          "quote expressions inside `{...}` or `[...]`, and those containing `: ` or ` #`: "
-          "`{id: '${ input.id }'}`";
-    }
-    Report(codes::kYamlSyntax, position, "", "YAML syntax error: " + error.msg, hint);
+    ReportSyntaxError(error);
     return std::move(result_);
   } catch (const std::exception& error) {
     Report(codes::kYamlSyntax, SourcePosition{.line = 1, .column = 1}, "",
            std::string("YAML syntax error: ") + error.what(), "");
     return std::move(result_);
   }
-  if (documents.empty() || documents[0].IsNull() || !documents[0].IsDefined()) {
+  if (!builder.root().has_value() || builder.root()->kind == SourceNode::Kind::kNull) {
     Report(codes::kEmptyDocument, SourcePosition{.line = 1, .column = 1}, "",
            "the document is empty", "a definition starts with `dsl: 1`");
     return std::move(result_);
   }
-  if (documents.size() > 1) {
-    Report(codes::kMultipleDocuments, PositionOf(documents[1].Mark()), "",
-           "the file holds " + std::to_string(documents.size()) + " YAML documents",
-           "put one definition per file");
-  }
-  SourceNode root;
-  if (Convert(documents[0], "", 0, root)) result_.root = std::move(root);
+  result_.root = std::move(builder.root());
   return std::move(result_);
 }
 
