@@ -1,0 +1,42 @@
+#include "activities/builtin_activities.h"
+
+#include "activities/basic_activities.h"
+#include "activities/http_request.h"
+#include "activities/llm_chat.h"
+#include "runtime/activity/plugin_loader.h"
+#include "runtime/lua/lua_activities.h"
+
+namespace weft::activities {
+
+std::expected<void, activity::ActivityError> RegisterBuiltins(
+    activity::ActivityRegistry& registry) {
+  std::vector<activity::ActivityDefinition> definitions = BasicActivities();
+  definitions.push_back(HttpRequestActivity());
+  definitions.push_back(LlmChatActivity());
+  for (auto& definition : definitions) {
+    if (auto registered = registry.Register(std::move(definition)); !registered) {
+      return registered;
+    }
+  }
+  return {};
+}
+
+std::expected<void, activity::ActivityError> RegisterAll(const RegistryOptions& options,
+                                                         activity::ActivityRegistry& registry) {
+  if (auto builtins = RegisterBuiltins(registry); !builtins) return builtins;
+  for (const auto& plugin : options.plugins) {
+    if (auto loaded = activity::LoadPlugin(plugin, registry); !loaded) {
+      return std::unexpected(loaded.error());
+    }
+  }
+  auto lua = lua::LuaActivities::Create({.module_dir = options.lua_dir.value_or(""),
+                                         .limits = options.lua_limits,
+                                         .reload_check_interval = options.lua_reload_check_interval,
+                                         .registry = &registry});
+  if (auto registered = lua->RegisterAll(registry); !registered) {
+    return std::unexpected(registered.error());
+  }
+  return {};
+}
+
+}  // namespace weft::activities

@@ -1,0 +1,34 @@
+// The activities weft ships, and the one place that assembles a worker's whole registry:
+// built-ins, then plugins, then the Lua modules of a directory. Called once at start (the CLI,
+// both engines); the registry is read-only afterwards.
+#ifndef WEFT_ACTIVITIES_BUILTIN_ACTIVITIES_H_
+#define WEFT_ACTIVITIES_BUILTIN_ACTIVITIES_H_
+
+#include <expected>
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "runtime/activity/activity_registry.h"
+#include "runtime/lua/lua_sandbox.h"
+
+namespace weft::activities {
+
+// http.request, llm.chat, log, sleep, json.parse, json.stringify, json.merge.
+std::expected<void, activity::ActivityError> RegisterBuiltins(activity::ActivityRegistry& registry);
+
+struct RegistryOptions {
+  std::vector<std::filesystem::path> plugins;    // --plugin, in order
+  std::optional<std::filesystem::path> lua_dir;  // activities/*.lua; none: lua.inline only
+  lua::LuaLimits lua_limits;
+  std::chrono::milliseconds lua_reload_check_interval{0};
+};
+
+// Built-ins, plugins and Lua modules in `registry`; the first failure stops (a plugin that
+// does not load, a Lua module with a syntax error, a name registered twice).
+std::expected<void, activity::ActivityError> RegisterAll(const RegistryOptions& options,
+                                                         activity::ActivityRegistry& registry);
+
+}  // namespace weft::activities
+
+#endif  // WEFT_ACTIVITIES_BUILTIN_ACTIVITIES_H_

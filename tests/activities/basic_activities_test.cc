@@ -1,0 +1,78 @@
+// log, sleep and the JSON helpers, through the registry as a workflow calls them.
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "activities/builtin_activities.h"
+#include "runtime/activity/activity_context.h"
+
+using weft::activity::ActivityRegistry;
+using weft::activity::LocalActivityContext;
+
+namespace {
+
+const ActivityRegistry& Builtins() {
+  static ActivityRegistry registry;
+  static bool registered = [] {
+    return weft::activities::RegisterBuiltins(registry).has_value();
+  }();
+  REQUIRE(registered);
+  return registry;
+}
+
+}  // namespace
+
+TEST_CASE("every built-in declares a description and an input schema") {
+  for (const char* name :
+       {"http.request", "llm.chat", "log", "sleep", "json.parse", "json.stringify", "json.merge"}) {
+    const auto* definition = Builtins().Find(name);
+    INFO(name);
+    REQUIRE(definition != nullptr);
+    CHECK_FALSE(definition->description.empty());
+    CHECK(definition->input_schema.has_value());
+  }
+}
+
+TEST_CASE("sleep waits, heartbeating, and stops when cancelled") {
+  LocalActivityContext context;
+  auto done = Builtins().Execute("sleep", {{"seconds", 0.2}, {"heartbeat_seconds", 0.05}}, context);
+  REQUIRE(done);
+  CHECK((*done)["slept_ms"] >= 200);
+  CHECK(context.HeartbeatCount() >= 3);
+
+  LocalActivityContext cancelled;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    cancelled.Cancel();
+  });
+  auto start = std::chrono::steady_clock::now();
+  auto stopped = Builtins().Execute("sleep", {{"seconds", 30}}, cancelled);
+  canceller.join();
+  REQUIRE_FALSE(stopped);
+  CHECK(stopped.error().category == weft::activity::ErrorCategory::kCancelled);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+}
+
+TEST_CASE("json.parse, json.stringify and json.merge") {
+  LocalActivityContext context;
+  CHECK(Builtins().Execute("json.parse", {{"text", R"({"a": [1, {}]})"}}, context) ==
+        nlohmann::json::parse(R"({"a": [1, {}]})"));
+  auto bad = Builtins().Execute("json.parse", {{"text", "{oops"}}, context);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().type == "JsonParseError");
+  CHECK(Builtins().Execute("json.stringify", {{"value", {{"b", 1}, {"a", nullptr}}}}, context) ==
+        nlohmann::json(R"({"a":null,"b":1})"));
+  auto merged = Builtins().Execute(
+      "json.merge",
+      {{"values", {{{"a", {{"x", 1}, {"y", 1}}}, {"keep", true}}, {{"a", {{"y", 2}}}}}}}, context);
+  REQUIRE(merged);
+  CHECK(*merged == nlohmann::json::parse(R"({"a": {"x": 1, "y": 2}, "keep": true})"));
+}
+
+TEST_CASE("log accepts a message and a level and returns null") {
+  LocalActivityContext context;
+  CHECK(Builtins().Execute("log", {{"message", "hello"}, {"level", "warn"}}, context) ==
+        nlohmann::json());
+  CHECK(Builtins().Execute("log", {{"level", "warn"}}, context).error().type == "InvalidInput");
+}
