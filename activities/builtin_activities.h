@@ -21,7 +21,7 @@ struct RegistryOptions {
   std::vector<std::filesystem::path> plugins;    // --plugin, in order
   std::optional<std::filesystem::path> lua_dir;  // activities/*.lua; none: lua.inline only
   lua::LuaLimits lua_limits;
-  std::chrono::milliseconds lua_reload_check_interval{0};
+  std::chrono::milliseconds lua_reload_check_interval{1000};
 };
 
 // Built-ins, plugins and Lua modules in `registry`; the first failure stops (a plugin that

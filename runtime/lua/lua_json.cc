@@ -51,8 +51,7 @@ class Converter {
  public:
   Converter(lua_State* L, const JsonLimits& limits) : L_(L), limits_(limits) {}
 
-  std::expected<nlohmann::json, std::string> Convert(int index, int depth,
-                                                     const std::string& path) {
+  std::expected<nlohmann::json, std::string> Convert(int index, int depth) {
     index = lua_absindex(L_, index);
     switch (lua_type(L_, index)) {
       case LUA_TNIL:
@@ -65,16 +64,16 @@ class Converter {
         bytes_ += 8;
         if (lua_isinteger(L_, index)) return static_cast<std::int64_t>(lua_tointeger(L_, index));
         double number = lua_tonumber(L_, index);
-        if (!std::isfinite(number)) return std::unexpected(path + ": " + "NaN or infinity");
+        if (!std::isfinite(number)) return std::unexpected(Path() + ": " + "NaN or infinity");
         return number;
       }
       case LUA_TSTRING: {
         std::size_t size = 0;
         const char* data = lua_tolstring(L_, index, &size);
         bytes_ += size + 2;
-        if (bytes_ > limits_.max_bytes) return TooLarge(path);
+        if (bytes_ > limits_.max_bytes) return TooLarge();
         std::string_view text(data, size);
-        if (!IsValidUtf8(text)) return std::unexpected(path + ": a string that is not UTF-8");
+        if (!IsValidUtf8(text)) return std::unexpected(Path() + ": a string that is not UTF-8");
         return std::string(text);
       }
       case LUA_TLIGHTUSERDATA:
@@ -82,17 +81,32 @@ class Converter {
           bytes_ += 4;
           return nullptr;
         }
-        return std::unexpected(path + ": a userdata");
+        return std::unexpected(Path() + ": a userdata");
       case LUA_TTABLE:
-        return Table(index, depth, path);
+        return Table(index, depth);
       default:
-        return std::unexpected(path + ": a " + lua_typename(L_, lua_type(L_, index)));
+        return std::unexpected(Path() + ": a " + lua_typename(L_, lua_type(L_, index)));
     }
   }
 
  private:
-  std::unexpected<std::string> TooLarge(const std::string& path) {
-    return std::unexpected(path + ": larger than " + std::to_string(limits_.max_bytes) +
+  // Where the converter is, e.g. "value.items[3]"; built only for an error message.
+  std::string Path() const {
+    std::string path = "value";
+    for (const auto& segment : segments_) path += segment;
+    return path;
+  }
+
+  // Converts the value on top of the stack, at `segment` below the current path.
+  std::expected<nlohmann::json, std::string> Child(int depth, std::string segment) {
+    segments_.push_back(std::move(segment));
+    auto item = Convert(-1, depth);
+    segments_.pop_back();
+    return item;
+  }
+
+  std::unexpected<std::string> TooLarge() {
+    return std::unexpected(Path() + ": larger than " + std::to_string(limits_.max_bytes) +
                            " bytes (too large)");
   }
 
@@ -104,12 +118,12 @@ class Converter {
     return is_array;
   }
 
-  std::expected<nlohmann::json, std::string> Table(int index, int depth, const std::string& path) {
+  std::expected<nlohmann::json, std::string> Table(int index, int depth) {
     if (depth >= limits_.max_depth) {
-      return std::unexpected(path + ": nested deeper than " + std::to_string(limits_.max_depth) +
+      return std::unexpected(Path() + ": nested deeper than " + std::to_string(limits_.max_depth) +
                              " levels (or a cycle)");
     }
-    if (!lua_checkstack(L_, 4)) return std::unexpected(path + ": out of Lua stack");
+    if (!lua_checkstack(L_, 4)) return std::unexpected(Path() + ": out of Lua stack");
     bytes_ += 2;
     lua_Unsigned length = lua_rawlen(L_, index);
     // Count the keys: an array's keys are exactly 1..length.
@@ -124,21 +138,21 @@ class Converter {
     bool is_array = HasArrayMetatable(index) || (keys > 0 && keys == length && !all_strings);
     if (is_array) {
       if (keys != length) {
-        return std::unexpected(path + ": an array with holes or non-integer keys");
+        return std::unexpected(Path() + ": an array with holes or non-integer keys");
       }
       nlohmann::json array = nlohmann::json::array();
       for (lua_Unsigned i = 1; i <= length; ++i) {
         lua_rawgeti(L_, index, static_cast<lua_Integer>(i));
-        auto item = Convert(-1, depth + 1, path + "[" + std::to_string(i) + "]");
+        auto item = Child(depth + 1, "[" + std::to_string(i) + "]");
         lua_pop(L_, 1);
         if (!item) return item;
         array.push_back(std::move(*item));
-        if (bytes_ > limits_.max_bytes) return TooLarge(path);
+        if (bytes_ > limits_.max_bytes) return TooLarge();
       }
       return array;
     }
     if (!all_strings)
-      return std::unexpected(path + ": a table that mixes keys that are not strings");
+      return std::unexpected(Path() + ": a table that mixes keys that are not strings");
     nlohmann::json object = nlohmann::json::object();
     lua_pushnil(L_);
     while (lua_next(L_, index) != 0) {
@@ -148,9 +162,9 @@ class Converter {
       bytes_ += size + 3;
       if (!IsValidUtf8(key)) {
         lua_pop(L_, 2);
-        return std::unexpected(path + ": a key that is not UTF-8");
+        return std::unexpected(Path() + ": a key that is not UTF-8");
       }
-      auto item = Convert(-1, depth + 1, path + "." + key);
+      auto item = Child(depth + 1, "." + key);
       lua_pop(L_, 1);
       if (!item) {
         lua_pop(L_, 1);
@@ -159,7 +173,7 @@ class Converter {
       object.emplace(std::move(key), std::move(*item));
       if (bytes_ > limits_.max_bytes) {
         lua_pop(L_, 1);
-        return TooLarge(path);
+        return TooLarge();
       }
     }
     return object;
@@ -167,6 +181,7 @@ class Converter {
 
   lua_State* L_;
   const JsonLimits& limits_;
+  std::vector<std::string> segments_;
   std::size_t bytes_ = 0;
 };
 
@@ -253,7 +268,7 @@ void PushJson(lua_State* L, const nlohmann::json& value, const JsonLimits& limit
 std::expected<nlohmann::json, std::string> ToJson(lua_State* L, int index,
                                                   const JsonLimits& limits) {
   try {
-    return Converter(L, limits).Convert(index, 0, "value");
+    return Converter(L, limits).Convert(index, 0);
   } catch (const std::exception& e) {
     return std::unexpected(std::string("cannot convert to JSON: ") + e.what());
   }

@@ -1,6 +1,7 @@
 #include "runtime/lua/lua_sandbox.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -247,15 +248,17 @@ std::expected<int, ActivityError> LuaSandbox::LoadedModule(std::string_view modu
   }
   std::string file_name = std::string(module) + ".lua";
   std::filesystem::path path = options_.module_dir / file_name;
-  std::error_code failed;
-  auto mtime = std::filesystem::last_write_time(path, failed);
-  std::uintmax_t size = failed ? 0 : std::filesystem::file_size(path, failed);
-  if (failed) {
+  struct stat file_status {};
+  if (::stat(path.c_str(), &file_status) != 0 || !S_ISREG(file_status.st_mode)) {
     Forget(module);
     return std::unexpected(ActivityError::NonRetryable(std::string(error_type::kModuleNotFound),
                                                        "no Lua module " + path.string()));
   }
-  if (it != modules_.end() && it->second.mtime == mtime && it->second.size == size) {
+  // One stat for both: this runs on every call when reload_check_interval is 0.
+  std::int64_t mtime =
+      std::int64_t{file_status.st_mtim.tv_sec} * 1000000000 + file_status.st_mtim.tv_nsec;
+  auto size = static_cast<std::uintmax_t>(file_status.st_size);
+  if (it != modules_.end() && it->second.mtime_ns == mtime && it->second.size == size) {
     it->second.checked = now;
     return it->second.ref;
   }
@@ -283,7 +286,7 @@ std::expected<int, ActivityError> LuaSandbox::LoadedModule(std::string_view modu
   Forget(module);
   if (!source.empty()) spdlog::debug("lua: loaded {}", path.string());
   modules_.emplace(std::string(module),
-                   Module{.ref = job.ref, .mtime = mtime, .size = size, .checked = now});
+                   Module{.ref = job.ref, .mtime_ns = mtime, .size = size, .checked = now});
   return job.ref;
 }
 
