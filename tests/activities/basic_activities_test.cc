@@ -76,3 +76,24 @@ TEST_CASE("log accepts a message and a level and returns null") {
         nlohmann::json());
   CHECK(Builtins().Execute("log", {{"level", "warn"}}, context).error().type == "InvalidInput");
 }
+
+TEST_CASE("the shipped Lua module text.lua: slug, words, template") {
+  ActivityRegistry registry;
+  REQUIRE(weft::activities::RegisterAll({.lua_dir = WEFT_ACTIVITIES_DIR}, registry));
+  LocalActivityContext context;
+  CHECK(registry.Execute("text.slug", {{"text", "  Hello, World! 2026 "}}, context) ==
+        nlohmann::json{{"slug", "hello-world-2026"}});
+  CHECK(registry.Execute("text.words", {{"text", "a  b\tc"}}, context) ==
+        nlohmann::json::parse(R"({"words": ["a", "b", "c"], "count": 3})"));
+  CHECK(registry.Execute("text.words", {{"text", ""}}, context) ==
+        nlohmann::json::parse(R"({"words": [], "count": 0})"));
+  CHECK(
+      registry.Execute("text.template",
+                       {{"template", "Dear {name}, #{n}"}, {"values", {{"name", "Ada"}, {"n", 3}}}},
+                       context) == nlohmann::json{{"text", "Dear Ada, #3"}});
+  auto missing = registry.Execute(
+      "text.template", {{"template", "{who}"}, {"values", nlohmann::json::object()}}, context);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().type == "TemplateMissingValue");
+  CHECK(missing.error().details == nlohmann::json{{"name", "who"}});
+}
