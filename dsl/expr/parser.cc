@@ -194,8 +194,6 @@ class Parser {
   }
 
   Result ParseUnary() {
-    DepthGuard guard(depth_);
-    if (depth_ > kMaxDepth) return TooDeep(Peek().offset);
     const Token& t = Peek();
     const std::size_t start = t.offset;
     if (t.kind == TokenKind::kMinus && Peek(1).kind == TokenKind::kInt) {
@@ -212,6 +210,9 @@ class Parser {
       return ParsePostfix(std::move(*node));
     }
     if (t.kind == TokenKind::kBang || t.kind == TokenKind::kMinus) {
+      // Each prefix operator nests one level, like a parenthesis.
+      DepthGuard guard(depth_);
+      if (depth_ > kMaxDepth) return TooDeep(t.offset);
       const Op op = t.kind == TokenKind::kBang ? Op::kNot : Op::kNeg;
       Advance();
       auto operand = ParseUnary();

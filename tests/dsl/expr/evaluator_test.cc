@@ -106,6 +106,27 @@ TEST_CASE("the size budget stops values from growing without bound") {
   CHECK(Evaluate(split, context).error().code == codes::kSizeBudget);
 }
 
+TEST_CASE("nesting up to the limit evaluates; beyond it, compiling fails instead") {
+  auto nested = [](int depth) {
+    std::string source;
+    for (int i = 0; i < depth; ++i) source += "[";
+    source += "1";
+    for (int i = 0; i < depth; ++i) source += "]";
+    return source;
+  };
+  auto program = Compile(nested(100), DynScope({}));
+  REQUIRE(program.has_value());
+  auto result = Evaluate(*program, EvalContext{});
+  REQUIRE(result.has_value());
+  const json* inner = &*result;
+  int depth = 0;
+  while (inner->is_array()) inner = &(*inner)[0], ++depth;
+  CHECK(depth == 100);
+  auto too_deep = Compile(nested(1000), DynScope({}));
+  REQUIRE_FALSE(too_deep.has_value());
+  CHECK(too_deep.error().front().code == codes::kTooDeep);
+}
+
 TEST_CASE("recorded functions call the context's callbacks every time") {
   int calls = 0;
   EvalContext context;
