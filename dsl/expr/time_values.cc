@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <limits>
+#include <utility>
 
 namespace weft::dsl::expr {
 
@@ -91,7 +92,9 @@ std::optional<Duration> ParseDuration(std::string_view s) {
     }
     if (digits == 0) return std::nullopt;
     std::int64_t unit = 0;
-    if (s.substr(pos, 2) == "ns") {
+    if (s.substr(pos, 1) == "d") {
+      unit = 24 * kHour, pos += 1;
+    } else if (s.substr(pos, 2) == "ns") {
       unit = 1, pos += 2;
     } else if (s.substr(pos, 2) == "us") {
       unit = 1000, pos += 2;
@@ -116,35 +119,21 @@ std::optional<Duration> ParseDuration(std::string_view s) {
 
 std::string FormatDuration(Duration d) {
   if (d.nanos == 0) return "0s";
-  std::string out;
-  // Work in unsigned magnitude so that the smallest int64 has a magnitude too.
-  UInt128 n = d.nanos < 0 ? static_cast<UInt128>(-(static_cast<Int128>(d.nanos)))
-                          : static_cast<UInt128>(d.nanos);
-  if (d.nanos < 0) out += '-';
-  const auto hours = static_cast<std::uint64_t>(n / kHour);
-  n %= kHour;
-  const auto minutes = static_cast<std::uint64_t>(n / kMinute);
-  n %= kMinute;
-  const auto seconds = static_cast<std::uint64_t>(n / kSecond);
-  auto fraction = static_cast<std::uint64_t>(n % kSecond);
-  if (hours > 0) out += std::to_string(hours) + "h";
-  if (minutes > 0) out += std::to_string(minutes) + "m";
-  if (seconds > 0 || fraction > 0) {
-    if (hours == 0 && minutes == 0 && seconds == 0) {
-      // Below a second, the largest unit that keeps it whole reads best: 250ms, 10us, 5ns.
-      if (fraction % 1'000'000 == 0) return out + std::to_string(fraction / 1'000'000) + "ms";
-      if (fraction % 1000 == 0) return out + std::to_string(fraction / 1000) + "us";
-      return out + std::to_string(fraction) + "ns";
+  // Whole components, largest first, each once: the canonical spelling of dsl/duration.h
+  // ("1d2h", "1s500ms"), extended below the millisecond, so the loader reads what this writes.
+  static constexpr std::pair<const char*, std::int64_t> kUnits[] = {
+      {"d", 24 * kHour}, {"h", kHour},  {"m", kMinute}, {"s", kSecond},
+      {"ms", 1'000'000}, {"us", 1'000}, {"ns", 1}};
+  std::string out = d.nanos < 0 ? "-" : "";
+  // Unsigned magnitude, so that the smallest int64 has one too.
+  UInt128 rest = d.nanos < 0 ? static_cast<UInt128>(-static_cast<Int128>(d.nanos))
+                             : static_cast<UInt128>(d.nanos);
+  for (const auto& [name, size] : kUnits) {
+    const auto unit = static_cast<UInt128>(size);
+    if (rest >= unit) {
+      out += std::to_string(static_cast<std::uint64_t>(rest / unit)) + name;
+      rest %= unit;
     }
-    out += std::to_string(seconds);
-    if (fraction > 0) {
-      char buffer[16];
-      std::snprintf(buffer, sizeof buffer, "%09llu", static_cast<unsigned long long>(fraction));
-      std::string digits(buffer);
-      while (!digits.empty() && digits.back() == '0') digits.pop_back();
-      out += "." + digits;
-    }
-    out += "s";
   }
   return out;
 }
