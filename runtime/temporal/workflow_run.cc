@@ -1,5 +1,6 @@
 #include "runtime/temporal/workflow_run.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "runtime/temporal/failure.h"
@@ -142,6 +143,20 @@ WorkflowRun::WorkflowRun(Interpreter interpreter, std::string workflow_id, std::
 
 std::expected<std::vector<Command>, ReplayError> WorkflowRun::Apply(const LogicalWorkflowTask& task,
                                                                     std::vector<Job> extra_jobs) {
+  // Applying an event twice would double what it did (a signal counted twice): refuse.
+  for (const auto* events : {&task.events, &task.command_events}) {
+    for (const HistoryEvent* event : *events) {
+      if (event->event_id() <= last_event_id_) {
+        return std::unexpected(ReplayError{
+            ReplayError::Kind::kRepeatedEvent, event->event_id(),
+            "event " + std::to_string(event->event_id()) + " was already applied to this run"});
+      }
+    }
+  }
+  for (const auto* events : {&task.events, &task.command_events}) {
+    if (!events->empty()) last_event_id_ = std::max(last_event_id_, events->back()->event_id());
+  }
+  last_event_id_ = std::max(last_event_id_, task.started_event_id);
   std::vector<Command> produced;
   if (task.started_event_id != 0) {
     if (!unmatched_.empty()) {

@@ -34,6 +34,7 @@ struct ReplayError {
   enum class Kind {
     kNonDeterminism,    // the interpreter's commands do not match the recorded events
     kUnsupportedEvent,  // an event weft does not know and may not ignore
+    kRepeatedEvent,     // an event this run already applied: a worker bug, never silent
   };
   Kind kind = Kind::kNonDeterminism;
   std::int64_t event_id = 0;  // the event where it was found; 0 when at the end of a task
@@ -70,7 +71,8 @@ class WorkflowRun {
   std::expected<void, ReplayError> Match(const HistoryEvent& event);
 
   Interpreter interpreter_;
-  std::int64_t now_unix_ms_ = 0;  // of the last applied task
+  std::int64_t now_unix_ms_ = 0;    // of the last applied task
+  std::int64_t last_event_id_ = 0;  // the newest event applied or matched
   std::string workflow_id_;
   std::string run_id_;
   EncodeContext encode_context_;

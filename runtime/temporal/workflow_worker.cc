@@ -120,14 +120,20 @@ WorkflowWorker::WorkflowWorker(std::shared_ptr<Connection> connection,
     : connection_(std::move(connection)),
       options_(std::move(options)),
       factory_(std::move(factory)),
-      worker_instance_key_(RandomKey()) {}
+      worker_instance_key_(RandomKey()) {
+  if (options_.max_cached_runs > 0) {
+    sticky_queue_ = connection_->options().identity + "-" + worker_instance_key_;
+  }
+}
 
 void WorkflowWorker::Run() {
   spdlog::info("polling workflow tasks on {} ({} pollers, namespace {})", options_.task_queue,
                options_.pollers, connection_->options().namespace_name);
   std::vector<std::thread> pollers;
+  // With a cache, one poller in two takes the sticky queue: the tasks of runs held here.
   for (int i = 0; i < std::max(1, options_.pollers); ++i) {
-    pollers.emplace_back([this] { PollLoop(); });
+    const bool sticky = !sticky_queue_.empty() && i % 2 == 1;
+    pollers.emplace_back([this, sticky] { PollLoop(sticky); });
   }
   for (std::thread& poller : pollers) poller.join();
 
@@ -137,6 +143,8 @@ void WorkflowWorker::Run() {
   shutdown.set_reason("graceful shutdown");
   shutdown.set_worker_instance_key(worker_instance_key_);
   shutdown.set_task_queue(options_.task_queue);
+  // Unloads the sticky queue, so that the runs cached here go back to the normal queue.
+  shutdown.set_sticky_task_queue(sticky_queue_);
   if (auto done = connection_->Call(&Stub::ShutdownWorker, "ShutdownWorker", shutdown,
                                     std::chrono::seconds(5));
       !done && done.error().code != grpc::StatusCode::UNIMPLEMENTED) {
@@ -151,13 +159,19 @@ void WorkflowWorker::Stop() {
   for (grpc::ClientContext* poll : polls_) poll->TryCancel();
 }
 
-void WorkflowWorker::PollLoop() {
+void WorkflowWorker::PollLoop(bool sticky) {
   auto backoff = std::chrono::milliseconds(100);
   while (!stopping_) {
     workflowservice::PollWorkflowTaskQueueRequest request;
     request.set_namespace_(connection_->options().namespace_name);
-    request.mutable_task_queue()->set_name(options_.task_queue);
-    request.mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
+    if (sticky) {
+      request.mutable_task_queue()->set_name(sticky_queue_);
+      request.mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_STICKY);
+      request.mutable_task_queue()->set_normal_name(options_.task_queue);
+    } else {
+      request.mutable_task_queue()->set_name(options_.task_queue);
+      request.mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
+    }
     request.set_identity(connection_->options().identity);
     request.set_worker_instance_key(worker_instance_key_);
 
@@ -187,11 +201,11 @@ void WorkflowWorker::PollLoop() {
     backoff = std::chrono::milliseconds(100);
     if (task.task_token().empty()) continue;  // the long poll ended without a task
     Handle(task);
-    ++tasks_handled_;
   }
 }
 
 void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse& task) {
+  ++tasks_handled_;
   const std::string& workflow_id = task.workflow_execution().workflow_id();
   const std::string& run_id = task.workflow_execution().run_id();
   const std::string& type = task.workflow_type().name();
@@ -222,27 +236,20 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
     }
   };
 
-  // The whole history: the poll carries the first page, GetWorkflowExecutionHistory the rest.
+  // A run this worker answered last continues from its cache when the task carries exactly
+  // the events since; anything else (a new run, another worker's run, a gap) replays in full.
+  CachedRun cached = TakeCachedRun(run_id);
   std::vector<::temporal::api::history::v1::HistoryEvent> events(task.history().events().begin(),
                                                                  task.history().events().end());
-  std::string page_token = task.next_page_token();
-  while (!page_token.empty()) {
-    workflowservice::GetWorkflowExecutionHistoryRequest request;
-    request.set_namespace_(namespace_name);
-    *request.mutable_execution() = task.workflow_execution();
-    request.set_next_page_token(page_token);
-    auto page = connection_->Call(&Stub::GetWorkflowExecutionHistory, "GetWorkflowExecutionHistory",
-                                  request);
-    if (!page) {
-      spdlog::warn("history of {}: {}", workflow_id, page.error().ToString());
-      return;  // the task times out and comes back
-    }
-    for (const auto& event : page->history().events()) {
-      // Later pages may repeat the transient task events; keep ids increasing.
-      if (!events.empty() && event.event_id() <= events.back().event_id()) continue;
-      events.push_back(event);
-    }
-    page_token = page->next_page_token();
+  const std::int64_t first_event_id = events.empty() ? 0 : events.front().event_id();
+  const bool continues_cache =
+      cached.run != nullptr &&
+      (task.has_query() ? events.empty() : first_event_id == cached.last_started_event_id + 1);
+  if (!continues_cache) cached = CachedRun{};
+  if (!continues_cache && first_event_id != 1) events.clear();  // fetch from the first event
+  // A query on a current cached run needs no history; anything else reads what it lacks.
+  if (!(continues_cache && task.has_query()) && !FetchRestOfHistory(task, events)) {
+    return;  // the task times out and comes back
   }
   std::vector<const HistoryEvent*> history;
   for (const auto& event : events) {
@@ -251,12 +258,18 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
     history.push_back(&event);
   }
 
-  auto interpreter = factory_(type);
-  if (!interpreter) {
-    fail_task(enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
-              interpreter.error());
-    return;
+  if (cached.run == nullptr) {
+    auto interpreter = factory_(type);
+    if (!interpreter) {
+      fail_task(enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+                interpreter.error());
+      return;
+    }
+    cached.run = std::make_unique<WorkflowRun>(std::move(*interpreter), workflow_id, run_id,
+                                               options_.task_queue);
+    ++full_replays_;
   }
+  WorkflowRun& run = *cached.run;
   auto tasks = SplitIntoWorkflowTasks(history);
   if (!tasks) {
     fail_task(enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, tasks.error());
@@ -280,7 +293,6 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
     updates[update.request.meta().update_id()] = std::move(update);
   }
 
-  WorkflowRun run(std::move(*interpreter), workflow_id, run_id, options_.task_queue);
   std::vector<interpreter::Command> commands;
   for (const LogicalWorkflowTask& logical : *tasks) {
     const bool current = !logical.completed && logical.started_event_id != 0;
@@ -319,6 +331,8 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
         !sent) {
       spdlog::warn("workflow {}: {}", workflow_id, sent.error().ToString());
     }
+    // A query changes nothing: a run that was current stays so.
+    if (continues_cache) PutCachedRun(run_id, std::move(cached));
     return;
   }
 
@@ -329,7 +343,20 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
   completed.set_return_new_workflow_task(false);
   completed.mutable_sdk_metadata()->set_sdk_name("weft");
   completed.mutable_sdk_metadata()->set_sdk_version(WEFT_VERSION);
+  if (!sticky_queue_.empty()) {
+    auto& sticky = *completed.mutable_sticky_attributes();
+    sticky.mutable_worker_task_queue()->set_name(sticky_queue_);
+    sticky.mutable_worker_task_queue()->set_kind(enums::TASK_QUEUE_KIND_STICKY);
+    sticky.mutable_worker_task_queue()->set_normal_name(options_.task_queue);
+    sticky.mutable_schedule_to_start_timeout()->set_seconds(
+        options_.sticky_schedule_to_start.count());
+  }
+  bool closes = false;
   for (const interpreter::Command& command : commands) {
+    closes = closes || std::holds_alternative<interpreter::CompleteWorkflow>(command) ||
+             std::holds_alternative<interpreter::FailWorkflow>(command) ||
+             std::holds_alternative<interpreter::CancelWorkflowExecution>(command) ||
+             std::holds_alternative<interpreter::ContinueAsNew>(command);
     if (AddUpdateMessage(command, updates, connection_->options().identity, completed)) continue;
     if (auto encoded = EncodeCommand(command, run.encode_context())) {
       *completed.add_commands() = std::move(*encoded);
@@ -354,13 +381,70 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
       }
     }
   }
-  if (auto sent = connection_->Call(&Stub::RespondWorkflowTaskCompleted,
-                                    "RespondWorkflowTaskCompleted", completed);
-      !sent) {
+  auto sent = connection_->Call(&Stub::RespondWorkflowTaskCompleted, "RespondWorkflowTaskCompleted",
+                                completed);
+  if (!sent) {
     // The server has already failed the task (e.g. a signal arrived before a close command:
-    // "UnhandledCommand"); it schedules a new one with the new events.
+    // "UnhandledCommand"); it schedules a new one with the new events. The run is evicted:
+    // its state includes a task history will not have.
     spdlog::warn("workflow {}: {}", workflow_id, sent.error().ToString());
+    return;
   }
+  // A discarded speculative task (reset_history_event_id) leaves history behind the cached
+  // state: evict, as for a closed run.
+  if (closes || sent->reset_history_event_id() != 0) return;
+  cached.last_started_event_id = task.started_event_id();
+  PutCachedRun(run_id, std::move(cached));
+}
+
+WorkflowWorker::CachedRun WorkflowWorker::TakeCachedRun(const std::string& run_id) {
+  std::lock_guard lock(cache_mutex_);
+  auto found = cache_.find(run_id);
+  if (found == cache_.end()) return {};
+  CachedRun run = std::move(found->second);
+  cache_.erase(found);
+  std::erase(recency_, run_id);
+  return run;
+}
+
+void WorkflowWorker::PutCachedRun(const std::string& run_id, CachedRun run) {
+  if (options_.max_cached_runs <= 0) return;
+  std::lock_guard lock(cache_mutex_);
+  cache_[run_id] = std::move(run);
+  recency_.push_back(run_id);
+  while (static_cast<int>(cache_.size()) > options_.max_cached_runs) {
+    cache_.erase(recency_.front());  // the least recently used
+    recency_.pop_front();
+  }
+}
+
+bool WorkflowWorker::FetchRestOfHistory(
+    const workflowservice::PollWorkflowTaskQueueResponse& task,
+    std::vector<::temporal::api::history::v1::HistoryEvent>& events) {
+  // From the first event when `events` is empty (a cache miss), else from the poll's token.
+  std::string page_token = events.empty() ? std::string() : task.next_page_token();
+  bool first_page = events.empty();
+  while (first_page || !page_token.empty()) {
+    first_page = false;
+    workflowservice::GetWorkflowExecutionHistoryRequest request;
+    request.set_namespace_(connection_->options().namespace_name);
+    *request.mutable_execution() = task.workflow_execution();
+    request.set_next_page_token(page_token);
+    auto page = connection_->Call(&Stub::GetWorkflowExecutionHistory, "GetWorkflowExecutionHistory",
+                                  request);
+    if (!page) {
+      spdlog::warn("history of {}: {}", task.workflow_execution().workflow_id(),
+                   page.error().ToString());
+      return false;
+    }
+    for (const auto& event : page->history().events()) {
+      // Later pages may repeat the transient task events; keep ids increasing.
+      if (!events.empty() && event.event_id() <= events.back().event_id()) continue;
+      events.push_back(event);
+    }
+    page_token = page->next_page_token();
+  }
+  return true;
 }
 
 }  // namespace weft::temporal

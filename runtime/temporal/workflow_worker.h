@@ -1,12 +1,13 @@
 // WorkflowWorker: polls a task queue for workflow tasks and answers them by replaying each
-// run's history through its interpreter (workflow_run.h). Every task is replayed from the
-// first event: no run is cached between tasks and no sticky queue is used yet, which the SDKs
-// document as fully correct, only slower (research/temporal-protocol.md §10).
+// run's history through its interpreter (workflow_run.h). Runs it answered stay in an LRU
+// cache and their next tasks come to this worker's sticky queue with only the new events; a
+// task the cache cannot continue (a new run, another worker's, a gap, an eviction) is replayed
+// from the first event (research/temporal-protocol.md §10). With max_cached_runs = 0 every
+// task is a full replay and no sticky queue is used.
 //
 // Queries are answered after the task's events in both forms (a query task of its own, and
 // queries riding on a workflow task); updates become jobs of the task they arrive with and
-// their acceptance, rejection and completion go back as protocol messages. Not yet: the
-// sticky cache.
+// their acceptance, rejection and completion go back as protocol messages.
 //
 // Non-determinism and unknown workflow types fail the workflow task (the server retries it
 // until a fixed worker answers); a failed RespondWorkflowTaskCompleted is logged and left to
@@ -19,12 +20,16 @@
 #define WEFT_RUNTIME_TEMPORAL_WORKFLOW_WORKER_H_
 
 #include <atomic>
+#include <chrono>
+#include <deque>
 #include <expected>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/workflow_run.h"
@@ -33,7 +38,9 @@ namespace weft::temporal {
 
 struct WorkflowWorkerOptions {
   std::string task_queue;
-  int pollers = 2;
+  int pollers = 2;  // with a cache, half poll the sticky queue
+  int max_cached_runs = 1000;
+  std::chrono::seconds sticky_schedule_to_start{10};
 };
 
 // Creates the interpreter of a run, or says why it cannot (an unknown workflow type).
@@ -48,12 +55,28 @@ class WorkflowWorker {
   void Run();
   void Stop();
 
-  // Tasks answered so far (completed or failed), for tests and logs.
+  // Tasks answered so far (completed or failed), and how many of them replayed their run
+  // from the first event, for tests and logs.
   std::uint64_t tasks_handled() const { return tasks_handled_.load(); }
+  std::uint64_t full_replays() const { return full_replays_.load(); }
 
  private:
-  void PollLoop();
-  void Handle(const ::temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse& task);
+  using PollResponse = ::temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse;
+
+  // A run between tasks: its interpreter's state and how far history has reached it.
+  struct CachedRun {
+    std::unique_ptr<WorkflowRun> run;
+    std::int64_t last_started_event_id = 0;
+  };
+
+  void PollLoop(bool sticky);
+  void Handle(const PollResponse& task);
+  // Removes the run from the cache: the task that handles it owns it until it puts it back.
+  CachedRun TakeCachedRun(const std::string& run_id);
+  void PutCachedRun(const std::string& run_id, CachedRun run);
+  // Appends the pages after the poll's to `events`; all of history when `events` is empty.
+  bool FetchRestOfHistory(const PollResponse& task,
+                          std::vector<::temporal::api::history::v1::HistoryEvent>& events);
 
   std::shared_ptr<Connection> connection_;
   WorkflowWorkerOptions options_;
@@ -61,6 +84,11 @@ class WorkflowWorker {
   std::string worker_instance_key_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> tasks_handled_{0};
+  std::atomic<std::uint64_t> full_replays_{0};
+  std::string sticky_queue_;  // empty without a cache
+  std::mutex cache_mutex_;
+  std::map<std::string, CachedRun> cache_;  // by run id
+  std::deque<std::string> recency_;         // run ids, least recently used first
   std::mutex polls_mutex_;
   std::set<grpc::ClientContext*> polls_;  // in flight, cancelled by Stop()
 };

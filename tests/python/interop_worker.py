@@ -11,7 +11,8 @@ from datetime import timedelta
 
 from temporalio import activity, workflow
 from temporalio.client import Client
-from temporalio.exceptions import ApplicationError
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
 from temporalio.worker import Worker
 
 
@@ -79,9 +80,38 @@ class Waits:
         await workflow.wait_condition(lambda: False)
 
 
+@workflow.defn(name="py-calls-weft")
+class CallsWeft:
+    """Runs one activity that a weft worker serves, and reports what Python saw."""
+
+    @workflow.run
+    async def run(self, call: dict) -> dict:
+        options = dict(
+            task_queue=call["task_queue"],
+            start_to_close_timeout=timedelta(seconds=20),
+            heartbeat_timeout=timedelta(seconds=2),
+            retry_policy=RetryPolicy(maximum_attempts=call.get("attempts", 1),
+                                     initial_interval=timedelta(seconds=5)),
+            cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+        handle = workflow.start_activity(call["activity"], call.get("input"), **options)
+        if "cancel_after_ms" in call:
+            await asyncio.sleep(call["cancel_after_ms"] / 1000)
+            handle.cancel()
+        try:
+            return {"status": "completed", "result": await handle}
+        except ActivityError as error:
+            cause = error.cause
+            if isinstance(cause, CancelledError):
+                return {"status": "cancelled"}
+            return {"status": "failed", "type": getattr(cause, "type", None),
+                    "message": cause.message,
+                    "non_retryable": getattr(cause, "non_retryable", None),
+                    "details": list(getattr(cause, "details", []) or [])}
+
+
 async def main(address: str, task_queue: str) -> None:
     client = await Client.connect(address)
-    worker = Worker(client, task_queue=task_queue, workflows=[Echo, Counter, Fails, Waits],
+    worker = Worker(client, task_queue=task_queue, workflows=[Echo, Counter, Fails, Waits, CallsWeft],
                     activities=[greet])
     async with worker:
         print("ready", flush=True)

@@ -276,3 +276,16 @@ TEST_CASE("a history with a gap is refused") {
   REQUIRE_FALSE(tasks);
   CHECK_THAT(tasks.error(), Catch::Contains("not contiguous"));
 }
+
+TEST_CASE("an event applied twice to one run is refused, never counted twice") {
+  History history = ActivityAndTimerHistory();
+  auto tasks = SplitIntoWorkflowTasks(history.All());
+  REQUIRE(tasks);
+  ActivityAndTimer workflow;
+  WorkflowRun run(std::ref(workflow), "order-7", "run-1", "weft");
+  REQUIRE(ReplayAll(run, *tasks));
+  auto again = run.Apply((*tasks)[0]);
+  REQUIRE_FALSE(again);
+  CHECK(again.error().kind == ReplayError::Kind::kRepeatedEvent);
+  CHECK(workflow.seen.size() == 3);  // the interpreter never saw the repeated start
+}

@@ -121,11 +121,14 @@ struct Counter {
 
 class RunningWorker {
  public:
-  RunningWorker(const std::string& task_queue, WorkflowRun::Interpreter script) {
+  RunningWorker(const std::string& task_queue, WorkflowRun::Interpreter script,
+                int max_cached_runs = 1000) {
     auto connection = Connection::Open({.address = DevServer::Shared().address()});
     REQUIRE(connection);
     worker_ = std::make_unique<WorkflowWorker>(
-        *connection, weft::temporal::WorkflowWorkerOptions{.task_queue = task_queue},
+        *connection,
+        weft::temporal::WorkflowWorkerOptions{.task_queue = task_queue,
+                                              .max_cached_runs = max_cached_runs},
         [script](const std::string& type) -> std::expected<WorkflowRun::Interpreter, std::string> {
           if (type == "unknown-type") return std::unexpected("no workflow named " + type);
           return script;
@@ -133,6 +136,7 @@ class RunningWorker {
     thread_ = std::thread([this] { worker_->Run(); });
   }
   ~RunningWorker() { Stop(); }
+  const WorkflowWorker& worker() const { return *worker_; }
   void Stop() {
     if (!thread_.joinable()) return;
     worker_->Stop();
@@ -181,6 +185,23 @@ TEST_CASE("a weft worker runs a workflow whose activity a Python worker serves")
   CHECK(std::count(types.begin(), types.end(), "EVENT_TYPE_ACTIVITY_TASK_COMPLETED") == 1);
   CHECK(std::count(types.begin(), types.end(), "EVENT_TYPE_WORKFLOW_TASK_FAILED") == 0);
   CHECK(types.back() == "EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED");
+}
+
+TEST_CASE("a cached run continues from its sticky queue; without a cache every task replays") {
+  const int cache_size = GENERATE(1000, 0);
+  CAPTURE(cache_size);
+  const std::string queue = Unique("weft-sticky");
+  RunningWorker worker(queue, TimerThenGreet{}, cache_size);
+  WorkflowClient client = Client();
+  auto execution = client.Start("timer-then-greet", {{"name", "Lin"}},
+                                {.workflow_id = Unique("sticky"), .task_queue = queue});
+  REQUIRE(execution);
+  auto outcome = client.Result(*execution);
+  REQUIRE(outcome);
+  CHECK(outcome->result == json{{"greeting", "Hello, Lin!"}});
+  // Three workflow tasks: start, timer fired, activity completed.
+  CHECK(worker.worker().tasks_handled() == 3);
+  CHECK(worker.worker().full_replays() == (cache_size > 0 ? 1 : 3));
 }
 
 TEST_CASE("a changed workflow fails its task as non-deterministic and loses nothing") {

@@ -1,0 +1,317 @@
+#include "runtime/temporal/activity_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <random>
+#include <thread>
+
+#include "runtime/temporal/failure.h"
+#include "runtime/temporal/payload.h"
+#include "temporal/api/enums/v1/task_queue.pb.h"
+
+namespace weft::temporal {
+namespace {
+
+namespace workflowservice = ::temporal::api::workflowservice::v1;
+namespace enums = ::temporal::api::enums::v1;
+using Stub = Connection::WorkflowService::Stub;
+using Clock = std::chrono::system_clock;
+
+Clock::time_point ToTimePoint(const google::protobuf::Timestamp& time) {
+  return Clock::time_point(std::chrono::seconds(time.seconds()) +
+                           std::chrono::nanoseconds(time.nanos()));
+}
+
+std::chrono::milliseconds ToMillis(const google::protobuf::Duration& duration) {
+  return std::chrono::milliseconds(duration.seconds() * 1000 + duration.nanos() / 1'000'000);
+}
+
+Failure ActivityFailure(const activity::ActivityError& error) {
+  Failure failure;
+  failure.set_message(error.message);
+  failure.set_source("weft");
+  failure.set_stack_trace(error.stack_trace);
+  auto& info = *failure.mutable_application_failure_info();
+  info.set_type(error.type);
+  info.set_non_retryable(error.non_retryable);
+  if (!error.details.is_null()) *info.mutable_details() = ToPayloads(error.details);
+  if (error.next_retry_delay) {
+    info.mutable_next_retry_delay()->set_seconds(error.next_retry_delay->count() / 1000);
+    info.mutable_next_retry_delay()->set_nanos(
+        static_cast<std::int32_t>((error.next_retry_delay->count() % 1000) * 1'000'000));
+  }
+  return failure;
+}
+
+std::string RandomKey() {
+  std::random_device device;
+  return std::to_string(device()) + std::to_string(device());
+}
+
+}  // namespace
+
+// The context of one attempt: heartbeats go to the server, cancellation comes back from it.
+class ActivityWorker::Context final : public activity::ActivityContext {
+ public:
+  Context(const Connection& connection, std::string task_token, activity::ActivityInfo info,
+          std::chrono::milliseconds heartbeat_interval)
+      : connection_(connection),
+        task_token_(std::move(task_token)),
+        info_(std::move(info)),
+        heartbeat_interval_(heartbeat_interval) {}
+
+  const activity::ActivityInfo& Info() const override { return info_; }
+
+  void Heartbeat(const nlohmann::json& details) override {
+    const auto now = std::chrono::steady_clock::now();
+    {
+      std::lock_guard lock(mutex_);
+      last_details_ = details;
+      if (sent_once_ && now - last_sent_ < heartbeat_interval_) return;
+      sent_once_ = true;
+      last_sent_ = now;
+    }
+    workflowservice::RecordActivityTaskHeartbeatRequest request;
+    request.set_namespace_(connection_.options().namespace_name);
+    request.set_task_token(task_token_);
+    request.set_identity(connection_.options().identity);
+    *request.mutable_details() = ToPayloads(details);
+    auto response = connection_.Call(&Stub::RecordActivityTaskHeartbeat,
+                                     "RecordActivityTaskHeartbeat", request);
+    if (response && response->cancel_requested()) {
+      Cancel();
+    } else if (!response && response.error().code == grpc::StatusCode::NOT_FOUND) {
+      Cancel();  // the attempt is gone: timed out, or the workflow closed
+    } else if (!response) {
+      spdlog::warn("activity {}: {}", info_.activity_id, response.error().ToString());
+    }
+  }
+
+  bool IsCancelled() const override { return cancelled_.load(); }
+
+  bool WaitForCancel(std::chrono::milliseconds timeout) override {
+    std::unique_lock lock(mutex_);
+    cancel_signal_.wait_for(lock, timeout, [this] { return cancelled_.load(); });
+    return cancelled_.load();
+  }
+
+  void Log(activity::LogLevel level, std::string_view message) override {
+    const auto text = fmt::format("activity {} ({}, workflow {}): {}", info_.activity_type,
+                                  info_.activity_id, info_.workflow_id, message);
+    switch (level) {
+      case activity::LogLevel::kDebug:
+        spdlog::debug("{}", text);
+        break;
+      case activity::LogLevel::kInfo:
+        spdlog::info("{}", text);
+        break;
+      case activity::LogLevel::kWarn:
+        spdlog::warn("{}", text);
+        break;
+      case activity::LogLevel::kError:
+        spdlog::error("{}", text);
+        break;
+    }
+  }
+
+  void Cancel() {
+    {
+      std::lock_guard lock(mutex_);
+      cancelled_ = true;
+    }
+    cancel_signal_.notify_all();
+  }
+
+  nlohmann::json LastDetails() const {
+    std::lock_guard lock(mutex_);
+    return last_details_;
+  }
+
+ private:
+  const Connection& connection_;
+  std::string task_token_;
+  activity::ActivityInfo info_;
+  std::chrono::milliseconds heartbeat_interval_;
+  std::atomic<bool> cancelled_{false};
+  mutable std::mutex mutex_;
+  std::condition_variable cancel_signal_;
+  nlohmann::json last_details_;
+  bool sent_once_ = false;
+  std::chrono::steady_clock::time_point last_sent_{};
+};
+
+ActivityWorker::ActivityWorker(std::shared_ptr<Connection> connection,
+                               ActivityWorkerOptions options,
+                               const activity::ActivityRegistry& registry)
+    : connection_(std::move(connection)),
+      options_(std::move(options)),
+      registry_(registry),
+      worker_instance_key_(RandomKey()) {}
+
+void ActivityWorker::Run() {
+  spdlog::info("polling activity tasks on {} (up to {} at once)", options_.task_queue,
+               options_.max_concurrent);
+  auto backoff = std::chrono::milliseconds(100);
+  while (!stopping_) {
+    {
+      std::unique_lock lock(mutex_);
+      slots_changed_.wait(
+          lock, [this] { return stopping_ || running_ < std::max(1, options_.max_concurrent); });
+    }
+    if (stopping_) break;
+    workflowservice::PollActivityTaskQueueRequest request;
+    request.set_namespace_(connection_->options().namespace_name);
+    request.mutable_task_queue()->set_name(options_.task_queue);
+    request.mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
+    request.set_identity(connection_->options().identity);
+    request.set_worker_instance_key(worker_instance_key_);
+    auto context = connection_->NewCallContext(kLongPollTimeout);
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) break;
+      poll_ = context.get();
+    }
+    workflowservice::PollActivityTaskQueueResponse task;
+    grpc::Status status =
+        connection_->workflow_service().PollActivityTaskQueue(context.get(), request, &task);
+    {
+      std::lock_guard lock(mutex_);
+      poll_ = nullptr;
+    }
+    if (stopping_) break;
+    if (!status.ok()) {
+      if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) continue;
+      spdlog::warn("PollActivityTaskQueue on {}: {} (retrying in {} ms)", options_.task_queue,
+                   RpcError{status.error_code(), "", status.error_message()}.ToString(),
+                   backoff.count());
+      std::unique_lock lock(mutex_);
+      slots_changed_.wait_for(lock, backoff, [this] { return stopping_.load(); });
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(10'000));
+      continue;
+    }
+    backoff = std::chrono::milliseconds(100);
+    if (task.task_token().empty()) continue;
+    {
+      std::lock_guard lock(mutex_);
+      ++running_;
+    }
+    std::thread([this, task = std::move(task)]() mutable {
+      Execute(std::move(task));
+      std::lock_guard lock(mutex_);
+      --running_;
+      slots_changed_.notify_all();
+    }).detach();
+  }
+  {
+    std::unique_lock lock(mutex_);
+    slots_changed_.wait(lock, [this] { return running_ == 0; });
+  }
+  workflowservice::ShutdownWorkerRequest shutdown;
+  shutdown.set_namespace_(connection_->options().namespace_name);
+  shutdown.set_identity(connection_->options().identity);
+  shutdown.set_reason("graceful shutdown");
+  shutdown.set_worker_instance_key(worker_instance_key_);
+  shutdown.set_task_queue(options_.task_queue);
+  if (auto done = connection_->Call(&Stub::ShutdownWorker, "ShutdownWorker", shutdown,
+                                    std::chrono::seconds(5));
+      !done && done.error().code != grpc::StatusCode::UNIMPLEMENTED) {
+    spdlog::warn("{}", done.error().ToString());
+  }
+  spdlog::info("activity worker on {} stopped", options_.task_queue);
+}
+
+void ActivityWorker::Stop() {
+  std::lock_guard lock(mutex_);
+  stopping_ = true;
+  if (poll_ != nullptr) poll_->TryCancel();
+  for (Context* context : contexts_) context->Cancel();
+  slots_changed_.notify_all();
+}
+
+void ActivityWorker::Execute(workflowservice::PollActivityTaskQueueResponse task) {
+  activity::ActivityInfo info{.activity_type = task.activity_type().name(),
+                              .workflow_id = task.workflow_execution().workflow_id(),
+                              .run_id = task.workflow_execution().run_id(),
+                              .activity_id = task.activity_id(),
+                              .attempt = task.attempt(),
+                              .scheduled_time = ToTimePoint(task.scheduled_time()),
+                              .started_time = ToTimePoint(task.started_time())};
+  if (task.has_start_to_close_timeout() && ToMillis(task.start_to_close_timeout()).count() > 0) {
+    info.deadline = info.started_time + ToMillis(task.start_to_close_timeout());
+  }
+  if (task.has_schedule_to_close_timeout() &&
+      ToMillis(task.schedule_to_close_timeout()).count() > 0) {
+    info.deadline =
+        std::min(info.deadline, info.scheduled_time + ToMillis(task.schedule_to_close_timeout()));
+  }
+  if (task.has_heartbeat_details()) {
+    auto details = FromPayloads(task.heartbeat_details());
+    if (details) info.heartbeat_details = std::move(*details);
+  }
+  auto heartbeat_interval = std::chrono::milliseconds(30'000);
+  if (task.has_heartbeat_timeout() && ToMillis(task.heartbeat_timeout()).count() > 0) {
+    heartbeat_interval = ToMillis(task.heartbeat_timeout()) * 4 / 5;
+  }
+
+  Context context(*connection_, task.task_token(), info, heartbeat_interval);
+  {
+    std::lock_guard lock(mutex_);
+    contexts_.insert(&context);
+    if (stopping_) context.Cancel();
+  }
+  activity::ActivityResult result = [&]() -> activity::ActivityResult {
+    auto input = FromPayloads(task.input());
+    if (!input) return std::unexpected(activity::ActivityError::InvalidInput(input.error()));
+    return registry_.Execute(info.activity_type, *input, context);
+  }();
+  {
+    std::lock_guard lock(mutex_);
+    contexts_.erase(&context);
+  }
+
+  const std::string& namespace_name = connection_->options().namespace_name;
+  const std::string& identity = connection_->options().identity;
+  std::expected<void, RpcError> sent;
+  if (result) {
+    workflowservice::RespondActivityTaskCompletedRequest completed;
+    completed.set_namespace_(namespace_name);
+    completed.set_task_token(task.task_token());
+    completed.set_identity(identity);
+    *completed.mutable_result() = ToPayloads(*result);
+    auto response = connection_->Call(&Stub::RespondActivityTaskCompleted,
+                                      "RespondActivityTaskCompleted", completed);
+    if (!response) sent = std::unexpected(response.error());
+  } else if (result.error().category == activity::ErrorCategory::kCancelled &&
+             context.IsCancelled()) {
+    workflowservice::RespondActivityTaskCanceledRequest cancelled;
+    cancelled.set_namespace_(namespace_name);
+    cancelled.set_task_token(task.task_token());
+    cancelled.set_identity(identity);
+    if (!result.error().details.is_null()) {
+      *cancelled.mutable_details() = ToPayloads(result.error().details);
+    }
+    auto response = connection_->Call(&Stub::RespondActivityTaskCanceled,
+                                      "RespondActivityTaskCanceled", cancelled);
+    if (!response) sent = std::unexpected(response.error());
+  } else {
+    workflowservice::RespondActivityTaskFailedRequest failed;
+    failed.set_namespace_(namespace_name);
+    failed.set_task_token(task.task_token());
+    failed.set_identity(identity);
+    *failed.mutable_failure() = ActivityFailure(result.error());
+    if (nlohmann::json details = context.LastDetails(); !details.is_null()) {
+      *failed.mutable_last_heartbeat_details() = ToPayloads(details);
+    }
+    auto response =
+        connection_->Call(&Stub::RespondActivityTaskFailed, "RespondActivityTaskFailed", failed);
+    if (!response) sent = std::unexpected(response.error());
+  }
+  if (!sent) {
+    // NOT_FOUND: the attempt already timed out or was cancelled; the server moved on.
+    spdlog::warn("activity {} of workflow {}: {}", info.activity_id, info.workflow_id,
+                 sent.error().ToString());
+  }
+}
+
+}  // namespace weft::temporal
