@@ -9,6 +9,9 @@ find_package(nlohmann_json 3.11 REQUIRED) # the JSON value every layer exchanges
 find_package(spdlog REQUIRED)             # logging, to stderr
 find_package(CLI11 REQUIRED)              # cmd/weft
 find_package(valijson REQUIRED)           # input schemas
+# Without this valijson calls abort() on a schema it cannot parse; with it, it throws, and the
+# code that uses it turns that into an error. One setting for every translation unit.
+set_property(TARGET valijson APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS VALIJSON_USE_EXCEPTIONS=1)
 find_package(CURL REQUIRED)               # activities: http.request
 find_package(SQLite3 REQUIRED)            # runtime/embedded
 find_package(Protobuf REQUIRED)           # runtime/temporal
