@@ -604,14 +604,6 @@ ActivityCall Loader::LoadActivityCall(const SourceNode& step, const SourceNode& 
   if (auto name = Name(&name_node, ExternalNamePattern(), "activity",
                        "activity names look like `payments.charge`")) {
     call.activity = *name;
-    if (options_.known_activities && !options_.known_activities->contains(*name)) {
-      std::vector<std::string_view> candidates(options_.known_activities->begin(),
-                                               options_.known_activities->end());
-      auto suggestion = ClosestSpelling(*name, candidates);
-      Error(codes::kUnknownActivity, name_node, "unknown activity `" + *name + "`",
-            suggestion ? "did you mean `" + *suggestion + "`?"
-                       : "`weft activities` lists the registered activities");
-    }
   }
   if (const SourceNode* args = step.Find("args")) call.args = TemplateOf(*args, context);
   call.timeouts = call_defaults_.timeouts;
@@ -632,6 +624,18 @@ ActivityCall Loader::LoadActivityCall(const SourceNode& step, const SourceNode& 
   call.task_queue = call_defaults_.task_queue;
   if (const SourceNode* queue = step.Find("task_queue")) {
     if (auto name = Name(queue, ExternalNamePattern(), "task queue", "")) call.task_queue = name;
+  }
+  // A call routed to another task queue is served by another worker (a Python or Go SDK's,
+  // say): its name is that worker's business.
+  if (options_.known_activities && !call.activity.empty() && !call.task_queue &&
+      !options_.known_activities->contains(call.activity)) {
+    std::vector<std::string_view> candidates(options_.known_activities->begin(),
+                                             options_.known_activities->end());
+    auto suggestion = ClosestSpelling(call.activity, candidates);
+    Error(codes::kUnknownActivity, name_node, "unknown activity `" + call.activity + "`",
+          suggestion ? "did you mean `" + *suggestion + "`?"
+                     : "`weft activities` lists the registered activities; an activity another "
+                       "worker serves needs its `task_queue`");
   }
   if (auto local = Boolean(step.Find("local"), "`local`")) call.local = *local;
   if (!call.timeouts.start_to_close && !call.timeouts.schedule_to_close) {

@@ -5,15 +5,18 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "activities/builtin_activities.h"
 #include "cmd/weft/commands.h"
 #include "dsl/canonical_yaml.h"
 #include "dsl/loader.h"
 #include "dsl/mermaid_graph.h"
 #include "dsl/workflow_schema.h"
+#include "runtime/activity/activity_registry.h"
 
 namespace weft::cli {
 namespace {
@@ -56,17 +59,38 @@ std::vector<fs::path> DefinitionFiles(const std::vector<std::string>& paths) {
 struct ValidateOptions {
   std::vector<std::string> paths;
   bool json = false;
+  std::vector<std::string> plugins;
+  std::string lua_dir;
 };
+
+// The names a worker started here would serve: built-ins, --plugin libraries and the Lua
+// modules of --lua-dir (default ./activities), as `weft activities` lists them.
+std::set<std::string> RegisteredActivities(const ValidateOptions& options) {
+  activities::RegistryOptions registry_options;
+  for (const auto& plugin : options.plugins) registry_options.plugins.emplace_back(plugin);
+  if (!options.lua_dir.empty()) {
+    registry_options.lua_dir = options.lua_dir;
+  } else if (std::error_code failed; fs::is_directory("activities", failed)) {
+    registry_options.lua_dir = "activities";
+  }
+  activity::ActivityRegistry registry;
+  if (auto registered = activities::RegisterAll(registry_options, registry); !registered) {
+    std::cerr << "weft validate: " << registered.error().message << "\n";
+    throw CLI::RuntimeError(1);
+  }
+  return registry.Names();
+}
 
 void RunValidate(const ValidateOptions& options) {
   const std::vector<std::string> paths =
       options.paths.empty() ? std::vector<std::string>{"workflows"} : options.paths;
   const std::vector<fs::path> files = DefinitionFiles(paths);
+  const dsl::LoadOptions load_options{.known_activities = RegisteredActivities(options)};
   nlohmann::json report = {{"valid", true}, {"files", nlohmann::json::array()}};
   std::size_t errors = 0;
   std::size_t invalid_files = 0;
   for (const fs::path& file : files) {
-    auto result = dsl::LoadDefinitionFile(file);
+    auto result = dsl::LoadDefinitionFile(file, load_options);
     nlohmann::json entry = {{"file", file.string()}, {"valid", result.has_value()}};
     if (result) {
       const dsl::Definition& definition = **result;
@@ -125,6 +149,12 @@ void AddLanguageCommands(CLI::App& app) {
       "validate", "Check workflow definitions (files or folders; default: workflows/)");
   validate->add_option("paths", validate_options->paths, "Definition files or folders");
   validate->add_flag("--json", validate_options->json, "Print the result as JSON");
+  validate->add_option("--plugin", validate_options->plugins,
+                       "An activity plugin (.so) whose activities calls may use; repeatable");
+  validate
+      ->add_option("--lua-dir", validate_options->lua_dir,
+                   "Lua activity modules calls may use (default: ./activities if present)")
+      ->envname("WEFT_LUA_DIR");
   validate->callback([validate_options] { RunValidate(*validate_options); });
 
   auto* schema = app.add_subcommand("schema", "Print the JSON Schema of workflow definitions");

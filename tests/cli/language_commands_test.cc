@@ -8,6 +8,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "tests/support/subprocess.h"
 
@@ -19,6 +20,14 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kSourceDir = WEFT_SOURCE_DIR;
+
+// `weft validate` with the project's activities registered, as when run from the checkout.
+weft::testing::ProcessResult Validate(std::vector<std::string> arguments) {
+  std::vector<std::string> argv = {WeftBinary(), "validate", "--lua-dir",
+                                   (kSourceDir / "activities").string()};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  return RunProcess(argv);
+}
 
 // A fresh folder under the system's temporary directory, removed at the end of the test.
 class TempFolder {
@@ -63,7 +72,7 @@ steps:
 TEST_CASE("weft validate passes valid files with exit code 0") {
   TempFolder folder;
   const std::string file = folder.Write("ok.yaml", kValid);
-  auto result = RunProcess({WeftBinary(), "validate", file});
+  auto result = Validate({file});
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("ok.yaml: ok (ok v1, sha256 "));
   CHECK_THAT(result.out, Catch::Contains("1 file, 0 invalid, 0 errors"));
@@ -72,7 +81,7 @@ TEST_CASE("weft validate passes valid files with exit code 0") {
 TEST_CASE("weft validate prints errors like a compiler and exits 1") {
   TempFolder folder;
   const std::string file = folder.Write("broken.yaml", kInvalid);
-  auto result = RunProcess({WeftBinary(), "validate", file});
+  auto result = Validate({file});
   CHECK(result.exit_code == 1);
   CHECK_THAT(result.out,
              Catch::Contains(file + ":6:16: error[WEFT1102]: unknown key `start_to_clos` in "
@@ -90,7 +99,7 @@ TEST_CASE("weft validate walks folders and reports every file") {
   folder.Write("a.yaml", kValid);
   folder.Write("b.yml", kInvalid);
   folder.Write("notes.txt", "not a definition");
-  auto result = RunProcess({WeftBinary(), "validate", folder.path()});
+  auto result = Validate({folder.path()});
   CHECK(result.exit_code == 1);
   CHECK_THAT(result.out, Catch::Contains("2 files, 1 invalid, 2 errors"));
 }
@@ -99,7 +108,7 @@ TEST_CASE("weft validate --json gives machines every diagnostic") {
   TempFolder folder;
   const std::string good = folder.Write("ok.yaml", kValid);
   const std::string bad = folder.Write("broken.yaml", kInvalid);
-  auto result = RunProcess({WeftBinary(), "validate", "--json", good, bad});
+  auto result = Validate({"--json", good, bad});
   CHECK(result.exit_code == 1);
   const auto report = nlohmann::json::parse(result.out);
   CHECK(report["valid"] == false);
@@ -123,8 +132,9 @@ TEST_CASE("weft validate reports a missing file as an error") {
   CHECK_THAT(result.out, Catch::Contains("WEFT1012"));
 }
 
-TEST_CASE("every shipped workflow validates") {
-  auto result = RunProcess({WeftBinary(), "validate", (kSourceDir / "workflows").string()});
+TEST_CASE("every shipped workflow validates, its activities registered") {
+  auto result = RunProcess({WeftBinary(), "validate", (kSourceDir / "workflows").string(),
+                            "--lua-dir", (kSourceDir / "activities").string()});
   INFO(result.out);
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains(" 0 invalid, 0 errors"));
@@ -212,12 +222,34 @@ dsl: 1
   REQUIRE(formatted.exit_code == 0);
   CHECK(formatted.out == "dsl: 1\nname: messy\nsteps:\n  - id: pause\n    wait: 1m30s\n");
   const std::string copy = folder.Write("formatted.yaml", formatted.out);
-  auto original = RunProcess({WeftBinary(), "validate", "--json", file});
-  auto again = RunProcess({WeftBinary(), "validate", "--json", copy});
+  auto original = Validate({"--json", file});
+  auto again = Validate({"--json", copy});
   CHECK(nlohmann::json::parse(original.out)["files"][0]["sha256"] ==
         nlohmann::json::parse(again.out)["files"][0]["sha256"]);
   REQUIRE(RunProcess({WeftBinary(), "fmt", "--write", file}).exit_code == 0);
   std::ifstream rewritten(file);
   std::string text((std::istreambuf_iterator<char>(rewritten)), std::istreambuf_iterator<char>());
   CHECK(text == formatted.out);
+}
+
+TEST_CASE("weft validate reports a call of an activity nobody registered") {
+  const fs::path file =
+      fs::temp_directory_path() / ("weft-unknown-activity-" + std::to_string(getpid()) + ".yaml");
+  {
+    std::ofstream out(file);
+    out << "dsl: 1\nname: charge-it\nsteps:\n"
+           "  - id: pay\n    call: payments.chrage\n    timeouts: {start_to_close: 10s}\n"
+           "  - id: elsewhere\n    call: billing.python_only\n    task_queue: python\n"
+           "    timeouts: {start_to_close: 10s}\n";
+  }
+  auto result = RunProcess(
+      {WeftBinary(), "validate", file.string(), "--lua-dir", (kSourceDir / "activities").string()});
+  fs::remove(file);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.out, Catch::Contains("WEFT1206"));
+  CHECK_THAT(result.out, Catch::Contains("unknown activity `payments.chrage`"));
+  CHECK_THAT(result.out, Catch::Contains("did you mean `payments.charge`?"));
+  // An activity another worker serves, on its own task queue, is not this registry's to know.
+  CHECK_THAT(result.out, !Catch::Contains("billing.python_only"));
+  CHECK_THAT(result.out, Catch::Contains("1 error"));
 }
