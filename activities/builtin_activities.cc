@@ -39,4 +39,13 @@ std::expected<void, activity::ActivityError> RegisterAll(const RegistryOptions& 
   return {};
 }
 
+std::expected<std::set<std::string>, activity::ActivityError> RegisteredActivityNames(
+    const RegistryOptions& options) {
+  activity::ActivityRegistry registry;
+  if (auto registered = RegisterAll(options, registry); !registered) {
+    return std::unexpected(registered.error());
+  }
+  return registry.Names();
+}
+
 }  // namespace weft::activities

@@ -7,6 +7,8 @@
 #include <expected>
 #include <filesystem>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "runtime/activity/activity_registry.h"
@@ -28,6 +30,11 @@ struct RegistryOptions {
 // does not load, a Lua module with a syntax error, a name registered twice).
 std::expected<void, activity::ActivityError> RegisterAll(const RegistryOptions& options,
                                                          activity::ActivityRegistry& registry);
+
+// The names a worker with these options would run, for `weft validate` to report a `call` of an
+// unknown activity. Builds a registry and drops it.
+std::expected<std::set<std::string>, activity::ActivityError> RegisteredActivityNames(
+    const RegistryOptions& options);
 
 }  // namespace weft::activities
 

@@ -97,3 +97,15 @@ TEST_CASE("the shipped Lua module text.lua: slug, words, template") {
   CHECK(missing.error().type == "TemplateMissingValue");
   CHECK(missing.error().details == nlohmann::json{{"name", "who"}});
 }
+
+TEST_CASE("RegisteredActivityNames is the set `weft validate` checks calls against") {
+  auto names = weft::activities::RegisteredActivityNames({.lua_dir = WEFT_ACTIVITIES_DIR});
+  REQUIRE(names);
+  CHECK(names->contains("http.request"));
+  CHECK(names->contains("text.slug"));
+  CHECK(names->contains("lua.inline"));
+  CHECK_FALSE(names->contains("text.nope"));
+  auto bad = weft::activities::RegisteredActivityNames({.plugins = {"/nonexistent/lib.so"}});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().type == "PluginError");
+}
