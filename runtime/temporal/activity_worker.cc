@@ -3,11 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <random>
 #include <thread>
 
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/payload.h"
+#include "runtime/temporal/proto_time.h"
+#include "runtime/temporal/random_id.h"
+#include "runtime/temporal/worker_shutdown.h"
 #include "temporal/api/enums/v1/task_queue.pb.h"
 
 namespace weft::temporal {
@@ -16,16 +18,6 @@ namespace {
 namespace workflowservice = ::temporal::api::workflowservice::v1;
 namespace enums = ::temporal::api::enums::v1;
 using Stub = Connection::WorkflowService::Stub;
-using Clock = std::chrono::system_clock;
-
-Clock::time_point ToTimePoint(const google::protobuf::Timestamp& time) {
-  return Clock::time_point(std::chrono::seconds(time.seconds()) +
-                           std::chrono::nanoseconds(time.nanos()));
-}
-
-std::chrono::milliseconds ToMillis(const google::protobuf::Duration& duration) {
-  return std::chrono::milliseconds(duration.seconds() * 1000 + duration.nanos() / 1'000'000);
-}
 
 Failure ActivityFailure(const activity::ActivityError& error) {
   Failure failure;
@@ -36,17 +28,8 @@ Failure ActivityFailure(const activity::ActivityError& error) {
   info.set_type(error.type);
   info.set_non_retryable(error.non_retryable);
   if (!error.details.is_null()) *info.mutable_details() = ToPayloads(error.details);
-  if (error.next_retry_delay) {
-    info.mutable_next_retry_delay()->set_seconds(error.next_retry_delay->count() / 1000);
-    info.mutable_next_retry_delay()->set_nanos(
-        static_cast<std::int32_t>((error.next_retry_delay->count() % 1000) * 1'000'000));
-  }
+  if (error.next_retry_delay) SetDuration(info.mutable_next_retry_delay(), *error.next_retry_delay);
   return failure;
-}
-
-std::string RandomKey() {
-  std::random_device device;
-  return std::to_string(device()) + std::to_string(device());
 }
 
 }  // namespace
@@ -147,7 +130,7 @@ ActivityWorker::ActivityWorker(std::shared_ptr<Connection> connection,
     : connection_(std::move(connection)),
       options_(std::move(options)),
       registry_(registry),
-      worker_instance_key_(RandomKey()) {}
+      worker_instance_key_(NewUuid()) {}
 
 void ActivityWorker::Run() {
   spdlog::info("polling activity tasks on {} (up to {} at once)", options_.task_queue,
@@ -207,17 +190,7 @@ void ActivityWorker::Run() {
     std::unique_lock lock(mutex_);
     slots_changed_.wait(lock, [this] { return running_ == 0; });
   }
-  workflowservice::ShutdownWorkerRequest shutdown;
-  shutdown.set_namespace_(connection_->options().namespace_name);
-  shutdown.set_identity(connection_->options().identity);
-  shutdown.set_reason("graceful shutdown");
-  shutdown.set_worker_instance_key(worker_instance_key_);
-  shutdown.set_task_queue(options_.task_queue);
-  if (auto done = connection_->Call(&Stub::ShutdownWorker, "ShutdownWorker", shutdown,
-                                    std::chrono::seconds(5));
-      !done && done.error().code != grpc::StatusCode::UNIMPLEMENTED) {
-    spdlog::warn("{}", done.error().ToString());
-  }
+  AnnounceShutdown(*connection_, options_.task_queue, worker_instance_key_);
   spdlog::info("activity worker on {} stopped", options_.task_queue);
 }
 

@@ -2,6 +2,7 @@
 
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/payload.h"
+#include "runtime/temporal/proto_time.h"
 #include "temporal/api/enums/v1/command_type.pb.h"
 #include "temporal/api/enums/v1/workflow.pb.h"
 
@@ -11,11 +12,6 @@ namespace {
 namespace enums = ::temporal::api::enums::v1;
 namespace command = ::temporal::api::command::v1;
 using interpreter::Milliseconds;
-
-void SetDuration(google::protobuf::Duration* duration, Milliseconds value) {
-  duration->set_seconds(value.count() / 1000);
-  duration->set_nanos(static_cast<std::int32_t>((value.count() % 1000) * 1'000'000));
-}
 
 void SetTaskQueue(::temporal::api::taskqueue::v1::TaskQueue* queue,
                   const std::optional<std::string>& requested, const EncodeContext& context) {

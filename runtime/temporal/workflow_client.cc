@@ -2,11 +2,11 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include <random>
-
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/payload.h"
+#include "runtime/temporal/proto_time.h"
+#include "runtime/temporal/random_id.h"
 #include "temporal/api/enums/v1/update.pb.h"
 #include "temporal/api/history/v1/message.pb.h"
 
@@ -18,20 +18,6 @@ namespace enums = ::temporal::api::enums::v1;
 namespace history = ::temporal::api::history::v1;
 namespace common = ::temporal::api::common::v1;
 using Stub = Connection::WorkflowService::Stub;
-
-std::string NewUuid() {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  std::uniform_int_distribution<std::uint64_t> bits;
-  std::uint64_t high = bits(random), low = bits(random);
-  high = (high & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
-  low = (low & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;    // variant 10
-  char text[37];
-  std::snprintf(text, sizeof(text), "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(high >> 32), static_cast<unsigned>((high >> 16) & 0xFFFF),
-                static_cast<unsigned>(high & 0xFFFF), static_cast<unsigned>(low >> 48),
-                static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFULL));
-  return text;
-}
 
 ClientError FromRpc(const RpcError& error, std::string_view what) {
   ClientError::Kind kind = ClientError::Kind::kOther;
@@ -66,11 +52,6 @@ common::WorkflowExecution ToProto(const WorkflowExecution& execution) {
   proto.set_workflow_id(execution.workflow_id);
   proto.set_run_id(execution.run_id);
   return proto;
-}
-
-void SetDuration(google::protobuf::Duration* duration, std::chrono::milliseconds value) {
-  duration->set_seconds(value.count() / 1000);
-  duration->set_nanos(static_cast<std::int32_t>((value.count() % 1000) * 1'000'000));
 }
 
 std::string Describe(const WorkflowExecution& execution) {

@@ -307,6 +307,18 @@ std::expected<void, ReplayError> WorkflowRun::AddJob(const HistoryEvent& event,
                            {"activity_id", std::to_string(seq->second)}};
     return std::pair{seq->second, std::move(info)};
   };
+  // A failed or timed-out activity, as SDKs show it: an activity failure wrapping the cause.
+  auto activity_failed = [&](std::int64_t scheduled_event_id, const char* message,
+                             const Failure& cause) -> std::expected<void, ReplayError> {
+    auto found = activity(scheduled_event_id);
+    if (!found) return std::unexpected(found.error());
+    jobs.push_back(interpreter::ResolveActivity{
+        .seq = found->first,
+        .resolution = {.status = ActivityResolution::Status::kFailed,
+                       .failure = Wrapped(interpreter::Failure::Kind::kActivity, message,
+                                          found->second, cause)}});
+    return {};
+  };
   auto child = [&](std::int64_t initiated_event_id) -> std::expected<std::uint32_t, ReplayError> {
     auto seq = child_by_initiated_event_.find(initiated_event_id);
     if (seq == child_by_initiated_event_.end()) {
@@ -350,30 +362,14 @@ std::expected<void, ReplayError> WorkflowRun::AddJob(const HistoryEvent& event,
                          .result = Decode(attributes.result())}});
       return {};
     }
-    case enums::EVENT_TYPE_ACTIVITY_TASK_FAILED: {
-      const auto& attributes = event.activity_task_failed_event_attributes();
-      auto found = activity(attributes.scheduled_event_id());
-      if (!found) return std::unexpected(found.error());
-      jobs.push_back(interpreter::ResolveActivity{
-          .seq = found->first,
-          .resolution = {
-              .status = ActivityResolution::Status::kFailed,
-              .failure = Wrapped(interpreter::Failure::Kind::kActivity, "Activity task failed",
-                                 found->second, attributes.failure())}});
-      return {};
-    }
-    case enums::EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT: {
-      const auto& attributes = event.activity_task_timed_out_event_attributes();
-      auto found = activity(attributes.scheduled_event_id());
-      if (!found) return std::unexpected(found.error());
-      jobs.push_back(interpreter::ResolveActivity{
-          .seq = found->first,
-          .resolution = {
-              .status = ActivityResolution::Status::kFailed,
-              .failure = Wrapped(interpreter::Failure::Kind::kActivity, "Activity task timed out",
-                                 found->second, attributes.failure())}});
-      return {};
-    }
+    case enums::EVENT_TYPE_ACTIVITY_TASK_FAILED:
+      return activity_failed(event.activity_task_failed_event_attributes().scheduled_event_id(),
+                             "Activity task failed",
+                             event.activity_task_failed_event_attributes().failure());
+    case enums::EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+      return activity_failed(event.activity_task_timed_out_event_attributes().scheduled_event_id(),
+                             "Activity task timed out",
+                             event.activity_task_timed_out_event_attributes().failure());
     case enums::EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
       const auto& attributes = event.activity_task_canceled_event_attributes();
       auto found = activity(attributes.scheduled_event_id());

@@ -4,13 +4,14 @@
 
 #include <algorithm>
 #include <map>
-#include <random>
 #include <thread>
 #include <vector>
 
 #include "runtime/temporal/command_encoder.h"
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/payload.h"
+#include "runtime/temporal/random_id.h"
+#include "runtime/temporal/worker_shutdown.h"
 #include "temporal/api/enums/v1/command_type.pb.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
 #include "temporal/api/enums/v1/failed_cause.pb.h"
@@ -96,15 +97,6 @@ bool AddUpdateMessage(const interpreter::Command& command,
   return false;
 }
 
-std::string RandomKey() {
-  std::random_device device;
-  std::uniform_int_distribution<std::uint64_t> bits;
-  char text[33];
-  std::snprintf(text, sizeof(text), "%016llx%016llx", static_cast<unsigned long long>(bits(device)),
-                static_cast<unsigned long long>(bits(device)));
-  return text;
-}
-
 // Sleeps up to `duration`, waking early when `stopping` turns true.
 void SleepUnlessStopping(std::chrono::milliseconds duration, const std::atomic<bool>& stopping) {
   const auto deadline = std::chrono::steady_clock::now() + duration;
@@ -120,7 +112,7 @@ WorkflowWorker::WorkflowWorker(std::shared_ptr<Connection> connection,
     : connection_(std::move(connection)),
       options_(std::move(options)),
       factory_(std::move(factory)),
-      worker_instance_key_(RandomKey()) {
+      worker_instance_key_(NewUuid()) {
   if (options_.max_cached_runs > 0) {
     sticky_queue_ = connection_->options().identity + "-" + worker_instance_key_;
   }
@@ -137,19 +129,7 @@ void WorkflowWorker::Run() {
   }
   for (std::thread& poller : pollers) poller.join();
 
-  workflowservice::ShutdownWorkerRequest shutdown;
-  shutdown.set_namespace_(connection_->options().namespace_name);
-  shutdown.set_identity(connection_->options().identity);
-  shutdown.set_reason("graceful shutdown");
-  shutdown.set_worker_instance_key(worker_instance_key_);
-  shutdown.set_task_queue(options_.task_queue);
-  // Unloads the sticky queue, so that the runs cached here go back to the normal queue.
-  shutdown.set_sticky_task_queue(sticky_queue_);
-  if (auto done = connection_->Call(&Stub::ShutdownWorker, "ShutdownWorker", shutdown,
-                                    std::chrono::seconds(5));
-      !done && done.error().code != grpc::StatusCode::UNIMPLEMENTED) {
-    spdlog::warn("{}", done.error().ToString());
-  }
+  AnnounceShutdown(*connection_, options_.task_queue, worker_instance_key_, sticky_queue_);
   spdlog::info("workflow worker on {} stopped", options_.task_queue);
 }
 

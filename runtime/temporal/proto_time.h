@@ -1,0 +1,31 @@
+// Conversions between protobuf's Duration and Timestamp and std::chrono, at millisecond
+// precision (the precision Temporal's timeouts and timers use).
+#ifndef WEFT_RUNTIME_TEMPORAL_PROTO_TIME_H_
+#define WEFT_RUNTIME_TEMPORAL_PROTO_TIME_H_
+
+#include <google/protobuf/duration.pb.h>
+#include <google/protobuf/timestamp.pb.h>
+
+#include <chrono>
+#include <cstdint>
+
+namespace weft::temporal {
+
+inline void SetDuration(google::protobuf::Duration* duration, std::chrono::milliseconds value) {
+  duration->set_seconds(value.count() / 1000);
+  duration->set_nanos(static_cast<std::int32_t>((value.count() % 1000) * 1'000'000));
+}
+
+inline std::chrono::milliseconds ToMillis(const google::protobuf::Duration& duration) {
+  return std::chrono::milliseconds(duration.seconds() * 1000 + duration.nanos() / 1'000'000);
+}
+
+inline std::chrono::system_clock::time_point ToTimePoint(const google::protobuf::Timestamp& time) {
+  return std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::seconds(time.seconds()) + std::chrono::nanoseconds(time.nanos())));
+}
+
+}  // namespace weft::temporal
+
+#endif  // WEFT_RUNTIME_TEMPORAL_PROTO_TIME_H_
