@@ -16,7 +16,6 @@
 #include "dsl/loader.h"
 #include "dsl/mermaid_graph.h"
 #include "dsl/workflow_schema.h"
-#include "runtime/activity/activity_registry.h"
 
 namespace weft::cli {
 namespace {
@@ -73,12 +72,12 @@ std::set<std::string> RegisteredActivities(const ValidateOptions& options) {
   } else if (std::error_code failed; fs::is_directory("activities", failed)) {
     registry_options.lua_dir = "activities";
   }
-  activity::ActivityRegistry registry;
-  if (auto registered = activities::RegisterAll(registry_options, registry); !registered) {
-    std::cerr << "weft validate: " << registered.error().message << "\n";
+  auto names = activities::RegisteredActivityNames(registry_options);
+  if (!names) {
+    std::cerr << "weft validate: " << names.error().message << "\n";
     throw CLI::RuntimeError(1);
   }
-  return registry.Names();
+  return std::move(*names);
 }
 
 void RunValidate(const ValidateOptions& options) {
