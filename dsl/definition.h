@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -45,12 +46,17 @@ struct RetryPolicy {
   std::vector<std::string> non_retryable_error_types;
 };
 
+// The built-in activity that runs `call: {lua: "..."}` chunks; its input is
+// {"source": <chunk>, "input": <args>} (runtime/lua, docs/activities.md).
+inline constexpr std::string_view kInlineLuaActivity = "lua.inline";
+
 // One activity invocation: a `call` step's own, or its compensation.
 struct ActivityCall {
-  std::string activity;  // "payments.charge"
-  Template args;         // null when the call has none
-  Timeouts timeouts;     // defaults applied
-  RetryPolicy retry;     // defaults applied
+  std::string activity;  // "payments.charge"; kInlineLuaActivity for an inline chunk
+  std::optional<std::string> inline_lua;  // the chunk of `call: {lua: "..."}`
+  Template args;                          // null when the call has none
+  Timeouts timeouts;                      // defaults applied
+  RetryPolicy retry;                      // defaults applied
   std::optional<std::string> task_queue;
   bool local = false;  // a local activity
   SourceRange range;

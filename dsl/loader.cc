@@ -601,8 +601,18 @@ ActivityCall Loader::LoadActivityCall(const SourceNode& step, const SourceNode& 
   ActivityCall call;
   call.range = step.range;
   call.path = step.path;
-  if (auto name = Name(&name_node, ExternalNamePattern(), "activity",
-                       "activity names look like `payments.charge`")) {
+  if (name_node.kind == Kind::kMapping) {
+    // `call: {lua: "..."}`: an inline chunk, run as the built-in activity lua.inline so that its
+    // result is recorded in history like any activity's.
+    CheckKeys(name_node, {"lua"}, "`call`");
+    if (auto source = String(
+            Required(name_node, "lua", "`call`", "an inline call is `call: {lua: \"return ...\"}`"),
+            "`lua`")) {
+      call.activity = std::string(kInlineLuaActivity);
+      call.inline_lua = std::move(*source);
+    }
+  } else if (auto name = Name(&name_node, ExternalNamePattern(), "activity",
+                              "activity names look like `payments.charge`")) {
     call.activity = *name;
   }
   if (const SourceNode* args = step.Find("args")) call.args = TemplateOf(*args, context);

@@ -3,6 +3,7 @@
 #include "dsl/loader.h"
 
 #include <catch2/catch.hpp>
+#include <set>
 #include <string>
 
 #include "dsl/codes.h"
@@ -392,4 +393,28 @@ TEST_CASE("diagnostics print like a compiler's") {
   CHECK(FormatDiagnostic(diagnostic, "dsl: 1\nx: {y: 1}\n") ==
         "a.yaml:2:3: error[WEFT1102]: unknown key `y`\n    x: {y: 1}\n      ^\n  at /x/y\n"
         "  hint: did you mean `z`?\n");
+}
+
+TEST_CASE("an inline Lua call is the built-in lua.inline with its chunk") {
+  const auto definition = LoadValid(WithSteps(R"(  - id: total
+    call: {lua: "return {total = input.price * 2}"}
+    args: {price: '${ input.price }'}
+)",
+                                              "input: {type: object, properties: {price: {type: "
+                                              "number}}}\n"),
+                                    {.known_activities = std::set<std::string>{"lua.inline"}});
+  const auto& call = std::get<CallStep>(definition->steps.at(0).body).call;
+  CHECK(call.activity == kInlineLuaActivity);
+  REQUIRE(call.inline_lua);
+  CHECK(*call.inline_lua == "return {total = input.price * 2}");
+  CHECK(call.timeouts.start_to_close);
+
+  // Its chunk is part of the definition's meaning: another chunk, another hash.
+  const auto other = LoadValid(WithSteps(R"(  - id: total
+    call: {lua: "return {total = input.price * 3}"}
+    args: {price: '${ input.price }'}
+)",
+                                         "input: {type: object, properties: {price: {type: "
+                                         "number}}}\n"));
+  CHECK(other->sha256 != definition->sha256);
 }
