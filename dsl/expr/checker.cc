@@ -46,24 +46,6 @@ std::string Quoted(const std::vector<std::string>& names) {
   return out;
 }
 
-Type LiteralType(const nlohmann::json& literal) {
-  switch (literal.type()) {
-    case nlohmann::json::value_t::null:
-      return Type::Null();
-    case nlohmann::json::value_t::boolean:
-      return Type::Bool();
-    case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned:
-      return Type::Int();
-    case nlohmann::json::value_t::number_float:
-      return Type::Double();
-    case nlohmann::json::value_t::string:
-      return Type::String();
-    default:
-      return Type::Dyn();
-  }
-}
-
 // Names other languages use for the built-in functions, to suggest the right one.
 const char* KnownAlias(const std::string& name) {
   static const std::pair<const char*, const char*> kAliases[] = {
@@ -132,7 +114,7 @@ class Checker {
   Type TypeOf(Node& node) {
     switch (node.kind) {
       case NodeKind::kLiteral:
-        return LiteralType(node.literal);
+        return TypeOfJsonValue(node.literal);
       case NodeKind::kIdent:
         return ResolveName(node);
       case NodeKind::kSelect:

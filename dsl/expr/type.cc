@@ -91,8 +91,6 @@ bool operator==(const Type& a, const Type& b) {
   }
 }
 
-namespace {
-
 Type TypeOfJsonValue(const nlohmann::json& value) {
   switch (value.type()) {
     case nlohmann::json::value_t::null:
@@ -114,6 +112,8 @@ Type TypeOfJsonValue(const nlohmann::json& value) {
       return Type::Dyn();
   }
 }
+
+namespace {
 
 // Schemas may nest without limit; deeper parts are simply not described.
 constexpr int kMaxSchemaDepth = 32;

@@ -72,6 +72,9 @@ class Type {
 // of one type besides "null"), `properties`, `additionalProperties: false`, `items`, `enum` and
 // `const` (typed by their values). Anything else, or anything ambiguous, is dyn. Formats
 // "date-time" and "duration" stay strings: convert them with timestamp() and duration().
+// The type of a JSON value: scalars exactly, lists and objects with dyn elements.
+Type TypeOfJsonValue(const nlohmann::json& value);
+
 Type TypeFromJsonSchema(const nlohmann::json& schema);
 
 }  // namespace weft::dsl::expr
