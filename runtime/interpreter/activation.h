@@ -28,7 +28,8 @@ struct StartWorkflow {
   std::string workflow_type;  // the definition's name
   std::string workflow_id;
   std::string run_id;
-  nlohmann::json input;  // already checked against the definition's input schema
+  std::string task_queue;  // the workflow's own; `workflow.task_queue` in expressions
+  nlohmann::json input;    // already checked against the definition's input schema
   std::int32_t attempt = 1;
   nlohmann::json memo = nlohmann::json::object();
   nlohmann::json search_attributes = nlohmann::json::object();
@@ -36,6 +37,9 @@ struct StartWorkflow {
   // Seeds uuid() and random(); the same for every replay of the run (the engine derives it
   // from what it recorded when the run started).
   std::uint64_t random_seed = 0;
+  // Where a run continued as new by a `while` loop picks up (ContinueAsNew::resume); null for
+  // a fresh start. The engine carries it beside the input, never inside it.
+  nlohmann::json resume;
 };
 
 struct ActivityResolution {

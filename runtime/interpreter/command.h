@@ -44,7 +44,7 @@ struct RetryPolicy {
 struct ScheduleActivity {
   std::uint32_t seq = 0;
   std::string activity_id;                // what Temporal shows; by convention the seq as text
-  std::string activity_type;              // "payments.charge"; "lua" for an inline chunk
+  std::string activity_type;              // "payments.charge"; "lua.inline" for an inline chunk
   nlohmann::json input;                   // one argument
   std::optional<std::string> task_queue;  // absent: the workflow's own
   ActivityTimeouts timeouts;
@@ -137,6 +137,10 @@ struct CancelWorkflowExecution {};
 struct ContinueAsNew {
   nlohmann::json input;
   std::optional<std::string> workflow_type;  // absent: the same definition
+  // Set when a `while` loop continues as new because the engine suggested it: the position
+  // and variables the new run resumes from (StartWorkflow::resume). The Temporal engine
+  // carries it in the command's header, the embedded engine in its journal; null otherwise.
+  nlohmann::json resume;
 };
 
 using Command = std::variant<ScheduleActivity, RequestCancelActivity, StartTimer, CancelTimer,

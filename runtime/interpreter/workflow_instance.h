@@ -1,0 +1,61 @@
+// WorkflowInstance: one run of a definition, as the pure interpreter holds it. An engine feeds
+// it activations (activation.h) and carries out the commands it answers (command.h); that is
+// the whole contract, the same for the embedded engine and for the Temporal worker, which is
+// why both produce the same command traces.
+//
+// Execution is a set of fibers, each with an explicit frame stack (no C++ recursion shaped
+// like the workflow): the root fiber runs the top-level steps, and every `parallel` branch and
+// `foreach` iteration runs in a fiber of its own. After the jobs of an activation are applied,
+// fibers run in creation order until each is blocked on something only a later activation can
+// bring (an activity, a timer, a signal, a child); the commands they produced on the way are
+// returned in the order they were reached.
+//
+// Pure and deterministic: no clock, no random device, no I/O. now() is the activation's time,
+// uuid() and random() derive from StartWorkflow::random_seed. Never throws: a bad expression at
+// run time fails the step with the error type `ExpressionError`, which `catch` can handle, and
+// an internal inconsistency fails the workflow rather than the process.
+//
+// Not thread-safe: one engine thread drives a run at a time. Movable, not copyable.
+#ifndef WEFT_RUNTIME_INTERPRETER_WORKFLOW_INSTANCE_H_
+#define WEFT_RUNTIME_INTERPRETER_WORKFLOW_INSTANCE_H_
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "dsl/definition.h"
+#include "runtime/interpreter/activation.h"
+#include "runtime/interpreter/command.h"
+
+namespace weft::interpreter {
+
+// The marker a run records in its first activation: the canonical definition it executes
+// ({"name", "version", "sha256", "definition": <canonical JSON>}), so that replay and
+// resumption never depend on what is on disk (product.md §5). See definition_pin.h.
+inline constexpr std::string_view kDefinitionMarker = "weft.definition";
+
+class WorkflowInstance {
+ public:
+  explicit WorkflowInstance(std::shared_ptr<const dsl::Definition> definition);
+  ~WorkflowInstance();
+  WorkflowInstance(WorkflowInstance&&) noexcept;
+  WorkflowInstance& operator=(WorkflowInstance&&) noexcept;
+
+  // Applies the jobs in order, runs every fiber as far as it can go, answers the queries
+  // against the resulting state, and returns the commands. The first activation of a run must
+  // start with StartWorkflow. After a close command, only queries are answered.
+  std::vector<Command> Activate(const Activation& activation) noexcept;
+
+  // A close command (complete, fail, cancel, continue as new) has been returned.
+  bool finished() const;
+
+  const dsl::Definition& definition() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace weft::interpreter
+
+#endif  // WEFT_RUNTIME_INTERPRETER_WORKFLOW_INSTANCE_H_
