@@ -1,0 +1,37 @@
+// How a Failure looks to a definition: the error type `catch` and non_retryable_error_types
+// match, and the object a catch clause binds ({type, message, details, retryable, step}).
+//
+// A failure that wraps another (an activity's or a child's) is matched by what it wraps: an
+// activity that raised CardDeclined is caught by `errors: [CardDeclined]`, and one that ran out
+// of time by `errors: [Timeout]`. Pure functions.
+#ifndef WEFT_RUNTIME_INTERPRETER_ERROR_VALUE_H_
+#define WEFT_RUNTIME_INTERPRETER_ERROR_VALUE_H_
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "runtime/interpreter/failure.h"
+
+namespace weft::interpreter {
+
+// The error types the interpreter itself raises.
+inline constexpr std::string_view kTimeoutError = "Timeout";
+inline constexpr std::string_view kCancelledError = "Cancelled";
+inline constexpr std::string_view kTerminatedError = "Terminated";
+inline constexpr std::string_view kExpressionError = "ExpressionError";
+inline constexpr std::string_view kMaxIterationsError = "MaxIterationsExceeded";
+
+// The innermost failure: what the error is, under the activity or child that carried it.
+const Failure& RootCause(const Failure& failure);
+
+// The type `catch` matches: the root cause's type, or Timeout, Cancelled, Terminated for those
+// kinds; "Error" when an application failure has no type.
+std::string ErrorType(const Failure& failure);
+
+// {type, message, details, retryable, step}, as a catch clause's `error` sees it.
+nlohmann::json ErrorObject(const Failure& failure, const std::string& step);
+
+}  // namespace weft::interpreter
+
+#endif  // WEFT_RUNTIME_INTERPRETER_ERROR_VALUE_H_
