@@ -70,6 +70,14 @@ StartChildWorkflow::ParentClosePolicy PolicyOf(dsl::ChildWorkflowStep::ParentClo
   return StartChildWorkflow::ParentClosePolicy::kTerminate;
 }
 
+// "a, b" or "none": the handlers a definition has, for an error about one it lacks.
+template <class Handler>
+std::string NamesOf(const std::vector<Handler>& handlers) {
+  std::string names;
+  for (const Handler& handler : handlers) names += (names.empty() ? "" : ", ") + handler.name;
+  return names.empty() ? "none" : names;
+}
+
 // The signals some `await` waits for: only those are kept until consumed.
 void CollectAwaitedSignals(const dsl::Block& block, std::set<std::string>& names) {
   for (const dsl::Step& step : block) {
@@ -126,6 +134,9 @@ struct WorkflowInstance::State {
 
   // Jobs.
   void Start(const StartWorkflow& start);
+  template <class WaitingFrame>
+  WaitingFrame* Waiter(std::map<std::uint32_t, std::uint32_t>& waiters, std::uint32_t seq,
+                       bool done);
   void Resolve(const ResolveActivity& job);
   void Resolve(const FireTimer& job);
   void Resolve(const ResolveChildWorkflowStart& job);
@@ -323,50 +334,47 @@ void WorkflowInstance::State::Start(const StartWorkflow& start) {
   if (!memo.empty()) commands.push_back(UpsertMemo{std::move(memo)});
 }
 
-void WorkflowInstance::State::Resolve(const ResolveActivity& job) {
-  auto waiter = activities.find(job.seq);
-  if (waiter == activities.end()) return;  // its fiber was cancelled
+// The fiber that waits for operation `seq` of `waiters` (activities, timers, children) and its
+// top frame, when that frame is the one waiting; null when the fiber was cancelled meanwhile.
+// `done`: the operation is over, so the seq is forgotten.
+template <class WaitingFrame>
+WaitingFrame* WorkflowInstance::State::Waiter(std::map<std::uint32_t, std::uint32_t>& waiters,
+                                              std::uint32_t seq, bool done) {
+  auto waiter = waiters.find(seq);
+  if (waiter == waiters.end()) return nullptr;
   Fiber& fiber = fibers.at(waiter->second);
-  activities.erase(waiter);
-  if (auto* call = std::get_if<CallFrame>(&fiber.frames.back()); call && call->seq == job.seq) {
+  if (done) waiters.erase(waiter);
+  auto* frame = std::get_if<WaitingFrame>(&fiber.frames.back());
+  if (frame != nullptr) fiber.blocked = false;
+  return frame;
+}
+
+void WorkflowInstance::State::Resolve(const ResolveActivity& job) {
+  if (auto* call = Waiter<CallFrame>(activities, job.seq, true); call && call->seq == job.seq) {
     call->resolution = job.resolution;
-    fiber.blocked = false;
   }
 }
 
 void WorkflowInstance::State::Resolve(const FireTimer& job) {
-  auto waiter = timers.find(job.seq);
-  if (waiter == timers.end()) return;
-  Fiber& fiber = fibers.at(waiter->second);
-  timers.erase(waiter);
-  Frame& top = fiber.frames.back();
-  if (auto* timer = std::get_if<TimerFrame>(&top); timer && timer->seq == job.seq) {
+  if (auto* timer = Waiter<TimerFrame>(timers, job.seq, false); timer && timer->seq == job.seq) {
     timer->fired = true;
-  } else if (auto* await = std::get_if<AwaitFrame>(&top); await && await->timer == job.seq) {
+  } else if (auto* await = Waiter<AwaitFrame>(timers, job.seq, false);
+             await && await->timer == job.seq) {
     await->timed_out = true;
     await->timer.reset();
   }
-  fiber.blocked = false;
+  timers.erase(job.seq);
 }
 
 void WorkflowInstance::State::Resolve(const ResolveChildWorkflowStart& job) {
-  auto waiter = children.find(job.seq);
-  if (waiter == children.end()) return;
-  Fiber& fiber = fibers.at(waiter->second);
-  if (auto* child = std::get_if<ChildFrame>(&fiber.frames.back()); child && child->seq == job.seq) {
+  if (auto* child = Waiter<ChildFrame>(children, job.seq, false); child && child->seq == job.seq) {
     child->start = job;
-    fiber.blocked = false;
   }
 }
 
 void WorkflowInstance::State::Resolve(const ResolveChildWorkflow& job) {
-  auto waiter = children.find(job.seq);
-  if (waiter == children.end()) return;
-  Fiber& fiber = fibers.at(waiter->second);
-  children.erase(waiter);
-  if (auto* child = std::get_if<ChildFrame>(&fiber.frames.back()); child && child->seq == job.seq) {
+  if (auto* child = Waiter<ChildFrame>(children, job.seq, true); child && child->seq == job.seq) {
     child->result = job;
-    fiber.blocked = false;
   }
 }
 
@@ -395,12 +403,10 @@ void WorkflowInstance::State::Deliver(const DoUpdate& update) {
   const dsl::Definition& d = *definition;
   auto handler = std::ranges::find(d.updates, update.name, &dsl::UpdateHandler::name);
   if (handler == d.updates.end()) {
-    std::string known;
-    for (const auto& h : d.updates) known += (known.empty() ? "" : ", ") + h.name;
     commands.push_back(RejectUpdate{
-        update.id, ApplicationFailure("UnknownUpdate",
-                                      "the workflow has no update `" + update.name +
-                                          "` (it has: " + (known.empty() ? "none" : known) + ")")});
+        update.id,
+        ApplicationFailure("UnknownUpdate", "the workflow has no update `" + update.name +
+                                                "` (it has: " + NamesOf(d.updates) + ")")});
     return;
   }
   nlohmann::json locals = {{"update", update.payload}};
@@ -451,12 +457,9 @@ RespondToQuery WorkflowInstance::State::Answer(const QueryWorkflow& query) {
   const dsl::Definition& d = *definition;
   auto handler = std::ranges::find(d.queries, query.name, &dsl::QueryHandler::name);
   if (handler == d.queries.end()) {
-    std::string known;
-    for (const auto& h : d.queries) known += (known.empty() ? "" : ", ") + h.name;
     return {query.id, std::nullopt,
-            ApplicationFailure("QueryNotFound",
-                               "the workflow has no query `" + query.name +
-                                   "` (it has: " + (known.empty() ? "none" : known) + ")")};
+            ApplicationFailure("QueryNotFound", "the workflow has no query `" + query.name +
+                                                    "` (it has: " + NamesOf(d.queries) + ")")};
   }
   nlohmann::json locals = {{"query", query.payload}};
   auto value = env.Evaluate(handler->value, locals);
