@@ -42,6 +42,8 @@ inline constexpr char kUnknownSignal[] = "WEFT1205";
 inline constexpr char kUnknownActivity[] = "WEFT1206";
 inline constexpr char kReservedName[] = "WEFT1207";
 inline constexpr char kDuplicateBranchId[] = "WEFT1208";
+// Two files of a catalog folder define the same name and version (dsl/definition_catalog.h).
+inline constexpr char kDuplicateDefinition[] = "WEFT1209";
 
 // Temporal constraints.
 inline constexpr char kMissingTimeout[] = "WEFT1301";

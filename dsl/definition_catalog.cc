@@ -1,0 +1,182 @@
+#include "dsl/definition_catalog.h"
+
+#include <algorithm>
+#include <format>
+#include <set>
+#include <system_error>
+
+#include "dsl/codes.h"
+
+namespace weft::dsl {
+
+// What the catalog knows of one file: the stamp it was last read at and its last good
+// definition, which stays served while the file does not load.
+struct DefinitionCatalog::FileState {
+  std::uintmax_t size = 0;
+  std::filesystem::file_time_type modified;
+  std::shared_ptr<const Definition> definition;  // null until the file loads once
+};
+
+namespace {
+
+struct Stamp {
+  std::uintmax_t size = 0;
+  std::filesystem::file_time_type modified;
+};
+
+// The definition files of `folder` with their stamps, in path order. A file that vanishes
+// between the listing and its stat is left out: the next scan sees it gone.
+std::map<std::filesystem::path, Stamp> ListDefinitionFiles(const std::filesystem::path& folder) {
+  std::map<std::filesystem::path, Stamp> files;
+  std::error_code error;
+  for (std::filesystem::directory_iterator it(folder, error), end; !error && it != end;
+       it.increment(error)) {
+    const auto& path = it->path();
+    const auto extension = path.extension();
+    if (extension != ".yaml" && extension != ".yml") continue;
+    std::error_code stat_error;
+    if (!it->is_regular_file(stat_error)) continue;
+    Stamp stamp;
+    stamp.size = std::filesystem::file_size(path, stat_error);
+    if (stat_error) continue;
+    stamp.modified = std::filesystem::last_write_time(path, stat_error);
+    if (stat_error) continue;
+    files.emplace(path, stamp);
+  }
+  return files;
+}
+
+using Key = std::pair<std::string, std::int64_t>;  // (name, version)
+
+struct ServedDefinition {
+  std::filesystem::path file;
+  std::shared_ptr<const Definition> definition;
+};
+
+// (name, version) -> the file that serves it. When two files define the same name and version,
+// the first path in order serves it (Rescan() reports the other). A template so that it can
+// walk the catalog's private file map without naming its private type.
+template <typename Files>
+std::map<Key, ServedDefinition> Served(const Files& files) {
+  std::map<Key, ServedDefinition> served;
+  for (const auto& [path, state] : files) {
+    if (state->definition == nullptr) continue;
+    served.try_emplace(Key{state->definition->name, state->definition->version},
+                       ServedDefinition{path, state->definition});
+  }
+  return served;
+}
+
+Diagnostic DuplicateDiagnostic(const std::filesystem::path& file, const Definition& definition,
+                               const std::filesystem::path& served_by) {
+  Diagnostic diagnostic;
+  diagnostic.code = codes::kDuplicateDefinition;
+  diagnostic.file = file.string();
+  diagnostic.position = {1, 1};
+  diagnostic.path = "/name";
+  diagnostic.message =
+      std::format("workflow `{}` version {} is already defined by {}; this file is not served",
+                  definition.name, definition.version, served_by.string());
+  diagnostic.hint = "give this file another `name`, or raise its `version`";
+  return diagnostic;
+}
+
+}  // namespace
+
+DefinitionCatalog::DefinitionCatalog(std::filesystem::path folder, LoadOptions options)
+    : folder_(std::move(folder)), options_(std::move(options)) {}
+
+DefinitionCatalog::ScanResult DefinitionCatalog::Rescan() {
+  const auto listed = ListDefinitionFiles(folder_);
+  // One rescan at a time, and lookups wait for it: loading happens only for files that changed,
+  // which is rare and takes milliseconds, and an exclusive lock keeps two concurrent rescans
+  // from applying their loads out of order.
+  std::unique_lock lock(mutex_);
+  const auto before = Served(files_);
+  ScanResult result;
+  std::set<std::filesystem::path> loaded;
+
+  for (auto it = files_.begin(); it != files_.end();) {
+    it = listed.contains(it->first) ? std::next(it) : files_.erase(it);
+  }
+  for (const auto& [path, stamp] : listed) {
+    auto& state = files_[path];
+    if (state != nullptr && state->size == stamp.size && state->modified == stamp.modified) {
+      continue;
+    }
+    if (state == nullptr) state = std::make_shared<FileState>();
+    state->size = stamp.size;
+    state->modified = stamp.modified;
+    LoadOptions options = options_;
+    options.file = path.string();
+    auto definition = LoadDefinitionFile(path, std::move(options));
+    if (definition.has_value()) {
+      state->definition = std::move(*definition);
+      loaded.insert(path);
+    } else {
+      result.invalid.emplace_back(path, std::move(definition.error()));
+    }
+  }
+
+  const auto after = Served(files_);
+  for (const auto& [path, state] : files_) {
+    if (state->definition == nullptr) continue;
+    const auto& served = after.at(Key{state->definition->name, state->definition->version});
+    if (served.file != path && (loaded.contains(path) || loaded.contains(served.file))) {
+      result.invalid.emplace_back(
+          path,
+          std::vector<Diagnostic>{DuplicateDiagnostic(path, *state->definition, served.file)});
+    }
+  }
+  std::set<std::string> changed;
+  std::set<std::string> names_after;
+  for (const auto& [key, served] : after) {
+    names_after.insert(key.first);
+    const auto old = before.find(key);
+    if (old == before.end() || old->second.definition->sha256 != served.definition->sha256) {
+      changed.insert(key.first);
+    }
+  }
+  std::set<std::string> removed;
+  for (const auto& [key, served] : before) {
+    if (!names_after.contains(key.first)) {
+      removed.insert(key.first);
+    } else if (!after.contains(key)) {
+      changed.insert(key.first);  // one version of it went away
+    }
+  }
+  result.changed.assign(changed.begin(), changed.end());
+  result.removed.assign(removed.begin(), removed.end());
+  return result;
+}
+
+std::shared_ptr<const Definition> DefinitionCatalog::Find(std::string_view name) const {
+  std::shared_lock lock(mutex_);
+  std::shared_ptr<const Definition> newest;
+  for (const auto& [key, served] : Served(files_)) {
+    if (key.first == name) newest = served.definition;  // versions ascend within a name
+  }
+  return newest;
+}
+
+std::shared_ptr<const Definition> DefinitionCatalog::Find(std::string_view name,
+                                                          std::int64_t version) const {
+  std::shared_lock lock(mutex_);
+  for (const auto& [path, state] : files_) {
+    // The first file in path order serves a (name, version), as Served() decides.
+    if (state->definition != nullptr && state->definition->name == name &&
+        state->definition->version == version) {
+      return state->definition;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::shared_ptr<const Definition>> DefinitionCatalog::List() const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::shared_ptr<const Definition>> list;
+  for (const auto& [key, served] : Served(files_)) list.push_back(served.definition);
+  return list;
+}
+
+}  // namespace weft::dsl
