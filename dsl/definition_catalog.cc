@@ -1,7 +1,6 @@
 #include "dsl/definition_catalog.h"
 
 #include <algorithm>
-#include <format>
 #include <set>
 #include <system_error>
 
@@ -74,9 +73,9 @@ Diagnostic DuplicateDiagnostic(const std::filesystem::path& file, const Definiti
   diagnostic.file = file.string();
   diagnostic.position = {1, 1};
   diagnostic.path = "/name";
-  diagnostic.message =
-      std::format("workflow `{}` version {} is already defined by {}; this file is not served",
-                  definition.name, definition.version, served_by.string());
+  diagnostic.message = "workflow `" + definition.name + "` version " +
+                       std::to_string(definition.version) + " is already defined by " +
+                       served_by.string() + "; this file is not served";
   diagnostic.hint = "give this file another `name`, or raise its `version`";
   return diagnostic;
 }
@@ -123,9 +122,8 @@ DefinitionCatalog::ScanResult DefinitionCatalog::Rescan() {
     if (state->definition == nullptr) continue;
     const auto& served = after.at(Key{state->definition->name, state->definition->version});
     if (served.file != path && (loaded.contains(path) || loaded.contains(served.file))) {
-      result.invalid.emplace_back(
-          path,
-          std::vector<Diagnostic>{DuplicateDiagnostic(path, *state->definition, served.file)});
+      result.invalid.emplace_back(path, std::vector<Diagnostic>{DuplicateDiagnostic(
+                                            path, *state->definition, served.file)});
     }
   }
   std::set<std::string> changed;

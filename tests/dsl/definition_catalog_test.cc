@@ -15,6 +15,7 @@
 namespace {
 
 using weft::dsl::DefinitionCatalog;
+using weft::dsl::FormatDiagnostic;
 namespace fs = std::filesystem;
 
 // A fresh folder under the system's temporary directory, removed at the end of the test.
@@ -48,7 +49,8 @@ class TempFolder {
 
 std::string Workflow(const std::string& name, int version, const std::string& greeting) {
   return "dsl: 1\nname: " + name + "\nversion: " + std::to_string(version) +
-         "\nsteps:\n  - id: greet\n    set: {greeting: " + greeting + "}\noutput: ${ vars.greeting }\n";
+         "\nvars: {greeting: ''}\nsteps:\n  - id: greet\n    set: {greeting: " + greeting +
+         "}\noutput: ${ vars.greeting }\n";
 }
 
 }  // namespace
@@ -62,6 +64,9 @@ TEST_CASE("a rescan serves added files and reports what changed") {
 
   CHECK(catalog.Find("hello") == nullptr);  // nothing before the first scan
   auto scan = catalog.Rescan();
+  for (const auto& [path, diagnostics] : scan.invalid) {
+    for (const auto& diagnostic : diagnostics) FAIL_CHECK(FormatDiagnostic(diagnostic));
+  }
   CHECK(scan.changed == std::vector<std::string>{"bye", "hello"});
   CHECK(scan.removed.empty());
   CHECK(scan.invalid.empty());
@@ -177,7 +182,8 @@ TEST_CASE("two versions of one name are served side by side; the newest by defau
   CHECK(catalog.Find("order")->version == 1);
 }
 
-TEST_CASE("two files with the same name and version: the first path serves, the other is reported") {
+TEST_CASE(
+    "two files with the same name and version: the first path serves, the other is reported") {
   TempFolder folder;
   folder.Write("a.yaml", Workflow("order", 1, "a"));
   folder.Write("b.yaml", Workflow("order", 1, "b"));
