@@ -473,10 +473,13 @@ int LuaSandbox::OpenTrampoline(lua_State* L) {
   lua_setfield(L, environment, "print");
   // The weft module.
   lua_createtable(L, 0, 8);
-  const luaL_Reg weft_functions[] = {
-      {"log", &LuaSandbox::LuaLog},          {"heartbeat", &LuaSandbox::LuaHeartbeat},
-      {"http", &LuaSandbox::LuaHttp},        {"array", &LuaSandbox::LuaArray},
-      {"is_array", &LuaSandbox::LuaIsArray}, {nullptr, nullptr}};
+  const luaL_Reg weft_functions[] = {{"log", &LuaSandbox::LuaLog},
+                                     {"heartbeat", &LuaSandbox::LuaHeartbeat},
+                                     {"http", &LuaSandbox::LuaHttp},
+                                     {"array", &LuaSandbox::LuaArray},
+                                     {"is_array", &LuaSandbox::LuaIsArray},
+                                     {"info", &LuaSandbox::LuaInfo},
+                                     {nullptr, nullptr}};
   luaL_setfuncs(L, weft_functions, 0);
   lua_pushlightuserdata(L, NullSentinel());
   lua_setfield(L, -2, "null");
@@ -637,6 +640,29 @@ int LuaSandbox::LuaHeartbeat(lua_State* L) {
   }
   if (failed) return luaL_error(L, "weft.heartbeat: %s", self.scratch_text_.c_str());
   return 0;
+}
+
+// weft.info(): what the engine says of this attempt. Built into scratch_json_ first, so that a
+// Lua error while pushing it (out of memory) unwinds no C++ object.
+int LuaSandbox::LuaInfo(lua_State* L) {
+  auto& self = Of(L);
+  try {
+    if (self.context_ == nullptr) {
+      self.scratch_json_ = nlohmann::json::object();
+    } else {
+      const activity::ActivityInfo& info = self.context_->Info();
+      self.scratch_json_ = {{"activity_type", info.activity_type},
+                            {"workflow_id", info.workflow_id},
+                            {"run_id", info.run_id},
+                            {"activity_id", info.activity_id},
+                            {"attempt", info.attempt},
+                            {"heartbeat_details", info.heartbeat_details}};
+    }
+  } catch (...) {
+    self.scratch_json_ = nlohmann::json::object();
+  }
+  PushJson(L, self.scratch_json_, JsonLimitsOf(self.options_.limits));
+  return 1;
 }
 
 int LuaSandbox::LuaHttp(lua_State* L) {

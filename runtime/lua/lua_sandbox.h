@@ -111,6 +111,7 @@ class LuaSandbox {
   static int LuaPrint(lua_State* L);
   static int LuaHeartbeat(lua_State* L);
   static int LuaHttp(lua_State* L);
+  static int LuaInfo(lua_State* L);
   static int LuaJsonEncode(lua_State* L);
   static int LuaJsonDecode(lua_State* L);
   static int LuaArray(lua_State* L);

@@ -93,6 +93,15 @@ TEST_CASE("weft.heartbeat and weft.log reach the activity's context") {
   CHECK(context.LastHeartbeat() == nlohmann::json{{"done", 3}});
 }
 
+TEST_CASE("weft.info gives the attempt the engine is running") {
+  LuaSandbox sandbox(TestModules());
+  LocalActivityContext context(
+      {.activity_type = "calc.whoami", .workflow_id = "wf-7", .attempt = 3});
+  auto result = sandbox.Call("calc", "whoami", {}, context);
+  REQUIRE(result);
+  CHECK(*result == nlohmann::json{{"attempt", 3}, {"workflow", "wf-7"}, {"type", "calc.whoami"}});
+}
+
 TEST_CASE("weft.json encodes and decodes keeping arrays and null") {
   LuaSandbox sandbox(TestModules());
   LocalActivityContext context;

@@ -61,4 +61,9 @@ function M.counter()
   return calls
 end
 
+function M.whoami()
+  local info = weft.info()
+  return {attempt = info.attempt, workflow = info.workflow_id, type = info.activity_type}
+end
+
 return M
