@@ -1,0 +1,273 @@
+// One conformance suite, two engines. Every scenario of tests/conformance/scenarios.yaml runs
+// on the embedded engine and on a real Temporal dev server, driven the way a user drives them:
+// through the `weft` binary (`weft run --detach` or `weft start`, then `weft signal`, `update`,
+// `query`, `result`), with the same workflows and the same Lua activities. Both must end as the
+// scenario says, and therefore the same way.
+//
+// Both engines also write the interpreter's commands to a trace file (WEFT_TRACE) as they
+// issue them; for scenarios whose events arrive in a fixed order (everything but the
+// client's actions, whose timing differs) the two traces must be identical, line for line.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/child_process.h"
+#include "tests/support/dev_server.h"
+#include "tests/support/subprocess.h"
+
+namespace weft::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path kSuiteDir = fs::path(WEFT_SOURCE_DIR) / "tests/conformance";
+
+json ToJson(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Sequence: {
+      json array = json::array();
+      for (const auto& item : node) array.push_back(ToJson(item));
+      return array;
+    }
+    case YAML::NodeType::Map: {
+      json object = json::object();
+      for (const auto& item : node) object[item.first.as<std::string>()] = ToJson(item.second);
+      return object;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string text = node.Scalar();
+      if (node.Tag() == "!") return text;  // quoted
+      // Numbers and booleans as JSON reads them; everything else is text.
+      try {
+        json parsed = json::parse(text);
+        if (parsed.is_number() || parsed.is_boolean() || parsed.is_null()) return parsed;
+      } catch (const json::exception&) {
+      }
+      return text;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+struct Scenario {
+  std::string workflow;
+  json input = json::object();
+  json actions = json::array();
+  json result;
+  std::string error;  // the failure's type, when the run must fail
+  bool concurrent = false;
+};
+
+std::vector<Scenario> LoadScenarios() {
+  std::vector<Scenario> scenarios;
+  for (const auto& node : YAML::LoadFile((kSuiteDir / "scenarios.yaml").string())) {
+    json entry = ToJson(node);
+    Scenario scenario;
+    scenario.workflow = entry["workflow"];
+    if (entry.contains("input")) scenario.input = entry["input"];
+    if (entry.contains("actions")) scenario.actions = entry["actions"];
+    if (entry.contains("result")) scenario.result = entry["result"];
+    if (entry.contains("error")) scenario.error = entry["error"];
+    scenario.concurrent = entry.value("concurrent", false);
+    scenarios.push_back(std::move(scenario));
+  }
+  return scenarios;
+}
+
+fs::path TempDir(const std::string& name) {
+  fs::path dir =
+      fs::temp_directory_path() / ("weft-conformance-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// What a scenario needs from an engine: start a run, talk to it, get its end.
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  virtual std::string name() const = 0;
+  // Arguments that point a client command at this engine.
+  virtual std::vector<std::string> Target() const = 0;
+  virtual ProcessResult Start(const std::string& workflow, const std::string& id,
+                              const json& input) = 0;
+  virtual fs::path trace() const = 0;
+
+  ProcessResult Client(std::vector<std::string> argv) const {
+    argv.insert(argv.begin(), WeftBinary());
+    for (const std::string& arg : Target()) argv.push_back(arg);
+    return RunProcess(argv);
+  }
+};
+
+class EmbeddedEngine : public Engine {
+ public:
+  EmbeddedEngine() : dir_(TempDir("embedded")) { ::setenv("WEFT_TRACE", trace().c_str(), 1); }
+  ~EmbeddedEngine() override {
+    // The detached engine stops by itself once no run is left; give it the chance.
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+  std::string name() const override { return "embedded"; }
+  std::vector<std::string> Target() const override {
+    return {"--journal", (dir_ / "journal.db").string()};
+  }
+  ProcessResult Start(const std::string& workflow, const std::string& id,
+                      const json& input) override {
+    return Client({"run", workflow, "--id", id, "--input", input.dump(), "--detach", "--workflows",
+                   (kSuiteDir / "workflows").string(), "--lua-dir",
+                   (kSuiteDir / "activities").string()});
+  }
+  fs::path trace() const override { return dir_ / "trace.txt"; }
+
+ private:
+  fs::path dir_;
+};
+
+class TemporalEngine : public Engine {
+ public:
+  TemporalEngine() : dir_(TempDir("temporal")), server_(DevServer::Shared()) {
+    worker_ =
+        ChildProcess::Start({WeftBinary(), "worker", "--address", server_.address(), "--task-queue",
+                             kQueue, "--workflows", (kSuiteDir / "workflows").string(), "--lua-dir",
+                             (kSuiteDir / "activities").string()},
+                            {{"WEFT_TRACE", trace().string()}});
+    worker_->WaitForOutput("polling", std::chrono::seconds(30));
+  }
+  ~TemporalEngine() override {
+    worker_->Stop();
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+  std::string name() const override { return "temporal"; }
+  std::vector<std::string> Target() const override { return {"--address", server_.address()}; }
+  ProcessResult Start(const std::string& workflow, const std::string& id,
+                      const json& input) override {
+    return Client({"start", workflow, "--id", id, "--input", input.dump(), "--task-queue", kQueue});
+  }
+  fs::path trace() const override { return dir_ / "trace.txt"; }
+
+ private:
+  static constexpr const char* kQueue = "conformance";
+  fs::path dir_;
+  DevServer& server_;
+  std::unique_ptr<ChildProcess> worker_;
+};
+
+// How a scenario ended on one engine: the result, or the failure's type.
+struct Ending {
+  json result;
+  std::string error;
+  friend bool operator==(const Ending&, const Ending&) = default;
+};
+
+// `weft result` prints the result as JSON, or exits non-zero with the failure as JSON.
+Ending ParseEnding(const ProcessResult& printed) {
+  Ending ending;
+  json value;
+  try {
+    value = json::parse(printed.exit_code == 0 ? printed.out : printed.out + printed.err);
+  } catch (const json::exception&) {
+    FAIL("`weft result` printed no JSON: exit " << printed.exit_code << "\n"
+                                                << printed.out << printed.err);
+  }
+  if (printed.exit_code == 0) {
+    ending.result = value;
+    return ending;
+  }
+  // The failure: its own type, or the type of the cause it wraps (an activity's, a child's).
+  const json* failure = &value;
+  while (failure->contains("cause") && !(*failure)["cause"].is_null() &&
+         failure->value("type", std::string()).empty()) {
+    failure = &(*failure)["cause"];
+  }
+  ending.error = failure->value("type", std::string("?"));
+  return ending;
+}
+
+Ending RunScenario(Engine& engine, const Scenario& scenario, const std::string& id) {
+  ProcessResult started = engine.Start(scenario.workflow, id, scenario.input);
+  INFO(engine.name() << " start: " << started.out << started.err);
+  REQUIRE(started.exit_code == 0);
+  for (const json& action : scenario.actions) {
+    INFO(engine.name() << " " << scenario.workflow << " action " << action.dump());
+    const json payload = action.value("payload", json(nullptr));
+    if (action.contains("signal")) {
+      auto sent = engine.Client({"signal", id, action["signal"], "--input", payload.dump()});
+      REQUIRE(sent.exit_code == 0);
+    } else {
+      const bool update = action.contains("update");
+      auto answered =
+          engine.Client({update ? "update" : "query", id,
+                         update ? action["update"] : action["query"], "--input", payload.dump()});
+      INFO(answered.out << answered.err);
+      if (action.contains("error")) {
+        CHECK(answered.exit_code != 0);
+        CHECK_THAT(answered.out + answered.err,
+                   Catch::Contains(action["error"].get<std::string>()));
+      } else {
+        REQUIRE(answered.exit_code == 0);
+        CHECK(json::parse(answered.out) == action["result"]);
+      }
+    }
+  }
+  return ParseEnding(engine.Client({"result", id}));
+}
+
+std::vector<std::string> TraceOf(const fs::path& file, const std::string& id) {
+  // Lines are "<workflow id> <command>"; continue-as-new keeps the id, so a chain is one trace.
+  std::vector<std::string> lines;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with(id + " ")) lines.push_back(line.substr(id.size() + 1));
+  }
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("conformance: every scenario ends the same way on both engines") {
+  const std::vector<Scenario> scenarios = LoadScenarios();
+  REQUIRE(scenarios.size() >= 9);
+  EmbeddedEngine embedded;
+  TemporalEngine temporal;
+  for (const Scenario& scenario : scenarios) {
+    DYNAMIC_SECTION(scenario.workflow) {
+      const std::string id = "conformance-" + scenario.workflow;
+      Ending expected{scenario.result, scenario.error};
+      Ending on_embedded = RunScenario(embedded, scenario, id);
+      Ending on_temporal = RunScenario(temporal, scenario, id);
+      CHECK(on_embedded.result == expected.result);
+      CHECK(on_embedded.error == expected.error);
+      CHECK(on_temporal.result == expected.result);
+      CHECK(on_temporal.error == expected.error);
+      if (scenario.actions.empty()) {
+        // Nothing from outside: events arrive in an order the scenario fixes, so the
+        // interpreter must have been asked the same things in the same order.
+        auto embedded_trace = TraceOf(embedded.trace(), id);
+        auto temporal_trace = TraceOf(temporal.trace(), id);
+        CHECK_FALSE(embedded_trace.empty());
+        if (scenario.concurrent) {
+          std::ranges::sort(embedded_trace);
+          std::ranges::sort(temporal_trace);
+        }
+        CHECK(embedded_trace == temporal_trace);
+      }
+    }
+  }
+}
+
+}  // namespace weft::testing
