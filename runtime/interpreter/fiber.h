@@ -60,6 +60,14 @@ struct Compensation {
 };
 
 // The bottom of the root fiber: computes `output`, runs on_failure compensations, closes.
+//
+//   phase          receives                    then
+//   kStart         -                           push the top-level block; kBody
+//   kBody          value                       close: complete with `output`
+//   kBody          return / continue-as-new    close: complete / continue as new
+//   kBody          error, compensations        push them, newest first; kCompensating
+//   kBody          error, none                 close: fail (cancelled: cancel)
+//   kCompensating  (their end)                 close with the error kept in `failed`
 struct RootFrame {
   enum class Phase { kStart, kBody, kCompensating };
   Phase phase = Phase::kStart;
@@ -105,6 +113,16 @@ struct ChildFrame {
   std::optional<ResolveChildWorkflow> result;
 };
 
+// try / catch / finally:
+//
+//   phase          receives                    then
+//   kStart         -                           push the try block; kBody
+//   kBody          error a clause matches      bind it; compensate: kCompensating, else kCatch
+//   kBody          anything else               run finally (kFinally) or end with it
+//   kCompensating  (their end)                 push the clause's steps; kCatch
+//   kCatch         anything                    unbind; run finally or end with it
+//   kFinally       value                       end with what `pending` holds
+//   kFinally       error / return              end with that instead
 struct TryFrame {
   enum class Phase { kStart, kBody, kCompensating, kCatch, kFinally };
   const dsl::TryStep* body = nullptr;
