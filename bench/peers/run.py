@@ -1,0 +1,205 @@
+"""weft's Temporal worker against the official Go and Python SDKs, side by side in one run.
+
+    ~/.cache/weft/venv/bin/python bench/peers/run.py [--runs 500] [--long-rounds 1000]
+
+One Temporal dev server (the Temporal CLI from scripts/setup, on free loopback ports). For each
+worker (weft, Go, Python) in turn, on a task queue of its own: start the worker, let it idle and
+read its resident memory, then start `--runs` runs of bench-three-steps at once from this
+script's client and wait for all of them; the worker's CPU seconds (utime + stime from
+/proc/<pid>/stat) and the wall time from the first start to the last result are measured. Then
+one bench-long run (`--long-rounds` activities, a long history) per SDK is exported and
+replayed: weft with `weft replay`, Python with the SDK's Replayer, each on its own workflow's
+history of the same shape and length.
+
+Prints a Markdown table for bench/RESULTS.md. Needs: build/weft (scripts/build), the venv and
+the Temporal CLI (scripts/setup), Go (to build bench/peers/go).
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from temporalio.client import Client
+
+ROOT = Path(__file__).resolve().parents[2]
+PEERS = ROOT / "bench" / "peers"
+CACHE = Path(os.environ.get("WEFT_CACHE_DIR", Path.home() / ".cache" / "weft"))
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+
+
+def resident_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def start(argv, log: Path, env=None) -> subprocess.Popen:
+    return subprocess.Popen(argv, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                            env={**os.environ, **(env or {})}, start_new_session=True)
+
+
+def wait_for(log: Path, text: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while text not in log.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"{process.args[0]} did not print {text!r}:\n{log.read_text()[-3000:]}")
+        time.sleep(0.1)
+
+
+async def drive(address: str, queue: str, runs: int) -> float:
+    client = await Client.connect(address)
+    started = time.perf_counter()
+    handles = await asyncio.gather(*[
+        client.start_workflow("bench-three-steps", {"n": i}, id=f"{queue}-{i}-{uuid.uuid4().hex[:6]}",
+                              task_queue=queue) for i in range(runs)])
+    results = await asyncio.gather(*[h.result() for h in handles])
+    elapsed = time.perf_counter() - started
+    for i, result in enumerate(results):
+        if result["value"] != i + 6:
+            raise SystemExit(f"{queue}: run {i} returned {result}")
+    return elapsed
+
+
+async def long_history(address: str, queue: str, rounds: int, out: Path, weft: Path) -> None:
+    client = await Client.connect(address)
+    handle = await client.start_workflow("bench-long", {"rounds": rounds},
+                                         id=f"{queue}-long-{uuid.uuid4().hex[:6]}", task_queue=queue)
+    await handle.result()
+    # The JSON `temporal workflow show -o json` prints, which both replayers read.
+    history = subprocess.run([str(weft), "history", handle.id, "--address", address],
+                             check=True, capture_output=True, text=True).stdout
+    out.write_text(history)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=500)
+    parser.add_argument("--long-rounds", type=int, default=1000)
+    parser.add_argument("--weft", default=str(ROOT / "build" / "weft"))
+    parser.add_argument("--workers", default="weft,go,python",
+                        help="which workers to measure, comma-separated")
+    arguments = parser.parse_args()
+    weft = Path(arguments.weft)
+    work = Path(tempfile.mkdtemp(prefix="weft-peers-"))
+    processes = []
+    try:
+        go_peer = work / "go-peer"
+        go = shutil.which("go", path=os.environ.get("PATH", "") + ":/usr/local/go/bin")
+        if go is None:
+            raise SystemExit("Go is needed to build bench/peers/go: run scripts/setup")
+        subprocess.run([go, "build", "-o", str(go_peer), "."], cwd=PEERS / "go", check=True)
+        port = free_port()
+        address = f"127.0.0.1:{port}"
+        server = start([str(CACHE / "bin" / "temporal"), "server", "start-dev", "--ip", "127.0.0.1",
+                        "--port", str(port), "--http-port", str(free_port()), "--metrics-port",
+                        str(free_port()), "--headless", "--log-level", "error"],
+                       work / "server.log", {"TEMPORAL_VERSION_CHECK_DISABLED": "1"})
+        processes.append(server)
+        for _ in range(300):
+            try:
+                asyncio.run(Client.connect(address))
+                break
+            except Exception:
+                time.sleep(0.2)
+        workers = {
+            "weft": [str(weft), "worker", "--address", address, "--task-queue", "bench-weft",
+                     "--workflows", str(PEERS / "weft" / "workflows"), "--lua-dir",
+                     str(PEERS / "weft" / "activities")],
+            "go": [str(go_peer), "-address", address, "-task-queue", "bench-go"],
+            "python": [sys.executable, str(PEERS / "python" / "peer.py"), "worker", "--address",
+                       address, "--task-queue", "bench-python"],
+        }
+        rows = {}
+        chosen = arguments.workers.split(",")
+        for name, argv in workers.items():
+            if name not in chosen:
+                continue
+            log = work / f"{name}.log"
+            worker = start(argv, log)
+            processes.append(worker)
+            wait_for(log, "polling", worker)
+            time.sleep(3)
+            idle = resident_mb(worker.pid)
+            before = cpu_seconds(worker.pid)
+            wall = asyncio.run(drive(address, f"bench-{name}", arguments.runs))
+            cpu = cpu_seconds(worker.pid) - before
+            asyncio.run(long_history(address, f"bench-{name}", arguments.long_rounds,
+                                     work / f"{name}-long.json", weft))
+            rows[name] = {"cpu": cpu, "wall": wall, "idle_mb": idle}
+            worker.terminate()
+            worker.wait(timeout=30)
+        print_results(arguments, rows, work, weft)
+    finally:
+        for process in reversed(processes):
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def replay_seconds(argv, repeat: int) -> float:
+    started = time.perf_counter()
+    for _ in range(repeat):
+        subprocess.run(argv, check=True, capture_output=True)
+    return (time.perf_counter() - started) / repeat
+
+
+def print_results(arguments, rows, work: Path, weft: Path) -> None:
+    cpu_model = next((line.split(":", 1)[1].strip()
+                      for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("model name")), "?")
+    print(f"Machine: {os.cpu_count()} cores, {cpu_model}; load average "
+          f"{os.getloadavg()[0]:.1f} at the end. Runs: {arguments.runs} of bench-three-steps "
+          f"per worker.\n")
+    print("| Worker | CPU seconds | CPU ms per run | Wall seconds | Runs/s | Idle RSS (MB) |")
+    print("|---|---|---|---|---|---|")
+    for name, row in rows.items():
+        print(f"| {name} | {row['cpu']:.2f} | {1000 * row['cpu'] / arguments.runs:.2f} | "
+              f"{row['wall']:.2f} | {arguments.runs / row['wall']:.0f} | {row['idle_mb']:.1f} |")
+    if {"weft", "go", "python"} <= rows.keys():
+        print(f"\nCPU ratios: weft/go {rows['weft']['cpu'] / rows['go']['cpu']:.2f}, "
+              f"weft/python {rows['weft']['cpu'] / rows['python']['cpu']:.2f}\n")
+    print("| Replayer | History events | Seconds per replay | Events/s |")
+    print("|---|---|---|---|")
+    repeat = 5
+    if "weft" in rows:
+        events = len(json.loads((work / "weft-long.json").read_text())["events"])
+        seconds = replay_seconds([str(weft), "replay", str(work / "weft-long.json")], repeat)
+        print(f"| weft replay (process start included) | {events} | {seconds:.4f} | "
+              f"{events / seconds:,.0f} |")
+    if "python" in rows:
+        events = len(json.loads((work / "python-long.json").read_text())["events"])
+        seconds = float(subprocess.run(
+            [sys.executable, str(PEERS / "python" / "peer.py"), "replay",
+             str(work / "python-long.json"), "--repeat", str(repeat)],
+            check=True, capture_output=True, text=True).stdout.strip())
+        print(f"| Python SDK Replayer (in process) | {events} | {seconds:.4f} | "
+              f"{events / seconds:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()
