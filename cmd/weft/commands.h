@@ -18,6 +18,10 @@ void AddActivityCommands(CLI::App& app);
 // start, signal, query, update, cancel, terminate, result, history: a Temporal server's
 // workflows (runtime/temporal).
 void AddClientCommands(CLI::App& app);
+// new: scaffold a workflow (add-temporal-workflow).
+void AddNewCommand(CLI::App& app);
+// polytope add-workflow-tool: the one edit weft makes to polytope.yml.
+void AddPolytopeCommands(CLI::App& app);
 
 }  // namespace weft::cli
 

@@ -42,6 +42,8 @@ int main(int argc, char** argv) {
   weft::cli::AddLanguageCommands(app);
   weft::cli::AddActivityCommands(app);
   weft::cli::AddClientCommands(app);
+  weft::cli::AddNewCommand(app);
+  weft::cli::AddPolytopeCommands(app);
 
   try {
     app.parse(argc, argv);

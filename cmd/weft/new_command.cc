@@ -1,0 +1,84 @@
+// new: the add-temporal-workflow scaffolder (cmd/weft/workflow_scaffold.h). Exit codes: 0
+// created, 2 an invalid name or argument, 3 a file already exists (nothing written), 1 an I/O
+// error.
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "cmd/weft/commands.h"
+#include "cmd/weft/workflow_scaffold.h"
+
+namespace weft::cli {
+namespace {
+
+struct NewOptions {
+  ScaffoldRequest request;
+  std::string activity = "none";
+  bool json = false;
+};
+
+void RunNew(NewOptions& options) {
+  options.request.lua_activity = options.activity == "lua";
+  auto scaffold = ScaffoldWorkflow(options.request);
+  if (!scaffold) {
+    const ScaffoldError& error = scaffold.error();
+    const int exit_code = error.kind == ScaffoldError::Kind::kInvalidArgument ? 2
+                          : error.kind == ScaffoldError::Kind::kExists        ? 3
+                                                                              : 1;
+    if (options.json) {
+      const char* kind = error.kind == ScaffoldError::Kind::kInvalidArgument ? "invalid_argument"
+                         : error.kind == ScaffoldError::Kind::kExists        ? "exists"
+                                                                             : "io";
+      std::cout
+          << nlohmann::json{{"created", false}, {"error", kind}, {"message", error.message}}.dump(2)
+          << "\n";
+    }
+    std::cerr << "weft new: " << error.message << "\n";
+    throw CLI::RuntimeError(exit_code);
+  }
+  if (options.json) {
+    nlohmann::json out = scaffold->ToJson();
+    out["created"] = true;
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  for (const ScaffoldedFile& file : scaffold->files) {
+    std::cout << "created " << file.path.string() << " (" << file.role << ")\n";
+  }
+  std::cout << "\nNext steps:\n";
+  int number = 1;
+  for (const std::string& step : scaffold->next_steps) {
+    std::cout << "  " << number++ << ". " << step << "\n";
+  }
+}
+
+}  // namespace
+
+void AddNewCommand(CLI::App& app) {
+  auto options = std::make_shared<NewOptions>();
+  auto* command = app.add_subcommand(
+      "new",
+      "Scaffold a workflow (add-temporal-workflow): workflows/<name>.yaml that validates "
+      "as written, optionally a Lua activity and dry-run tests; never overwrites");
+  command->add_option("name", options->request.name, "The workflow name, e.g. order-clothes")
+      ->required();
+  command->add_option("--description,-d", options->request.description, "What the workflow does");
+  command
+      ->add_option("--activity", options->activity,
+                   "lua: also write activities/<name>.lua with the activity the step calls; "
+                   "none: call the built-in `log`")
+      ->check(CLI::IsMember({"lua", "none"}))
+      ->capture_default_str();
+  command->add_flag("--test", options->request.test,
+                    "Also write tests/workflows/<name>.test.yaml with dry-run cases (weft test)");
+  command->add_option("--workflows", options->request.workflows_dir, "Workflow folder")
+      ->capture_default_str();
+  command->add_option("--activities", options->request.activities_dir, "Lua activity folder")
+      ->capture_default_str();
+  command->add_option("--tests", options->request.tests_dir, "Test case folder")
+      ->capture_default_str();
+  command->add_flag("--json", options->json, "Print what was created as JSON");
+  command->callback([options] { RunNew(*options); });
+}
+
+}  // namespace weft::cli
