@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cmd/weft/commands.h"
+#include "cmd/weft/connection_flags.h"
 #include "cmd/weft/json_argument.h"
 #include "runtime/temporal/workflow_client.h"
 
@@ -17,46 +18,6 @@ namespace {
 using temporal::ClientError;
 using temporal::WorkflowClient;
 using temporal::WorkflowExecution;
-
-struct ConnectionFlags {
-  std::string address;
-  std::string namespace_name = "default";
-  std::string api_key;
-  bool tls = false;
-  std::string tls_ca_path, tls_cert_path, tls_key_path, tls_server_name;
-
-  void AddTo(CLI::App& command) {
-    command.add_option("--address", address, "Temporal frontend, host:port")
-        ->envname("TEMPORAL_ADDRESS")
-        ->required();
-    command.add_option("--namespace,-n", namespace_name, "Temporal namespace")
-        ->envname("TEMPORAL_NAMESPACE")
-        ->capture_default_str();
-    command.add_option("--api-key", api_key, "API key (Temporal Cloud); turns TLS on")
-        ->envname("TEMPORAL_API_KEY");
-    command.add_flag("--tls", tls, "Connect with TLS")->envname("TEMPORAL_TLS");
-    command.add_option("--tls-ca-path", tls_ca_path, "Server CA certificate (PEM)")
-        ->envname("TEMPORAL_TLS_CA");
-    command.add_option("--tls-cert-path", tls_cert_path, "Client certificate for mTLS (PEM)")
-        ->envname("TEMPORAL_TLS_CERT");
-    command.add_option("--tls-key-path", tls_key_path, "Client key for mTLS (PEM)")
-        ->envname("TEMPORAL_TLS_KEY");
-    command.add_option("--tls-server-name", tls_server_name, "Server name to verify")
-        ->envname("TEMPORAL_TLS_SERVER_NAME");
-  }
-
-  temporal::ConnectionOptions Options() const {
-    temporal::ConnectionOptions options{
-        .address = address, .namespace_name = namespace_name, .api_key = api_key};
-    if (tls || !tls_ca_path.empty() || !tls_cert_path.empty()) {
-      options.tls = temporal::TlsOptions{.server_ca_file = tls_ca_path,
-                                         .client_cert_file = tls_cert_path,
-                                         .client_key_file = tls_key_path,
-                                         .server_name = tls_server_name};
-    }
-    return options;
-  }
-};
 
 [[noreturn]] void Fail(const std::string& message, int exit_code = 1) {
   std::cerr << "weft: " << message << "\n";

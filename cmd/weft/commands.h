@@ -22,6 +22,10 @@ void AddClientCommands(CLI::App& app);
 void AddNewCommand(CLI::App& app);
 // polytope add-workflow-tool: the one edit weft makes to polytope.yml.
 void AddPolytopeCommands(CLI::App& app);
+// worker: serves workflows/ and the activities on a Temporal task queue (runtime/temporal).
+void AddWorkerCommand(CLI::App& app);
+// replay: checks a history against the current build (runtime/temporal).
+void AddReplayCommand(CLI::App& app);
 
 }  // namespace weft::cli
 

@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
   weft::cli::AddClientCommands(app);
   weft::cli::AddNewCommand(app);
   weft::cli::AddPolytopeCommands(app);
+  weft::cli::AddWorkerCommand(app);
+  weft::cli::AddReplayCommand(app);
 
   try {
     app.parse(argc, argv);

@@ -203,6 +203,11 @@ struct Encoder {
     if (next.workflow_type) attributes.mutable_workflow_type()->set_name(*next.workflow_type);
     attributes.mutable_task_queue()->set_name(context.task_queue);
     *attributes.mutable_input() = ToPayloads(next.input);
+    // Beside the input, never in it: any SDK's client may start the workflow with the same input.
+    if (!next.resume.is_null()) {
+      (*attributes.mutable_header()->mutable_fields())[std::string(kResumeHeader)] =
+          ToPayload(next.resume);
+    }
     return out;
   }
 };

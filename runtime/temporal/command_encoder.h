@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "runtime/interpreter/command.h"
 #include "temporal/api/command/v1/message.pb.h"
@@ -31,6 +32,10 @@ struct EncodeContext {
   // seq -> workflow id of a started child, for RequestCancelChildWorkflow.
   std::map<std::uint32_t, std::string> child_workflow_ids;
 };
+
+// The header field of ContinueAsNew that carries ContinueAsNew::resume to the next run, where
+// it comes back from WorkflowExecutionStarted's header as StartWorkflow::resume.
+inline constexpr std::string_view kResumeHeader = "weft-resume";
 
 std::optional<TemporalCommand> EncodeCommand(const interpreter::Command& command,
                                              const EncodeContext& context);

@@ -344,6 +344,18 @@ std::expected<void, ReplayError> WorkflowRun::AddJob(const HistoryEvent& event,
         auto value = FromPayload(payload);
         start.search_attributes[name] = value ? *value : nullptr;
       }
+      start.task_queue = attributes.task_queue().name();
+      const auto& header = attributes.header().fields();
+      if (auto resume = header.find(std::string(kResumeHeader)); resume != header.end()) {
+        auto value = FromPayload(resume->second);
+        if (!value) {
+          return std::unexpected(ReplayError{
+              ReplayError::Kind::kUnsupportedEvent, event.event_id(),
+              "the " + std::string(kResumeHeader) + " header of " + EventName(event) + " (event " +
+                  std::to_string(event.event_id()) + ") does not decode: " + value.error()});
+        }
+        start.resume = std::move(*value);
+      }
       if (!attributes.continued_execution_run_id().empty()) {
         start.continued_from_run_id = attributes.continued_execution_run_id();
       }

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/interpreter/workflow_instance.h"
 #include "runtime/temporal/command_encoder.h"
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/payload.h"
@@ -106,6 +107,36 @@ void SleepUnlessStopping(std::chrono::milliseconds duration, const std::atomic<b
 }
 
 }  // namespace
+
+std::optional<nlohmann::json> FindDefinitionPin(const std::vector<const HistoryEvent*>& history) {
+  // The interpreter records the pin in its first activation, so the marker is among the first
+  // task's command events: stop at the second task's start.
+  bool completed_first_task = false;
+  for (const HistoryEvent* event : history) {
+    switch (event->event_type()) {
+      case enums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+        completed_first_task = true;
+        break;
+      case enums::EVENT_TYPE_WORKFLOW_TASK_STARTED:
+        if (completed_first_task) return std::nullopt;
+        break;
+      case enums::EVENT_TYPE_MARKER_RECORDED: {
+        const auto& attributes = event->marker_recorded_event_attributes();
+        if (attributes.marker_name() != interpreter::kDefinitionMarker) break;
+        // A pin that does not decode is still a pin: the factory must refuse it rather than
+        // fall back to the catalog.
+        auto data = attributes.details().find("data");
+        if (data == attributes.details().end()) return nlohmann::json{{"undecoded", "no data"}};
+        auto pin = FromPayloads(data->second);
+        if (!pin) return nlohmann::json{{"undecoded", pin.error()}};
+        return std::move(*pin);
+      }
+      default:
+        break;
+    }
+  }
+  return std::nullopt;
+}
 
 WorkflowWorker::WorkflowWorker(std::shared_ptr<Connection> connection,
                                WorkflowWorkerOptions options, InterpreterFactory factory)
@@ -239,7 +270,8 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
   }
 
   if (cached.run == nullptr) {
-    auto interpreter = factory_(type);
+    auto interpreter =
+        factory_(RunOrigin{.workflow_type = type, .definition_pin = FindDefinitionPin(history)});
     if (!interpreter) {
       fail_task(enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
                 interpreter.error());

@@ -27,6 +27,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -43,9 +45,23 @@ struct WorkflowWorkerOptions {
   std::chrono::seconds sticky_schedule_to_start{10};
 };
 
-// Creates the interpreter of a run, or says why it cannot (an unknown workflow type).
-using InterpreterFactory = std::function<std::expected<WorkflowRun::Interpreter, std::string>(
-    const std::string& workflow_type)>;
+// What a worker knows of a run before it creates the run's interpreter.
+struct RunOrigin {
+  std::string workflow_type;
+  // The data of the definition marker (interpreter::kDefinitionMarker) that the run's first
+  // workflow task recorded, when history has it: a replay must execute that definition, not
+  // whatever the workflows folder holds now (product.md §5). Absent for a new run.
+  std::optional<nlohmann::json> definition_pin;
+};
+
+// Creates the interpreter of a run, or says why it cannot (an unknown workflow type, a pin
+// that does not load).
+using InterpreterFactory =
+    std::function<std::expected<WorkflowRun::Interpreter, std::string>(const RunOrigin& origin)>;
+
+// The data of the definition marker among the command events of the first completed workflow
+// task of `history`, if there is one.
+std::optional<nlohmann::json> FindDefinitionPin(const std::vector<const HistoryEvent*>& history);
 
 class WorkflowWorker {
  public:

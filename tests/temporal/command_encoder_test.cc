@@ -103,6 +103,23 @@ TEST_CASE("close commands carry the result or the failure") {
         "weft");
 }
 
+TEST_CASE("continue-as-new carries the resume state in its header, never in the input") {
+  auto plain = EncodeCommand(interpreter::ContinueAsNew{.input = {{"page", 2}}}, kContext);
+  REQUIRE(plain);
+  CHECK(plain->continue_as_new_workflow_execution_command_attributes().header().fields().empty());
+
+  const json resume = {{"step", "/steps/1"}, {"vars", {{"count", 4096}}}};
+  auto next =
+      EncodeCommand(interpreter::ContinueAsNew{.input = {{"page", 2}}, .resume = resume}, kContext);
+  REQUIRE(next);
+  const auto& attributes = next->continue_as_new_workflow_execution_command_attributes();
+  CHECK(*weft::temporal::FromPayloads(attributes.input()) == json{{"page", 2}});
+  const auto& fields = attributes.header().fields();
+  REQUIRE(fields.contains("weft-resume"));
+  CHECK(fields.at("weft-resume").metadata().at("encoding") == "json/plain");
+  CHECK(*weft::temporal::FromPayload(fields.at("weft-resume")) == resume);
+}
+
 TEST_CASE("updates and queries are not commands") {
   CHECK_FALSE(EncodeCommand(interpreter::AcceptUpdate{.id = "u"}, kContext));
   CHECK_FALSE(EncodeCommand(interpreter::RespondToQuery{.id = "q", .result = 1}, kContext));

@@ -80,6 +80,7 @@ class History {
     return slice;
   }
   std::vector<const HistoryEvent*> All() const { return From(0); }
+  HistoryEvent& First() { return *events_.front(); }
 
  private:
   std::int64_t first_id_ = 1;
@@ -178,6 +179,37 @@ TEST_CASE("a full replay matches every command to its event") {
   CHECK(resolved.resolution.result == json{{"charged", true}});
   CHECK(std::get<interpreter::FireTimer>(workflow.seen[2].jobs.at(0)).seq == 1);
   CHECK(run.encode_context().activity_scheduled_event_ids.at(1) == 5);
+}
+
+TEST_CASE(
+    "the start job carries the task queue, a seed and the resume state of the started event") {
+  History resumed;
+  resumed.Started({{"page", 2}});
+  {
+    auto* started = resumed.First().mutable_workflow_execution_started_event_attributes();
+    started->mutable_task_queue()->set_name("orders");
+    (*started->mutable_header()->mutable_fields())["weft-resume"] =
+        weft::temporal::ToPayload(json{{"step", "/steps/1"}});
+    started->set_continued_execution_run_id("run-0");
+  }
+  resumed.Task(false);
+  auto tasks = SplitIntoWorkflowTasks(resumed.All());
+  REQUIRE(tasks);
+  ActivityAndTimer workflow;
+  WorkflowRun run(std::ref(workflow), "pages", "run-1", "orders");
+  REQUIRE(ReplayAll(run, *tasks));
+  const auto& start = std::get<interpreter::StartWorkflow>(workflow.seen.at(0).jobs.at(0));
+  CHECK(start.task_queue == "orders");
+  CHECK(start.resume == json{{"step", "/steps/1"}});
+  CHECK(start.continued_from_run_id == "run-0");
+  CHECK(start.input == json{{"page", 2}});
+
+  // The seed is a function of the run's original id: the same on every replay.
+  ActivityAndTimer again;
+  WorkflowRun replayed(std::ref(again), "pages", "run-1", "orders");
+  REQUIRE(ReplayAll(replayed, *tasks));
+  CHECK(std::get<interpreter::StartWorkflow>(again.seen.at(0).jobs.at(0)).random_seed ==
+        start.random_seed);
 }
 
 TEST_CASE("a changed order of commands is non-determinism, naming the event") {

@@ -129,8 +129,11 @@ class RunningWorker {
         *connection,
         weft::temporal::WorkflowWorkerOptions{.task_queue = task_queue,
                                               .max_cached_runs = max_cached_runs},
-        [script](const std::string& type) -> std::expected<WorkflowRun::Interpreter, std::string> {
-          if (type == "unknown-type") return std::unexpected("no workflow named " + type);
+        [script](const weft::temporal::RunOrigin& origin)
+            -> std::expected<WorkflowRun::Interpreter, std::string> {
+          if (origin.workflow_type == "unknown-type") {
+            return std::unexpected("no workflow named " + origin.workflow_type);
+          }
           return script;
         });
     thread_ = std::thread([this] { worker_->Run(); });

@@ -1,0 +1,61 @@
+#include "runtime/temporal/definition_worker.h"
+
+#include <thread>
+
+#include "runtime/temporal/activity_worker.h"
+#include "runtime/temporal/connection.h"
+#include "runtime/temporal/definition_interpreter_factory.h"
+#include "runtime/temporal/workflow_worker.h"
+
+namespace weft::temporal {
+
+struct DefinitionWorker::Workers {
+  Workers(std::shared_ptr<Connection> connection, const DefinitionWorkerOptions& options,
+          std::shared_ptr<const dsl::DefinitionCatalog> catalog,
+          const activity::ActivityRegistry& registry)
+      : workflows(connection,
+                  WorkflowWorkerOptions{.task_queue = options.task_queue,
+                                        .pollers = options.workflow_pollers,
+                                        .max_cached_runs = options.max_cached_runs},
+                  DefinitionInterpreterFactory(std::move(catalog))),
+        activities(connection,
+                   ActivityWorkerOptions{.task_queue = options.task_queue,
+                                         .max_concurrent = options.max_concurrent_activities},
+                   registry) {}
+
+  WorkflowWorker workflows;
+  ActivityWorker activities;
+};
+
+std::expected<std::unique_ptr<DefinitionWorker>, std::string> DefinitionWorker::Create(
+    DefinitionWorkerOptions options, std::shared_ptr<const dsl::DefinitionCatalog> catalog,
+    const activity::ActivityRegistry& registry) {
+  auto connection = Connection::Open(options.connection);
+  if (!connection) return std::unexpected(connection.error().ToString());
+  return std::unique_ptr<DefinitionWorker>(new DefinitionWorker(
+      std::make_unique<Workers>(*connection, options, std::move(catalog), registry)));
+}
+
+DefinitionWorker::DefinitionWorker(std::unique_ptr<Workers> workers)
+    : workers_(std::move(workers)) {}
+
+DefinitionWorker::~DefinitionWorker() = default;
+
+void DefinitionWorker::Run() {
+  std::thread activities([this] { workers_->activities.Run(); });
+  workers_->workflows.Run();
+  activities.join();
+}
+
+void DefinitionWorker::Stop() {
+  workers_->workflows.Stop();
+  workers_->activities.Stop();
+}
+
+std::uint64_t DefinitionWorker::workflow_tasks_handled() const {
+  return workers_->workflows.tasks_handled();
+}
+
+std::uint64_t DefinitionWorker::full_replays() const { return workers_->workflows.full_replays(); }
+
+}  // namespace weft::temporal
