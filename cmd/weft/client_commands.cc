@@ -56,14 +56,22 @@ struct Target {
   std::string name;   // signal, query or update name
   std::string input;  // JSON, @file or @-
   std::string reason;
+  std::string journal = ".weft/journal.db";  // without --address: the embedded engine
 
   WorkflowExecution Execution() const { return {workflow_id, run_id}; }
+  // True when the command ran against the embedded engine (no Temporal address given).
+  bool RanEmbedded(const std::string& kind) const {
+    if (!connection.address.empty()) return false;
+    RunEmbeddedClientCommand(kind, journal, run_id.empty() ? workflow_id : run_id, name, input,
+                             reason);
+    return true;
+  }
 };
 
 CLI::App* AddTargetCommand(CLI::App& app, const std::string& name, const std::string& help,
                            Target& target, const char* handler_kind) {
   auto* command = app.add_subcommand(name, help);
-  target.connection.AddTo(*command);
+  target.connection.AddTo(*command, /*address_optional=*/true);
   command->add_option("workflow-id", target.workflow_id, "Workflow id")->required();
   if (handler_kind != nullptr) {
     command->add_option(handler_kind, target.name, std::string("Name of the ") + handler_kind)
@@ -71,6 +79,8 @@ CLI::App* AddTargetCommand(CLI::App& app, const std::string& name, const std::st
     command->add_option("--input,-i", target.input, "Argument as JSON, @file or @- for stdin");
   }
   command->add_option("--run-id,-r", target.run_id, "Run id (default: the latest run)");
+  command->add_option("--journal", target.journal, "Embedded engine's journal (without --address)")
+      ->envname("WEFT_JOURNAL");
   return command;
 }
 
@@ -101,13 +111,17 @@ void AddClientCommands(CLI::App& app) {
     auto* command = app.add_subcommand("start",
                                        "Start a workflow on Temporal by its type (a weft "
                                        "definition's name, or any SDK's workflow)");
-    state->connection.AddTo(*command);
+    state->connection.AddTo(*command, /*address_optional=*/true);
     command->add_option("workflow", state->workflow_type, "Workflow type")->required();
     command->add_option("--input,-i", state->input, "Input as JSON, @file or @- for stdin");
     command->add_option("--id,-w", state->workflow_id, "Workflow id (default: a new UUID)");
     command->add_option("--task-queue,-t", state->task_queue, "Task queue")->capture_default_str();
     command->add_flag("--wait", state->wait, "Wait for the result and print it");
     command->callback([state] {
+      if (state->connection.address.empty()) {
+        Fail("start needs --address (or TEMPORAL_ADDRESS); on the embedded engine use `weft run "
+             "--detach`", 2);
+      }
       WorkflowClient client = Connect(state->connection);
       auto execution = OrFail(
           client.Start(state->workflow_type, Argument(state->input, "--input"),
@@ -126,6 +140,7 @@ void AddClientCommands(CLI::App& app) {
     auto target = std::make_shared<Target>();
     AddTargetCommand(app, "signal", "Send a signal to a workflow", *target, "signal")
         ->callback([target] {
+          if (target->RanEmbedded("signal")) return;
           OrFail(
               Connect(target->connection)
                   .Signal(target->Execution(), target->name, Argument(target->input, "--input")));
@@ -135,6 +150,7 @@ void AddClientCommands(CLI::App& app) {
     auto target = std::make_shared<Target>();
     AddTargetCommand(app, "query", "Query a workflow and print the answer", *target, "query")
         ->callback([target] {
+          if (target->RanEmbedded("query")) return;
           auto answer = OrFail(
               Connect(target->connection)
                   .Query(target->Execution(), target->name, Argument(target->input, "--input")));
@@ -146,6 +162,7 @@ void AddClientCommands(CLI::App& app) {
     AddTargetCommand(app, "update", "Send an update, wait for it and print its result", *target,
                      "update")
         ->callback([target] {
+          if (target->RanEmbedded("update")) return;
           auto result = OrFail(
               Connect(target->connection)
                   .Update(target->Execution(), target->name, Argument(target->input, "--input")));
@@ -158,6 +175,7 @@ void AddClientCommands(CLI::App& app) {
         AddTargetCommand(app, "cancel", "Request cancellation of a workflow", *target, nullptr);
     command->add_option("--reason", target->reason, "Why");
     command->callback([target] {
+      if (target->RanEmbedded("cancel")) return;
       OrFail(Connect(target->connection).Cancel(target->Execution(), target->reason));
     });
   }
@@ -167,6 +185,7 @@ void AddClientCommands(CLI::App& app) {
         AddTargetCommand(app, "terminate", "Terminate a workflow at once", *target, nullptr);
     command->add_option("--reason", target->reason, "Why");
     command->callback([target] {
+      if (target->RanEmbedded("terminate")) return;
       OrFail(Connect(target->connection).Terminate(target->Execution(), target->reason));
     });
   }
@@ -176,6 +195,7 @@ void AddClientCommands(CLI::App& app) {
                      "Wait for a workflow to end; print its result, or fail with its failure",
                      *target, nullptr)
         ->callback([target] {
+          if (target->RanEmbedded("result")) return;
           PrintOutcome(OrFail(Connect(target->connection).Result(target->Execution())),
                        target->Execution());
         });

@@ -6,6 +6,7 @@
 #define WEFT_CMD_WEFT_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <string>
 
 namespace weft::cli {
 
@@ -26,6 +27,13 @@ void AddPolytopeCommands(CLI::App& app);
 void AddWorkerCommand(CLI::App& app);
 // replay: checks a history against the current build (runtime/temporal).
 void AddReplayCommand(CLI::App& app);
+// run, resume, list, show: the embedded engine (runtime/embedded).
+void AddRunCommands(CLI::App& app);
+// The embedded side of signal, query, update, cancel, terminate and result, for the client
+// commands when no Temporal address is given. `kind` is the command's name.
+void RunEmbeddedClientCommand(const std::string& kind, const std::string& journal,
+                              const std::string& run_or_workflow_id, const std::string& name,
+                              const std::string& input_text, const std::string& reason);
 
 }  // namespace weft::cli
 

@@ -2,10 +2,16 @@
 
 namespace weft::cli {
 
-void ConnectionFlags::AddTo(CLI::App& command) {
-  command.add_option("--address", address, "Temporal frontend, host:port")
-      ->envname("TEMPORAL_ADDRESS")
-      ->required();
+void ConnectionFlags::AddTo(CLI::App& command, bool address_optional) {
+  auto* address_option =
+      command.add_option("--address", address, "Temporal frontend, host:port")
+          ->envname("TEMPORAL_ADDRESS");
+  if (address_optional) {
+    address_option->description(
+        "Temporal frontend, host:port (none: the embedded engine's journal)");
+  } else {
+    address_option->required();
+  }
   command.add_option("--namespace,-n", namespace_name, "Temporal namespace")
       ->envname("TEMPORAL_NAMESPACE")
       ->capture_default_str();

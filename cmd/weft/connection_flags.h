@@ -21,8 +21,9 @@ struct ConnectionFlags {
   bool tls = false;
   std::string tls_ca_path, tls_cert_path, tls_key_path, tls_server_name;
 
-  // Registers the flags on `command`; --address is required.
-  void AddTo(CLI::App& command);
+  // Registers the flags on `command`. --address is required unless `address_optional` (the
+  // client commands, which use the embedded engine without it).
+  void AddTo(CLI::App& command, bool address_optional = false);
 
   temporal::ConnectionOptions Options() const;
 };

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   weft::cli::AddPolytopeCommands(app);
   weft::cli::AddWorkerCommand(app);
   weft::cli::AddReplayCommand(app);
+  weft::cli::AddRunCommands(app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,130 @@
+// Engine: the embedded engine. It executes workflow runs in this process, durably: every
+// activation of every run is journaled (journal.h) before its effects happen, so that a run
+// killed at any moment (SIGKILL included) is rebuilt on the next start by replaying its
+// journaled activations through a fresh WorkflowInstance, and then goes on.
+//
+// One engine thread owns every run and drives the interpreter; a GroupCommit thread writes
+// the journal (many runs' steps per transaction); an ActivityPool runs activity attempts with
+// Temporal's retry policy and timeouts. Per run at most one activation is waiting for its
+// commit; what arrives meanwhile is delivered together in the next one.
+//
+// Only the process holding the journal's JournalLease may open an Engine on it. Other
+// processes reach runs through the journal's inbox (JournalClient), which the engine polls.
+//
+// Public methods are thread-safe. The progress callback runs on the engine thread and must
+// not block.
+#ifndef WEFT_RUNTIME_EMBEDDED_ENGINE_H_
+#define WEFT_RUNTIME_EMBEDDED_ENGINE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "dsl/definition.h"
+#include "runtime/activity/activity_registry.h"
+#include "runtime/embedded/journal.h"
+
+namespace weft::embedded {
+
+// What the CLI shows while a run executes.
+struct ProgressEvent {
+  enum class Kind {
+    kRunStarted,
+    kActivityStarted,
+    kActivityRetrying,
+    kActivityCompleted,
+    kActivityFailed,
+    kTimerStarted,
+    kRunClosed,
+  };
+  Kind kind = Kind::kRunStarted;
+  std::string run_id;
+  std::string workflow_id;
+  std::string step_path;      // "/steps/2" for activities
+  std::string activity_type;  // for activities
+  std::int32_t attempt = 0;
+  std::int64_t elapsed_ms = 0;  // of the attempt, or the timer's duration
+  std::string message;          // the failure, the closing status
+};
+
+struct EngineOptions {
+  std::filesystem::path journal_path;
+  const activity::ActivityRegistry* registry = nullptr;  // required; outlives the engine
+  // The definition a child workflow (or a continue-as-new to another type) starts with; null
+  // when there is none. Runs already started never come here: they are pinned.
+  std::function<std::shared_ptr<const dsl::Definition>(std::string_view name)> find_definition;
+  int activity_threads = 8;
+  std::chrono::milliseconds inbox_poll{20};
+  bool synchronous_full = true;
+  std::function<void(const ProgressEvent&)> on_progress;
+  // A run whose journal holds this many activations is told that continuing as new is
+  // suggested (Activation::continue_as_new_suggested).
+  std::int64_t suggest_continue_as_new_after = 10000;
+  // Tests only: when no activity is in flight and nothing is waiting to be delivered, jump
+  // the engine's clock to the next timer or retry instead of waiting for it (as Temporal's
+  // time-skipping test server does). The jump is journaled like any workflow time.
+  bool time_skipping = false;
+};
+
+struct RunOutcome {
+  std::string run_id;  // the run that closed: the last of a continue-as-new chain
+  RunStatus status = RunStatus::kCompleted;
+  nlohmann::json result;
+  nlohmann::json failure;  // FailureToJson
+};
+
+class Engine {
+ public:
+  struct Stats {
+    std::uint64_t transactions = 0;  // journal commits, one fsync each
+    std::uint64_t batches = 0;       // engine steps journaled
+    std::uint64_t activations = 0;   // activations journaled
+    std::uint64_t replayed_runs = 0;
+  };
+
+  // Opens the journal and rebuilds every unfinished run from it (replay). A run whose replay
+  // does not reproduce its journal is marked failed with a non-determinism failure; the others
+  // go on. The caller must hold the JournalLease.
+  static std::expected<std::unique_ptr<Engine>, std::string> Open(EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Starts a run of `definition` with `input` (already checked against its schema). An empty
+  // workflow id gets "<name>-<8 hex>". Returns the run id.
+  std::string StartRun(std::shared_ptr<const dsl::Definition> definition, nlohmann::json input,
+                       std::string workflow_id = "");
+
+  // Waits until `run_id` closes, following continue-as-new to the run that finally closes.
+  // nullopt on timeout or when the journal does not know the run.
+  std::optional<RunOutcome> WaitForRun(const std::string& run_id,
+                                       std::chrono::milliseconds timeout);
+  // Waits until no run is open; false on timeout.
+  bool WaitUntilIdle(std::chrono::milliseconds timeout);
+  std::size_t OpenRuns() const;
+
+  Stats stats() const;
+
+  // Stops the engine thread, the activity pool and the writer (what is queued is committed).
+  // Open runs stay in the journal for the next engine.
+  void Stop();
+
+ private:
+  struct State;
+  explicit Engine(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+// A fresh run id: 32 lowercase hex digits in UUID form.
+std::string NewRunId();
+
+}  // namespace weft::embedded
+
+#endif  // WEFT_RUNTIME_EMBEDDED_ENGINE_H_

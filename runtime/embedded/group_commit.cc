@@ -1,0 +1,81 @@
+#include "runtime/embedded/group_commit.h"
+
+#include <utility>
+
+namespace weft::embedded {
+namespace {
+
+// A transaction this large already amortises the fsync; capping it bounds the latency of
+// the steps that wait behind it.
+constexpr std::size_t kMaxBatchesPerTransaction = 4096;
+
+}  // namespace
+
+GroupCommit::GroupCommit(std::unique_ptr<Journal> journal, CommitCallback on_commit)
+    : journal_(std::move(journal)), on_commit_(std::move(on_commit)) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+GroupCommit::~GroupCommit() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  work_.notify_all();
+  thread_.join();
+}
+
+void GroupCommit::Submit(JournalBatch batch, std::uint64_t token) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.emplace_back(std::move(batch), token);
+    ++submitted_;
+  }
+  work_.notify_one();
+}
+
+void GroupCommit::Flush() {
+  std::unique_lock lock(mutex_);
+  const std::uint64_t target = submitted_;
+  done_.wait(lock, [&] { return committed_ >= target; });
+}
+
+GroupCommit::Stats GroupCommit::stats() const {
+  return {.transactions = transactions_.load(), .batches = batches_.load()};
+}
+
+void GroupCommit::Loop() {
+  while (true) {
+    std::vector<std::pair<JournalBatch, std::uint64_t>> taken;
+    {
+      std::unique_lock lock(mutex_);
+      work_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is committed
+      const std::size_t count = std::min(queue_.size(), kMaxBatchesPerTransaction);
+      taken.reserve(count);
+      for (std::size_t i = 0; i < count; ++i) {
+        taken.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    std::vector<const JournalBatch*> batches;
+    std::vector<std::uint64_t> tokens;
+    batches.reserve(taken.size());
+    tokens.reserve(taken.size());
+    for (const auto& [batch, token] : taken) {
+      batches.push_back(&batch);
+      tokens.push_back(token);
+    }
+    auto result = journal_->Apply(batches);
+    transactions_.fetch_add(1);
+    batches_.fetch_add(taken.size());
+    on_commit_(std::move(tokens), result);
+    {
+      std::lock_guard lock(mutex_);
+      committed_ += taken.size();
+    }
+    done_.notify_all();
+  }
+}
+
+}  // namespace weft::embedded

@@ -1,0 +1,30 @@
+// InputCheck: a run's input against its definition's `input` JSON Schema (valijson, draft 7),
+// before the run starts. The error names each place that is wrong by JSON Pointer and says
+// what is wrong there, e.g. `/items/0/quantity: Value is less than the minimum of 1`.
+//
+// Pure; thread-safe; never throws.
+#ifndef WEFT_RUNTIME_EMBEDDED_INPUT_CHECK_H_
+#define WEFT_RUNTIME_EMBEDDED_INPUT_CHECK_H_
+
+#include <expected>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace weft::embedded {
+
+struct InputError {
+  std::string pointer;  // "" for the whole input, "/items/0/quantity"
+  std::string message;
+};
+
+// Empty schema ({}, null): everything is valid. An unusable schema is one error at "".
+std::expected<void, std::vector<InputError>> CheckInput(const nlohmann::json& schema,
+                                                        const nlohmann::json& input);
+
+// "input /items/0/quantity: ...", one line per error.
+std::string DescribeInputErrors(const std::vector<InputError>& errors);
+
+}  // namespace weft::embedded
+
+#endif  // WEFT_RUNTIME_EMBEDDED_INPUT_CHECK_H_

@@ -1,0 +1,581 @@
+#include "runtime/embedded/journal.h"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <system_error>
+#include <utility>
+
+namespace weft::embedded {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array<std::pair<RunStatus, std::string_view>, 7> kStatusNames{{
+    {RunStatus::kPending, "pending"},
+    {RunStatus::kRunning, "running"},
+    {RunStatus::kCompleted, "completed"},
+    {RunStatus::kFailed, "failed"},
+    {RunStatus::kCancelled, "cancelled"},
+    {RunStatus::kTerminated, "terminated"},
+    {RunStatus::kContinuedAsNew, "continued_as_new"},
+}};
+
+// The schema; `user_version` says which. Bumped with a migration when it changes.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS runs(
+  run_id TEXT PRIMARY KEY,
+  workflow_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  pin TEXT NOT NULL,
+  input TEXT NOT NULL,
+  resume TEXT NOT NULL,
+  result TEXT NOT NULL,
+  failure TEXT NOT NULL,
+  parent_run_id TEXT NOT NULL,
+  parent_seq INTEGER NOT NULL,
+  parent_close_policy TEXT NOT NULL,
+  continued_from TEXT NOT NULL,
+  continued_to TEXT NOT NULL,
+  search_attributes TEXT NOT NULL,
+  memo TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  closed_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS runs_by_status ON runs(status);
+CREATE INDEX IF NOT EXISTS runs_by_workflow ON runs(workflow_id, created_ms);
+CREATE INDEX IF NOT EXISTS runs_by_created ON runs(created_ms);
+CREATE TABLE IF NOT EXISTS activations(
+  run_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  now_ms INTEGER NOT NULL,
+  suggest_continue INTEGER NOT NULL,
+  jobs TEXT NOT NULL,
+  commands TEXT NOT NULL,
+  PRIMARY KEY(run_id, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS operations(
+  run_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  due_ms INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY(run_id, kind, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS inbox(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS replies(
+  inbox_id INTEGER PRIMARY KEY,
+  ok INTEGER NOT NULL,
+  value TEXT NOT NULL);
+PRAGMA user_version = 1;
+)sql";
+
+json ParseColumn(const unsigned char* text) {
+  if (text == nullptr) return nullptr;
+  return json::parse(reinterpret_cast<const char*>(text), nullptr, /*allow_exceptions=*/false);
+}
+
+}  // namespace
+
+std::string_view RunStatusName(RunStatus status) {
+  for (const auto& [value, name] : kStatusNames) {
+    if (value == status) return name;
+  }
+  return "pending";
+}
+
+std::optional<RunStatus> RunStatusFromName(std::string_view text) {
+  for (const auto& [value, name] : kStatusNames) {
+    if (name == text) return value;
+  }
+  return std::nullopt;
+}
+
+// A prepared statement, reset after each use.
+class Journal::Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+  ~Statement() { sqlite3_finalize(statement_); }
+
+  Statement& Bind(int index, std::string_view text) {
+    sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
+                      SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& BindJson(int index, const json& value) {
+    const std::string text = value.dump();
+    return Bind(index, std::string_view(text));  // SQLITE_TRANSIENT: SQLite copies it
+  }
+  Statement& Bind(int index, std::int64_t value) {
+    sqlite3_bind_int64(statement_, index, value);
+    return *this;
+  }
+  // SQLITE_ROW: true; SQLITE_DONE: false.
+  std::expected<bool, std::string> Step() {
+    const int code = sqlite3_step(statement_);
+    if (code == SQLITE_ROW) return true;
+    if (code == SQLITE_DONE) return false;
+    std::string error = sqlite3_errmsg(db_);
+    sqlite3_reset(statement_);
+    return std::unexpected(error);
+  }
+  std::expected<void, std::string> Run() {
+    auto stepped = Step();
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+    if (!stepped) return std::unexpected(stepped.error());
+    return {};
+  }
+  void Reset() {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+  }
+  std::string Text(int column) const {
+    const unsigned char* text = sqlite3_column_text(statement_, column);
+    return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text));
+  }
+  json Json(int column) const { return ParseColumn(sqlite3_column_text(statement_, column)); }
+  std::int64_t Int(int column) const { return sqlite3_column_int64(statement_, column); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* statement_;
+};
+
+namespace {
+
+constexpr const char* kRunColumns =
+    "run_id, workflow_id, name, status, pin, input, resume, result, failure, parent_run_id, "
+    "parent_seq, parent_close_policy, continued_from, continued_to, search_attributes, memo, "
+    "created_ms, closed_ms";
+
+}  // namespace
+
+Journal::Journal(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
+
+Journal::~Journal() {
+  statements_.clear();
+  sqlite3_close_v2(db_);
+}
+
+std::expected<std::unique_ptr<Journal>, std::string> Journal::Open(
+    const std::filesystem::path& path, JournalOptions options) {
+  std::error_code failed;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), failed);
+  if (failed) {
+    return std::unexpected("cannot create " + path.parent_path().string() + ": " +
+                           failed.message());
+  }
+  sqlite3* db = nullptr;
+  const int code = sqlite3_open_v2(path.c_str(), &db,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                       SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+  if (code != SQLITE_OK) {
+    std::string error = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+    sqlite3_close_v2(db);
+    return std::unexpected("cannot open journal " + path.string() + ": " + error);
+  }
+  std::unique_ptr<Journal> journal(new Journal(db, path));
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  const std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
+                              (options.synchronous_full ? "FULL" : "NORMAL") +
+                              "; PRAGMA foreign_keys=OFF;";
+  if (auto done = journal->Exec(pragmas.c_str()); !done) {
+    return std::unexpected("journal " + path.string() + ": " + done.error());
+  }
+  if (auto done = journal->Exec(kSchema); !done) {
+    return std::unexpected("journal " + path.string() + ": " + done.error());
+  }
+  return journal;
+}
+
+std::string Journal::Error(std::string_view what) const {
+  return std::string(what) + ": " + sqlite3_errmsg(db_);
+}
+
+std::expected<void, std::string> Journal::Exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string error = message != nullptr ? message : "unknown SQLite error";
+    sqlite3_free(message);
+    return std::unexpected(error);
+  }
+  return {};
+}
+
+std::expected<Journal::Statement*, std::string> Journal::Prepare(const char* sql) {
+  auto found = statements_.find(sql);
+  if (found != statements_.end()) return found->second.get();
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
+      SQLITE_OK) {
+    return std::unexpected(Error(std::string("cannot prepare `") + sql + "`"));
+  }
+  auto owned = std::make_unique<Statement>(db_, statement);
+  Statement* raw = owned.get();
+  statements_.emplace(sql, std::move(owned));
+  return raw;
+}
+
+std::expected<void, std::string> Journal::ApplyWrite(const JournalWrite& write) {
+  struct Visitor {
+    Journal& journal;
+    std::expected<void, std::string> operator()(const write::InsertRun& w) {
+      auto statement = journal.Prepare(
+          "INSERT INTO runs(run_id, workflow_id, name, status, pin, input, resume, result, "
+          "failure, parent_run_id, parent_seq, parent_close_policy, continued_from, "
+          "continued_to, search_attributes, memo, created_ms, closed_ms) "
+          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+          "?18)");
+      if (!statement) return std::unexpected(statement.error());
+      const RunRecord& run = w.run;
+      return (*statement)
+          ->Bind(1, run.run_id)
+          .Bind(2, run.workflow_id)
+          .Bind(3, run.name)
+          .Bind(4, RunStatusName(run.status))
+          .BindJson(5, run.pin)
+          .BindJson(6, run.input)
+          .BindJson(7, run.resume)
+          .BindJson(8, run.result)
+          .BindJson(9, run.failure)
+          .Bind(10, run.parent_run_id)
+          .Bind(11, run.parent_seq)
+          .Bind(12, run.parent_close_policy)
+          .Bind(13, run.continued_from)
+          .Bind(14, run.continued_to)
+          .BindJson(15, run.search_attributes)
+          .BindJson(16, run.memo)
+          .Bind(17, run.created_ms)
+          .Bind(18, run.closed_ms)
+          .Run();
+    }
+    std::expected<void, std::string> operator()(const write::SetRunStatus& w) {
+      auto statement = journal.Prepare(
+          "UPDATE runs SET status = ?2, result = ?3, failure = ?4, closed_ms = ?5, "
+          "continued_to = ?6 WHERE run_id = ?1");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)
+          ->Bind(1, w.run_id)
+          .Bind(2, RunStatusName(w.status))
+          .BindJson(3, w.result)
+          .BindJson(4, w.failure)
+          .Bind(5, w.closed_ms)
+          .Bind(6, w.continued_to)
+          .Run();
+    }
+    std::expected<void, std::string> operator()(const write::SetRunAttributes& w) {
+      auto statement =
+          journal.Prepare("UPDATE runs SET search_attributes = ?2, memo = ?3 WHERE run_id = ?1");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)->Bind(1, w.run_id).BindJson(2, w.search_attributes).BindJson(3, w.memo).Run();
+    }
+    std::expected<void, std::string> operator()(const write::AppendActivation& w) {
+      auto statement = journal.Prepare(
+          "INSERT INTO activations(run_id, seq, now_ms, suggest_continue, jobs, commands) "
+          "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+      if (!statement) return std::unexpected(statement.error());
+      const ActivationRecord& a = w.activation;
+      return (*statement)
+          ->Bind(1, a.run_id)
+          .Bind(2, a.seq)
+          .Bind(3, a.now_ms)
+          .Bind(4, std::int64_t{a.continue_as_new_suggested ? 1 : 0})
+          .BindJson(5, a.jobs)
+          .BindJson(6, a.commands)
+          .Run();
+    }
+    std::expected<void, std::string> operator()(const write::PutOperation& w) {
+      auto statement = journal.Prepare(
+          "INSERT OR REPLACE INTO operations(run_id, kind, seq, due_ms, attempt, data) "
+          "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+      if (!statement) return std::unexpected(statement.error());
+      const OperationRecord& o = w.operation;
+      return (*statement)
+          ->Bind(1, o.run_id)
+          .Bind(2, o.kind)
+          .Bind(3, o.seq)
+          .Bind(4, o.due_ms)
+          .Bind(5, o.attempt)
+          .BindJson(6, o.data)
+          .Run();
+    }
+    std::expected<void, std::string> operator()(const write::RescheduleOperation& w) {
+      auto statement = journal.Prepare(
+          "UPDATE operations SET due_ms = ?4, attempt = ?5, data = ?6 "
+          "WHERE run_id = ?1 AND kind = ?2 AND seq = ?3");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)
+          ->Bind(1, w.run_id)
+          .Bind(2, w.kind)
+          .Bind(3, w.seq)
+          .Bind(4, w.due_ms)
+          .Bind(5, w.attempt)
+          .BindJson(6, w.data)
+          .Run();
+    }
+    std::expected<void, std::string> operator()(const write::DeleteOperation& w) {
+      auto statement =
+          journal.Prepare("DELETE FROM operations WHERE run_id = ?1 AND kind = ?2 AND seq = ?3");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)->Bind(1, w.run_id).Bind(2, w.kind).Bind(3, w.seq).Run();
+    }
+    std::expected<void, std::string> operator()(const write::DeleteRunOperations& w) {
+      auto statement = journal.Prepare("DELETE FROM operations WHERE run_id = ?1");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)->Bind(1, w.run_id).Run();
+    }
+    std::expected<void, std::string> operator()(const write::InsertInbox& w) {
+      auto statement = journal.Prepare(
+          "INSERT INTO inbox(run_id, kind, name, payload, created_ms) VALUES(?1, ?2, ?3, ?4, "
+          "?5)");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)
+          ->Bind(1, w.item.run_id)
+          .Bind(2, w.item.kind)
+          .Bind(3, w.item.name)
+          .BindJson(4, w.item.payload)
+          .Bind(5, w.item.created_ms)
+          .Run();
+    }
+    std::expected<void, std::string> operator()(const write::DeleteInbox& w) {
+      auto statement = journal.Prepare("DELETE FROM inbox WHERE id = ?1");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)->Bind(1, w.id).Run();
+    }
+    std::expected<void, std::string> operator()(const write::PutReply& w) {
+      auto statement = journal.Prepare(
+          "INSERT OR REPLACE INTO replies(inbox_id, ok, value) VALUES(?1, ?2, ?3)");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)
+          ->Bind(1, w.inbox_id)
+          .Bind(2, std::int64_t{w.reply.ok ? 1 : 0})
+          .BindJson(3, w.reply.value)
+          .Run();
+    }
+  };
+  return std::visit(Visitor{*this}, write);
+}
+
+std::expected<void, std::string> Journal::Apply(const std::vector<const JournalBatch*>& batches) {
+  if (auto began = Exec("BEGIN IMMEDIATE"); !began) {
+    return std::unexpected("cannot begin a journal transaction: " + began.error());
+  }
+  for (const JournalBatch* batch : batches) {
+    for (const JournalWrite& write : *batch) {
+      if (auto done = ApplyWrite(write); !done) {
+        (void)Exec("ROLLBACK");
+        return std::unexpected("journal write failed: " + done.error());
+      }
+    }
+  }
+  if (auto committed = Exec("COMMIT"); !committed) {
+    (void)Exec("ROLLBACK");
+    return std::unexpected("journal commit failed: " + committed.error());
+  }
+  return {};
+}
+
+std::expected<void, std::string> Journal::Apply(const JournalBatch& batch) {
+  return Apply(std::vector<const JournalBatch*>{&batch});
+}
+
+std::expected<std::vector<RunRecord>, std::string> Journal::QueryRuns(
+    const char* sql, std::string_view text_argument, std::int64_t int_argument) {
+  auto statement = Prepare(sql);
+  if (!statement) return std::unexpected(statement.error());
+  Statement& s = **statement;
+  if (!text_argument.empty()) s.Bind(1, text_argument);
+  if (int_argument != 0) s.Bind(1, int_argument);
+  std::vector<RunRecord> runs;
+  while (true) {
+    auto row = s.Step();
+    if (!row) {
+      s.Reset();
+      return std::unexpected(Error("reading runs"));
+    }
+    if (!*row) break;
+    RunRecord run;
+    run.run_id = s.Text(0);
+    run.workflow_id = s.Text(1);
+    run.name = s.Text(2);
+    run.status = RunStatusFromName(s.Text(3)).value_or(RunStatus::kFailed);
+    run.pin = s.Json(4);
+    run.input = s.Json(5);
+    run.resume = s.Json(6);
+    run.result = s.Json(7);
+    run.failure = s.Json(8);
+    run.parent_run_id = s.Text(9);
+    run.parent_seq = s.Int(10);
+    run.parent_close_policy = s.Text(11);
+    run.continued_from = s.Text(12);
+    run.continued_to = s.Text(13);
+    run.search_attributes = s.Json(14);
+    run.memo = s.Json(15);
+    run.created_ms = s.Int(16);
+    run.closed_ms = s.Int(17);
+    runs.push_back(std::move(run));
+  }
+  s.Reset();
+  return runs;
+}
+
+std::expected<std::optional<RunRecord>, std::string> Journal::FindRun(std::string_view run_id) {
+  static const std::string sql =
+      std::string("SELECT ") + kRunColumns + " FROM runs WHERE run_id = ?1";
+  auto runs = QueryRuns(sql.c_str(), run_id, 0);
+  if (!runs) return std::unexpected(runs.error());
+  if (runs->empty()) return std::nullopt;
+  return std::move(runs->front());
+}
+
+std::expected<std::optional<RunRecord>, std::string> Journal::LatestRunOfWorkflow(
+    std::string_view workflow_id) {
+  static const std::string sql = std::string("SELECT ") + kRunColumns +
+                                 " FROM runs WHERE workflow_id = ?1 ORDER BY created_ms DESC, "
+                                 "rowid DESC LIMIT 1";
+  auto runs = QueryRuns(sql.c_str(), workflow_id, 0);
+  if (!runs) return std::unexpected(runs.error());
+  if (runs->empty()) return std::nullopt;
+  return std::move(runs->front());
+}
+
+std::expected<std::vector<RunRecord>, std::string> Journal::UnfinishedRuns() {
+  static const std::string sql = std::string("SELECT ") + kRunColumns +
+                                 " FROM runs WHERE status IN ('pending', 'running') ORDER BY "
+                                 "created_ms, rowid";
+  return QueryRuns(sql.c_str(), {}, 0);
+}
+
+std::expected<std::vector<RunRecord>, std::string> Journal::PendingRuns() {
+  static const std::string sql = std::string("SELECT ") + kRunColumns +
+                                 " FROM runs WHERE status = 'pending' ORDER BY created_ms, rowid";
+  return QueryRuns(sql.c_str(), {}, 0);
+}
+
+std::expected<std::vector<RunRecord>, std::string> Journal::ListRuns(std::int64_t limit) {
+  static const std::string sql = std::string("SELECT ") + kRunColumns +
+                                 " FROM runs ORDER BY created_ms DESC, rowid DESC LIMIT ?1";
+  return QueryRuns(sql.c_str(), {}, limit);
+}
+
+std::expected<std::vector<ActivationRecord>, std::string> Journal::Activations(
+    std::string_view run_id) {
+  auto statement = Prepare(
+      "SELECT seq, now_ms, suggest_continue, jobs, commands FROM activations WHERE run_id = ?1 "
+      "ORDER BY seq");
+  if (!statement) return std::unexpected(statement.error());
+  Statement& s = **statement;
+  s.Bind(1, run_id);
+  std::vector<ActivationRecord> activations;
+  while (true) {
+    auto row = s.Step();
+    if (!row) {
+      s.Reset();
+      return std::unexpected(Error("reading activations"));
+    }
+    if (!*row) break;
+    activations.push_back({.run_id = std::string(run_id),
+                           .seq = s.Int(0),
+                           .now_ms = s.Int(1),
+                           .continue_as_new_suggested = s.Int(2) != 0,
+                           .jobs = s.Json(3),
+                           .commands = s.Json(4)});
+  }
+  s.Reset();
+  return activations;
+}
+
+std::expected<std::vector<OperationRecord>, std::string> Journal::Operations(
+    std::string_view run_id) {
+  auto statement = Prepare(
+      "SELECT kind, seq, due_ms, attempt, data FROM operations WHERE run_id = ?1 ORDER BY kind, "
+      "seq");
+  if (!statement) return std::unexpected(statement.error());
+  Statement& s = **statement;
+  s.Bind(1, run_id);
+  std::vector<OperationRecord> operations;
+  while (true) {
+    auto row = s.Step();
+    if (!row) {
+      s.Reset();
+      return std::unexpected(Error("reading operations"));
+    }
+    if (!*row) break;
+    operations.push_back({.run_id = std::string(run_id),
+                          .kind = s.Text(0),
+                          .seq = s.Int(1),
+                          .due_ms = s.Int(2),
+                          .attempt = s.Int(3),
+                          .data = s.Json(4)});
+  }
+  s.Reset();
+  return operations;
+}
+
+std::expected<std::vector<InboxItem>, std::string> Journal::InboxAfter(std::int64_t id) {
+  auto statement = Prepare(
+      "SELECT id, run_id, kind, name, payload, created_ms FROM inbox WHERE id > ?1 ORDER BY id");
+  if (!statement) return std::unexpected(statement.error());
+  Statement& s = **statement;
+  s.Bind(1, id);
+  std::vector<InboxItem> items;
+  while (true) {
+    auto row = s.Step();
+    if (!row) {
+      s.Reset();
+      return std::unexpected(Error("reading the inbox"));
+    }
+    if (!*row) break;
+    items.push_back({.id = s.Int(0),
+                     .run_id = s.Text(1),
+                     .kind = s.Text(2),
+                     .name = s.Text(3),
+                     .payload = s.Json(4),
+                     .created_ms = s.Int(5)});
+  }
+  s.Reset();
+  return items;
+}
+
+std::expected<std::int64_t, std::string> Journal::Enqueue(const InboxItem& item) {
+  if (auto done = Apply(JournalBatch{write::InsertInbox{item}}); !done) {
+    return std::unexpected(done.error());
+  }
+  return sqlite3_last_insert_rowid(db_);
+}
+
+std::expected<std::optional<Reply>, std::string> Journal::FindReply(std::int64_t inbox_id) {
+  auto statement = Prepare("SELECT ok, value FROM replies WHERE inbox_id = ?1");
+  if (!statement) return std::unexpected(statement.error());
+  Statement& s = **statement;
+  s.Bind(1, inbox_id);
+  auto row = s.Step();
+  if (!row) {
+    s.Reset();
+    return std::unexpected(Error("reading replies"));
+  }
+  std::optional<Reply> reply;
+  if (*row) reply = Reply{.ok = s.Int(0) != 0, .value = s.Json(1)};
+  s.Reset();
+  return reply;
+}
+
+std::expected<std::int64_t, std::string> Journal::DataVersion() {
+  auto statement = Prepare("PRAGMA data_version");
+  if (!statement) return std::unexpected(statement.error());
+  Statement& s = **statement;
+  auto row = s.Step();
+  std::int64_t version = row && *row ? s.Int(0) : -1;
+  s.Reset();
+  if (!row) return std::unexpected(row.error());
+  return version;
+}
+
+}  // namespace weft::embedded

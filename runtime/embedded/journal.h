@@ -1,0 +1,228 @@
+// Journal: the embedded engine's durable state, one SQLite file in WAL mode (by default
+// .weft/journal.db in the project folder). A run is rebuilt after a crash from what is here:
+//
+//   runs         one row per run: ids, name, status, its definition pin (the canonical
+//                definition it executes, never re-read from workflows/), input, resume
+//                state, result or failure, parent link, search attributes and memo.
+//   activations  per run, append-only: each activation's jobs (what was delivered, in order),
+//                its workflow time, and the commands the run answered. Replaying the jobs
+//                through a fresh WorkflowInstance must reproduce the commands.
+//   operations   what a run waits on, to re-arm on restart: activities (attempt, next try),
+//                timers (fire time), children, and resolutions already decided but not yet
+//                delivered (kind "deliver", data = the job).
+//   inbox        signals, updates, queries, cancellations and start requests written by other
+//                processes (`weft signal ...`); the engine consumes each row in the same
+//                transaction as the activation that delivers it.
+//   replies      answers to inbox rows that wait for one (queries, updates).
+//
+// Writes are JournalBatches applied in one transaction (several batches per transaction: group
+// commit). Not thread-safe: each thread opens its own Journal (its own connection); SQLite
+// arbitrates between connections and processes (busy timeout).
+#ifndef WEFT_RUNTIME_EMBEDDED_JOURNAL_H_
+#define WEFT_RUNTIME_EMBEDDED_JOURNAL_H_
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace weft::embedded {
+
+enum class RunStatus {
+  kPending,  // created, not yet started by an engine
+  kRunning,
+  kCompleted,
+  kFailed,
+  kCancelled,
+  kTerminated,
+  kContinuedAsNew,
+};
+
+std::string_view RunStatusName(RunStatus status);
+std::optional<RunStatus> RunStatusFromName(std::string_view name);
+inline bool IsClosed(RunStatus status) {
+  return status != RunStatus::kPending && status != RunStatus::kRunning;
+}
+
+struct RunRecord {
+  std::string run_id;
+  std::string workflow_id;
+  std::string name;
+  RunStatus status = RunStatus::kPending;
+  nlohmann::json pin;  // interpreter::DefinitionPin
+  nlohmann::json input;
+  nlohmann::json resume;  // ContinueAsNew::resume of the run it continues; null otherwise
+  nlohmann::json result;
+  nlohmann::json failure;  // FailureToJson; null unless failed/cancelled/terminated
+  std::string parent_run_id;
+  std::int64_t parent_seq = 0;
+  std::string parent_close_policy;  // of the parent's StartChildWorkflow
+  std::string continued_from;
+  std::string continued_to;
+  nlohmann::json search_attributes = nlohmann::json::object();
+  nlohmann::json memo = nlohmann::json::object();
+  std::int64_t created_ms = 0;
+  std::int64_t closed_ms = 0;
+};
+
+struct ActivationRecord {
+  std::string run_id;
+  std::int64_t seq = 0;  // 1, 2, ... per run
+  std::int64_t now_ms = 0;
+  bool continue_as_new_suggested = false;
+  nlohmann::json jobs;      // JobsToJson
+  nlohmann::json commands;  // JournaledCommands
+};
+
+struct OperationRecord {
+  std::string run_id;
+  std::string kind;  // "activity", "timer", "child", "deliver"
+  std::int64_t seq = 0;
+  std::int64_t due_ms = 0;
+  std::int64_t attempt = 0;
+  nlohmann::json data;
+};
+
+struct InboxItem {
+  std::int64_t id = 0;
+  std::string run_id;
+  std::string kind;  // "signal", "update", "query", "cancel", "terminate", "start"
+  std::string name;
+  nlohmann::json payload;
+  std::int64_t created_ms = 0;
+};
+
+struct Reply {
+  bool ok = false;
+  nlohmann::json value;  // the result, or FailureToJson / {"message"} when !ok
+};
+
+// The writes one engine step makes; applied atomically with the rest of its transaction.
+namespace write {
+struct InsertRun {
+  RunRecord run;
+};
+struct SetRunStatus {
+  std::string run_id;
+  RunStatus status;
+  nlohmann::json result;
+  nlohmann::json failure;
+  std::int64_t closed_ms = 0;
+  std::string continued_to;
+};
+struct SetRunAttributes {
+  std::string run_id;
+  nlohmann::json search_attributes;
+  nlohmann::json memo;
+};
+struct AppendActivation {
+  ActivationRecord activation;
+};
+struct PutOperation {
+  OperationRecord operation;
+};
+// Changes an operation only if it still exists (a retry racing a cancellation).
+struct RescheduleOperation {
+  std::string run_id;
+  std::string kind;
+  std::int64_t seq;
+  std::int64_t due_ms;
+  std::int64_t attempt;
+  nlohmann::json data;
+};
+struct DeleteOperation {
+  std::string run_id;
+  std::string kind;
+  std::int64_t seq;
+};
+struct DeleteRunOperations {
+  std::string run_id;
+};
+struct InsertInbox {
+  InboxItem item;  // id assigned by SQLite
+};
+struct DeleteInbox {
+  std::int64_t id;
+};
+struct PutReply {
+  std::int64_t inbox_id;
+  Reply reply;
+};
+}  // namespace write
+
+using JournalWrite =
+    std::variant<write::InsertRun, write::SetRunStatus, write::SetRunAttributes,
+                 write::AppendActivation, write::PutOperation, write::RescheduleOperation,
+                 write::DeleteOperation, write::DeleteRunOperations, write::InsertInbox,
+                 write::DeleteInbox, write::PutReply>;
+using JournalBatch = std::vector<JournalWrite>;
+
+struct JournalOptions {
+  // synchronous=FULL: a committed step survives power loss, not only a killed process
+  // (docs/engines.md says why this is the default). NORMAL survives SIGKILL only.
+  bool synchronous_full = true;
+  int busy_timeout_ms = 10000;
+};
+
+class Journal {
+ public:
+  // Creates the file (and its folder) when missing, and the schema.
+  static std::expected<std::unique_ptr<Journal>, std::string> Open(
+      const std::filesystem::path& path, JournalOptions options = {});
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+  // All batches in one transaction (one fsync).
+  std::expected<void, std::string> Apply(const std::vector<const JournalBatch*>& batches);
+  std::expected<void, std::string> Apply(const JournalBatch& batch);
+
+  std::expected<std::optional<RunRecord>, std::string> FindRun(std::string_view run_id);
+  // The newest run of a workflow id.
+  std::expected<std::optional<RunRecord>, std::string> LatestRunOfWorkflow(
+      std::string_view workflow_id);
+  // Pending and running runs, oldest first.
+  std::expected<std::vector<RunRecord>, std::string> UnfinishedRuns();
+  std::expected<std::vector<RunRecord>, std::string> PendingRuns();
+  // Newest first.
+  std::expected<std::vector<RunRecord>, std::string> ListRuns(std::int64_t limit);
+  std::expected<std::vector<ActivationRecord>, std::string> Activations(std::string_view run_id);
+  std::expected<std::vector<OperationRecord>, std::string> Operations(std::string_view run_id);
+  std::expected<std::vector<InboxItem>, std::string> InboxAfter(std::int64_t id);
+  // Inserts one inbox row by itself; returns its id.
+  std::expected<std::int64_t, std::string> Enqueue(const InboxItem& item);
+  std::expected<std::optional<Reply>, std::string> FindReply(std::int64_t inbox_id);
+  // Changes when another connection commits (PRAGMA data_version): a cheap change check.
+  std::expected<std::int64_t, std::string> DataVersion();
+
+ private:
+  class Statement;
+  Journal(sqlite3* db, std::filesystem::path path);
+  std::expected<Statement*, std::string> Prepare(const char* sql);
+  std::expected<void, std::string> Exec(const char* sql);
+  std::expected<void, std::string> ApplyWrite(const JournalWrite& write);
+  std::expected<std::vector<RunRecord>, std::string> QueryRuns(const char* sql,
+                                                               std::string_view text_argument,
+                                                               std::int64_t int_argument);
+  std::string Error(std::string_view what) const;
+
+  sqlite3* db_;
+  std::filesystem::path path_;
+  std::map<const char*, std::unique_ptr<Statement>> statements_;
+};
+
+}  // namespace weft::embedded
+
+#endif  // WEFT_RUNTIME_EMBEDDED_JOURNAL_H_

@@ -1,0 +1,112 @@
+#include "runtime/embedded/journal_client.h"
+
+#include <thread>
+
+#include "runtime/embedded/engine.h"
+#include "runtime/embedded/journal_lease.h"
+#include "runtime/interpreter/definition_pin.h"
+
+namespace weft::embedded {
+
+std::expected<JournalClient, std::string> JournalClient::Open(const std::filesystem::path& path) {
+  auto journal = Journal::Open(path);
+  if (!journal) return std::unexpected(journal.error());
+  return JournalClient(std::move(*journal));
+}
+
+std::expected<RunRecord, std::string> JournalClient::CreateRun(const dsl::Definition& definition,
+                                                               nlohmann::json input,
+                                                               std::string workflow_id) {
+  RunRecord record{.run_id = NewRunId(),
+                   .workflow_id = std::move(workflow_id),
+                   .name = definition.name,
+                   .pin = interpreter::DefinitionPin(definition),
+                   .input = std::move(input),
+                   .created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count()};
+  if (record.workflow_id.empty()) {
+    record.workflow_id = definition.name + "-" + record.run_id.substr(0, 8);
+  }
+  if (auto running = journal_->LatestRunOfWorkflow(record.workflow_id);
+      running && *running && !IsClosed((*running)->status)) {
+    return std::unexpected("workflow id " + record.workflow_id + " is already running (run " +
+                           (*running)->run_id + ")");
+  }
+  if (auto done = journal_->Apply(JournalBatch{write::InsertRun{record}}); !done) {
+    return std::unexpected(done.error());
+  }
+  return record;
+}
+
+std::expected<RunRecord, std::string> JournalClient::Resolve(const std::string& id) {
+  auto by_run = journal_->FindRun(id);
+  if (!by_run) return std::unexpected(by_run.error());
+  if (*by_run) return std::move(**by_run);
+  auto by_workflow = journal_->LatestRunOfWorkflow(id);
+  if (!by_workflow) return std::unexpected(by_workflow.error());
+  if (*by_workflow) return std::move(**by_workflow);
+  return std::unexpected("no run or workflow id \"" + id + "\" in the journal " +
+                         journal_->path().string());
+}
+
+std::expected<RunRecord, std::string> JournalClient::Latest(const std::string& run_id) {
+  auto record = Resolve(run_id);
+  while (record && record->status == RunStatus::kContinuedAsNew &&
+         !record->continued_to.empty()) {
+    record = Resolve(record->continued_to);
+  }
+  return record;
+}
+
+std::expected<std::optional<RunRecord>, std::string> JournalClient::FindUnfinished(
+    const std::string& name, const nlohmann::json& input) {
+  auto runs = journal_->UnfinishedRuns();
+  if (!runs) return std::unexpected(runs.error());
+  for (RunRecord& run : *runs) {
+    if (run.name == name && run.input == input && run.parent_run_id.empty() &&
+        run.continued_from.empty()) {
+      return std::move(run);
+    }
+  }
+  return std::nullopt;
+}
+
+std::expected<std::int64_t, std::string> JournalClient::Send(const std::string& run_id,
+                                                             const std::string& kind,
+                                                             const std::string& name,
+                                                             nlohmann::json payload) {
+  return journal_->Enqueue({.run_id = run_id,
+                            .kind = kind,
+                            .name = name,
+                            .payload = std::move(payload),
+                            .created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count()});
+}
+
+std::expected<Reply, std::string> JournalClient::AwaitReply(std::int64_t inbox_id,
+                                                            std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    auto reply = journal_->FindReply(inbox_id);
+    if (!reply) return std::unexpected(reply.error());
+    if (*reply) return std::move(**reply);
+    if (!JournalLease::IsHeld(journal_->path())) {
+      // Checked again after the lease test: the engine may have answered and exited.
+      auto late = journal_->FindReply(inbox_id);
+      if (late && *late) return std::move(**late);
+      return std::unexpected(
+          "no engine is running the runs of " + journal_->path().string() +
+          "; start one with `weft resume` (the request stays queued and is answered then)");
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return std::unexpected("the engine (pid " +
+                             std::to_string(JournalLease::HolderPid(journal_->path())) +
+                             ") did not answer within " + std::to_string(timeout.count()) + " ms");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+}  // namespace weft::embedded

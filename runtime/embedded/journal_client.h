@@ -1,0 +1,58 @@
+// JournalClient: what a process that does not execute runs may do with a journal: create a
+// run for the engine to pick up, find runs, send signals, queries, updates and cancellations
+// through the inbox, and wait for the engine's reply. Used by the CLI (`weft run` in a second
+// terminal, `weft signal|query|update|cancel|result|list|show`) and by tests.
+//
+// Not thread-safe (one connection); cheap to create.
+#ifndef WEFT_RUNTIME_EMBEDDED_JOURNAL_CLIENT_H_
+#define WEFT_RUNTIME_EMBEDDED_JOURNAL_CLIENT_H_
+
+#include <chrono>
+#include <expected>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/definition.h"
+#include "runtime/embedded/journal.h"
+
+namespace weft::embedded {
+
+class JournalClient {
+ public:
+  static std::expected<JournalClient, std::string> Open(const std::filesystem::path& path);
+
+  // Inserts a pending run pinned to `definition`; an engine starts it. Returns the record.
+  std::expected<RunRecord, std::string> CreateRun(const dsl::Definition& definition,
+                                                  nlohmann::json input, std::string workflow_id);
+
+  // A run id, or a workflow id (its newest run). An error names what was looked for.
+  std::expected<RunRecord, std::string> Resolve(const std::string& run_or_workflow_id);
+  // Follows continue-as-new from `run_id` to the newest run of the chain.
+  std::expected<RunRecord, std::string> Latest(const std::string& run_id);
+  // An unfinished run of `name` with exactly this input, if any (so that running the same
+  // command again resumes the run instead of starting another).
+  std::expected<std::optional<RunRecord>, std::string> FindUnfinished(const std::string& name,
+                                                                      const nlohmann::json& input);
+
+  // Writes an inbox row for the engine; returns its id.
+  std::expected<std::int64_t, std::string> Send(const std::string& run_id, const std::string& kind,
+                                                const std::string& name, nlohmann::json payload);
+  // Waits for the engine's reply to an inbox row. Fails with a clear message when no engine
+  // holds the journal's lease or none answers within `timeout`.
+  std::expected<Reply, std::string> AwaitReply(std::int64_t inbox_id,
+                                               std::chrono::milliseconds timeout);
+
+  Journal& journal() { return *journal_; }
+
+ private:
+  explicit JournalClient(std::unique_ptr<Journal> journal) : journal_(std::move(journal)) {}
+  std::unique_ptr<Journal> journal_;
+};
+
+}  // namespace weft::embedded
+
+#endif  // WEFT_RUNTIME_EMBEDDED_JOURNAL_CLIENT_H_

@@ -1,0 +1,607 @@
+// The embedded engine as a specification: every workflow in workflows/ runs to completion on
+// it with fake activities; activity failures, retries, timeouts and cancellation reach the
+// definition shaped as on Temporal; signals, queries and updates arrive through the journal's
+// inbox; timers and runs survive a restart; a journal that replay cannot reproduce fails its
+// run instead of the engine. Real SQLite files in a temporary folder, the real interpreter.
+#include "runtime/embedded/engine.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "dsl/loader.h"
+#include "runtime/embedded/journal_client.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace weft;
+using namespace weft::embedded;
+using activity::ActivityContext;
+using activity::ActivityError;
+using activity::ActivityResult;
+using nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+const fs::path kWorkflows = fs::path(WEFT_SOURCE_DIR) / "workflows";
+
+std::shared_ptr<const dsl::Definition> Load(const fs::path& path) {
+  auto loaded = dsl::LoadDefinitionFile(path);
+  if (!loaded) {
+    std::string text;
+    for (const auto& d : loaded.error()) text += d.ToString() + "\n";
+    FAIL("cannot load " << path << ":\n" << text);
+  }
+  return *loaded;
+}
+
+std::shared_ptr<const dsl::Definition> Parse(const std::string& yaml) {
+  auto loaded = dsl::LoadDefinition(yaml);
+  if (!loaded) {
+    std::string text;
+    for (const auto& d : loaded.error()) text += d.ToString() + "\n";
+    FAIL("cannot load the test definition:\n" << text << yaml);
+  }
+  return *loaded;
+}
+
+// Counts calls per activity name; thread-safe.
+class Calls {
+ public:
+  void Add(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    ++counts_[name];
+  }
+  int Count(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    return counts_[name];
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, int> counts_;
+};
+
+struct Fixture {
+  fs::path dir;
+  fs::path journal;
+  activity::ActivityRegistry registry;
+  std::map<std::string, std::shared_ptr<const dsl::Definition>> definitions;
+  std::unique_ptr<Engine> engine;
+  Calls calls;
+
+  Fixture() {
+    static std::atomic<int> counter{0};
+    dir = fs::temp_directory_path() /
+          ("weft-engine-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    journal = dir / "journal.db";
+    for (const auto& entry : fs::directory_iterator(kWorkflows)) {
+      auto definition = Load(entry.path());
+      definitions[definition->name] = definition;
+    }
+  }
+  ~Fixture() {
+    if (engine) engine->Stop();
+    engine.reset();
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
+  }
+
+  void Register(const std::string& name,
+                std::function<ActivityResult(const json&, ActivityContext&)> function) {
+    auto registered = registry.Register(
+        {.name = name,
+         .function = [this, name, function](const json& input, ActivityContext& context) {
+           calls.Add(name);
+           return function(input, context);
+         }});
+    REQUIRE(registered);
+  }
+  void Echo(const std::string& name, json result = json::object()) {
+    Register(name, [result](const json&, ActivityContext&) -> ActivityResult { return result; });
+  }
+
+  void Open(bool time_skipping = true) {
+    EngineOptions options;
+    options.journal_path = journal;
+    options.registry = &registry;
+    options.find_definition = [this](std::string_view name) {
+      auto found = definitions.find(std::string(name));
+      return found == definitions.end() ? nullptr : found->second;
+    };
+    options.time_skipping = time_skipping;
+    options.activity_threads = 4;
+    auto opened = Engine::Open(std::move(options));
+    REQUIRE(opened);
+    engine = std::move(*opened);
+  }
+  void Restart(bool time_skipping = true) {
+    engine->Stop();
+    engine.reset();
+    Open(time_skipping);
+  }
+
+  RunOutcome Run(const std::string& name, json input) {
+    const std::string run_id = engine->StartRun(definitions.at(name), std::move(input));
+    return Wait(run_id);
+  }
+  RunOutcome Wait(const std::string& run_id, milliseconds timeout = seconds(60)) {
+    auto outcome = engine->WaitForRun(run_id, timeout);
+    REQUIRE(outcome);
+    return *outcome;
+  }
+  std::string Failure(const RunOutcome& outcome) { return outcome.failure.dump(); }
+};
+
+// ---- every shipped workflow ----
+
+TEST_CASE("hello runs to completion") {
+  Fixture f;
+  f.Echo("log");
+  f.Open();
+  RunOutcome outcome = f.Run("hello", {{"name", "Ada"}});
+  CHECK(outcome.status == RunStatus::kCompleted);
+  CHECK(outcome.result == json{{"greeting", "Hello, Ada!"}});
+  CHECK(f.calls.Count("log") == 1);
+}
+
+TEST_CASE("order-clothes charges, ships and confirms") {
+  Fixture f;
+  f.Echo("payments.charge", {{"id", "ch_1"}});
+  f.Echo("payments.refund");
+  f.Echo("shipping.create", {{"tracking", "TRK1"}});
+  f.Echo("email.send");
+  f.Open();
+  RunOutcome outcome = f.Run(
+      "order-clothes",
+      {{"order_id", "o1"}, {"email", "a@b.c"}, {"items", json::array()}, {"total", 10}});
+  REQUIRE(outcome.status == RunStatus::kCompleted);
+  CHECK(outcome.result ==
+        json{{"order_id", "o1"}, {"charge_id", "ch_1"}, {"tracking", "TRK1"}});
+  CHECK(f.calls.Count("payments.refund") == 0);
+}
+
+TEST_CASE("order-clothes: a declined card is not retried; a shipping failure is compensated") {
+  Fixture f;
+  std::atomic<bool> decline{true};
+  f.Register("payments.charge", [&](const json&, ActivityContext&) -> ActivityResult {
+    if (decline) return std::unexpected(ActivityError::Retryable("CardDeclined", "declined"));
+    return json{{"id", "ch_2"}};
+  });
+  f.Echo("payments.refund");
+  f.Register("shipping.create", [](const json&, ActivityContext&) -> ActivityResult {
+    return std::unexpected(ActivityError::NonRetryable("OutOfStock", "no stock"));
+  });
+  f.Echo("email.send");
+  f.Open();
+  const json input = {{"order_id", "o1"}, {"email", "a@b.c"}, {"items", json::array()},
+                      {"total", 10}};
+  RunOutcome declined = f.Run("order-clothes", input);
+  CHECK(declined.status == RunStatus::kFailed);
+  CHECK(f.Failure(declined).find("CardDeclined") != std::string::npos);
+  CHECK(f.calls.Count("payments.charge") == 1);  // non_retryable_error_types
+  CHECK(f.calls.Count("payments.refund") == 0);
+
+  decline = false;
+  RunOutcome unshipped = f.Run("order-clothes", input);
+  CHECK(unshipped.status == RunStatus::kFailed);
+  CHECK(f.Failure(unshipped).find("OutOfStock") != std::string::npos);
+  CHECK(f.calls.Count("payments.refund") == 1);  // on_failure: compensate
+}
+
+TEST_CASE("expense-approval: a signal from another process decides; updates and queries answer") {
+  Fixture f;
+  f.Echo("email.send");
+  f.Echo("payments.reimburse", {{"paid", true}});
+  f.Open(/*time_skipping=*/false);
+  const std::string run_id = f.engine->StartRun(
+      f.definitions.at("expense-approval"),
+      {{"request_id", "e1"}, {"amount", 12.5}, {"requester", "ada"}});
+  auto client = JournalClient::Open(f.journal);
+  REQUIRE(client);
+
+  auto refused = client->Send(run_id, "update", "comment", {{"text", ""}});
+  REQUIRE(refused);
+  auto refused_reply = client->AwaitReply(*refused, seconds(20));
+  REQUIRE(refused_reply);
+  CHECK_FALSE(refused_reply->ok);
+
+  auto update = client->Send(run_id, "update", "comment", {{"text", "receipt attached"}});
+  REQUIRE(update);
+  auto update_reply = client->AwaitReply(*update, seconds(20));
+  REQUIRE(update_reply);
+  CHECK(update_reply->ok);
+  CHECK(update_reply->value == json{{"accepted", true}});
+
+  auto query = client->Send(run_id, "query", "decision", nullptr);
+  REQUIRE(query);
+  auto query_reply = client->AwaitReply(*query, seconds(20));
+  REQUIRE(query_reply);
+  CHECK(query_reply->ok);
+  CHECK(query_reply->value == json{{"decision", "pending"}, {"approver", nullptr}});
+
+  REQUIRE(client->Send(run_id, "signal", "approve", {{"approver", "bob"}}));
+  RunOutcome outcome = f.Wait(run_id);
+  REQUIRE(outcome.status == RunStatus::kCompleted);
+  CHECK(outcome.result == json{{"decision", "approved"}, {"approver", "bob"}});
+  CHECK(f.calls.Count("payments.reimburse") == 1);
+}
+
+TEST_CASE("expense-approval: without an answer the 48h timeout rejects it") {
+  Fixture f;
+  f.Echo("email.send");
+  f.Echo("payments.reimburse");
+  f.Open();  // time skipping: the durable timer fires at once
+  RunOutcome outcome = f.Run("expense-approval",
+                             {{"request_id", "e2"}, {"amount", 1}, {"requester", "ada"}});
+  CHECK(outcome.status == RunStatus::kFailed);
+  CHECK(f.Failure(outcome).find("ExpenseRejected") != std::string::npos);
+  CHECK(f.calls.Count("payments.reimburse") == 0);
+}
+
+TEST_CASE("image-thumbnails fans out and collects") {
+  Fixture f;
+  f.Register("images.resize", [](const json& input, ActivityContext&) -> ActivityResult {
+    return json{{"url", input["url"].get<std::string>() + "?w=256"}};
+  });
+  f.Echo("catalogue.upsert");
+  f.Echo("catalogue.publish");
+  f.Open();
+  json images = json::array();
+  for (int i = 0; i < 6; ++i) images.push_back("img" + std::to_string(i));
+  RunOutcome outcome = f.Run("image-thumbnails", {{"album_id", "a1"}, {"images", images}});
+  REQUIRE(outcome.status == RunStatus::kCompleted);
+  CHECK(outcome.result["thumbnails"].size() == 6);
+  CHECK(outcome.result["thumbnails"][5] == "img5?w=256");
+  CHECK(f.calls.Count("images.resize") == 6);
+}
+
+TEST_CASE("inventory-sync polls, continues as new after 100 pages, and finishes") {
+  Fixture f;
+  f.Register("warehouse.changes", [](const json& input, ActivityContext&) -> ActivityResult {
+    const int page = input["cursor"].get<std::string>().empty()
+                         ? 0
+                         : std::stoi(input["cursor"].get<std::string>());
+    return json{{"next_cursor", std::to_string(page + 1)}, {"complete", page + 1 >= 104}};
+  });
+  f.Open();
+  const std::string first = f.engine->StartRun(f.definitions.at("inventory-sync"), json::object());
+  RunOutcome outcome = f.Wait(first, seconds(120));
+  REQUIRE(outcome.status == RunStatus::kCompleted);
+  CHECK(outcome.run_id != first);  // the run that finished is the continuation
+  CHECK(outcome.result == json{{"pages", 4}});
+  CHECK(f.calls.Count("warehouse.changes") == 104);
+  auto client = JournalClient::Open(f.journal);
+  REQUIRE(client);
+  auto original = client->Resolve(first);
+  REQUIRE(original);
+  CHECK(original->status == RunStatus::kContinuedAsNew);
+  CHECK(original->continued_to == outcome.run_id);
+}
+
+TEST_CASE("customer-onboarding starts children, waits a day and checks in") {
+  Fixture f;
+  f.Echo("accounts.create");
+  f.Echo("accounts.invite_team");
+  f.Echo("email.send");
+  f.definitions["send-welcome"] = Parse(R"(dsl: 1
+name: send-welcome
+input: {type: object}
+steps:
+  - id: send
+    call: email.send
+    args: {to: '${ input.email }'}
+    timeouts: {start_to_close: 10s}
+output: sent
+)");
+  f.definitions["provision-cluster"] = Parse(R"(dsl: 1
+name: provision-cluster
+steps:
+  - id: done
+    set: {}
+output: {cluster: c1}
+)");
+  f.Open();
+  for (const std::string plan : {"team", "enterprise", "free"}) {
+    RunOutcome outcome =
+        f.Run("customer-onboarding", {{"customer_id", "c-" + plan}, {"plan", plan},
+                                      {"email", "x@y.z"}});
+    INFO(plan << ": " << outcome.failure.dump());
+    CHECK(outcome.status == RunStatus::kCompleted);
+    CHECK(outcome.result == json{{"customer_id", "c-" + plan}});
+  }
+  CHECK(f.calls.Count("accounts.invite_team") == 1);
+  CHECK(f.engine->WaitUntilIdle(seconds(20)));  // the welcome children finish too
+  CHECK(f.calls.Count("email.send") == 6);      // 3 check-ins + 3 welcomes
+}
+
+// ---- activity failure paths ----
+
+const char* kRetrying = R"(dsl: 1
+name: retrying
+steps:
+  - id: flaky
+    call: test.flaky
+    timeouts: {start_to_close: 10s}
+    retry: {initial_interval: 10ms, maximum_attempts: 5}
+    result: value
+output: ${ vars.value }
+)";
+
+TEST_CASE("an activity is retried with backoff until it succeeds") {
+  Fixture f;
+  std::atomic<int> attempts{0};
+  f.Register("test.flaky", [&](const json&, ActivityContext& context) -> ActivityResult {
+    ++attempts;
+    if (context.Info().attempt < 3) return std::unexpected(ActivityError::Retryable("Flaky", "no"));
+    return json(context.Info().attempt);
+  });
+  f.definitions["retrying"] = Parse(kRetrying);
+  f.Open(false);
+  RunOutcome outcome = f.Run("retrying", nullptr);
+  REQUIRE(outcome.status == RunStatus::kCompleted);
+  CHECK(outcome.result == 3);
+  CHECK(attempts == 3);
+}
+
+TEST_CASE("retries end at maximum_attempts; the failure is shaped like Temporal's") {
+  Fixture f;
+  f.Register("test.flaky", [&](const json&, ActivityContext&) -> ActivityResult {
+    return std::unexpected(ActivityError::Retryable("Flaky", "always", {{"why", "test"}}));
+  });
+  f.definitions["retrying"] = Parse(kRetrying);
+  f.Open();
+  RunOutcome outcome = f.Run("retrying", nullptr);
+  REQUIRE(outcome.status == RunStatus::kFailed);
+  CHECK(f.calls.Count("test.flaky") == 5);
+  // The workflow's failure wraps the activity's: kActivity around kApplication.
+  const std::string text = f.Failure(outcome);
+  CHECK(text.find("\"activity\"") != std::string::npos);
+  CHECK(text.find("Flaky") != std::string::npos);
+  CHECK(text.find("MAXIMUM_ATTEMPTS_REACHED") != std::string::npos);
+}
+
+TEST_CASE("catch sees the activity's error type; non_retryable stops at once") {
+  Fixture f;
+  f.Register("test.fail", [](const json&, ActivityContext&) -> ActivityResult {
+    return std::unexpected(ActivityError::NonRetryable("Denied", "no way"));
+  });
+  f.definitions["catching"] = Parse(R"(dsl: 1
+name: catching
+steps:
+  - id: guarded
+    try:
+      steps:
+        - id: call
+          call: test.fail
+          timeouts: {start_to_close: 10s}
+      catch:
+        - errors: [Denied]
+          as: problem
+          steps:
+            - id: note
+              set: {seen: '${ vars.problem.type }'}
+    result: ignored
+output: ${ vars.seen }
+)");
+  f.Open();
+  RunOutcome outcome = f.Run("catching", nullptr);
+  INFO(outcome.failure.dump());
+  REQUIRE(outcome.status == RunStatus::kCompleted);
+  CHECK(outcome.result == "Denied");
+  CHECK(f.calls.Count("test.fail") == 1);
+}
+
+TEST_CASE("start_to_close: a hung attempt is abandoned and retried; its late result is ignored") {
+  Fixture f;
+  f.Register("test.slow", [](const json&, ActivityContext& context) -> ActivityResult {
+    if (context.Info().attempt == 1) {
+      context.WaitForCancel(seconds(5));  // outlives its 200ms; the engine cancels it
+      return json("late");
+    }
+    return json("fast");
+  });
+  f.definitions["slow"] = Parse(R"(dsl: 1
+name: slow
+steps:
+  - id: call
+    call: test.slow
+    timeouts: {start_to_close: 200ms}
+    retry: {initial_interval: 10ms, maximum_attempts: 2}
+    result: value
+output: ${ vars.value }
+)");
+  f.Open(false);
+  RunOutcome outcome = f.Run("slow", nullptr);
+  REQUIRE(outcome.status == RunStatus::kCompleted);
+  CHECK(outcome.result == "fast");
+}
+
+TEST_CASE("start_to_close on the last attempt fails with a START_TO_CLOSE timeout") {
+  Fixture f;
+  f.Register("test.slow", [](const json&, ActivityContext& context) -> ActivityResult {
+    context.WaitForCancel(seconds(5));
+    return std::unexpected(ActivityError::Cancelled());
+  });
+  f.definitions["slow"] = Parse(R"(dsl: 1
+name: slow
+steps:
+  - id: call
+    call: test.slow
+    timeouts: {start_to_close: 100ms}
+    retry: {maximum_attempts: 1}
+)");
+  f.Open(false);
+  RunOutcome outcome = f.Run("slow", nullptr);
+  REQUIRE(outcome.status == RunStatus::kFailed);
+  CHECK(f.Failure(outcome).find("START_TO_CLOSE") != std::string::npos);
+}
+
+TEST_CASE("heartbeat: an activity that stops heartbeating times out") {
+  Fixture f;
+  f.Register("test.silent", [](const json&, ActivityContext& context) -> ActivityResult {
+    context.Heartbeat({{"progress", 1}});
+    context.WaitForCancel(seconds(5));
+    return std::unexpected(ActivityError::Cancelled());
+  });
+  f.definitions["silent"] = Parse(R"(dsl: 1
+name: silent
+steps:
+  - id: call
+    call: test.silent
+    timeouts: {start_to_close: 30s, heartbeat: 150ms}
+    retry: {maximum_attempts: 1}
+)");
+  f.Open(false);
+  RunOutcome outcome = f.Run("silent", nullptr);
+  REQUIRE(outcome.status == RunStatus::kFailed);
+  CHECK(f.Failure(outcome).find("HEARTBEAT") != std::string::npos);
+}
+
+TEST_CASE("cancellation: the losing branch of a first-wins parallel is cancelled") {
+  Fixture f;
+  std::atomic<bool> saw_cancel{false};
+  f.Register("test.forever", [&](const json&, ActivityContext& context) -> ActivityResult {
+    if (context.WaitForCancel(seconds(20))) saw_cancel = true;
+    return std::unexpected(ActivityError::Cancelled());
+  });
+  f.Echo("test.quick", "quick");
+  f.definitions["race"] = Parse(R"(dsl: 1
+name: race
+defaults:
+  call:
+    timeouts: {start_to_close: 30s}
+steps:
+  - id: race
+    parallel:
+      mode: any
+      branches:
+        - id: slow
+          steps:
+            - id: forever
+              call: test.forever
+        - id: fast
+          steps:
+            - id: quick
+              call: test.quick
+    result: winner
+output: ${ vars.winner.branch }
+)");
+  f.Open(false);
+  RunOutcome outcome = f.Run("race", nullptr);
+  INFO(outcome.failure.dump());
+  REQUIRE(outcome.status == RunStatus::kCompleted);
+  CHECK(outcome.result == "fast");
+  for (int i = 0; i < 100 && !saw_cancel; ++i) std::this_thread::sleep_for(milliseconds(20));
+  CHECK(saw_cancel);
+}
+
+TEST_CASE("a workflow cancelled from another process ends cancelled") {
+  Fixture f;
+  f.Echo("log");
+  f.definitions["waiting"] = Parse(R"(dsl: 1
+name: waiting
+steps:
+  - id: wait
+    await: {signal: go}
+)");
+  f.Open(false);
+  const std::string run_id = f.engine->StartRun(f.definitions.at("waiting"), nullptr);
+  auto client = JournalClient::Open(f.journal);
+  REQUIRE(client);
+  auto sent = client->Send(run_id, "cancel", "enough", nullptr);
+  REQUIRE(sent);
+  RunOutcome outcome = f.Wait(run_id);
+  CHECK(outcome.status == RunStatus::kCancelled);
+}
+
+// ---- restarts ----
+
+TEST_CASE("a durable timer and completed steps survive a restart") {
+  Fixture f;
+  f.Echo("test.before", "before");
+  f.Echo("test.after", "after");
+  f.definitions["timer"] = Parse(R"(dsl: 1
+name: timer
+defaults:
+  call:
+    timeouts: {start_to_close: 10s}
+steps:
+  - id: before
+    call: test.before
+  - id: pause
+    wait: 1s
+  - id: after
+    call: test.after
+    result: value
+output: ${ vars.value }
+)");
+  f.Open(false);
+  const std::string run_id = f.engine->StartRun(f.definitions.at("timer"), nullptr);
+  for (int i = 0; i < 200 && f.calls.Count("test.before") == 0; ++i) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  REQUIRE(f.calls.Count("test.before") == 1);
+  std::this_thread::sleep_for(milliseconds(100));  // the timer is journaled
+  f.Restart(false);
+  f.definitions.erase("timer");  // the run is pinned: it needs nothing from here
+  RunOutcome outcome = f.Wait(run_id);
+  REQUIRE(outcome.status == RunStatus::kCompleted);
+  CHECK(outcome.result == "after");
+  CHECK(f.calls.Count("test.before") == 1);
+  CHECK(f.calls.Count("test.after") == 1);
+  CHECK(f.engine->stats().replayed_runs >= 1);
+}
+
+TEST_CASE("a journal that replay cannot reproduce fails its run with a non-determinism error") {
+  Fixture f;
+  f.Echo("log");
+  f.definitions["waiting"] = Parse(R"(dsl: 1
+name: waiting
+steps:
+  - id: hello
+    call: log
+    args: {message: hi}
+    timeouts: {start_to_close: 10s}
+  - id: wait
+    await: {signal: go}
+)");
+  f.Open(false);
+  const std::string run_id = f.engine->StartRun(f.definitions.at("waiting"), nullptr);
+  for (int i = 0; i < 200 && f.calls.Count("log") == 0; ++i) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  std::this_thread::sleep_for(milliseconds(200));
+  f.engine->Stop();
+  f.engine.reset();
+  {
+    // Rewrite history: the first activation now claims another activity was scheduled.
+    auto journal = Journal::Open(f.journal);
+    REQUIRE(journal);
+    auto activations = (*journal)->Activations(run_id);
+    REQUIRE(activations);
+    REQUIRE_FALSE(activations->empty());
+    // An extra activation whose journaled commands the run cannot reproduce.
+    ActivationRecord tampered = activations->front();
+    tampered.seq = activations->back().seq + 1;
+    for (auto& command : tampered.commands) {
+      if (command["command"] == "schedule_activity") command["activity_type"] = "other.thing";
+    }
+    REQUIRE((*journal)->Apply(JournalBatch{write::AppendActivation{tampered}}));
+  }
+  f.Open(false);
+  auto outcome = f.engine->WaitForRun(run_id, seconds(20));
+  REQUIRE(outcome);
+  CHECK(outcome->status == RunStatus::kFailed);
+  CHECK(outcome->failure.dump().find("NonDeterminism") != std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,43 @@
+// Input schemas: valid input passes; invalid input is reported by JSON Pointer, innermost
+// first, with what is wrong.
+#include "runtime/embedded/input_check.h"
+
+#include <catch2/catch.hpp>
+
+namespace {
+
+using namespace weft::embedded;
+using nlohmann::json;
+
+const json kSchema = json::parse(R"({
+  "type": "object",
+  "required": ["order_id", "items"],
+  "properties": {
+    "order_id": {"type": "string"},
+    "items": {"type": "array", "items": {"type": "object",
+              "properties": {"quantity": {"type": "integer", "minimum": 1}}}}
+  }
+})");
+
+TEST_CASE("valid input and empty schemas pass") {
+  CHECK(CheckInput(kSchema, json::parse(R"({"order_id": "1", "items": [{"quantity": 2}]})")));
+  CHECK(CheckInput(json::object(), 42));
+  CHECK(CheckInput(nullptr, "anything"));
+}
+
+TEST_CASE("a wrong value is reported where it is") {
+  auto checked = CheckInput(kSchema, json::parse(R"({"order_id": "1", "items": [{"quantity": 0}]})"));
+  REQUIRE_FALSE(checked);
+  REQUIRE(checked.error().size() == 1);
+  CHECK(checked.error()[0].pointer == "/items/0/quantity");
+  CHECK(DescribeInputErrors(checked.error()).starts_with("input /items/0/quantity: "));
+}
+
+TEST_CASE("a missing property is reported at its object") {
+  auto checked = CheckInput(kSchema, json::parse(R"({"items": []})"));
+  REQUIRE_FALSE(checked);
+  CHECK(checked.error()[0].pointer == "");
+  CHECK(checked.error()[0].message.find("order_id") != std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,90 @@
+// Jobs read back exactly as they were journaled (a run is rebuilt from them), and the failure
+// shape survives the round trip with its cause.
+#include "runtime/embedded/journal_codec.h"
+
+#include <catch2/catch.hpp>
+
+namespace {
+
+using namespace weft::embedded;
+namespace ij = weft::interpreter;
+using nlohmann::json;
+
+TEST_CASE("every job kind survives a round trip") {
+  ij::Failure cause{.kind = ij::Failure::Kind::kApplication,
+                    .type = "CardDeclined",
+                    .message = "declined",
+                    .details = {{"code", 51}},
+                    .non_retryable = true};
+  ij::Failure wrapper{.kind = ij::Failure::Kind::kActivity,
+                      .type = "CardDeclined",
+                      .message = "activity failed",
+                      .cause = std::make_shared<ij::Failure>(cause),
+                      .info = {{"activity_type", "payments.charge"}}};
+  std::vector<ij::Job> jobs{
+      ij::StartWorkflow{.workflow_type = "hello",
+                        .workflow_id = "w",
+                        .run_id = "r",
+                        .input = {{"name", "Ada"}},
+                        .continued_from_run_id = "r0",
+                        .random_seed = 18446744073709551615ull,
+                        .resume = {{"at", "/steps/0"}}},
+      ij::ResolveActivity{.seq = 3,
+                          .resolution = {.status = ij::ActivityResolution::Status::kFailed,
+                                         .failure = wrapper}},
+      ij::ResolveActivity{.seq = 4, .resolution = {.result = {1, 2}}},
+      ij::FireTimer{.seq = 5},
+      ij::SignalWorkflow{.name = "approve", .payload = {{"approver", "bob"}}},
+      ij::DoUpdate{.id = "7", .name = "comment", .payload = {{"text", "hi"}}},
+      ij::CancelWorkflow{.reason = "why"},
+      ij::ResolveChildWorkflowStart{.seq = 1, .started = true, .run_id = "c"},
+      ij::ResolveChildWorkflow{.seq = 1, .result = "done"},
+      ij::ResolveSignalExternalWorkflow{.seq = 2},
+      ij::MarkerRecorded{.name = "weft.value", .data = 7},
+  };
+  json encoded = JobsToJson(jobs);
+  auto decoded = JobsFromJson(json::parse(encoded.dump()));
+  REQUIRE(decoded);
+  REQUIRE(decoded->size() == jobs.size());
+  CHECK(JobsToJson(*decoded) == encoded);
+  const auto& start = std::get<ij::StartWorkflow>((*decoded)[0]);
+  CHECK(start.random_seed == 18446744073709551615ull);
+  const auto& failed = std::get<ij::ResolveActivity>((*decoded)[1]);
+  REQUIRE(failed.resolution.failure.cause);
+  CHECK(failed.resolution.failure.cause->type == "CardDeclined");
+  CHECK(failed.resolution.failure.cause->non_retryable);
+}
+
+TEST_CASE("a malformed job is an error naming what is wrong") {
+  auto decoded = JobFromJson(json{{"job", "teleport"}});
+  REQUIRE_FALSE(decoded);
+  CHECK(decoded.error().find("teleport") != std::string::npos);
+  CHECK_FALSE(JobFromJson(json{{"job", "fire_timer"}}));
+}
+
+TEST_CASE("a scheduled activity reads back for re-arming after a restart") {
+  ij::ScheduleActivity command{.seq = 2,
+                               .activity_id = "2",
+                               .activity_type = "payments.charge",
+                               .input = {{"amount", 10}},
+                               .timeouts = {.start_to_close = ij::Milliseconds(30000),
+                                            .heartbeat = ij::Milliseconds(2000)},
+                               .retry = {.initial_interval = ij::Milliseconds(1000),
+                                         .backoff_coefficient = 2.0,
+                                         .maximum_attempts = 3,
+                                         .non_retryable_error_types = {"CardDeclined"}},
+                               .step_path = "/steps/0"};
+  auto decoded = ScheduleActivityFromJson(CommandToJson(command));
+  REQUIRE(decoded);
+  CHECK(CommandToJson(*decoded) == CommandToJson(command));
+}
+
+TEST_CASE("query answers are not journaled") {
+  std::vector<ij::Command> commands{ij::RespondToQuery{.id = "1", .result = 1},
+                                    ij::StartTimer{.seq = 1, .duration = ij::Milliseconds(5)}};
+  json journaled = JournaledCommands(commands);
+  REQUIRE(journaled.size() == 1);
+  CHECK(journaled[0]["command"] == "start_timer");
+}
+
+}  // namespace

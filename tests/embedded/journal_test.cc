@@ -1,0 +1,117 @@
+// The journal as a specification: what is written in one transaction reads back, replies
+// reach other connections, and data_version tells a reader that another connection wrote.
+#include "runtime/embedded/journal.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "runtime/embedded/journal_codec.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace weft::embedded;
+using nlohmann::json;
+
+fs::path TempJournal(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("weft-journal-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path path = dir / (name + ".db");
+  fs::remove(path);
+  return path;
+}
+
+RunRecord SampleRun(const std::string& id) {
+  return {.run_id = id,
+          .workflow_id = "wf-" + id,
+          .name = "hello",
+          .pin = {{"name", "hello"}, {"version", 1}, {"sha256", "abc"}},
+          .input = {{"name", "Ada"}},
+          .created_ms = 1000};
+}
+
+TEST_CASE("a batch is written in one transaction and reads back") {
+  auto journal = Journal::Open(TempJournal("roundtrip"));
+  REQUIRE(journal);
+  JournalBatch batch{
+      write::InsertRun{SampleRun("r1")},
+      write::AppendActivation{{.run_id = "r1",
+                               .seq = 1,
+                               .now_ms = 5,
+                               .jobs = json::array({{{"job", "fire_timer"}, {"seq", 1}}}),
+                               .commands = json::array()}},
+      write::PutOperation{{.run_id = "r1", .kind = "timer", .seq = 2, .due_ms = 99}},
+      write::SetRunStatus{.run_id = "r1", .status = RunStatus::kRunning},
+  };
+  REQUIRE((*journal)->Apply(batch));
+  auto run = (*journal)->FindRun("r1");
+  REQUIRE(run);
+  REQUIRE(*run);
+  CHECK((*run)->status == RunStatus::kRunning);
+  CHECK((*run)->input == json{{"name", "Ada"}});
+  CHECK((*run)->pin["sha256"] == "abc");
+  auto activations = (*journal)->Activations("r1");
+  REQUIRE(activations);
+  REQUIRE(activations->size() == 1);
+  CHECK(activations->front().now_ms == 5);
+  auto operations = (*journal)->Operations("r1");
+  REQUIRE(operations);
+  REQUIRE(operations->size() == 1);
+  CHECK(operations->front().due_ms == 99);
+  auto unfinished = (*journal)->UnfinishedRuns();
+  REQUIRE(unfinished);
+  CHECK(unfinished->size() == 1);
+}
+
+TEST_CASE("a failing write rolls the whole transaction back") {
+  auto journal = Journal::Open(TempJournal("rollback"));
+  REQUIRE(journal);
+  JournalBatch first{write::InsertRun{SampleRun("r1")}};
+  JournalBatch second{write::InsertRun{SampleRun("r2")}, write::InsertRun{SampleRun("r1")}};
+  REQUIRE((*journal)->Apply(first));
+  auto failed = (*journal)->Apply(std::vector<const JournalBatch*>{&second});
+  REQUIRE_FALSE(failed);
+  CHECK(failed.error().find("UNIQUE") != std::string::npos);
+  auto r2 = (*journal)->FindRun("r2");
+  REQUIRE(r2);
+  CHECK_FALSE(*r2);
+}
+
+TEST_CASE("inbox rows and replies cross connections; data_version sees other writers") {
+  const auto path = TempJournal("inbox");
+  auto engine_side = Journal::Open(path);
+  auto client_side = Journal::Open(path);
+  REQUIRE(engine_side);
+  REQUIRE(client_side);
+  auto before = (*engine_side)->DataVersion();
+  REQUIRE(before);
+  auto id = (*client_side)->Enqueue({.run_id = "r1", .kind = "query", .name = "status"});
+  REQUIRE(id);
+  auto after = (*engine_side)->DataVersion();
+  REQUIRE(after);
+  CHECK(*after != *before);
+  auto items = (*engine_side)->InboxAfter(0);
+  REQUIRE(items);
+  REQUIRE(items->size() == 1);
+  CHECK(items->front().name == "status");
+  REQUIRE((*engine_side)->Apply(JournalBatch{write::PutReply{*id, {.ok = true, .value = 42}},
+                                             write::DeleteInbox{*id}}));
+  auto reply = (*client_side)->FindReply(*id);
+  REQUIRE(reply);
+  REQUIRE(*reply);
+  CHECK((*reply)->ok);
+  CHECK((*reply)->value == 42);
+}
+
+TEST_CASE("a reschedule does not resurrect a deleted operation") {
+  auto journal = Journal::Open(TempJournal("reschedule"));
+  REQUIRE(journal);
+  REQUIRE((*journal)->Apply(JournalBatch{
+      write::DeleteOperation{"r1", "activity", 1},
+      write::RescheduleOperation{"r1", "activity", 1, 10, 2, nullptr}}));
+  auto operations = (*journal)->Operations("r1");
+  REQUIRE(operations);
+  CHECK(operations->empty());
+}
+
+}  // namespace
