@@ -119,8 +119,10 @@ void AddClientCommands(CLI::App& app) {
     command->add_flag("--wait", state->wait, "Wait for the result and print it");
     command->callback([state] {
       if (state->connection.address.empty()) {
-        Fail("start needs --address (or TEMPORAL_ADDRESS); on the embedded engine use `weft run "
-             "--detach`", 2);
+        Fail(
+            "start needs --address (or TEMPORAL_ADDRESS); on the embedded engine use `weft run "
+            "--detach`",
+            2);
       }
       WorkflowClient client = Connect(state->connection);
       auto execution = OrFail(

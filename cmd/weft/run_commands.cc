@@ -108,13 +108,14 @@ std::shared_ptr<const dsl::Definition> FindInFolder(const fs::path& folder, std:
 
 std::shared_ptr<const dsl::Definition> LoadNamedOrFile(const std::string& what,
                                                        const std::string& folder) {
-  const bool looks_like_path = what.find('/') != std::string::npos || what.ends_with(".yaml") ||
-                               what.ends_with(".yml");
+  const bool looks_like_path =
+      what.find('/') != std::string::npos || what.ends_with(".yaml") || what.ends_with(".yml");
   if (looks_like_path || fs::is_regular_file(what)) {
     auto loaded = dsl::LoadDefinitionFile(what);
     if (!loaded) {
       std::string text;
-      for (const auto& diagnostic : loaded.error()) text += "\n  " + diagnostic.ToString();
+      for (const auto& diagnostic : loaded.error())
+        text += "\n  " + dsl::FormatDiagnostic(diagnostic);
       Fail(what + " does not load:" + text, 2);
     }
     return *loaded;
@@ -172,8 +173,8 @@ class ProgressPrinter {
         Line("… " + step + " attempt " + std::to_string(e.attempt), false);
         break;
       case Kind::kActivityCompleted:
-        Line("✓ " + step + (e.attempt > 1 ? " attempt " + std::to_string(e.attempt) : "") +
-                 " " + Seconds(e.elapsed_ms),
+        Line("✓ " + step + (e.attempt > 1 ? " attempt " + std::to_string(e.attempt) : "") + " " +
+                 Seconds(e.elapsed_ms),
              true);
         break;
       case Kind::kActivityRetrying:
@@ -182,8 +183,7 @@ class ProgressPrinter {
              true);
         break;
       case Kind::kActivityFailed:
-        Line("✗ " + step + " attempt " + std::to_string(e.attempt) + " failed: " + e.message,
-             true);
+        Line("✗ " + step + " attempt " + std::to_string(e.attempt) + " failed: " + e.message, true);
         break;
       case Kind::kTimerStarted:
         Line("⏲ waiting " + Seconds(e.elapsed_ms) + " (durable timer)", true);
@@ -300,8 +300,7 @@ RunRecord Drive(const EngineFlags& flags, const std::string& run_id) {
       return OrFail(client.Latest(run_id));
     }
     if (!announced_waiting) {
-      std::cerr << "weft: another process (pid "
-                << embedded::JournalLease::HolderPid(flags.journal)
+      std::cerr << "weft: another process (pid " << embedded::JournalLease::HolderPid(flags.journal)
                 << ") runs this journal's runs; waiting for it to run " << run_id << "\n";
       announced_waiting = true;
     }
@@ -437,8 +436,8 @@ std::string DescribeJob(const json& job) {
   const std::string kind = job.value("job", "?");
   if (kind == "start_workflow") return "start " + Short(job.value("input", json()));
   if (kind == "resolve_activity") {
-    std::string text = "activity " + std::to_string(job.value("seq", 0)) + " " +
-                       job.value("status", "");
+    std::string text =
+        "activity " + std::to_string(job.value("seq", 0)) + " " + job.value("status", "");
     if (job.contains("result")) text += " " + Short(job["result"]);
     if (job.contains("failure")) text += ": " + job["failure"].value("message", "");
     return text;
@@ -484,10 +483,8 @@ void Show(const EngineFlags& flags, const std::string& id, bool as_json) {
     json out = RunJson(run);
     out["activations"] = json::array();
     for (const auto& a : activations) {
-      out["activations"].push_back({{"seq", a.seq},
-                                    {"time_ms", a.now_ms},
-                                    {"jobs", a.jobs},
-                                    {"commands", a.commands}});
+      out["activations"].push_back(
+          {{"seq", a.seq}, {"time_ms", a.now_ms}, {"jobs", a.jobs}, {"commands", a.commands}});
     }
     out["waiting_on"] = json::array();
     for (const auto& o : operations) {

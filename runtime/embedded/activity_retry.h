@@ -30,8 +30,8 @@ const char* TimeoutTypeName(TimeoutType type);
 
 // An attempt's failure: what the activity returned, or a timeout the engine observed.
 struct AttemptFailure {
-  activity::ActivityError error;        // when !timeout
-  std::optional<TimeoutType> timeout;   // set: the attempt ran out of time
+  activity::ActivityError error;       // when !timeout
+  std::optional<TimeoutType> timeout;  // set: the attempt ran out of time
 };
 
 struct RetryDecision {

@@ -28,8 +28,8 @@
 namespace weft::embedded {
 namespace {
 
-using nlohmann::json;
 using interpreter::Failure;
+using nlohmann::json;
 namespace ij = interpreter;
 
 std::int64_t WallClockMs() {
@@ -90,9 +90,9 @@ std::string NewRunId() {
   const std::uint64_t high = generator();
   const std::uint64_t low = generator();
   char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(high >> 32), static_cast<unsigned>((high >> 16) & 0xffff),
-                static_cast<unsigned>(high & 0xffff), static_cast<unsigned>(low >> 48),
+  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(high >> 32),
+                static_cast<unsigned>((high >> 16) & 0xffff), static_cast<unsigned>(high & 0xffff),
+                static_cast<unsigned>(low >> 48),
                 static_cast<unsigned long long>(low & 0xffffffffffffull));
   return text;
 }
@@ -113,7 +113,7 @@ struct ActivityTask {
   std::int64_t scheduled_ms = 0;
   std::int64_t due_ms = 0;
   json heartbeat_details;
-  bool armed = false;  // its ScheduleActivity is committed: attempts may run
+  bool armed = false;                // its ScheduleActivity is committed: attempts may run
   std::shared_ptr<Attempt> current;  // queued or running; null between attempts
 };
 
@@ -187,7 +187,7 @@ struct Engine::State {
   std::condition_variable wake;
   std::deque<Event> events;
   bool stopping = false;
-  std::map<std::string, RunOutcome> closed;           // by run id
+  std::map<std::string, RunOutcome> closed;       // by run id
   std::map<std::string, std::string> successors;  // run id -> the run it continued as
   std::set<std::string> open_run_ids;
   std::condition_variable closed_signal;
@@ -285,9 +285,8 @@ struct Engine::State {
 
   void FailUnloadable(const RunRecord& record, const std::string& message, Failure::Kind kind) {
     spdlog::error("run {} ({}): {}", record.run_id, record.name, message);
-    Failure failure = PlainFailure(kind == Failure::Kind::kNonDeterminism ? "NonDeterminism"
-                                                                          : "JournalError",
-                                   message);
+    Failure failure = PlainFailure(
+        kind == Failure::Kind::kNonDeterminism ? "NonDeterminism" : "JournalError", message);
     failure.kind = kind;
     failure.non_retryable = true;
     JournalBatch batch{write::SetRunStatus{.run_id = record.run_id,
@@ -297,9 +296,8 @@ struct Engine::State {
                        write::DeleteRunOperations{record.run_id}};
     Submit(std::move(batch), "");
     std::lock_guard lock(mutex);
-    closed[record.run_id] = RunOutcome{.run_id = record.run_id,
-                                       .status = RunStatus::kFailed,
-                                       .failure = FailureToJson(failure)};
+    closed[record.run_id] = RunOutcome{
+        .run_id = record.run_id, .status = RunStatus::kFailed, .failure = FailureToJson(failure)};
   }
 
   std::expected<void, std::string> RecoverRun(RunRecord record) {
@@ -328,8 +326,8 @@ struct Engine::State {
                            .jobs = std::move(*jobs)});
         json replayed = JournaledCommands(commands);
         if (replayed != activation.commands) {
-          divergence = "replaying activation " + std::to_string(activation.seq) +
-                       " of run " + run->record.run_id +
+          divergence = "replaying activation " + std::to_string(activation.seq) + " of run " +
+                       run->record.run_id +
                        " does not reproduce the journal (was the definition or the engine "
                        "changed?): the journal has " +
                        activation.commands.dump().substr(0, 400) + ", the replay produced " +
@@ -377,7 +375,7 @@ struct Engine::State {
     return {};
   }
 
-  void RemoveRun(const std::string& run_id) {
+  void RemoveRun(std::string run_id) {  // a copy: the caller's may live in the run
     auto found = runs.find(run_id);
     if (found == runs.end()) return;
     auto by_id = open_by_workflow_id.find(found->second->record.workflow_id);
@@ -422,7 +420,8 @@ struct Engine::State {
       deadline = now + task.spec.timeouts.start_to_close->count();
     }
     if (task.spec.timeouts.schedule_to_close) {
-      deadline = std::min(deadline, task.scheduled_ms + task.spec.timeouts.schedule_to_close->count());
+      deadline =
+          std::min(deadline, task.scheduled_ms + task.spec.timeouts.schedule_to_close->count());
     }
     if (deadline != INT64_MAX) {
       info.deadline = std::chrono::system_clock::time_point(std::chrono::milliseconds(deadline));
@@ -443,11 +442,11 @@ struct Engine::State {
               .attempt = task.attempt});
 
     const auto& timeouts = task.spec.timeouts;
-    for (const auto& limit : {timeouts.start_to_close, timeouts.heartbeat,
-                              timeouts.schedule_to_start}) {
+    for (const auto& limit :
+         {timeouts.start_to_close, timeouts.heartbeat, timeouts.schedule_to_start}) {
       if (limit) {
-        deadlines.push({now + limit->count(), Deadline::Kind::kAttemptCheck, run.record.run_id,
-                        seq, attempt->token});
+        deadlines.push({now + limit->count(), Deadline::Kind::kAttemptCheck, run.record.run_id, seq,
+                        attempt->token});
       }
     }
     const std::optional<std::int64_t> schedule_to_start =
@@ -479,18 +478,18 @@ struct Engine::State {
   void AttemptFailed(Run& run, std::uint32_t seq, ActivityTask& task, AttemptFailure failure) {
     if (task.current) task.current->context.Cancel();  // abandoned: its late result is ignored
     const std::int64_t now = Now();
-    const std::int64_t elapsed =
-        task.current && task.current->started_ms.load() > 0 ? now - task.current->started_ms.load()
-                                                             : 0;
+    const std::int64_t elapsed = task.current && task.current->started_ms.load() > 0
+                                     ? now - task.current->started_ms.load()
+                                     : 0;
     if (task.current) {
       json details = task.current->context.LastHeartbeat();
       if (!details.is_null()) task.heartbeat_details = std::move(details);
     }
     task.current.reset();
     RetryDecision decision = DecideRetry(task.spec, task.attempt, failure, task.scheduled_ms, now);
-    const std::string message =
-        failure.timeout ? std::string(TimeoutTypeName(*failure.timeout)) + " timeout"
-                        : failure.error.Describe();
+    const std::string message = failure.timeout
+                                    ? std::string(TimeoutTypeName(*failure.timeout)) + " timeout"
+                                    : failure.error.Describe();
     if (!decision.retry) {
       Progress({.kind = ProgressEvent::Kind::kActivityFailed,
                 .run_id = run.record.run_id,
@@ -516,16 +515,16 @@ struct Engine::State {
     task.attempt += 1;
     task.due_ms = decision.next_attempt_at_ms;
     deadlines.push({task.due_ms, Deadline::Kind::kActivityDue, run.record.run_id, seq, 0});
-    Submit(JournalBatch{write::RescheduleOperation{
-               .run_id = run.record.run_id,
-               .kind = std::string(kActivityOp),
-               .seq = seq,
-               .due_ms = task.due_ms,
-               .attempt = task.attempt,
-               .data = {{"spec", CommandToJson(task.spec)},
-                        {"scheduled_ms", task.scheduled_ms},
-                        {"heartbeat", task.heartbeat_details}}}},
-           "");
+    Submit(
+        JournalBatch{write::RescheduleOperation{.run_id = run.record.run_id,
+                                                .kind = std::string(kActivityOp),
+                                                .seq = seq,
+                                                .due_ms = task.due_ms,
+                                                .attempt = task.attempt,
+                                                .data = {{"spec", CommandToJson(task.spec)},
+                                                         {"scheduled_ms", task.scheduled_ms},
+                                                         {"heartbeat", task.heartbeat_details}}}},
+        "");
   }
 
   void OnAttemptFinished(event::AttemptFinished& finished) {
@@ -569,10 +568,9 @@ struct Engine::State {
         auto timer = run.timers.find(deadline.seq);
         if (timer == run.timers.end() || timer->second != deadline.at_ms) return;
         run.timers.erase(timer);
-        run.pending.push_back(
-            {.job = ij::FireTimer{.seq = deadline.seq},
-             .consume = {write::DeleteOperation{run.record.run_id, std::string(kTimerOp),
-                                                deadline.seq}}});
+        run.pending.push_back({.job = ij::FireTimer{.seq = deadline.seq},
+                               .consume = {write::DeleteOperation{
+                                   run.record.run_id, std::string(kTimerOp), deadline.seq}}});
         MarkReady(run.record.run_id);
         return;
       }
@@ -588,8 +586,7 @@ struct Engine::State {
       case Deadline::Kind::kScheduleToClose: {
         auto task = run.activities.find(deadline.seq);
         if (task == run.activities.end()) return;
-        AttemptFailed(run, deadline.seq, task->second,
-                      {.timeout = TimeoutType::kScheduleToClose});
+        AttemptFailed(run, deadline.seq, task->second, {.timeout = TimeoutType::kScheduleToClose});
         return;
       }
       case Deadline::Kind::kAttemptCheck: {
@@ -641,8 +638,8 @@ struct Engine::State {
       }
     }
     if (recheck != INT64_MAX) {
-      deadlines.push({recheck, Deadline::Kind::kAttemptCheck, run.record.run_id, seq,
-                      attempt.token});
+      deadlines.push(
+          {recheck, Deadline::Kind::kAttemptCheck, run.record.run_id, seq, attempt.token});
     }
   }
 
@@ -677,8 +674,8 @@ struct Engine::State {
                                              .commands = JournaledCommands(commands)}});
     if (first) {
       run.started_ms = now;
-      batch.push_back(write::SetRunStatus{.run_id = run.record.run_id,
-                                          .status = RunStatus::kRunning});
+      batch.push_back(
+          write::SetRunStatus{.run_id = run.record.run_id, .status = RunStatus::kRunning});
       Progress({.kind = ProgressEvent::Kind::kRunStarted,
                 .run_id = run.record.run_id,
                 .workflow_id = run.record.workflow_id});
@@ -699,7 +696,8 @@ struct Engine::State {
                                            .data = {{"spec", CommandToJson(*schedule_activity)},
                                                     {"scheduled_ms", now},
                                                     {"heartbeat", nullptr}}}});
-      run.activities[schedule_activity->seq] = ActivityTask{.spec = *schedule_activity, .scheduled_ms = now, .due_ms = now};
+      run.activities[schedule_activity->seq] =
+          ActivityTask{.spec = *schedule_activity, .scheduled_ms = now, .due_ms = now};
       run.dispatch_after_commit.push_back(schedule_activity->seq);
     } else if (auto* request_cancel_activity = std::get_if<ij::RequestCancelActivity>(&command)) {
       auto task = run.activities.find(request_cancel_activity->seq);
@@ -708,13 +706,17 @@ struct Engine::State {
       ij::ResolveActivity job{.seq = request_cancel_activity->seq};
       job.resolution.status = ij::ActivityResolution::Status::kCancelled;
       job.resolution.failure = ActivityCancelledFailure(task->second.spec);
-      Deliver(run, std::string(kDeliverActivityOp), request_cancel_activity->seq, std::move(job), batch);
-      batch.push_back(write::DeleteOperation{run_id, std::string(kActivityOp), request_cancel_activity->seq});
+      Deliver(run, std::string(kDeliverActivityOp), request_cancel_activity->seq, std::move(job),
+              batch);
+      batch.push_back(
+          write::DeleteOperation{run_id, std::string(kActivityOp), request_cancel_activity->seq});
       run.activities.erase(task);
     } else if (auto* start_timer = std::get_if<ij::StartTimer>(&command)) {
       const std::int64_t due = now + start_timer->duration.count();
-      batch.push_back(write::PutOperation{
-          {.run_id = run_id, .kind = std::string(kTimerOp), .seq = start_timer->seq, .due_ms = due}});
+      batch.push_back(write::PutOperation{{.run_id = run_id,
+                                           .kind = std::string(kTimerOp),
+                                           .seq = start_timer->seq,
+                                           .due_ms = due}});
       run.timers[start_timer->seq] = due;
       deadlines.push({due, Deadline::Kind::kTimer, run_id, start_timer->seq, 0});
       Progress({.kind = ProgressEvent::Kind::kTimerStarted,
@@ -730,7 +732,8 @@ struct Engine::State {
       });
     } else if (auto* start_child_workflow = std::get_if<ij::StartChildWorkflow>(&command)) {
       StartChild(run, *start_child_workflow, now, batch);
-    } else if (auto* request_cancel_child_workflow = std::get_if<ij::RequestCancelChildWorkflow>(&command)) {
+    } else if (auto* request_cancel_child_workflow =
+                   std::get_if<ij::RequestCancelChildWorkflow>(&command)) {
       auto child = run.children.find(request_cancel_child_workflow->seq);
       if (child == run.children.end()) return;
       batch.push_back(write::InsertInbox{{.run_id = child->second.run_id,
@@ -746,8 +749,9 @@ struct Engine::State {
       auto found = runs.find(target);
       ij::ResolveSignalExternalWorkflow job{.seq = signal_external_workflow->seq};
       if (found == runs.end() || found->second->closing) {
-        job.failure = PlainFailure("ExternalWorkflowExecutionNotFound",
-                                   "no open run of workflow " + signal_external_workflow->workflow_id);
+        job.failure =
+            PlainFailure("ExternalWorkflowExecutionNotFound",
+                         "no open run of workflow " + signal_external_workflow->workflow_id);
       } else {
         batch.push_back(write::InsertInbox{{.run_id = target,
                                             .kind = "signal",
@@ -755,38 +759,46 @@ struct Engine::State {
                                             .payload = signal_external_workflow->payload,
                                             .created_ms = now}});
       }
-      Deliver(run, std::string(kDeliverSignalOp), signal_external_workflow->seq, std::move(job), batch);
+      Deliver(run, std::string(kDeliverSignalOp), signal_external_workflow->seq, std::move(job),
+              batch);
     } else if (auto* record_marker = std::get_if<ij::RecordMarker>(&command)) {
       if (record_marker->name == ij::kDefinitionMarker &&
           record_marker->data.value("sha256", "") != run.record.pin.value("sha256", "")) {
         spdlog::warn("run {}: the definition marker does not match the run's pin", run_id);
       }
     } else if (auto* upsert_search_attributes = std::get_if<ij::UpsertSearchAttributes>(&command)) {
-      if (upsert_search_attributes->attributes.is_object()) run.record.search_attributes.update(upsert_search_attributes->attributes);
-      batch.push_back(write::SetRunAttributes{run_id, run.record.search_attributes,
-                                              run.record.memo});
+      if (upsert_search_attributes->attributes.is_object())
+        run.record.search_attributes.update(upsert_search_attributes->attributes);
+      batch.push_back(
+          write::SetRunAttributes{run_id, run.record.search_attributes, run.record.memo});
     } else if (auto* upsert_memo = std::get_if<ij::UpsertMemo>(&command)) {
       if (upsert_memo->memo.is_object()) run.record.memo.update(upsert_memo->memo);
-      batch.push_back(write::SetRunAttributes{run_id, run.record.search_attributes,
-                                              run.record.memo});
+      batch.push_back(
+          write::SetRunAttributes{run_id, run.record.search_attributes, run.record.memo});
     } else if (auto* reject_update = std::get_if<ij::RejectUpdate>(&command)) {
-      Reply(reject_update->id, {.ok = false, .value = FailureToJson(reject_update->failure)}, batch);
+      Reply(reject_update->id, {.ok = false, .value = FailureToJson(reject_update->failure)},
+            batch);
     } else if (auto* complete_update = std::get_if<ij::CompleteUpdate>(&command)) {
       if (complete_update->failure) {
-        Reply(complete_update->id, {.ok = false, .value = FailureToJson(*complete_update->failure)}, batch);
+        Reply(complete_update->id, {.ok = false, .value = FailureToJson(*complete_update->failure)},
+              batch);
       } else {
-        Reply(complete_update->id, {.ok = true, .value = complete_update->result.value_or(json())}, batch);
+        Reply(complete_update->id, {.ok = true, .value = complete_update->result.value_or(json())},
+              batch);
       }
     } else if (auto* respond_to_query = std::get_if<ij::RespondToQuery>(&command)) {
       if (respond_to_query->failure) {
-        Reply(respond_to_query->id, {.ok = false, .value = FailureToJson(*respond_to_query->failure)}, batch);
+        Reply(respond_to_query->id,
+              {.ok = false, .value = FailureToJson(*respond_to_query->failure)}, batch);
       } else {
-        Reply(respond_to_query->id, {.ok = true, .value = respond_to_query->result.value_or(json())}, batch);
+        Reply(respond_to_query->id,
+              {.ok = true, .value = respond_to_query->result.value_or(json())}, batch);
       }
     } else if (auto* complete_workflow = std::get_if<ij::CompleteWorkflow>(&command)) {
       Close(run, RunStatus::kCompleted, complete_workflow->result, nullptr, nullptr, now, batch);
     } else if (auto* fail_workflow = std::get_if<ij::FailWorkflow>(&command)) {
-      Close(run, RunStatus::kFailed, nullptr, FailureToJson(fail_workflow->failure), nullptr, now, batch);
+      Close(run, RunStatus::kFailed, nullptr, FailureToJson(fail_workflow->failure), nullptr, now,
+            batch);
     } else if (std::holds_alternative<ij::CancelWorkflowExecution>(command)) {
       Failure cancelled = PlainFailure("Cancelled", "workflow cancelled");
       cancelled.kind = Failure::Kind::kCancelled;
@@ -827,8 +839,8 @@ struct Engine::State {
     ij::ResolveChildWorkflowStart job{.seq = command.seq};
     if (!definition) {
       job.started = false;
-      job.failure = PlainFailure("WorkflowNotFound", "no workflow definition named \"" +
-                                                         command.workflow_type + "\"");
+      job.failure = PlainFailure("WorkflowNotFound",
+                                 "no workflow definition named \"" + command.workflow_type + "\"");
     } else if (open_by_workflow_id.contains(workflow_id)) {
       job.started = false;
       job.failure = PlainFailure("WorkflowExecutionAlreadyStarted",
@@ -846,11 +858,11 @@ struct Engine::State {
       job.run_id = record.run_id;
       parent.children[command.seq] = {record.run_id, record.parent_close_policy};
       batch.push_back(write::InsertRun{record});
-      batch.push_back(write::PutOperation{{.run_id = parent.record.run_id,
-                                           .kind = std::string(kChildOp),
-                                           .seq = command.seq,
-                                           .data = {{"child_run_id", record.run_id},
-                                                    {"policy", record.parent_close_policy}}}});
+      batch.push_back(write::PutOperation{
+          {.run_id = parent.record.run_id,
+           .kind = std::string(kChildOp),
+           .seq = command.seq,
+           .data = {{"child_run_id", record.run_id}, {"policy", record.parent_close_policy}}}});
       Run* child = AddRun(std::move(record), std::move(definition));
       PushStart(*child);
     }
@@ -867,15 +879,15 @@ struct Engine::State {
       std::shared_ptr<const dsl::Definition> definition = run.definition;
       json pin = run.record.pin;
       if (next->workflow_type && *next->workflow_type != run.record.name) {
-        definition = options.find_definition ? options.find_definition(*next->workflow_type)
-                                             : nullptr;
+        definition =
+            options.find_definition ? options.find_definition(*next->workflow_type) : nullptr;
         if (definition) pin = ij::DefinitionPin(*definition);
       }
       if (!definition) {
         status = RunStatus::kFailed;
-        failure = FailureToJson(PlainFailure(
-            "WorkflowNotFound", "continue-as-new to an unknown workflow " +
-                                    next->workflow_type.value_or(run.record.name)));
+        failure = FailureToJson(
+            PlainFailure("WorkflowNotFound", "continue-as-new to an unknown workflow " +
+                                                 next->workflow_type.value_or(run.record.name)));
       } else {
         RunRecord record{.run_id = NewRunId(),
                          .workflow_id = run.record.workflow_id,
@@ -912,11 +924,11 @@ struct Engine::State {
     run.dispatch_after_commit.clear();
     for (const auto& [seq, child] : run.children) {
       if (child.policy == "abandon") continue;
-      batch.push_back(write::InsertInbox{
-          {.run_id = child.run_id,
-           .kind = child.policy == "request_cancel" ? "cancel" : "terminate",
-           .name = "parent run " + run_id + " closed",
-           .created_ms = now}});
+      batch.push_back(
+          write::InsertInbox{{.run_id = child.run_id,
+                              .kind = child.policy == "request_cancel" ? "cancel" : "terminate",
+                              .name = "parent run " + run_id + " closed",
+                              .created_ms = now}});
     }
     if (continued_to.empty() && !run.record.parent_run_id.empty()) {
       NotifyParent(run, status, result, failure, batch);
@@ -1025,9 +1037,9 @@ struct Engine::State {
         task->second.armed = true;
         deadlines.push({task->second.due_ms, Deadline::Kind::kActivityDue, run_id, seq, 0});
         if (task->second.spec.timeouts.schedule_to_close) {
-          deadlines.push({task->second.scheduled_ms +
-                              task->second.spec.timeouts.schedule_to_close->count(),
-                          Deadline::Kind::kScheduleToClose, run_id, seq, 0});
+          deadlines.push(
+              {task->second.scheduled_ms + task->second.spec.timeouts.schedule_to_close->count(),
+               Deadline::Kind::kScheduleToClose, run_id, seq, 0});
         }
       }
       run.dispatch_after_commit.clear();
@@ -1141,8 +1153,7 @@ struct Engine::State {
     } else if (item.kind == "terminate") {
       run.terminate_requested = true;
       run.terminate_reason = item.name.empty() ? "terminated" : item.name;
-      Submit(JournalBatch{write::DeleteInbox{item.id}, write::PutReply{item.id, {.ok = true}}},
-             "");
+      Submit(JournalBatch{write::DeleteInbox{item.id}, write::PutReply{item.id, {.ok = true}}}, "");
       MarkReady(run.record.run_id);
       return;
     } else {

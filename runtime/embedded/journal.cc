@@ -172,10 +172,8 @@ std::expected<std::unique_ptr<Journal>, std::string> Journal::Open(
                            failed.message());
   }
   sqlite3* db = nullptr;
-  const int code = sqlite3_open_v2(path.c_str(), &db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                       SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+  const int code = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (code != SQLITE_OK) {
     std::string error = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
     sqlite3_close_v2(db);
@@ -274,7 +272,11 @@ std::expected<void, std::string> Journal::ApplyWrite(const JournalWrite& write) 
       auto statement =
           journal.Prepare("UPDATE runs SET search_attributes = ?2, memo = ?3 WHERE run_id = ?1");
       if (!statement) return std::unexpected(statement.error());
-      return (*statement)->Bind(1, w.run_id).BindJson(2, w.search_attributes).BindJson(3, w.memo).Run();
+      return (*statement)
+          ->Bind(1, w.run_id)
+          .BindJson(2, w.search_attributes)
+          .BindJson(3, w.memo)
+          .Run();
     }
     std::expected<void, std::string> operator()(const write::AppendActivation& w) {
       auto statement = journal.Prepare(
@@ -350,8 +352,8 @@ std::expected<void, std::string> Journal::ApplyWrite(const JournalWrite& write) 
       return (*statement)->Bind(1, w.id).Run();
     }
     std::expected<void, std::string> operator()(const write::PutReply& w) {
-      auto statement = journal.Prepare(
-          "INSERT OR REPLACE INTO replies(inbox_id, ok, value) VALUES(?1, ?2, ?3)");
+      auto statement =
+          journal.Prepare("INSERT OR REPLACE INTO replies(inbox_id, ok, value) VALUES(?1, ?2, ?3)");
       if (!statement) return std::unexpected(statement.error());
       return (*statement)
           ->Bind(1, w.inbox_id)

@@ -52,8 +52,7 @@ std::expected<RunRecord, std::string> JournalClient::Resolve(const std::string& 
 
 std::expected<RunRecord, std::string> JournalClient::Latest(const std::string& run_id) {
   auto record = Resolve(run_id);
-  while (record && record->status == RunStatus::kContinuedAsNew &&
-         !record->continued_to.empty()) {
+  while (record && record->status == RunStatus::kContinuedAsNew && !record->continued_to.empty()) {
     record = Resolve(record->continued_to);
   }
   return record;

@@ -341,9 +341,8 @@ interpreter::Job DecodeJob(const json& value) {
 }  // namespace
 
 json FailureToJson(const Failure& failure) {
-  json out = {{"kind", KindName(failure.kind)},
-              {"type", failure.type},
-              {"message", failure.message}};
+  json out = {
+      {"kind", KindName(failure.kind)}, {"type", failure.type}, {"message", failure.message}};
   if (!failure.details.is_null()) out["details"] = failure.details;
   if (failure.non_retryable) out["non_retryable"] = true;
   if (!failure.stack_trace.empty()) out["stack_trace"] = failure.stack_trace;

@@ -63,9 +63,8 @@ TEST_CASE("next_retry_delay replaces the backoff") {
 }
 
 TEST_CASE("custom interval, coefficient and maximum") {
-  auto activity = Activity({.initial_interval = ms(10),
-                            .backoff_coefficient = 3.0,
-                            .maximum_interval = ms(50)});
+  auto activity = Activity(
+      {.initial_interval = ms(10), .backoff_coefficient = 3.0, .maximum_interval = ms(50)});
   CHECK(DecideRetry(activity, 1, Error(), 0, 0).next_attempt_at_ms == 10);
   CHECK(DecideRetry(activity, 2, Error(), 0, 0).next_attempt_at_ms == 30);
   CHECK(DecideRetry(activity, 3, Error(), 0, 0).next_attempt_at_ms == 50);
@@ -85,7 +84,7 @@ TEST_CASE("timeouts: start-to-close and heartbeat retry, schedule-to-* do not") 
 
 TEST_CASE("no retry that would begin after the schedule-to-close deadline") {
   auto activity = Activity({}, {.schedule_to_close = ms(1500)});
-  CHECK(DecideRetry(activity, 1, Error(), 0, 0).retry);  // at 1000
+  CHECK(DecideRetry(activity, 1, Error(), 0, 0).retry);          // at 1000
   RetryDecision late = DecideRetry(activity, 2, Error(), 0, 0);  // at 2000
   REQUIRE_FALSE(late.retry);
   CHECK(late.failure.info["retry_state"] == "TIMEOUT");

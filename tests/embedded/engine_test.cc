@@ -16,6 +16,7 @@
 
 #include "dsl/loader.h"
 #include "runtime/embedded/journal_client.h"
+#include "runtime/embedded/journal_lease.h"
 
 namespace {
 
@@ -35,7 +36,7 @@ std::shared_ptr<const dsl::Definition> Load(const fs::path& path) {
   auto loaded = dsl::LoadDefinitionFile(path);
   if (!loaded) {
     std::string text;
-    for (const auto& d : loaded.error()) text += d.ToString() + "\n";
+    for (const auto& d : loaded.error()) text += dsl::FormatDiagnostic(d) + "\n";
     FAIL("cannot load " << path << ":\n" << text);
   }
   return *loaded;
@@ -45,7 +46,7 @@ std::shared_ptr<const dsl::Definition> Parse(const std::string& yaml) {
   auto loaded = dsl::LoadDefinition(yaml);
   if (!loaded) {
     std::string text;
-    for (const auto& d : loaded.error()) text += d.ToString() + "\n";
+    for (const auto& d : loaded.error()) text += dsl::FormatDiagnostic(d) + "\n";
     FAIL("cannot load the test definition:\n" << text << yaml);
   }
   return *loaded;
@@ -73,6 +74,7 @@ struct Fixture {
   fs::path journal;
   activity::ActivityRegistry registry;
   std::map<std::string, std::shared_ptr<const dsl::Definition>> definitions;
+  std::optional<JournalLease> lease;  // as the engine's contract requires
   std::unique_ptr<Engine> engine;
   Calls calls;
 
@@ -110,6 +112,12 @@ struct Fixture {
   }
 
   void Open(bool time_skipping = true) {
+    if (!lease) {
+      auto acquired = JournalLease::TryAcquire(journal);
+      REQUIRE(acquired);
+      REQUIRE(*acquired);
+      lease = std::move(*acquired);
+    }
     EngineOptions options;
     options.journal_path = journal;
     options.registry = &registry;
@@ -160,12 +168,11 @@ TEST_CASE("order-clothes charges, ships and confirms") {
   f.Echo("shipping.create", {{"tracking", "TRK1"}});
   f.Echo("email.send");
   f.Open();
-  RunOutcome outcome = f.Run(
-      "order-clothes",
-      {{"order_id", "o1"}, {"email", "a@b.c"}, {"items", json::array()}, {"total", 10}});
+  RunOutcome outcome =
+      f.Run("order-clothes",
+            {{"order_id", "o1"}, {"email", "a@b.c"}, {"items", json::array()}, {"total", 10}});
   REQUIRE(outcome.status == RunStatus::kCompleted);
-  CHECK(outcome.result ==
-        json{{"order_id", "o1"}, {"charge_id", "ch_1"}, {"tracking", "TRK1"}});
+  CHECK(outcome.result == json{{"order_id", "o1"}, {"charge_id", "ch_1"}, {"tracking", "TRK1"}});
   CHECK(f.calls.Count("payments.refund") == 0);
 }
 
@@ -182,8 +189,8 @@ TEST_CASE("order-clothes: a declined card is not retried; a shipping failure is 
   });
   f.Echo("email.send");
   f.Open();
-  const json input = {{"order_id", "o1"}, {"email", "a@b.c"}, {"items", json::array()},
-                      {"total", 10}};
+  const json input = {
+      {"order_id", "o1"}, {"email", "a@b.c"}, {"items", json::array()}, {"total", 10}};
   RunOutcome declined = f.Run("order-clothes", input);
   CHECK(declined.status == RunStatus::kFailed);
   CHECK(f.Failure(declined).find("CardDeclined") != std::string::npos);
@@ -202,15 +209,16 @@ TEST_CASE("expense-approval: a signal from another process decides; updates and 
   f.Echo("email.send");
   f.Echo("payments.reimburse", {{"paid", true}});
   f.Open(/*time_skipping=*/false);
-  const std::string run_id = f.engine->StartRun(
-      f.definitions.at("expense-approval"),
-      {{"request_id", "e1"}, {"amount", 12.5}, {"requester", "ada"}});
+  const std::string run_id =
+      f.engine->StartRun(f.definitions.at("expense-approval"),
+                         {{"request_id", "e1"}, {"amount", 12.5}, {"requester", "ada"}});
   auto client = JournalClient::Open(f.journal);
   REQUIRE(client);
 
   auto refused = client->Send(run_id, "update", "comment", {{"text", ""}});
   REQUIRE(refused);
   auto refused_reply = client->AwaitReply(*refused, seconds(20));
+  INFO((refused_reply ? std::string() : refused_reply.error()));
   REQUIRE(refused_reply);
   CHECK_FALSE(refused_reply->ok);
 
@@ -240,8 +248,8 @@ TEST_CASE("expense-approval: without an answer the 48h timeout rejects it") {
   f.Echo("email.send");
   f.Echo("payments.reimburse");
   f.Open();  // time skipping: the durable timer fires at once
-  RunOutcome outcome = f.Run("expense-approval",
-                             {{"request_id", "e2"}, {"amount", 1}, {"requester", "ada"}});
+  RunOutcome outcome =
+      f.Run("expense-approval", {{"request_id", "e2"}, {"amount", 1}, {"requester", "ada"}});
   CHECK(outcome.status == RunStatus::kFailed);
   CHECK(f.Failure(outcome).find("ExpenseRejected") != std::string::npos);
   CHECK(f.calls.Count("payments.reimburse") == 0);
@@ -304,16 +312,16 @@ output: sent
 )");
   f.definitions["provision-cluster"] = Parse(R"(dsl: 1
 name: provision-cluster
+vars: {cluster: none}
 steps:
   - id: done
-    set: {}
-output: {cluster: c1}
+    set: {cluster: c1}
+output: {cluster: '${ vars.cluster }'}
 )");
   f.Open();
   for (const std::string plan : {"team", "enterprise", "free"}) {
-    RunOutcome outcome =
-        f.Run("customer-onboarding", {{"customer_id", "c-" + plan}, {"plan", plan},
-                                      {"email", "x@y.z"}});
+    RunOutcome outcome = f.Run("customer-onboarding",
+                               {{"customer_id", "c-" + plan}, {"plan", plan}, {"email", "x@y.z"}});
     INFO(plan << ": " << outcome.failure.dump());
     CHECK(outcome.status == RunStatus::kCompleted);
     CHECK(outcome.result == json{{"customer_id", "c-" + plan}});
@@ -376,6 +384,7 @@ TEST_CASE("catch sees the activity's error type; non_retryable stops at once") {
   });
   f.definitions["catching"] = Parse(R"(dsl: 1
 name: catching
+vars: {seen: none}
 steps:
   - id: guarded
     try:
@@ -388,8 +397,7 @@ steps:
           as: problem
           steps:
             - id: note
-              set: {seen: '${ vars.problem.type }'}
-    result: ignored
+              set: {seen: '${ problem.type }'}
 output: ${ vars.seen }
 )");
   f.Open();
@@ -509,6 +517,9 @@ TEST_CASE("a workflow cancelled from another process ends cancelled") {
   f.Echo("log");
   f.definitions["waiting"] = Parse(R"(dsl: 1
 name: waiting
+handlers:
+  signals:
+    go: {}
 steps:
   - id: wait
     await: {signal: go}
@@ -566,6 +577,9 @@ TEST_CASE("a journal that replay cannot reproduce fails its run with a non-deter
   f.Echo("log");
   f.definitions["waiting"] = Parse(R"(dsl: 1
 name: waiting
+handlers:
+  signals:
+    go: {}
 steps:
   - id: hello
     call: log

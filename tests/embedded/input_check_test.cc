@@ -26,7 +26,8 @@ TEST_CASE("valid input and empty schemas pass") {
 }
 
 TEST_CASE("a wrong value is reported where it is") {
-  auto checked = CheckInput(kSchema, json::parse(R"({"order_id": "1", "items": [{"quantity": 0}]})"));
+  auto checked =
+      CheckInput(kSchema, json::parse(R"({"order_id": "1", "items": [{"quantity": 0}]})"));
   REQUIRE_FALSE(checked);
   REQUIRE(checked.error().size() == 1);
   CHECK(checked.error()[0].pointer == "/items/0/quantity");

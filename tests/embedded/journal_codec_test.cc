@@ -29,9 +29,9 @@ TEST_CASE("every job kind survives a round trip") {
                         .continued_from_run_id = "r0",
                         .random_seed = 18446744073709551615ull,
                         .resume = {{"at", "/steps/0"}}},
-      ij::ResolveActivity{.seq = 3,
-                          .resolution = {.status = ij::ActivityResolution::Status::kFailed,
-                                         .failure = wrapper}},
+      ij::ResolveActivity{
+          .seq = 3,
+          .resolution = {.status = ij::ActivityResolution::Status::kFailed, .failure = wrapper}},
       ij::ResolveActivity{.seq = 4, .resolution = {.result = {1, 2}}},
       ij::FireTimer{.seq = 5},
       ij::SignalWorkflow{.name = "approve", .payload = {{"approver", "bob"}}},
@@ -63,17 +63,17 @@ TEST_CASE("a malformed job is an error naming what is wrong") {
 }
 
 TEST_CASE("a scheduled activity reads back for re-arming after a restart") {
-  ij::ScheduleActivity command{.seq = 2,
-                               .activity_id = "2",
-                               .activity_type = "payments.charge",
-                               .input = {{"amount", 10}},
-                               .timeouts = {.start_to_close = ij::Milliseconds(30000),
-                                            .heartbeat = ij::Milliseconds(2000)},
-                               .retry = {.initial_interval = ij::Milliseconds(1000),
-                                         .backoff_coefficient = 2.0,
-                                         .maximum_attempts = 3,
-                                         .non_retryable_error_types = {"CardDeclined"}},
-                               .step_path = "/steps/0"};
+  ij::ScheduleActivity command{
+      .seq = 2,
+      .activity_id = "2",
+      .activity_type = "payments.charge",
+      .input = {{"amount", 10}},
+      .timeouts = {.start_to_close = ij::Milliseconds(30000), .heartbeat = ij::Milliseconds(2000)},
+      .retry = {.initial_interval = ij::Milliseconds(1000),
+                .backoff_coefficient = 2.0,
+                .maximum_attempts = 3,
+                .non_retryable_error_types = {"CardDeclined"}},
+      .step_path = "/steps/0"};
   auto decoded = ScheduleActivityFromJson(CommandToJson(command));
   REQUIRE(decoded);
   CHECK(CommandToJson(*decoded) == CommandToJson(command));

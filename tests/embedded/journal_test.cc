@@ -14,7 +14,8 @@ using namespace weft::embedded;
 using nlohmann::json;
 
 fs::path TempJournal(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("weft-journal-test-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("weft-journal-test-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const fs::path path = dir / (name + ".db");
   fs::remove(path);
@@ -94,8 +95,9 @@ TEST_CASE("inbox rows and replies cross connections; data_version sees other wri
   REQUIRE(items);
   REQUIRE(items->size() == 1);
   CHECK(items->front().name == "status");
-  REQUIRE((*engine_side)->Apply(JournalBatch{write::PutReply{*id, {.ok = true, .value = 42}},
-                                             write::DeleteInbox{*id}}));
+  REQUIRE((*engine_side)
+              ->Apply(JournalBatch{write::PutReply{*id, {.ok = true, .value = 42}},
+                                   write::DeleteInbox{*id}}));
   auto reply = (*client_side)->FindReply(*id);
   REQUIRE(reply);
   REQUIRE(*reply);
@@ -106,9 +108,9 @@ TEST_CASE("inbox rows and replies cross connections; data_version sees other wri
 TEST_CASE("a reschedule does not resurrect a deleted operation") {
   auto journal = Journal::Open(TempJournal("reschedule"));
   REQUIRE(journal);
-  REQUIRE((*journal)->Apply(JournalBatch{
-      write::DeleteOperation{"r1", "activity", 1},
-      write::RescheduleOperation{"r1", "activity", 1, 10, 2, nullptr}}));
+  REQUIRE((*journal)->Apply(
+      JournalBatch{write::DeleteOperation{"r1", "activity", 1},
+                   write::RescheduleOperation{"r1", "activity", 1, 10, 2, nullptr}}));
   auto operations = (*journal)->Operations("r1");
   REQUIRE(operations);
   CHECK(operations->empty());
