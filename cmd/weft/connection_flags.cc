@@ -3,9 +3,8 @@
 namespace weft::cli {
 
 void ConnectionFlags::AddTo(CLI::App& command, bool address_optional) {
-  auto* address_option =
-      command.add_option("--address", address, "Temporal frontend, host:port")
-          ->envname("TEMPORAL_ADDRESS");
+  auto* address_option = command.add_option("--address", address, "Temporal frontend, host:port")
+                             ->envname("TEMPORAL_ADDRESS");
   if (address_optional) {
     address_option->description(
         "Temporal frontend, host:port (none: the embedded engine's journal)");
