@@ -138,7 +138,7 @@ def main() -> None:
             log = work / f"{name}.log"
             worker = start(argv, log)
             processes.append(worker)
-            wait_for(log, "polling", worker)
+            wait_for(log, "weft worker on task queue" if name == "weft" else "polling", worker)
             time.sleep(3)
             idle = resident_mb(worker.pid)
             before = cpu_seconds(worker.pid)

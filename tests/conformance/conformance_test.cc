@@ -145,7 +145,7 @@ class TemporalEngine : public Engine {
                              kQueue, "--workflows", (kSuiteDir / "workflows").string(), "--lua-dir",
                              (kSuiteDir / "activities").string()},
                             {{"WEFT_TRACE", trace().string()}});
-    worker_->WaitForOutput("polling", std::chrono::seconds(30));
+    worker_->WaitForOutput("weft worker on task queue", std::chrono::seconds(30));
   }
   ~TemporalEngine() override {
     worker_->Stop();
