@@ -13,6 +13,7 @@
 #include "runtime/temporal/payload.h"
 #include "runtime/temporal/random_id.h"
 #include "runtime/temporal/worker_shutdown.h"
+#include "runtime/trace/command_trace.h"
 #include "temporal/api/enums/v1/command_type.pb.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
 #include "temporal/api/enums/v1/failed_cause.pb.h"
@@ -402,6 +403,7 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
     spdlog::warn("workflow {}: {}", workflow_id, sent.error().ToString());
     return;
   }
+  trace::RecordCommands(workflow_id, commands);
   // A discarded speculative task (reset_history_event_id) leaves history behind the cached
   // state: evict, as for a closed run.
   if (closes || sent->reset_history_event_id() != 0) return;
