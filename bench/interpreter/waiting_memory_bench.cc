@@ -23,8 +23,8 @@ long ResidentKilobytes() {
 }
 
 void BM_WaitingRunMemory(benchmark::State& state) {
-  auto definition = dsl::LoadDefinitionFile(std::string(WEFT_SOURCE_DIR) +
-                                            "/workflows/expense-approval.yaml");
+  auto definition =
+      dsl::LoadDefinitionFile(std::string(WEFT_SOURCE_DIR) + "/workflows/expense-approval.yaml");
   if (!definition) {
     state.SkipWithError("workflows/expense-approval.yaml does not load");
     return;
