@@ -34,6 +34,8 @@ void AddRunCommands(CLI::App& app);
 void RunEmbeddedClientCommand(const std::string& kind, const std::string& journal,
                               const std::string& run_or_workflow_id, const std::string& name,
                               const std::string& input_text, const std::string& reason);
+// test: dry runs of test cases with mocked activities on virtual time.
+void AddTestCommand(CLI::App& app);
 
 }  // namespace weft::cli
 

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   weft::cli::AddWorkerCommand(app);
   weft::cli::AddReplayCommand(app);
   weft::cli::AddRunCommands(app);
+  weft::cli::AddTestCommand(app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,55 @@
+// DryRun: one test case (test_case.h) executed on the pure interpreter with no engine at all:
+// the driver answers the interpreter's commands itself, resolving each ScheduleActivity from
+// the case's mocks (found by the step the activity belongs to, via its step_path), delivering
+// the scripted signals, updates and queries when their triggers hold, and keeping a virtual
+// clock that jumps straight to the next timer whenever the run waits with nothing else to do.
+// So a workflow with a 48-hour timeout is checked in microseconds, and no activity runs.
+//
+// The verdict compares what happened with the case's expectations and says precisely what
+// differs: which step had no mock, which expectation failed, the expected and the actual value
+// (with the JSON path of the first difference).
+//
+// Pure and deterministic (fixed start time 2026-01-01T00:00:00Z, fixed random seed);
+// thread-safe: each call owns its run.
+#ifndef WEFT_RUNTIME_DRY_RUN_DRY_RUN_H_
+#define WEFT_RUNTIME_DRY_RUN_DRY_RUN_H_
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "dsl/definition.h"
+#include "runtime/dry_run/test_case.h"
+
+namespace weft::dry_run {
+
+struct CaseFailure {
+  std::string what;  // "output", "error", "steps", "mock", "event", "stuck", "limit"
+  std::string step;  // the step concerned, when there is one
+  std::string message;
+  nlohmann::json expected;
+  nlohmann::json actual;
+  nlohmann::json ToJson() const;
+};
+
+struct CaseResult {
+  std::string name;
+  int line = 0;
+  bool passed = false;
+  std::string status;                // "completed", "failed", "cancelled", "continued_as_new",
+                                     // "waiting" (blocked when the script ran out), "aborted"
+  nlohmann::json output;             // completed: the result; continued_as_new: the new input
+  nlohmann::json error;              // failed: {"type", "message", "cause"?}
+  std::vector<std::string> steps;    // the call steps, in the order their activities were scheduled
+  std::int64_t virtual_time_ms = 0;  // how far the clock moved
+  std::vector<CaseFailure> failures;
+  nlohmann::json ToJson() const;
+};
+
+CaseResult RunCase(std::shared_ptr<const dsl::Definition> definition, const TestCase& test_case);
+
+}  // namespace weft::dry_run
+
+#endif  // WEFT_RUNTIME_DRY_RUN_DRY_RUN_H_
