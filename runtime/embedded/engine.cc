@@ -83,6 +83,14 @@ constexpr std::string_view kDeliverSignalOp = "deliver_signal";
 
 bool IsDeliverOp(std::string_view kind) { return kind.starts_with("deliver_"); }
 
+// What a run keeps of its pin in memory: the whole pin (the canonical definition) is in the
+// journal and the run holds the Definition itself; a copy per run would be most of a waiting
+// run's memory.
+json PinIdentity(const std::shared_ptr<const dsl::Definition>& definition) {
+  return {
+      {"name", definition->name}, {"version", definition->version}, {"sha256", definition->sha256}};
+}
+
 }  // namespace
 
 std::string NewRunId() {
@@ -132,7 +140,7 @@ struct Run {
   std::shared_ptr<const dsl::Definition> definition;
   std::unique_ptr<ij::WorkflowInstance> instance;
   std::int64_t activation_seq = 0;
-  std::deque<PendingJob> pending;
+  std::vector<PendingJob> pending;  // a vector: an empty deque still allocates
   std::vector<InboxItem> queries;
   bool committing = false;
   bool closing = false;  // its close is journaled or being journaled
@@ -194,6 +202,26 @@ struct Engine::State {
   std::atomic<std::uint64_t> activations{0};
   std::uint64_t replayed_runs = 0;
   std::unique_ptr<Journal> waiter_journal;  // WaitForRun's look-ups, under mutex
+  // Each definition's pin as JSON text, by sha256: built once, shared by every run's InsertRun.
+  std::map<std::string, std::shared_ptr<const std::string>> pin_texts;
+
+  std::shared_ptr<const std::string> PinText(const dsl::Definition& definition) {
+    std::lock_guard lock(mutex);
+    auto cached = pin_texts.find(definition.sha256);
+    if (cached == pin_texts.end()) {
+      cached =
+          pin_texts
+              .emplace(definition.sha256,
+                       std::make_shared<const std::string>(ij::DefinitionPin(definition).dump()))
+              .first;
+    }
+    return cached->second;
+  }
+
+  // A new run's row, sharing its definition's pin text.
+  write::InsertRun NewRunRow(const RunRecord& record, const dsl::Definition& definition) {
+    return write::InsertRun{.run = record, .pin_text = PinText(definition)};
+  }
 
   // Engine thread only.
   std::unordered_map<std::string, std::unique_ptr<Run>> runs;
@@ -241,6 +269,7 @@ struct Engine::State {
     auto run = std::make_unique<Run>();
     run->record = std::move(record);
     run->definition = std::move(definition);
+    run->record.pin = PinIdentity(run->definition);
     run->instance = std::make_unique<ij::WorkflowInstance>(run->definition);
     Run* raw = run.get();
     open_by_workflow_id[raw->record.workflow_id] = raw->record.run_id;
@@ -266,7 +295,7 @@ struct Engine::State {
     }
     start.random_seed = SeedFromRunId(run.record.run_id);
     start.resume = run.record.resume;
-    run.pending.push_front(PendingJob{.job = std::move(start)});
+    run.pending.insert(run.pending.begin(), PendingJob{.job = std::move(start)});
     MarkReady(run.record.run_id);
   }
 
@@ -650,12 +679,12 @@ struct Engine::State {
     std::vector<ij::Job> jobs;
     JournalBatch batch;
     jobs.reserve(run.pending.size());
-    while (!run.pending.empty()) {
-      PendingJob& pending = run.pending.front();
+    for (PendingJob& pending : run.pending) {
       jobs.push_back(std::move(pending.job));
       for (JournalWrite& consumed : pending.consume) batch.push_back(std::move(consumed));
-      run.pending.pop_front();
     }
+    run.pending.clear();
+    run.pending.shrink_to_fit();
     const bool first = run.activation_seq == 0;
     const bool suggest = run.activation_seq >= options.suggest_continue_as_new_after;
     json jobs_json = JobsToJson(jobs);
@@ -849,7 +878,6 @@ struct Engine::State {
       RunRecord record{.run_id = NewRunId(),
                        .workflow_id = workflow_id,
                        .name = definition->name,
-                       .pin = ij::DefinitionPin(*definition),
                        .input = command.input,
                        .parent_run_id = parent.record.run_id,
                        .parent_seq = command.seq,
@@ -857,7 +885,7 @@ struct Engine::State {
                        .created_ms = now};
       job.run_id = record.run_id;
       parent.children[command.seq] = {record.run_id, record.parent_close_policy};
-      batch.push_back(write::InsertRun{record});
+      batch.push_back(NewRunRow(record, *definition));
       batch.push_back(write::PutOperation{
           {.run_id = parent.record.run_id,
            .kind = std::string(kChildOp),
@@ -877,11 +905,9 @@ struct Engine::State {
     std::string continued_to;
     if (next != nullptr) {
       std::shared_ptr<const dsl::Definition> definition = run.definition;
-      json pin = run.record.pin;
       if (next->workflow_type && *next->workflow_type != run.record.name) {
         definition =
             options.find_definition ? options.find_definition(*next->workflow_type) : nullptr;
-        if (definition) pin = ij::DefinitionPin(*definition);
       }
       if (!definition) {
         status = RunStatus::kFailed;
@@ -892,7 +918,6 @@ struct Engine::State {
         RunRecord record{.run_id = NewRunId(),
                          .workflow_id = run.record.workflow_id,
                          .name = definition->name,
-                         .pin = std::move(pin),
                          .input = next->input,
                          .resume = next->resume,
                          .parent_run_id = run.record.parent_run_id,
@@ -903,7 +928,7 @@ struct Engine::State {
                          .memo = run.record.memo,
                          .created_ms = now};
         continued_to = record.run_id;
-        batch.push_back(write::InsertRun{record});
+        batch.push_back(NewRunRow(record, *definition));
         open_by_workflow_id.erase(run.record.workflow_id);
         Run* successor = AddRun(std::move(record), std::move(definition));
         PushStart(*successor);
@@ -1094,15 +1119,17 @@ struct Engine::State {
     }
     if (!force && *version == last_data_version) return;
     last_data_version = *version;
-    auto pending = reader->PendingRuns();
+    auto pending = reader->PendingRunIds();
     if (pending) {
-      for (RunRecord& record : *pending) {
-        if (runs.contains(record.run_id)) continue;
+      for (const std::string& run_id : *pending) {
+        if (runs.contains(run_id)) continue;
         {
           std::lock_guard lock(mutex);
-          if (closed.contains(record.run_id)) continue;
+          if (closed.contains(run_id)) continue;
         }
-        if (auto done = RecoverRun(std::move(record)); !done) {
+        auto record = reader->FindRun(run_id);
+        if (!record || !*record || (*record)->status != RunStatus::kPending) continue;
+        if (auto done = RecoverRun(std::move(**record)); !done) {
           spdlog::error("journal: {}", done.error());
         }
       }
@@ -1196,10 +1223,8 @@ struct Engine::State {
         } else if (auto* finished = std::get_if<event::AttemptFinished>(&e)) {
           OnAttemptFinished(*finished);
         } else if (auto* start = std::get_if<event::StartRequest>(&e)) {
-          Run* run = AddRun(start->record, start->definition);
-          JournalBatch batch{write::InsertRun{run->record}};
-          Submit(std::move(batch), "");
-          PushStart(*run);
+          Submit(JournalBatch{NewRunRow(start->record, *start->definition)}, "");
+          PushStart(*AddRun(std::move(start->record), std::move(start->definition)));
         }
       }
       std::int64_t now = Now();
@@ -1281,7 +1306,9 @@ std::string Engine::StartRun(std::shared_ptr<const dsl::Definition> definition, 
   RunRecord record{.run_id = NewRunId(),
                    .workflow_id = workflow_id,
                    .name = definition->name,
-                   .pin = ij::DefinitionPin(*definition),
+                   .pin = {{"name", definition->name},
+                           {"version", definition->version},
+                           {"sha256", definition->sha256}},
                    .input = std::move(input),
                    .created_ms = WallClockMs() + state_->clock_offset_ms.load()};
   if (record.workflow_id.empty()) record.workflow_id = definition->name + "-" + ShortId();

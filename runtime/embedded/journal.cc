@@ -233,12 +233,16 @@ std::expected<void, std::string> Journal::ApplyWrite(const JournalWrite& write) 
           "?18)");
       if (!statement) return std::unexpected(statement.error());
       const RunRecord& run = w.run;
-      return (*statement)
-          ->Bind(1, run.run_id)
+      Statement& s = **statement;
+      if (w.pin_text) {
+        s.Bind(5, std::string_view(*w.pin_text));
+      } else {
+        s.BindJson(5, run.pin);
+      }
+      return s.Bind(1, run.run_id)
           .Bind(2, run.workflow_id)
           .Bind(3, run.name)
           .Bind(4, RunStatusName(run.status))
-          .BindJson(5, run.pin)
           .BindJson(6, run.input)
           .BindJson(7, run.resume)
           .BindJson(8, run.result)
@@ -459,6 +463,24 @@ std::expected<std::vector<RunRecord>, std::string> Journal::PendingRuns() {
   static const std::string sql = std::string("SELECT ") + kRunColumns +
                                  " FROM runs WHERE status = 'pending' ORDER BY created_ms, rowid";
   return QueryRuns(sql.c_str(), {}, 0);
+}
+
+std::expected<std::vector<std::string>, std::string> Journal::PendingRunIds() {
+  auto statement = Prepare("SELECT run_id FROM runs WHERE status = 'pending' ORDER BY created_ms");
+  if (!statement) return std::unexpected(statement.error());
+  Statement& s = **statement;
+  std::vector<std::string> ids;
+  while (true) {
+    auto row = s.Step();
+    if (!row) {
+      s.Reset();
+      return std::unexpected(Error("reading runs"));
+    }
+    if (!*row) break;
+    ids.push_back(s.Text(0));
+  }
+  s.Reset();
+  return ids;
 }
 
 std::expected<std::vector<RunRecord>, std::string> Journal::ListRuns(std::int64_t limit) {

@@ -111,6 +111,8 @@ struct Reply {
 namespace write {
 struct InsertRun {
   RunRecord run;
+  // The pin as JSON text, shared by every run of one definition; when null, run.pin is written.
+  std::shared_ptr<const std::string> pin_text;
 };
 struct SetRunStatus {
   std::string run_id;
@@ -196,6 +198,8 @@ class Journal {
   // Pending and running runs, oldest first.
   std::expected<std::vector<RunRecord>, std::string> UnfinishedRuns();
   std::expected<std::vector<RunRecord>, std::string> PendingRuns();
+  // Just the ids: the engine's frequent check for runs other processes created.
+  std::expected<std::vector<std::string>, std::string> PendingRunIds();
   // Newest first.
   std::expected<std::vector<RunRecord>, std::string> ListRuns(std::int64_t limit);
   std::expected<std::vector<ActivationRecord>, std::string> Activations(std::string_view run_id);

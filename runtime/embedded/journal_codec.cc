@@ -4,6 +4,8 @@
 #include <string_view>
 #include <utility>
 
+#include "runtime/interpreter/workflow_instance.h"
+
 namespace weft::embedded {
 namespace {
 
@@ -442,6 +444,19 @@ json JournaledCommands(const std::vector<interpreter::Command>& commands) {
   json out = json::array();
   for (const auto& command : commands) {
     if (std::holds_alternative<interpreter::RespondToQuery>(command)) continue;
+    const auto* marker = std::get_if<interpreter::RecordMarker>(&command);
+    if (marker != nullptr && marker->name == interpreter::kDefinitionMarker &&
+        marker->data.is_object()) {
+      // The run's row holds the whole pin; the journal keeps its identity, which replay
+      // compares like any other command.
+      out.push_back({{"command", "record_marker"},
+                     {"name", marker->name},
+                     {"data",
+                      {{"name", marker->data.value("name", "")},
+                       {"version", marker->data.value("version", 0)},
+                       {"sha256", marker->data.value("sha256", "")}}}});
+      continue;
+    }
     out.push_back(CommandToJson(command));
   }
   return out;

@@ -38,7 +38,8 @@ std::expected<interpreter::ScheduleActivity, std::string> ScheduleActivityFromJs
     const nlohmann::json& json);
 
 // The commands a replay must reproduce, as journaled: every command except query answers
-// (queries are never journaled).
+// (queries are never journaled); the definition marker keeps name, version and sha256 only
+// (the whole pin is in the run's row).
 nlohmann::json JournaledCommands(const std::vector<interpreter::Command>& commands);
 
 }  // namespace weft::embedded

@@ -1,0 +1,111 @@
+// Throughput of the embedded engine: N runs of a three-step durable workflow (three activity
+// calls, each journaled with synchronous=FULL on disk), all started at once, until the last one
+// completes. Reports completed runs per second and group commit's effect: engine steps (journal
+// batches) and activations per transaction, where each transaction is one fsync.
+//
+// A plain timed driver, not a Google Benchmark: the quantity is the wall time of one burst.
+// Usage: embedded_throughput_bench [runs=20000] [journal folder=./embedded-bench]
+//        [activity threads=2] [sync=full|normal]
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "dsl/loader.h"
+#include "runtime/embedded/engine.h"
+#include "runtime/embedded/journal_lease.h"
+
+namespace {
+
+using namespace weft;
+using nlohmann::json;
+
+constexpr const char* kThreeSteps = R"(dsl: 1
+name: three-steps
+input: {type: object}
+defaults:
+  call:
+    timeouts: {start_to_close: 30s}
+steps:
+  - id: reserve
+    call: bench.step
+    args: {order: '${ input.order }', step: 1}
+    result: a
+  - id: charge
+    call: bench.step
+    args: {order: '${ input.order }', step: '${ vars.a.step + 1 }'}
+    result: b
+  - id: ship
+    call: bench.step
+    args: {order: '${ input.order }', step: '${ vars.b.step + 1 }'}
+    result: c
+output: ${ vars.c }
+)";
+
+double CpuSeconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int runs = argc > 1 ? std::stoi(argv[1]) : 20000;
+  const std::filesystem::path folder = argc > 2 ? argv[2] : "embedded-bench";
+  const int threads = argc > 3 ? std::stoi(argv[3]) : 2;
+  const bool full = argc > 4 ? std::string(argv[4]) != "normal" : true;
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  const auto journal = folder / "journal.db";
+
+  auto definition = dsl::LoadDefinition(kThreeSteps);
+  if (!definition) return 1;
+  activity::ActivityRegistry registry;
+  (void)registry.Register(
+      {.name = "bench.step",
+       .function = [](const json& input, activity::ActivityContext&) -> activity::ActivityResult {
+         return input;
+       }});
+  auto lease = embedded::JournalLease::TryAcquire(journal);
+  if (!lease || !*lease) return 1;
+  embedded::EngineOptions options;
+  options.journal_path = journal;
+  options.registry = &registry;
+  options.activity_threads = threads;
+  options.synchronous_full = full;
+  auto engine = embedded::Engine::Open(std::move(options));
+  if (!engine) {
+    std::fprintf(stderr, "%s\n", engine.error().c_str());
+    return 1;
+  }
+  const double cpu_start = CpuSeconds();
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < runs; ++i) {
+    (*engine)->StartRun(*definition, json{{"order", i}});
+  }
+  if (!(*engine)->WaitUntilIdle(std::chrono::minutes(30))) return 1;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double cpu = CpuSeconds() - cpu_start;
+  const auto stats = (*engine)->stats();
+  (*engine)->Stop();
+  std::printf("runs                 %d (3 activity steps each, synchronous=%s)\n", runs,
+              full ? "FULL" : "NORMAL");
+  std::printf("wall                 %.2f s\n", seconds);
+  std::printf("cpu (user+sys)       %.2f s\n", cpu);
+  std::printf("completed runs/s     %.0f\n", runs / seconds);
+  std::printf("activations          %llu (%.0f /s)\n",
+              static_cast<unsigned long long>(stats.activations), stats.activations / seconds);
+  std::printf("journal batches      %llu\n", static_cast<unsigned long long>(stats.batches));
+  std::printf("transactions (fsync) %llu\n", static_cast<unsigned long long>(stats.transactions));
+  std::printf("batches per fsync    %.1f\n",
+              static_cast<double>(stats.batches) / static_cast<double>(stats.transactions));
+  std::printf("activations per fsync %.1f\n",
+              static_cast<double>(stats.activations) / static_cast<double>(stats.transactions));
+  std::filesystem::remove_all(folder);
+  return 0;
+}
