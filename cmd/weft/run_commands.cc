@@ -344,6 +344,10 @@ void RunWorkflow(const RunOptions& options) {
     std::cout << run->run_id << "\n" << std::flush;
     if (!embedded::JournalLease::IsHeld(options.flags.journal)) {
       SpawnBackgroundEngine(options.flags);
+      // Return once the engine holds the lease, so that a `weft query` right after finds it.
+      for (int i = 0; i < 500 && !embedded::JournalLease::IsHeld(options.flags.journal); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
     }
     return;
   }
@@ -352,10 +356,10 @@ void RunWorkflow(const RunOptions& options) {
 }
 
 void Resume(const EngineFlags& flags) {
-  auto client = OrFail(embedded::JournalClient::Open(flags.journal));
   std::unique_ptr<activity::ActivityRegistry> registry;
   ProgressPrinter progress;
   while (true) {
+    std::size_t started_with = 0;
     {
       auto lease = OrFail(embedded::JournalLease::TryAcquire(flags.journal));
       if (!lease) {
@@ -365,15 +369,18 @@ void Resume(const EngineFlags& flags) {
       }
       if (!registry) registry = BuildRegistry(flags);
       auto engine = OpenEngine(flags, *registry, &progress);
-      spdlog::info("engine: {} unfinished run(s) in {}", engine->OpenRuns(), flags.journal);
+      started_with = engine->OpenRuns();
+      spdlog::info("engine: {} unfinished run(s) in {}", started_with, flags.journal);
       while (!engine->WaitUntilIdle(std::chrono::seconds(1))) {
       }
       engine->Stop();
     }
     // The lease is released. A run created meanwhile by a process that saw the lease held is
-    // in the journal now: take the lease again for it rather than leave it waiting.
-    auto pending = OrFail(client.journal().PendingRuns());
-    if (pending.empty()) break;
+    // in the journal now: take the lease again for it rather than leave it waiting. (An engine
+    // that found nothing to run stops here, whatever the journal says, rather than spin.)
+    auto client = OrFail(embedded::JournalClient::Open(flags.journal));
+    auto pending = OrFail(client.journal().PendingRunIds());
+    if (pending.empty() || started_with == 0) break;
   }
   progress.Finish();
 }
