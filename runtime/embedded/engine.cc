@@ -342,6 +342,9 @@ struct Engine::State {
     if (!operations) return std::unexpected(operations.error());
 
     Run* run = AddRun(std::move(record), std::move(*definition));
+    // The activities the run scheduled, as replay reproduces them: an outstanding activity's
+    // operation row holds only its attempt state.
+    std::map<std::uint32_t, ij::ScheduleActivity> scheduled;
     for (const ActivationRecord& activation : *journaled) {
       auto jobs = JobsFromJson(activation.jobs);
       std::string divergence;
@@ -353,6 +356,11 @@ struct Engine::State {
                            .is_replaying = true,
                            .continue_as_new_suggested = activation.continue_as_new_suggested,
                            .jobs = std::move(*jobs)});
+        for (auto& command : commands) {
+          if (auto* schedule = std::get_if<ij::ScheduleActivity>(&command)) {
+            scheduled[schedule->seq] = *schedule;
+          }
+        }
         json replayed = JournaledCommands(commands);
         if (replayed != activation.commands) {
           divergence = "replaying activation " + std::to_string(activation.seq) + " of run " +
@@ -377,9 +385,12 @@ struct Engine::State {
     for (const OperationRecord& op : *operations) {
       const auto seq = static_cast<std::uint32_t>(op.seq);
       if (op.kind == kActivityOp) {
-        auto spec = ScheduleActivityFromJson(op.data.value("spec", json()));
-        if (!spec) return std::unexpected(spec.error());
-        ActivityTask task{.spec = std::move(*spec),
+        auto spec = scheduled.find(seq);
+        if (spec == scheduled.end()) {
+          return std::unexpected("run " + run->record.run_id + " waits on activity " +
+                                 std::to_string(seq) + " that its journal never scheduled");
+        }
+        ActivityTask task{.spec = std::move(spec->second),
                           .attempt = static_cast<std::int32_t>(op.attempt),
                           .scheduled_ms = op.data.value("scheduled_ms", op.due_ms),
                           .due_ms = op.due_ms,
@@ -545,14 +556,13 @@ struct Engine::State {
     task.due_ms = decision.next_attempt_at_ms;
     deadlines.push({task.due_ms, Deadline::Kind::kActivityDue, run.record.run_id, seq, 0});
     Submit(
-        JournalBatch{write::RescheduleOperation{.run_id = run.record.run_id,
-                                                .kind = std::string(kActivityOp),
-                                                .seq = seq,
-                                                .due_ms = task.due_ms,
-                                                .attempt = task.attempt,
-                                                .data = {{"spec", CommandToJson(task.spec)},
-                                                         {"scheduled_ms", task.scheduled_ms},
-                                                         {"heartbeat", task.heartbeat_details}}}},
+        JournalBatch{write::RescheduleOperation{
+            .run_id = run.record.run_id,
+            .kind = std::string(kActivityOp),
+            .seq = seq,
+            .due_ms = task.due_ms,
+            .attempt = task.attempt,
+            .data = {{"scheduled_ms", task.scheduled_ms}, {"heartbeat", task.heartbeat_details}}}},
         "");
   }
 
@@ -717,14 +727,13 @@ struct Engine::State {
   void Carry(Run& run, ij::Command& command, std::int64_t now, JournalBatch& batch) {
     const std::string& run_id = run.record.run_id;
     if (auto* schedule_activity = std::get_if<ij::ScheduleActivity>(&command)) {
-      batch.push_back(write::PutOperation{{.run_id = run_id,
-                                           .kind = std::string(kActivityOp),
-                                           .seq = schedule_activity->seq,
-                                           .due_ms = now,
-                                           .attempt = 1,
-                                           .data = {{"spec", CommandToJson(*schedule_activity)},
-                                                    {"scheduled_ms", now},
-                                                    {"heartbeat", nullptr}}}});
+      batch.push_back(
+          write::PutOperation{{.run_id = run_id,
+                               .kind = std::string(kActivityOp),
+                               .seq = schedule_activity->seq,
+                               .due_ms = now,
+                               .attempt = 1,
+                               .data = {{"scheduled_ms", now}, {"heartbeat", nullptr}}}});
       run.activities[schedule_activity->seq] =
           ActivityTask{.spec = *schedule_activity, .scheduled_ms = now, .due_ms = now};
       run.dispatch_after_commit.push_back(schedule_activity->seq);
