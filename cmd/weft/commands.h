@@ -36,6 +36,8 @@ void RunEmbeddedClientCommand(const std::string& kind, const std::string& journa
                               const std::string& input_text, const std::string& reason);
 // test: dry runs of test cases with mocked activities on virtual time.
 void AddTestCommand(CLI::App& app);
+// mcp: the MCP server for agents (cmd/weft/mcp/).
+void AddMcpCommand(CLI::App& app);
 
 }  // namespace weft::cli
 

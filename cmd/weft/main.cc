@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   weft::cli::AddReplayCommand(app);
   weft::cli::AddRunCommands(app);
   weft::cli::AddTestCommand(app);
+  weft::cli::AddMcpCommand(app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,191 @@
+#include "cmd/weft/mcp/mcp_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <exception>
+#include <thread>
+#include <utility>
+
+namespace weft::cli::mcp {
+namespace {
+
+using nlohmann::json;
+
+// JSON-RPC 2.0's codes.
+constexpr int kParseError = -32700;
+constexpr int kInvalidRequest = -32600;
+constexpr int kMethodNotFound = -32601;
+constexpr int kInvalidParams = -32602;
+constexpr int kInternalError = -32603;
+
+// Compact, ASCII-safe JSON on one line: the framing needs no embedded newline, and invalid
+// UTF-8 from a tool's output must not make the line unparseable.
+std::string Line(const json& message) {
+  return message.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+json ToolToJson(const Tool& tool) {
+  json out = {
+      {"name", tool.name}, {"description", tool.description}, {"inputSchema", tool.input_schema}};
+  if (!tool.title.empty()) out["title"] = tool.title;
+  out["annotations"] = {{"readOnlyHint", tool.read_only}};
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& McpServer::SupportedVersions() {
+  static const std::vector<std::string> versions = {"2025-11-25", "2025-06-18", "2025-03-26",
+                                                    "2024-11-05"};
+  return versions;
+}
+
+McpServer::McpServer(Info info, ToolProvider& tools, std::ostream& out)
+    : info_(std::move(info)), tools_(tools), out_(out) {}
+
+McpServer::~McpServer() {
+  std::unique_lock lock(calls_mutex_);
+  calls_done_.wait(lock, [this] { return calls_in_flight_ == 0; });
+}
+
+void McpServer::Serve(std::istream& in) {
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    HandleLine(line);
+  }
+  spdlog::debug("mcp: the input closed; waiting for the calls in flight");
+  std::unique_lock lock(calls_mutex_);
+  calls_done_.wait(lock, [this] { return calls_in_flight_ == 0; });
+}
+
+void McpServer::NotifyToolsChanged() {
+  if (!initialized_.load()) return;
+  Send({{"jsonrpc", "2.0"}, {"method", "notifications/tools/list_changed"}});
+}
+
+void McpServer::Send(const json& message) {
+  const std::string line = Line(message);
+  std::lock_guard lock(write_mutex_);
+  out_ << line << '\n';
+  out_.flush();
+}
+
+void McpServer::SendError(const json& id, int code, const std::string& message) {
+  Send({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}});
+}
+
+void McpServer::HandleLine(const std::string& line) {
+  json message;
+  try {
+    message = json::parse(line);
+  } catch (const json::parse_error& error) {
+    SendError(nullptr, kParseError, std::string("Parse error: ") + error.what());
+    return;
+  }
+  if (message.is_array()) {
+    SendError(nullptr, kInvalidRequest, "Invalid Request: batches are not supported");
+    return;
+  }
+  const json id = message.is_object() && message.contains("id") ? message["id"] : json();
+  const bool valid_id = id.is_null() || id.is_string() || id.is_number_integer();
+  if (!message.is_object() || message.value("jsonrpc", json()) != "2.0" || !valid_id) {
+    SendError(valid_id ? id : json(), kInvalidRequest,
+              "Invalid Request: expected a JSON-RPC 2.0 object with \"jsonrpc\": \"2.0\"");
+    return;
+  }
+  if (!message.contains("method")) {
+    // A response to a request of ours: the server sends none, so there is nothing to match.
+    if (message.contains("result") || message.contains("error")) return;
+    SendError(id, kInvalidRequest, "Invalid Request: no method");
+    return;
+  }
+  if (!message["method"].is_string()) {
+    SendError(id, kInvalidRequest, "Invalid Request: the method must be a string");
+    return;
+  }
+  const std::string method = message["method"];
+  const json params = message.value("params", json::object());
+  if (!message.contains("id")) {  // a notification: never answered
+    if (method == "notifications/initialized") initialized_ = true;
+    spdlog::debug("mcp: notification {}", method);
+    return;
+  }
+  if (!params.is_object()) {
+    SendError(id, kInvalidParams, "Invalid params: params must be an object");
+    return;
+  }
+  HandleRequest(id, method, params);
+}
+
+void McpServer::HandleRequest(const json& id, const std::string& method, const json& params) {
+  if (method == "initialize") {
+    const auto& versions = SupportedVersions();
+    const std::string requested = params.value("protocolVersion", "");
+    const std::string version =
+        std::find(versions.begin(), versions.end(), requested) != versions.end() ? requested
+                                                                                 : versions.front();
+    spdlog::info("mcp: {} {} connected, protocol {} (asked for {})",
+                 params.value("/clientInfo/name"_json_pointer, "a client"),
+                 params.value("/clientInfo/version"_json_pointer, ""), version,
+                 requested.empty() ? "none" : requested);
+    // Ready for notifications from here: a client that never sends notifications/initialized
+    // (some do not) still hears about new tools.
+    initialized_ = true;
+    json result = {{"protocolVersion", version},
+                   {"capabilities", {{"tools", {{"listChanged", true}}}}},
+                   {"serverInfo", {{"name", info_.name}, {"version", info_.version}}}};
+    if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
+    Send({{"jsonrpc", "2.0"}, {"id", id}, {"result", result}});
+  } else if (method == "ping") {
+    Send({{"jsonrpc", "2.0"}, {"id", id}, {"result", json::object()}});
+  } else if (method == "tools/list") {
+    json list = json::array();
+    for (const Tool& tool : tools_.Tools()) list.push_back(ToolToJson(tool));
+    Send({{"jsonrpc", "2.0"}, {"id", id}, {"result", {{"tools", list}}}});
+  } else if (method == "tools/call") {
+    std::lock_guard lock(calls_mutex_);
+    ++calls_in_flight_;
+    std::thread([this, id, params] { CallTool(id, params); }).detach();
+  } else {
+    SendError(id, kMethodNotFound, "Method not found: " + method);
+  }
+}
+
+void McpServer::CallTool(json id, json params) {
+  try {
+    if (!params.contains("name") || !params["name"].is_string()) {
+      SendError(id, kInvalidParams, "Invalid params: tools/call needs a string \"name\"");
+    } else if (params.contains("arguments") && !params["arguments"].is_object() &&
+               !params["arguments"].is_null()) {
+      SendError(id, kInvalidParams, "Invalid params: \"arguments\" must be an object");
+    } else {
+      const std::string name = params["name"];
+      json arguments = params.value("arguments", json::object());
+      if (arguments.is_null()) arguments = json::object();
+      spdlog::info("mcp: call {}", name);
+      std::optional<ToolResult> result = tools_.Call(name, arguments);
+      if (!result) {
+        SendError(id, kInvalidParams, "Unknown tool: " + name);
+      } else {
+        json content = json::array(
+            {{{"type", "text"},
+              {"text", result->value.is_string()
+                           ? result->value.get<std::string>()
+                           : result->value.dump(2, ' ', false, json::error_handler_t::replace)}}});
+        json reply = {{"content", content}, {"isError", result->is_error}};
+        if (result->value.is_object()) reply["structuredContent"] = result->value;
+        Send({{"jsonrpc", "2.0"}, {"id", id}, {"result", reply}});
+      }
+    }
+  } catch (const std::exception& error) {
+    SendError(id, kInternalError, std::string("Internal error: ") + error.what());
+  }
+  std::lock_guard lock(calls_mutex_);
+  --calls_in_flight_;
+  calls_done_.notify_all();
+}
+
+}  // namespace weft::cli::mcp

@@ -1,0 +1,96 @@
+// McpServer: the Model Context Protocol over stdio, tools only, as `weft mcp` speaks it to an
+// agent (research/polytope-bluetext-mcp.md §3). One JSON-RPC 2.0 message per line on the input
+// and the output, nothing else on the output (logs go to stderr through spdlog). It negotiates
+// the handshake-era protocol versions (2024-11-05 to 2025-11-25), answers ping, tools/list and
+// tools/call, and sends notifications/tools/list_changed when told the tools changed
+// (capability tools.listChanged). What the tools are and do is a ToolProvider's business.
+//
+// Errors: malformed messages get the JSON-RPC codes (-32700 parse, -32600 invalid request,
+// -32601 unknown method, -32602 invalid params, including an unknown tool); a tool that fails
+// answers a result with isError, so that the model reads why and corrects itself.
+//
+// Threads: Serve() reads on the calling thread and runs each tools/call on a thread of its
+// own, so a call that waits (a workflow's result) does not hold up pings or other calls;
+// replies may therefore come out of order, as JSON-RPC allows. NotifyToolsChanged() may be
+// called from any thread. Writes are serialized, one whole line at a time.
+#ifndef WEFT_CMD_WEFT_MCP_MCP_SERVER_H_
+#define WEFT_CMD_WEFT_MCP_MCP_SERVER_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <istream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace weft::cli::mcp {
+
+struct Tool {
+  std::string name;  // [A-Za-z0-9_.-]{1,128}
+  std::string title;
+  std::string description;
+  nlohmann::json input_schema;  // a JSON Schema whose root is {"type": "object", ...}
+  bool read_only = false;       // annotations.readOnlyHint
+};
+
+struct ToolResult {
+  nlohmann::json value;  // shown to the model as JSON text; an object is also structuredContent
+  bool is_error = false;
+};
+
+// The tools a server publishes. Tools() and Call() may be called from several threads at once.
+class ToolProvider {
+ public:
+  virtual ~ToolProvider() = default;
+  virtual std::vector<Tool> Tools() = 0;
+  // nullopt: there is no tool of that name (a protocol error, -32602).
+  virtual std::optional<ToolResult> Call(const std::string& name,
+                                         const nlohmann::json& arguments) = 0;
+};
+
+class McpServer {
+ public:
+  struct Info {
+    std::string name;
+    std::string version;
+    std::string instructions;  // what an agent should know first; sent in initialize
+  };
+
+  McpServer(Info info, ToolProvider& tools, std::ostream& out);
+  ~McpServer();
+  McpServer(const McpServer&) = delete;
+  McpServer& operator=(const McpServer&) = delete;
+
+  // Reads messages until the input ends, then waits for the calls in flight to answer.
+  void Serve(std::istream& in);
+
+  // Sends notifications/tools/list_changed, once the client has initialized.
+  void NotifyToolsChanged();
+
+  // The versions this server speaks, newest first.
+  static const std::vector<std::string>& SupportedVersions();
+
+ private:
+  void HandleLine(const std::string& line);
+  void HandleRequest(const nlohmann::json& id, const std::string& method,
+                     const nlohmann::json& params);
+  void CallTool(nlohmann::json id, nlohmann::json params);
+  void Send(const nlohmann::json& message);
+  void SendError(const nlohmann::json& id, int code, const std::string& message);
+
+  Info info_;
+  ToolProvider& tools_;
+  std::ostream& out_;
+  std::mutex write_mutex_;
+  std::atomic<bool> initialized_{false};
+  std::mutex calls_mutex_;
+  std::condition_variable calls_done_;
+  int calls_in_flight_ = 0;
+};
+
+}  // namespace weft::cli::mcp
+
+#endif  // WEFT_CMD_WEFT_MCP_MCP_SERVER_H_

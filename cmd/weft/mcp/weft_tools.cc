@@ -1,0 +1,510 @@
+#include "cmd/weft/mcp/weft_tools.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "cmd/weft/mcp/weft_process.h"
+#include "cmd/weft/workflow_scaffold.h"
+#include "dsl/workflow_schema.h"
+
+namespace weft::cli::mcp {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+json Schema(json properties, std::vector<std::string> required = {}) {
+  json schema = {
+      {"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
+  if (!required.empty()) schema["required"] = required;
+  return schema;
+}
+
+json StringProperty(const std::string& description) {
+  return {{"type", "string"}, {"description", description}};
+}
+
+// Any JSON value: inputs and payloads have the workflow's own schema.
+json AnyJson(const std::string& description) { return {{"description", description}}; }
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The command's stdout as JSON when it is JSON, else as text (a run id such as "4033e866-..."
+// is neither a number nor JSON).
+json OutputValue(const std::string& text) {
+  try {
+    return json::parse(text);
+  } catch (const json::exception&) {
+    return text;
+  }
+}
+
+ToolResult Failed(std::string message, json details = nullptr) {
+  json value = {{"error", std::move(message)}};
+  if (!details.is_null()) value["details"] = std::move(details);
+  return {std::move(value), true};
+}
+
+// What a failed command said: its stderr without the trailing newline.
+std::string ErrorText(const ProcessOutput& output) {
+  std::string text = output.err;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (output.timed_out) text += (text.empty() ? "" : "\n") + std::string("(timed out)");
+  if (text.empty()) text = "exit code " + std::to_string(output.exit_code);
+  return text;
+}
+
+std::string StringArgument(const json& arguments, const char* key) {
+  const auto it = arguments.find(key);
+  return it != arguments.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// A workflow's input schema as an MCP inputSchema, whose root must be an object: an object
+// schema as it is; none as any object; anything else (a list, a string) under "input".
+json WorkflowToolSchema(const json& input_schema, bool& wrapped) {
+  wrapped = false;
+  if (!input_schema.is_object() || input_schema.empty()) return {{"type", "object"}};
+  if (input_schema.value("type", json()) == "object") return input_schema;
+  if (!input_schema.contains("type") &&
+      (input_schema.contains("properties") || input_schema.contains("required"))) {
+    json schema = input_schema;
+    schema["type"] = "object";
+    return schema;
+  }
+  wrapped = true;
+  return {{"type", "object"},
+          {"properties", {{"input", input_schema}}},
+          {"required", {"input"}},
+          {"additionalProperties", false}};
+}
+
+std::vector<Tool> FixedTools() {
+  const json name = StringProperty("The workflow name (its `name:`), e.g. order-clothes");
+  const json workflow_id = StringProperty("The workflow id start_workflow returned");
+  return {
+      {.name = "list_workflows",
+       .title = "List workflows",
+       .description = "Every workflow definition served from the workflows folder: name, "
+                      "version, description, file, sha256. Each is also a tool of its own name "
+                      "that starts a run.",
+       .input_schema = Schema(json::object()),
+       .read_only = true},
+      {.name = "describe_workflow",
+       .title = "Describe a workflow",
+       .description = "One workflow: its input schema, handlers (signals, queries, updates), "
+                      "steps (id, kind, path) and its YAML source.",
+       .input_schema = Schema({{"name", name}}, {"name"}),
+       .read_only = true},
+      {.name = "get_schema",
+       .title = "Get a JSON Schema",
+       .description = "Without `name`: the JSON Schema of the workflow language (what a "
+                      "workflows/*.yaml file may contain). With `name`: that workflow's input "
+                      "schema.",
+       .input_schema = Schema({{"name", name}}),
+       .read_only = true},
+      {.name = "list_activities",
+       .title = "List activities",
+       .description = "Every activity a `call:` step may use (built-ins, Lua modules of the "
+                      "activities folder), with its description and input schema.",
+       .input_schema = Schema(json::object()),
+       .read_only = true},
+      {.name = "add_temporal_workflow",
+       .title = "Scaffold a workflow",
+       .description =
+           "Writes workflows/<name>.yaml (an input schema, one call step, an output; it "
+           "validates as written), by default also the Lua activity it calls "
+           "(activities/<module>.lua) and dry-run cases (tests/workflows/<name>.test.yaml). "
+           "Never overwrites. The workflow becomes a tool at once. Returns the files and the "
+           "next steps.",
+       .input_schema = Schema(
+           {{"name", StringProperty("kebab-case: lowercase letters, digits and -, starting "
+                                    "with a letter (e.g. send-invoice)")},
+            {"description", StringProperty("What the workflow does")},
+            {"activity",
+             {{"type", "string"},
+              {"enum", {"lua", "none"}},
+              {"description",
+               "lua (default): a Lua activity module; none: the "
+               "step calls the built-in log"}}},
+            {"test",
+             {{"type", "boolean"}, {"description", "Write dry-run test cases (default true)"}}}},
+           {"name"})},
+      {.name = "validate_workflow",
+       .title = "Validate workflows",
+       .description =
+           "Checks a definition file or folder (default: the workflows folder), or the "
+           "workflow `name`. Returns weft validate --json: {valid, files: [{file, valid, name, "
+           "version, sha256, diagnostics: [{code, file, line, column, path, message, hint}]}]}. "
+           "isError is true when anything is invalid.",
+       .input_schema =
+           Schema({{"path", StringProperty("A definition file or folder")}, {"name", name}}),
+       .read_only = true},
+      {.name = "test_workflow",
+       .title = "Dry-run test cases",
+       .description =
+           "Runs test cases (*.test.yaml: input, mocked activity results by step id, signals "
+           "and updates, expected output or error and step order) on virtual time, without "
+           "running activities. `path`: a test file or folder (default: tests/workflows); or "
+           "`name`: tests/workflows/<name>.test.yaml. Returns weft test --json.",
+       .input_schema = Schema({{"path", StringProperty("A test file or folder")}, {"name", name}}),
+       .read_only = true},
+      {.name = "start_workflow",
+       .title = "Start a workflow",
+       .description = "Starts a durable run of a workflow and returns its workflow_id at once; "
+                      "read the outcome with get_result.",
+       .input_schema = Schema({{"name", name},
+                               {"input", AnyJson("The input, checked against the workflow's "
+                                                 "input schema")},
+                               {"workflow_id", StringProperty("A workflow id (default: a new "
+                                                              "one)")}},
+                              {"name"})},
+      {.name = "signal_workflow",
+       .title = "Signal a workflow",
+       .description = "Sends a signal (declared under handlers.signals) to a running workflow.",
+       .input_schema = Schema({{"workflow_id", workflow_id},
+                               {"signal", StringProperty("The signal name")},
+                               {"input", AnyJson("The signal's payload")}},
+                              {"workflow_id", "signal"})},
+      {.name = "query_workflow",
+       .title = "Query a workflow",
+       .description = "Asks a workflow a query (declared under handlers.queries); no effect on "
+                      "the run.",
+       .input_schema = Schema({{"workflow_id", workflow_id},
+                               {"query", StringProperty("The query name")},
+                               {"input", AnyJson("The query's argument")}},
+                              {"workflow_id", "query"}),
+       .read_only = true},
+      {.name = "update_workflow",
+       .title = "Update a workflow",
+       .description = "Sends an update (declared under handlers.updates), waits for it and "
+                      "returns its result, or why it was rejected.",
+       .input_schema = Schema({{"workflow_id", workflow_id},
+                               {"update", StringProperty("The update name")},
+                               {"input", AnyJson("The update's payload")}},
+                              {"workflow_id", "update"})},
+      {.name = "get_result",
+       .title = "Get a workflow's result",
+       .description = "Waits for a run to finish and returns its output; isError with the "
+                      "failure when it failed.",
+       .input_schema = Schema({{"workflow_id", workflow_id}}, {"workflow_id"}),
+       .read_only = true},
+  };
+}
+
+}  // namespace
+
+WeftTools::WeftTools(WeftToolsOptions options, std::function<void()> on_tools_changed)
+    : options_(std::move(options)),
+      on_tools_changed_(std::move(on_tools_changed)),
+      catalog_(options_.workflows_dir) {}
+
+void WeftTools::Rescan() {
+  std::lock_guard lock(rescan_mutex_);
+  const auto scan = catalog_.Rescan();
+  for (const auto& [file, diagnostics] : scan.invalid) {
+    spdlog::warn("mcp: {} does not load ({} problems); validate_workflow says which", file.string(),
+                 diagnostics.size());
+  }
+  json published = json::array();
+  for (const Tool& tool : WorkflowTools()) {
+    published.push_back({tool.name, tool.description, tool.input_schema});
+  }
+  std::string text = published.dump();
+  if (text != published_) {
+    const bool first = published_.empty();
+    published_ = std::move(text);
+    if (!first && on_tools_changed_) {
+      spdlog::info("mcp: the workflow tools changed");
+      on_tools_changed_();
+    }
+  }
+}
+
+std::vector<Tool> WeftTools::WorkflowTools() {
+  std::vector<Tool> tools;
+  std::string previous;
+  for (const auto& definition : catalog_.List()) {
+    // List() gives every version, oldest first per name: the tool runs the newest.
+    if (!tools.empty() && previous == definition->name) tools.pop_back();
+    previous = definition->name;
+    bool wrapped = false;
+    tools.push_back(
+        {.name = definition->name,
+         .title = "Run " + definition->name,
+         .description = "Starts a durable run of the workflow " + definition->name + " v" +
+                        std::to_string(definition->version) +
+                        (definition->description.empty() ? "" : ": " + definition->description) +
+                        ". Returns its workflow_id at once; read the outcome with get_result.",
+         .input_schema = WorkflowToolSchema(definition->input_schema, wrapped)});
+  }
+  return tools;
+}
+
+std::vector<Tool> WeftTools::Tools() {
+  std::vector<Tool> tools = FixedTools();
+  for (Tool& tool : WorkflowTools()) tools.push_back(std::move(tool));
+  return tools;
+}
+
+std::optional<ToolResult> WeftTools::Call(const std::string& name, const json& arguments) {
+  if (name == "list_workflows") return ListWorkflows();
+  if (name == "describe_workflow") return DescribeWorkflow(arguments);
+  if (name == "get_schema") return GetSchema(arguments);
+  if (name == "list_activities") return ListActivities();
+  if (name == "add_temporal_workflow") return AddWorkflow(arguments);
+  if (name == "validate_workflow") return ValidateWorkflow(arguments);
+  if (name == "test_workflow") return TestWorkflow(arguments);
+  if (name == "start_workflow") {
+    const std::string workflow = StringArgument(arguments, "name");
+    if (workflow.empty()) return Failed("start_workflow needs `name`, the workflow to start");
+    return StartWorkflow(workflow, arguments.value("input", json()),
+                         StringArgument(arguments, "workflow_id"));
+  }
+  if (name == "signal_workflow") return Target("signal", arguments, "signal");
+  if (name == "query_workflow") return Target("query", arguments, "query");
+  if (name == "update_workflow") return Target("update", arguments, "update");
+  if (name == "get_result") return GetResult(arguments);
+  const auto definition = catalog_.Find(name);
+  if (definition == nullptr) return std::nullopt;
+  bool wrapped = false;
+  WorkflowToolSchema(definition->input_schema, wrapped);
+  return StartWorkflow(name, wrapped ? arguments.value("input", json()) : arguments, "");
+}
+
+ToolResult WeftTools::ListWorkflows() {
+  json list = json::array();
+  for (const auto& definition : catalog_.List()) {
+    list.push_back({{"name", definition->name},
+                    {"version", definition->version},
+                    {"description", definition->description},
+                    {"file", definition->file},
+                    {"sha256", definition->sha256}});
+  }
+  return {{{"workflows", list}}};
+}
+
+ToolResult WeftTools::DescribeWorkflow(const json& arguments) {
+  const std::string name = StringArgument(arguments, "name");
+  const auto definition = catalog_.Find(name);
+  if (definition == nullptr) {
+    return Failed("no workflow named `" + name + "` in " + options_.workflows_dir.string() +
+                  " (list_workflows lists them; a file that does not validate is not served)");
+  }
+  json steps = json::array();
+  // The top-level steps and everything nested, in document order, from the canonical form.
+  std::function<void(const dsl::Block&)> walk = [&](const dsl::Block& block) {
+    for (const dsl::Step& step : block) {
+      steps.push_back(
+          {{"id", step.id}, {"kind", dsl::StepKindName(step.kind())}, {"path", step.path}});
+      std::visit(
+          [&](const auto& body) {
+            using Body = std::decay_t<decltype(body)>;
+            if constexpr (std::is_same_v<Body, dsl::SwitchStep>) {
+              for (const auto& c : body.cases) walk(c.steps);
+              walk(body.default_steps);
+            } else if constexpr (std::is_same_v<Body, dsl::ParallelStep>) {
+              for (const auto& branch : body.branches) walk(branch.steps);
+            } else if constexpr (std::is_same_v<Body, dsl::ForeachStep> ||
+                                 std::is_same_v<Body, dsl::WhileStep>) {
+              walk(body.steps);
+            } else if constexpr (std::is_same_v<Body, dsl::TryStep>) {
+              walk(body.steps);
+              for (const auto& clause : body.catches) walk(clause.steps);
+              walk(body.finally_steps);
+            }
+          },
+          step.body);
+    }
+  };
+  walk(definition->steps);
+  json handlers = {
+      {"signals", json::array()}, {"queries", json::array()}, {"updates", json::array()}};
+  for (const auto& h : definition->signals) {
+    handlers["signals"].push_back({{"name", h.name}, {"description", h.description}});
+  }
+  for (const auto& h : definition->queries) {
+    handlers["queries"].push_back({{"name", h.name}, {"description", h.description}});
+  }
+  for (const auto& h : definition->updates) {
+    handlers["updates"].push_back({{"name", h.name}, {"description", h.description}});
+  }
+  return {{{"name", definition->name},
+           {"version", definition->version},
+           {"description", definition->description},
+           {"file", definition->file},
+           {"sha256", definition->sha256},
+           {"input_schema", definition->input_schema},
+           {"handlers", handlers},
+           {"steps", steps},
+           {"source", ReadText(definition->file)}}};
+}
+
+ToolResult WeftTools::GetSchema(const json& arguments) {
+  const std::string name = StringArgument(arguments, "name");
+  if (name.empty()) return {{{"schema", json::parse(dsl::WorkflowSchemaText())}}};
+  const auto definition = catalog_.Find(name);
+  if (definition == nullptr) return Failed("no workflow named `" + name + "`");
+  return {{{"name", name}, {"input_schema", definition->input_schema}}};
+}
+
+ToolResult WeftTools::ListActivities() {
+  std::vector<std::string> command = {"activities", "--json"};
+  std::error_code error;
+  if (fs::is_directory(options_.activities_dir, error)) {
+    command.insert(command.end(), {"--lua-dir", options_.activities_dir.string()});
+  }
+  const ProcessOutput output = RunWeft(command, options_.command_timeout);
+  if (output.exit_code != 0) return Failed(ErrorText(output));
+  return {{{"activities", OutputValue(output.out)}}};
+}
+
+ToolResult WeftTools::AddWorkflow(const json& arguments) {
+  ScaffoldRequest request{.name = StringArgument(arguments, "name"),
+                          .description = StringArgument(arguments, "description"),
+                          .lua_activity = StringArgument(arguments, "activity") != "none",
+                          .test = arguments.value("test", true),
+                          .workflows_dir = options_.workflows_dir,
+                          .activities_dir = options_.activities_dir,
+                          .tests_dir = options_.tests_dir};
+  auto scaffold = ScaffoldWorkflow(request);
+  if (!scaffold) return Failed(scaffold.error().message);
+  // Serve it now rather than at the next tick, so that list_changed follows this answer.
+  Rescan();
+  json value = scaffold->ToJson();
+  value["tool"] = scaffold->name;
+  return {value};
+}
+
+ToolResult WeftTools::ValidateWorkflow(const json& arguments) {
+  std::string path = StringArgument(arguments, "path");
+  if (const std::string name = StringArgument(arguments, "name"); path.empty() && !name.empty()) {
+    const auto definition = catalog_.Find(name);
+    path = definition != nullptr ? definition->file
+                                 : (options_.workflows_dir / (name + ".yaml")).string();
+  }
+  if (path.empty()) path = options_.workflows_dir.string();
+  std::vector<std::string> command = {"validate", "--json"};
+  std::error_code error;
+  if (fs::is_directory(options_.activities_dir, error)) {
+    command.insert(command.end(), {"--lua-dir", options_.activities_dir.string()});
+  }
+  command.push_back(path);
+  const ProcessOutput output = RunWeft(command, options_.command_timeout);
+  json report = OutputValue(output.out);
+  if (!report.is_object()) return Failed(ErrorText(output));
+  return {report, output.exit_code != 0};
+}
+
+ToolResult WeftTools::TestWorkflow(const json& arguments) {
+  std::string path = StringArgument(arguments, "path");
+  if (const std::string name = StringArgument(arguments, "name"); path.empty() && !name.empty()) {
+    path = (options_.tests_dir / (name + ".test.yaml")).string();
+  }
+  if (path.empty()) path = options_.tests_dir.string();
+  const ProcessOutput output =
+      RunWeft({"test", "--json", "--workflows", options_.workflows_dir.string(), path},
+              options_.command_timeout);
+  json report = OutputValue(output.out);
+  if (!report.is_object()) return Failed(ErrorText(output));
+  return {report, output.exit_code != 0};
+}
+
+ToolResult WeftTools::StartWorkflow(const std::string& name, const json& input,
+                                    const std::string& workflow_id) {
+  if (catalog_.Find(name) == nullptr && !temporal()) {
+    return Failed("no workflow named `" + name + "` in " + options_.workflows_dir.string());
+  }
+  const std::string input_text = input.is_null() ? "{}" : input.dump();
+  std::vector<std::string> command;
+  if (temporal()) {
+    command = {"start", name, "--input", input_text, "--task-queue", options_.task_queue};
+  } else {
+    command = {"run",
+               name,
+               "--input",
+               input_text,
+               "--detach",
+               "--workflows",
+               options_.workflows_dir.string()};
+  }
+  if (!workflow_id.empty()) command.insert(command.end(), {"--id", workflow_id});
+  command.insert(command.end(), options_.engine_flags.begin(), options_.engine_flags.end());
+  const ProcessOutput output = RunWeft(command, options_.command_timeout);
+  if (output.exit_code != 0) return Failed(ErrorText(output));
+  json started = OutputValue(output.out);
+  json value = {{"engine", temporal() ? "temporal" : "embedded"}, {"workflow", name}};
+  if (started.is_object()) {
+    for (const char* key : {"workflow_id", "run_id"}) {
+      if (started.contains(key)) value[key] = started[key];
+    }
+    if (!value.contains("workflow_id") && started.contains("run_id")) {
+      value["workflow_id"] = started["run_id"];
+    }
+  } else {
+    std::string id = started.get<std::string>();
+    while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+    if (const auto newline = id.rfind('\n'); newline != std::string::npos) {
+      id = id.substr(newline + 1);
+    }
+    value["workflow_id"] = id;
+  }
+  value["next"] = "get_result with this workflow_id waits for the output";
+  return {value};
+}
+
+ToolResult WeftTools::Target(const std::string& command, const json& arguments,
+                             const char* handler_key) {
+  const std::string workflow_id = StringArgument(arguments, "workflow_id");
+  const std::string handler = StringArgument(arguments, handler_key);
+  if (workflow_id.empty() || handler.empty()) {
+    return Failed(command + "_workflow needs `workflow_id` and `" + handler_key + "`");
+  }
+  std::vector<std::string> argv = {command, workflow_id, handler};
+  if (arguments.contains("input")) argv.insert(argv.end(), {"--input", arguments["input"].dump()});
+  argv.insert(argv.end(), options_.engine_flags.begin(), options_.engine_flags.end());
+  const ProcessOutput output = RunWeft(argv, options_.command_timeout);
+  if (output.exit_code != 0) return Failed(ErrorText(output));
+  json value = {{"workflow_id", workflow_id}, {handler_key, handler}};
+  if (command == "signal") {
+    value["delivered"] = true;
+  } else {
+    value["result"] = OutputValue(output.out);
+  }
+  return {value};
+}
+
+ToolResult WeftTools::GetResult(const json& arguments) {
+  const std::string workflow_id = StringArgument(arguments, "workflow_id");
+  if (workflow_id.empty()) return Failed("get_result needs `workflow_id`");
+  std::vector<std::string> argv = {"result", workflow_id};
+  argv.insert(argv.end(), options_.engine_flags.begin(), options_.engine_flags.end());
+  ProcessOutput output = RunWeft(argv, options_.command_timeout);
+  // `weft run --detach` returns before its background engine holds the journal: give the
+  // engine a moment to start rather than report a run nobody executes.
+  for (int attempt = 0; !temporal() && attempt < 25 && output.exit_code != 0 &&
+                        output.err.find("no engine is running") != std::string::npos;
+       ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    output = RunWeft(argv, options_.command_timeout);
+  }
+  if (output.exit_code != 0) {
+    return {{{"workflow_id", workflow_id}, {"status", "failed"}, {"error", ErrorText(output)}},
+            true};
+  }
+  return {
+      {{"workflow_id", workflow_id}, {"status", "completed"}, {"result", OutputValue(output.out)}}};
+}
+
+}  // namespace weft::cli::mcp

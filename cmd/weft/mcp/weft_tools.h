@@ -1,0 +1,78 @@
+// WeftTools: the tools `weft mcp` publishes (docs/agents.md lists them). Fixed tools discover
+// (list_workflows, describe_workflow, get_schema, list_activities), write (add_temporal_workflow),
+// check (validate_workflow, test_workflow) and run workflows (start_workflow, signal_workflow,
+// query_workflow, update_workflow, get_result); and every definition in the workflows folder is
+// also a tool of its own name, whose inputSchema is the workflow's input schema and whose call
+// starts a durable run.
+//
+// The workflows come from a DefinitionCatalog that Rescan() refreshes (the server calls it on a
+// timer, and after add_temporal_workflow); when the set of workflow tools changes, the
+// `on_tools_changed` callback runs, and the server sends notifications/tools/list_changed.
+// Runs go to the embedded engine, or to Temporal when `engine_flags` hold a connection
+// (`--address ...`): both through this binary's own commands (weft_process.h).
+//
+// Thread-safe: Tools(), Call() and Rescan() may run at once on any threads.
+#ifndef WEFT_CMD_WEFT_MCP_WEFT_TOOLS_H_
+#define WEFT_CMD_WEFT_MCP_WEFT_TOOLS_H_
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cmd/weft/mcp/mcp_server.h"
+#include "dsl/definition_catalog.h"
+
+namespace weft::cli::mcp {
+
+struct WeftToolsOptions {
+  std::filesystem::path workflows_dir = "workflows";
+  std::filesystem::path activities_dir = "activities";
+  std::filesystem::path tests_dir = "tests/workflows";
+  // Passed to start, signal, query, update and result: empty for the embedded engine, or the
+  // Temporal connection (`--address host:port --namespace ns ...`).
+  std::vector<std::string> engine_flags;
+  std::string task_queue = "weft";  // Temporal only
+  std::chrono::milliseconds command_timeout{std::chrono::minutes(2)};
+};
+
+class WeftTools : public ToolProvider {
+ public:
+  WeftTools(WeftToolsOptions options, std::function<void()> on_tools_changed);
+
+  // Reloads changed files of the workflows folder; runs on_tools_changed when a workflow tool
+  // was added, removed, or its description or schema changed.
+  void Rescan();
+
+  std::vector<Tool> Tools() override;
+  std::optional<ToolResult> Call(const std::string& name, const nlohmann::json& arguments) override;
+
+ private:
+  bool temporal() const { return !options_.engine_flags.empty(); }
+  ToolResult ListWorkflows();
+  ToolResult DescribeWorkflow(const nlohmann::json& arguments);
+  ToolResult GetSchema(const nlohmann::json& arguments);
+  ToolResult ListActivities();
+  ToolResult AddWorkflow(const nlohmann::json& arguments);
+  ToolResult ValidateWorkflow(const nlohmann::json& arguments);
+  ToolResult TestWorkflow(const nlohmann::json& arguments);
+  ToolResult StartWorkflow(const std::string& name, const nlohmann::json& input,
+                           const std::string& workflow_id);
+  ToolResult Target(const std::string& command, const nlohmann::json& arguments,
+                    const char* handler_key);
+  ToolResult GetResult(const nlohmann::json& arguments);
+  std::vector<Tool> WorkflowTools();
+
+  WeftToolsOptions options_;
+  std::function<void()> on_tools_changed_;
+  dsl::DefinitionCatalog catalog_;
+  std::mutex rescan_mutex_;
+  std::string published_;  // the workflow tools last announced, as JSON text
+};
+
+}  // namespace weft::cli::mcp
+
+#endif  // WEFT_CMD_WEFT_MCP_WEFT_TOOLS_H_
