@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -30,12 +31,23 @@ constexpr char kInstructions[] =
     "get_schema gives the language's JSON Schema. The language reference: docs/agents.md.";
 
 struct McpOptions {
+  std::string directory;
   mcp::WeftToolsOptions tools;
   std::string address, namespace_name = "default", api_key;
   int rescan_interval_ms = 1000;
 };
 
 void RunMcp(const McpOptions& options) {
+  if (!options.directory.empty()) {
+    // Everything else is relative to the project: workflows/, activities/, the journal.
+    std::error_code error;
+    std::filesystem::current_path(options.directory, error);
+    if (error) {
+      std::cerr << "weft mcp: cannot enter " << options.directory << ": " << error.message()
+                << "\n";
+      throw CLI::RuntimeError(1);
+    }
+  }
   mcp::WeftToolsOptions tools_options = options.tools;
   if (!options.address.empty()) {
     tools_options.engine_flags = {"--address", options.address, "--namespace",
@@ -83,6 +95,8 @@ void AddMcpCommand(CLI::App& app) {
   auto options = std::make_shared<McpOptions>();
   auto* command = app.add_subcommand(
       "mcp", "Serve the workflows and weft's agent tools over MCP (stdio) to an AI agent");
+  command->add_option("-C,--directory", options->directory,
+                      "The project folder to work in (default: the current folder)");
   command->add_option("--workflows", options->tools.workflows_dir, "Workflow folder")
       ->capture_default_str();
   command->add_option("--activities", options->tools.activities_dir, "Lua activity folder")

@@ -23,12 +23,11 @@ namespace {
 
 const std::string kSourceDir = WEFT_SOURCE_DIR;
 
-// weft mcp in `project`, fed `lines`; every stdout line parsed, keyed by id ("null" for
-// errors without one, in order).
+// weft mcp working in `project` (--directory), fed `lines`; every stdout line parsed, keyed by id
+// ("null" for errors without one, in order).
 std::multimap<std::string, json> Converse(const TempFolder& project, const std::string& lines) {
-  auto result = RunProcess({"/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", project.path().string(),
-                            WeftBinary(), "--log-level", "warn", "mcp"},
-                           lines);
+  auto result = RunProcess(
+      {WeftBinary(), "--log-level", "warn", "mcp", "--directory", project.path().string()}, lines);
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   std::multimap<std::string, json> replies;
