@@ -89,7 +89,9 @@ void PrintOutcome(const temporal::WorkflowOutcome& outcome, const WorkflowExecut
     std::cout << outcome.result.dump(2) << "\n";
     return;
   }
-  if (!outcome.failure.is_null()) std::cerr << outcome.failure.dump(2) << "\n";
+  // As `weft run` and the embedded `weft result` do: the failure is the run's outcome, so it
+  // goes to stdout as JSON; the one-line summary goes to stderr.
+  if (!outcome.failure.is_null()) std::cout << outcome.failure.dump(2) << "\n";
   std::string message =
       "workflow " + execution.workflow_id + " " + std::string(temporal::StatusName(outcome.status));
   if (outcome.failure.is_object() && outcome.failure.contains("message")) {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <memory>
 
+#include "runtime/interpreter/error_value.h"
+
 namespace weft::embedded {
 namespace {
 
@@ -101,16 +103,9 @@ RetryDecision DecideRetry(const interpreter::ScheduleActivity& activity, std::in
 
 Failure ActivityFailure(const interpreter::ScheduleActivity& activity,
                         const AttemptFailure& failure, const char* retry_state) {
-  Failure wrapper;
-  wrapper.kind = Failure::Kind::kActivity;
-  auto cause = std::make_shared<Failure>(CauseOf(failure));
-  wrapper.type = cause->type;
-  wrapper.message = "activity " + activity.activity_type + " failed: " + cause->message;
-  wrapper.info = {{"activity_type", activity.activity_type},
-                  {"activity_id", activity.activity_id},
-                  {"retry_state", retry_state}};
-  wrapper.cause = std::move(cause);
-  return wrapper;
+  return interpreter::ActivityFailure(CauseOf(failure), {{"activity_type", activity.activity_type},
+                                                         {"activity_id", activity.activity_id},
+                                                         {"retry_state", retry_state}});
 }
 
 Failure ActivityCancelledFailure(const interpreter::ScheduleActivity& activity) {

@@ -24,6 +24,7 @@
 #include "runtime/embedded/journal_codec.h"
 #include "runtime/interpreter/definition_pin.h"
 #include "runtime/interpreter/workflow_instance.h"
+#include "runtime/trace/command_trace.h"
 
 namespace weft::embedded {
 namespace {
@@ -719,6 +720,7 @@ struct Engine::State {
                 .run_id = run.record.run_id,
                 .workflow_id = run.record.workflow_id});
     }
+    trace::RecordCommands(run.record.workflow_id, commands);
     for (ij::Command& command : commands) Carry(run, command, now, batch);
     run.committing = true;
     Submit(std::move(batch), run.record.run_id);

@@ -26,6 +26,18 @@ std::string ErrorType(const Failure& failure) {
   }
 }
 
+Failure ActivityFailure(Failure cause, nlohmann::json info) {
+  Failure failure;
+  failure.kind = Failure::Kind::kActivity;
+  const std::string activity_type =
+      info.is_object() ? info.value("activity_type", std::string("?")) : std::string("?");
+  failure.message = "activity " + activity_type + " failed: " + cause.message;
+  failure.type = cause.type;
+  failure.info = std::move(info);
+  failure.cause = std::make_shared<const Failure>(std::move(cause));
+  return failure;
+}
+
 nlohmann::json ErrorObject(const Failure& failure, const std::string& step) {
   const Failure& cause = RootCause(failure);
   return {{"type", ErrorType(failure)},

@@ -29,6 +29,11 @@ const Failure& RootCause(const Failure& failure);
 // kinds; "Error" when an application failure has no type.
 std::string ErrorType(const Failure& failure);
 
+// An activity's failure as both engines hand it to a run: kActivity wrapping what the activity
+// (or its timeout) raised, typed by it, saying which activity failed and why. `info` holds
+// activity_type, activity_id and, where known, retry_state.
+Failure ActivityFailure(Failure cause, nlohmann::json info);
+
 // {type, message, details, retryable, step}, as a catch clause's `error` sees it.
 nlohmann::json ErrorObject(const Failure& failure, const std::string& step);
 

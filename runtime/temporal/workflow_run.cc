@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "runtime/interpreter/error_value.h"
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/payload.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
@@ -308,15 +309,15 @@ std::expected<void, ReplayError> WorkflowRun::AddJob(const HistoryEvent& event,
     return std::pair{seq->second, std::move(info)};
   };
   // A failed or timed-out activity, as SDKs show it: an activity failure wrapping the cause.
-  auto activity_failed = [&](std::int64_t scheduled_event_id, const char* message,
+  auto activity_failed = [&](std::int64_t scheduled_event_id,
                              const Failure& cause) -> std::expected<void, ReplayError> {
     auto found = activity(scheduled_event_id);
     if (!found) return std::unexpected(found.error());
     jobs.push_back(interpreter::ResolveActivity{
         .seq = found->first,
-        .resolution = {.status = ActivityResolution::Status::kFailed,
-                       .failure = Wrapped(interpreter::Failure::Kind::kActivity, message,
-                                          found->second, cause)}});
+        .resolution = {
+            .status = ActivityResolution::Status::kFailed,
+            .failure = interpreter::ActivityFailure(FromTemporalFailure(cause), found->second)}});
     return {};
   };
   auto child = [&](std::int64_t initiated_event_id) -> std::expected<std::uint32_t, ReplayError> {
@@ -376,11 +377,9 @@ std::expected<void, ReplayError> WorkflowRun::AddJob(const HistoryEvent& event,
     }
     case enums::EVENT_TYPE_ACTIVITY_TASK_FAILED:
       return activity_failed(event.activity_task_failed_event_attributes().scheduled_event_id(),
-                             "Activity task failed",
                              event.activity_task_failed_event_attributes().failure());
     case enums::EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
       return activity_failed(event.activity_task_timed_out_event_attributes().scheduled_event_id(),
-                             "Activity task timed out",
                              event.activity_task_timed_out_event_attributes().failure());
     case enums::EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
       const auto& attributes = event.activity_task_canceled_event_attributes();

@@ -5,8 +5,10 @@
 // branch.
 //
 // Engines record commands when they first send them, never again on replay, so a run's lines
-// are the same whether or not its worker restarted. Thread-safe: lines from several threads
-// and processes interleave whole (each is one write(2) to a file opened with O_APPEND).
+// are the same whether or not its worker restarted (the embedded engine records an activation
+// as it submits it to the journal: a process killed before the commit may record it twice).
+// Thread-safe: lines from several threads and processes interleave whole (each is one write(2) to a
+// file opened with O_APPEND).
 #ifndef WEFT_RUNTIME_TRACE_COMMAND_TRACE_H_
 #define WEFT_RUNTIME_TRACE_COMMAND_TRACE_H_
 

@@ -179,7 +179,7 @@ Ending ParseEnding(const ProcessResult& printed) {
   Ending ending;
   json value;
   try {
-    value = json::parse(printed.exit_code == 0 ? printed.out : printed.out + printed.err);
+    value = json::parse(printed.out);
   } catch (const json::exception&) {
     FAIL("`weft result` printed no JSON: exit " << printed.exit_code << "\n"
                                                 << printed.out << printed.err);

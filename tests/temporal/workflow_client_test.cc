@@ -202,8 +202,7 @@ TEST_CASE("the client commands drive a Python workflow from the shell") {
   auto failed = RunProcess({WeftBinary(), "start", "py-fails", "--input", R"({"id":"o-1"})",
                             "--task-queue", TaskQueue(), "--address", address, "--wait"});
   CHECK(failed.exit_code == 1);
-  CHECK(failed.out.empty());
-  CHECK_THAT(failed.err, Catch::Contains("CardDeclined"));
+  CHECK_THAT(json::parse(failed.out).dump(), Catch::Contains("CardDeclined"));
   CHECK_THAT(failed.err, Catch::Contains("failed: card declined"));
 }
 
