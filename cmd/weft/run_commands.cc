@@ -279,13 +279,6 @@ void SpawnBackgroundEngine(const EngineFlags& flags) {
   }
   int status = 0;
   ::waitpid(child, &status, 0);
-  // Return once the engine holds the journal, so that a client command right after
-  // `weft run --detach` (`weft result`, `weft signal`) finds it running rather than absent.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!embedded::JournalLease::IsHeld(flags.journal) &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
 }
 
 // Waits for `run_id` (and what it continued as) to close, executing runs whenever this
