@@ -15,6 +15,7 @@
 #include "dsl/loader.h"
 #include "runtime/dry_run/dry_run.h"
 #include "runtime/dry_run/test_case.h"
+#include "runtime/embedded/input_check.h"
 
 namespace weft::cli {
 namespace {
@@ -152,7 +153,19 @@ void RunTest(const TestOptions& options) {
                 << ")\n";
     }
     for (const dry_run::TestCase& test_case : parsed->cases) {
-      const dry_run::CaseResult result = dry_run::RunCase(definition, test_case);
+      // The input is checked as an engine checks it before a run starts.
+      dry_run::CaseResult result;
+      if (auto checked = embedded::CheckInput(definition->input_schema, test_case.input);
+          !checked) {
+        result = {.name = test_case.name, .line = test_case.line, .status = "rejected"};
+        result.failures.push_back({.what = "input",
+                                   .message = "the input does not match the workflow's input "
+                                              "schema: " +
+                                              embedded::DescribeInputErrors(checked.error()),
+                                   .actual = test_case.input});
+      } else {
+        result = dry_run::RunCase(definition, test_case);
+      }
       ++cases;
       if (!result.passed) ++failed;
       entry["cases"].push_back(result.ToJson());

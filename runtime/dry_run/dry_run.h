@@ -26,7 +26,8 @@
 namespace weft::dry_run {
 
 struct CaseFailure {
-  std::string what;  // "output", "error", "steps", "mock", "event", "stuck", "limit"
+  // "input", "output", "error", "continue_as_new", "steps", "mock", "event", "stuck", "limit"
+  std::string what;
   std::string step;  // the step concerned, when there is one
   std::string message;
   nlohmann::json expected;
@@ -39,7 +40,8 @@ struct CaseResult {
   int line = 0;
   bool passed = false;
   std::string status;                // "completed", "failed", "cancelled", "continued_as_new",
-                                     // "waiting" (blocked when the script ran out), "aborted"
+                                     // "waiting" (blocked when the script ran out), "aborted",
+                                     // "rejected" (the input did not match the schema)
   nlohmann::json output;             // completed: the result; continued_as_new: the new input
   nlohmann::json error;              // failed: {"type", "message", "cause"?}
   std::vector<std::string> steps;    // the call steps, in the order their activities were scheduled

@@ -12,6 +12,8 @@
 #include <string>
 
 #include "tests/agents/temp_folder.h"
+#include "tests/support/child_process.h"
+#include "tests/support/dev_server.h"
 #include "tests/support/subprocess.h"
 
 using nlohmann::json;
@@ -25,9 +27,12 @@ const std::string kSourceDir = WEFT_SOURCE_DIR;
 
 // weft mcp working in `project` (--directory), fed `lines`; every stdout line parsed, keyed by id
 // ("null" for errors without one, in order).
-std::multimap<std::string, json> Converse(const TempFolder& project, const std::string& lines) {
-  auto result = RunProcess(
-      {WeftBinary(), "--log-level", "warn", "mcp", "--directory", project.path().string()}, lines);
+std::multimap<std::string, json> Converse(const TempFolder& project, const std::string& lines,
+                                          const std::vector<std::string>& flags = {}) {
+  std::vector<std::string> argv = {WeftBinary(), "--log-level", "warn",
+                                   "mcp",        "--directory", project.path().string()};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  auto result = RunProcess(argv, lines);
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   std::multimap<std::string, json> replies;
@@ -127,4 +132,68 @@ TEST_CASE("an agent's session through the official MCP TypeScript SDK") {
   INFO(result.out << result.err);
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("ok: 2 list_changed notifications"));
+}
+
+TEST_CASE("with --address, workflow tools start runs on Temporal, served by weft worker") {
+  weft::testing::DevServer& server = weft::testing::DevServer::Shared();
+  TempFolder project;
+  std::filesystem::create_directories(project / "workflows");
+  std::filesystem::copy_file(kSourceDir + "/workflows/hello.yaml",
+                             project / "workflows/hello.yaml");
+  const std::string queue = "mcp-" + std::to_string(::getpid());
+  auto worker = weft::testing::ChildProcess::Start({WeftBinary(), "worker", "--address",
+                                                    server.address(), "--task-queue", queue,
+                                                    "--workflows", project / "workflows"});
+  worker->WaitForOutput("weft worker on task queue", std::chrono::seconds(30));
+  const std::vector<std::string> temporal = {"--address", server.address(), "--task-queue", queue};
+  const std::string initialize =
+      R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18"}})"
+      "\n";
+
+  // The workflow's own tool, and a workflow scaffolded through MCP that the running worker
+  // picks up without a restart.
+  auto started = Converse(
+      project,
+      initialize +
+          R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"hello","arguments":{"name":"Ada"}}})"
+          "\n"
+          R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"add_temporal_workflow","arguments":{"name":"greet-later","activity":"none","test":false}}})"
+          "\n",
+      temporal);
+  const json hello = started.find("1")->second["result"];
+  INFO(hello.dump());
+  REQUIRE(hello["isError"] == false);
+  CHECK(hello["structuredContent"]["engine"] == "temporal");
+  const std::string hello_id = hello["structuredContent"]["workflow_id"];
+  REQUIRE(started.find("2")->second["result"]["isError"] == false);
+
+  auto later = Converse(
+      project,
+      initialize +
+          R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"greet-later","arguments":{"message":"hi"}}})"
+          "\n",
+      temporal);
+  const json greet = later.find("3")->second["result"];
+  INFO(greet.dump());
+  REQUIRE(greet["isError"] == false);
+  const std::string greet_id = greet["structuredContent"]["workflow_id"];
+
+  auto results = Converse(
+      project,
+      initialize +
+          R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get_result","arguments":{"workflow_id":")" +
+          hello_id + R"("}}})" + "\n" +
+          R"({"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"get_result","arguments":{"workflow_id":")" +
+          greet_id + R"("}}})" + "\n",
+      temporal);
+  INFO(worker->LogTail());
+  const json first = results.find("4")->second["result"];
+  INFO(first.dump());
+  CHECK(first["isError"] == false);
+  CHECK(first["structuredContent"]["result"] == json{{"greeting", "Hello, Ada!"}});
+  const json second = results.find("5")->second["result"];
+  INFO(second.dump());
+  CHECK(second["isError"] == false);
+  CHECK(second["structuredContent"]["result"] == json{{"message", "hi"}, {"result", nullptr}});
+  worker->Stop();
 }

@@ -125,6 +125,22 @@ cases:
     CHECK_THAT(failed["failures"][0]["message"].get<std::string>(),
                Catch::Contains("first: {result: ...}"));
   }
+  SECTION("an input the schema refuses is named, before anything runs") {
+    folder.Write("strict.yaml", R"(dsl: 1
+name: strict
+input: {type: object, required: [n], properties: {n: {type: integer, minimum: 1}}}
+steps: [{id: w, wait: 1s}]
+)");
+    folder.Write("s.test.yaml", R"(workflow: strict.yaml
+cases: [{name: zero, input: {n: 0}}]
+)");
+    auto result = Test({folder / "s.test.yaml"});
+    CHECK(result.exit_code == 1);
+    const json failed = OnlyCase(json::parse(result.out));
+    CHECK(failed["status"] == "rejected");
+    CHECK(failed["failures"][0]["what"] == "input");
+    CHECK_THAT(failed["failures"][0]["message"].get<std::string>(), Catch::Contains("/n"));
+  }
   SECTION("a run left waiting is stuck, not hung") {
     folder.Write("t.test.yaml", R"(workflow: waits.yaml
 cases:
