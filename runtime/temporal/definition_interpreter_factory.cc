@@ -1,5 +1,9 @@
 #include "runtime/temporal/definition_interpreter_factory.h"
 
+#include <optional>
+#include <variant>
+
+#include "runtime/embedded/input_check.h"
 #include "runtime/interpreter/definition_pin.h"
 #include "runtime/interpreter/workflow_instance.h"
 
@@ -27,10 +31,40 @@ std::expected<std::shared_ptr<const dsl::Definition>, std::string> ResolveDefini
   return definition;
 }
 
+namespace {
+
+// The input of a StartWorkflow job that does not match the definition's input schema, as the
+// failure the run ends with. Any client can start a weft workflow, so the schema is checked
+// here, where the run begins, as the embedded engine checks it before it starts one.
+std::optional<interpreter::Failure> InvalidInput(const dsl::Definition& definition,
+                                                 const interpreter::Activation& activation) {
+  for (const interpreter::Job& job : activation.jobs) {
+    const auto* start = std::get_if<interpreter::StartWorkflow>(&job);
+    if (start == nullptr) continue;
+    auto checked = embedded::CheckInput(definition.input_schema, start->input);
+    if (checked) return std::nullopt;
+    return interpreter::Failure{
+        .type = "InvalidInput",
+        .message = "the input of " + definition.name +
+                   " does not match its schema: " + embedded::DescribeInputErrors(checked.error()),
+        .non_retryable = true};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 WorkflowRun::Interpreter DefinitionInterpreter(std::shared_ptr<const dsl::Definition> definition) {
   // WorkflowRun::Interpreter is a std::function, which must be copyable; the instance is not.
-  auto instance = std::make_shared<interpreter::WorkflowInstance>(std::move(definition));
-  return [instance](const interpreter::Activation& activation) {
+  auto instance = std::make_shared<interpreter::WorkflowInstance>(definition);
+  return [instance, definition](const interpreter::Activation& activation) {
+    // The run still records its pin, so that its history replays like any other.
+    if (auto invalid = InvalidInput(*definition, activation)) {
+      return std::vector<interpreter::Command>{
+          interpreter::RecordMarker{std::string(interpreter::kDefinitionMarker),
+                                    interpreter::DefinitionPin(*definition)},
+          interpreter::FailWorkflow{std::move(*invalid)}};
+    }
     return instance->Activate(activation);
   };
 }

@@ -109,9 +109,21 @@ class CallsWeft:
                     "details": list(getattr(cause, "details", []) or [])}
 
 
+@workflow.defn(name="py-parent-of-weft")
+class ParentOfWeft:
+    """Runs a workflow of another worker (weft's) as its child, by name, and returns its result."""
+
+    @workflow.run
+    async def run(self, call: dict) -> dict:
+        result = await workflow.execute_child_workflow(
+            call["workflow"], call.get("input"), id=call["id"], task_queue=call["task_queue"],
+            execution_timeout=timedelta(seconds=60))
+        return {"child_result": result}
+
+
 async def main(address: str, task_queue: str) -> None:
     client = await Client.connect(address)
-    worker = Worker(client, task_queue=task_queue, workflows=[Echo, Counter, Fails, Waits, CallsWeft],
+    worker = Worker(client, task_queue=task_queue, workflows=[Echo, Counter, Fails, Waits, CallsWeft, ParentOfWeft],
                     activities=[greet])
     async with worker:
         print("ready", flush=True)

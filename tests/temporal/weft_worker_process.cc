@@ -90,13 +90,13 @@ void WaitForEvent(const temporal::WorkflowClient& client, const std::string& wor
 namespace weft::testing {
 
 void WaitUntilClosed(const temporal::WorkflowClient& client, const std::string& workflow_id,
-                     std::chrono::milliseconds timeout) {
+                     std::chrono::milliseconds timeout, bool fail_on_task_failure) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     const nlohmann::json history = HistoryOf(client, workflow_id);
     for (const auto& event : history["events"]) {
       const std::string type = event.value("eventType", "");
-      if (type == "EVENT_TYPE_WORKFLOW_TASK_FAILED") {
+      if (fail_on_task_failure && type == "EVENT_TYPE_WORKFLOW_TASK_FAILED") {
         throw std::runtime_error("a workflow task of " + workflow_id + " failed: " + event.dump());
       }
       if (type.starts_with("EVENT_TYPE_WORKFLOW_EXECUTION_") &&

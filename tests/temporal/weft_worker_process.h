@@ -54,10 +54,12 @@ void WaitForEvent(const temporal::WorkflowClient& client, const std::string& wor
                   const std::string& event_type, int count = 1,
                   std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-// Waits until the run is closed (completed, failed, ...). Throws, quoting the failure, as soon
-// as a workflow task fails (non-determinism, an unknown type), and after `timeout`.
+// Waits until the run is closed (completed, failed, ...). Throws after `timeout` and, when
+// `fail_on_task_failure`, as soon as a workflow task fails (non-determinism, an unknown type),
+// quoting the failure.
 void WaitUntilClosed(const temporal::WorkflowClient& client, const std::string& workflow_id,
-                     std::chrono::milliseconds timeout = std::chrono::seconds(60));
+                     std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                     bool fail_on_task_failure = true);
 
 // Counts the events of `event_type` in a history.
 int CountEvents(const nlohmann::json& history, const std::string& event_type);
