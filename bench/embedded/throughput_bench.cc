@@ -7,11 +7,16 @@
 // Usage: embedded_throughput_bench [runs=20000] [journal folder=./embedded-bench]
 //        [activity threads=2] [sync=full|normal]
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "dsl/loader.h"
 #include "runtime/embedded/engine.h"
@@ -49,6 +54,28 @@ double CpuSeconds() {
   ::getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds per thread name (/proc/self/task/*/stat: utime + stime), to see which thread
+// limits the throughput.
+std::map<std::string, double> ThreadCpuSeconds() {
+  std::map<std::string, double> seconds;
+  const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream stat(task.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), {});
+    const auto open = text.find('('), close = text.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    const std::string name = text.substr(open + 1, close - open - 1);
+    std::istringstream rest(text.substr(close + 2));
+    std::string field;
+    std::vector<std::string> fields;
+    while (rest >> field) fields.push_back(field);
+    if (fields.size() < 13) continue;
+    // After the name: state is field 3 of stat(5); utime and stime are 14 and 15.
+    seconds[name] += (std::stod(fields[11]) + std::stod(fields[12])) / ticks;
+  }
+  return seconds;
 }
 
 }  // namespace
@@ -92,6 +119,7 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu = CpuSeconds() - cpu_start;
   const auto stats = (*engine)->stats();
+  const auto thread_cpu = ThreadCpuSeconds();
   (*engine)->Stop();
   std::printf("runs                 %d (3 activity steps each, synchronous=%s)\n", runs,
               full ? "FULL" : "NORMAL");
@@ -106,6 +134,10 @@ int main(int argc, char** argv) {
               static_cast<double>(stats.batches) / static_cast<double>(stats.transactions));
   std::printf("activations per fsync %.1f\n",
               static_cast<double>(stats.activations) / static_cast<double>(stats.transactions));
+  for (const auto& [name, cpu_seconds] : thread_cpu) {
+    std::printf("cpu %-16s %.2f s (%.0f us per run; alone on a core: %.0f runs/s)\n", name.c_str(),
+                cpu_seconds, cpu_seconds * 1e6 / runs, runs / cpu_seconds);
+  }
   std::filesystem::remove_all(folder);
   return 0;
 }

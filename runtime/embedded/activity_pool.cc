@@ -1,12 +1,19 @@
 #include "runtime/embedded/activity_pool.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 namespace weft::embedded {
 
 ActivityPool::ActivityPool(int threads) {
   threads_.reserve(static_cast<std::size_t>(std::max(threads, 1)));
-  for (int i = 0; i < std::max(threads, 1); ++i) threads_.emplace_back([this] { Loop(); });
+  for (int i = 0; i < std::max(threads, 1); ++i) {
+    threads_.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "weft-activity");
+      Loop();
+    });
+  }
 }
 
 ActivityPool::~ActivityPool() {

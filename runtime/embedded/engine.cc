@@ -1,5 +1,6 @@
 #include "runtime/embedded/engine.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -1308,7 +1309,10 @@ std::expected<std::unique_ptr<Engine>, std::string> Engine::Open(EngineOptions o
   // that remain are new to this one.
   state->Poll(true);
   std::unique_ptr<Engine> engine(new Engine(std::move(state)));
-  engine->state_->thread = std::thread([raw] { raw->Loop(); });
+  engine->state_->thread = std::thread([raw] {
+    pthread_setname_np(pthread_self(), "weft-engine");  // for top -H and the benchmark
+    raw->Loop();
+  });
   return engine;
 }
 

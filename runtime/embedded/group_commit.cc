@@ -1,5 +1,7 @@
 #include "runtime/embedded/group_commit.h"
 
+#include <pthread.h>
+
 #include <utility>
 
 namespace weft::embedded {
@@ -13,7 +15,10 @@ constexpr std::size_t kMaxBatchesPerTransaction = 4096;
 
 GroupCommit::GroupCommit(std::unique_ptr<Journal> journal, CommitCallback on_commit)
     : journal_(std::move(journal)), on_commit_(std::move(on_commit)) {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "weft-journal");
+    Loop();
+  });
 }
 
 GroupCommit::~GroupCommit() {
