@@ -25,6 +25,7 @@
 #include "activities/builtin_activities.h"
 #include "cmd/weft/commands.h"
 #include "cmd/weft/json_argument.h"
+#include "dsl/definition_catalog.h"
 #include "dsl/loader.h"
 #include "runtime/embedded/engine.h"
 #include "runtime/embedded/input_check.h"
@@ -91,19 +92,21 @@ struct EngineFlags {
 
 // ---- definitions ----
 
-// The newest version of `name` among the folder's files. Files that do not load are skipped
-// here; `weft validate` reports them.
+// The newest version of `name` among the folder's files (dsl::DefinitionCatalog: a file that
+// does not load keeps no definition here; `weft validate` reports it). Rescanned on each
+// look-up, so a child started later sees the folder as it is then.
 std::shared_ptr<const dsl::Definition> FindInFolder(const fs::path& folder, std::string_view name) {
-  std::shared_ptr<const dsl::Definition> best;
-  std::error_code failed;
-  for (const auto& entry : fs::directory_iterator(folder, failed)) {
-    const auto extension = entry.path().extension();
-    if (extension != ".yaml" && extension != ".yml") continue;
-    auto loaded = dsl::LoadDefinitionFile(entry.path());
-    if (!loaded || (*loaded)->name != name) continue;
-    if (!best || (*loaded)->version > best->version) best = *loaded;
+  static std::mutex mutex;
+  static std::map<fs::path, std::shared_ptr<dsl::DefinitionCatalog>> catalogs;
+  std::shared_ptr<dsl::DefinitionCatalog> catalog;
+  {
+    std::lock_guard lock(mutex);
+    auto& slot = catalogs[fs::absolute(folder)];
+    if (!slot) slot = std::make_shared<dsl::DefinitionCatalog>(folder);
+    catalog = slot;
   }
-  return best;
+  catalog->Rescan();
+  return catalog->Find(name);
 }
 
 std::shared_ptr<const dsl::Definition> LoadNamedOrFile(const std::string& what,
