@@ -21,6 +21,18 @@ std::expected<void, activity::ActivityError> RegisterBuiltins(
   return {};
 }
 
+RegistryOptions ProjectRegistryOptions(const std::vector<std::string>& plugins,
+                                       const std::string& lua_dir) {
+  RegistryOptions options;
+  for (const auto& plugin : plugins) options.plugins.emplace_back(plugin);
+  if (!lua_dir.empty()) {
+    options.lua_dir = lua_dir;
+  } else if (std::error_code failed; std::filesystem::is_directory("activities", failed)) {
+    options.lua_dir = "activities";  // run from a project: its activities/*.lua
+  }
+  return options;
+}
+
 std::expected<void, activity::ActivityError> RegisterAll(const RegistryOptions& options,
                                                          activity::ActivityRegistry& registry) {
   if (auto builtins = RegisterBuiltins(registry); !builtins) return builtins;

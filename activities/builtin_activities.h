@@ -26,6 +26,12 @@ struct RegistryOptions {
   std::chrono::milliseconds lua_reload_check_interval{1000};
 };
 
+// The options of a command run in a project folder (`--plugin`, `--lua-dir`): the plugins as
+// given, and the Lua modules of `lua_dir`, or of ./activities when `lua_dir` is empty and that
+// folder exists. One rule for `weft run`, `worker`, `validate` and `activities`.
+RegistryOptions ProjectRegistryOptions(const std::vector<std::string>& plugins,
+                                       const std::string& lua_dir);
+
 // Built-ins, plugins and Lua modules in `registry`; the first failure stops (a plugin that
 // does not load, a Lua module with a syntax error, a name registered twice).
 std::expected<void, activity::ActivityError> RegisterAll(const RegistryOptions& options,

@@ -65,13 +65,8 @@ struct ValidateOptions {
 // The names a worker started here would serve: built-ins, --plugin libraries and the Lua
 // modules of --lua-dir (default ./activities), as `weft activities` lists them.
 std::set<std::string> RegisteredActivities(const ValidateOptions& options) {
-  activities::RegistryOptions registry_options;
-  for (const auto& plugin : options.plugins) registry_options.plugins.emplace_back(plugin);
-  if (!options.lua_dir.empty()) {
-    registry_options.lua_dir = options.lua_dir;
-  } else if (std::error_code failed; fs::is_directory("activities", failed)) {
-    registry_options.lua_dir = "activities";
-  }
+  const activities::RegistryOptions registry_options =
+      activities::ProjectRegistryOptions(options.plugins, options.lua_dir);
   auto names = activities::RegisteredActivityNames(registry_options);
   if (!names) {
     std::cerr << "weft validate: " << names.error().message << "\n";

@@ -136,13 +136,8 @@ std::shared_ptr<const dsl::Definition> LoadNamedOrFile(const std::string& what,
 // ---- activities ----
 
 std::unique_ptr<activity::ActivityRegistry> BuildRegistry(const EngineFlags& flags) {
-  activities::RegistryOptions options;
-  for (const auto& plugin : flags.plugins) options.plugins.emplace_back(plugin);
-  if (!flags.lua_dir.empty()) {
-    options.lua_dir = flags.lua_dir;
-  } else if (std::error_code failed; fs::is_directory("activities", failed)) {
-    options.lua_dir = "activities";
-  }
+  const activities::RegistryOptions options =
+      activities::ProjectRegistryOptions(flags.plugins, flags.lua_dir);
   auto registry = std::make_unique<activity::ActivityRegistry>();
   if (auto done = activities::RegisterAll(options, *registry); !done) {
     Fail("activities: " + done.error().message);

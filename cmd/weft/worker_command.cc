@@ -66,13 +66,8 @@ void RunWorker(const WorkerOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  activities::RegistryOptions registry_options;
-  for (const auto& plugin : options.plugins) registry_options.plugins.emplace_back(plugin);
-  if (!options.lua_dir.empty()) {
-    registry_options.lua_dir = options.lua_dir;
-  } else if (std::error_code failed; std::filesystem::is_directory("activities", failed)) {
-    registry_options.lua_dir = "activities";  // run from a project: its activities/*.lua
-  }
+  const activities::RegistryOptions registry_options =
+      activities::ProjectRegistryOptions(options.plugins, options.lua_dir);
   activity::ActivityRegistry registry;
   if (auto registered = activities::RegisterAll(registry_options, registry); !registered) {
     Fail(registered.error().message);

@@ -60,19 +60,6 @@ Failure PlainFailure(std::string type, std::string message) {
   return failure;
 }
 
-std::string PolicyName(ij::StartChildWorkflow::ParentClosePolicy policy) {
-  using Policy = ij::StartChildWorkflow::ParentClosePolicy;
-  switch (policy) {
-    case Policy::kTerminate:
-      return "terminate";
-    case Policy::kRequestCancel:
-      return "request_cancel";
-    case Policy::kAbandon:
-      return "abandon";
-  }
-  return "terminate";
-}
-
 // Operation kinds in the journal.
 constexpr std::string_view kActivityOp = "activity";
 constexpr std::string_view kTimerOp = "timer";
@@ -887,14 +874,15 @@ struct Engine::State {
       job.failure = PlainFailure("WorkflowExecutionAlreadyStarted",
                                  "workflow id " + workflow_id + " is already running");
     } else {
-      RunRecord record{.run_id = NewRunId(),
-                       .workflow_id = workflow_id,
-                       .name = definition->name,
-                       .input = command.input,
-                       .parent_run_id = parent.record.run_id,
-                       .parent_seq = command.seq,
-                       .parent_close_policy = PolicyName(command.parent_close_policy),
-                       .created_ms = now};
+      RunRecord record{
+          .run_id = NewRunId(),
+          .workflow_id = workflow_id,
+          .name = definition->name,
+          .input = command.input,
+          .parent_run_id = parent.record.run_id,
+          .parent_seq = command.seq,
+          .parent_close_policy = std::string(ParentClosePolicyName(command.parent_close_policy)),
+          .created_ms = now};
       job.run_id = record.run_id;
       parent.children[command.seq] = {record.run_id, record.parent_close_policy};
       batch.push_back(NewRunRow(record, *definition));

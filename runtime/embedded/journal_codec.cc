@@ -74,19 +74,6 @@ std::optional<std::string> OptionalStringFrom(const json& value) {
   return value.get<std::string>();
 }
 
-std::string_view ParentClosePolicyName(interpreter::StartChildWorkflow::ParentClosePolicy policy) {
-  using Policy = interpreter::StartChildWorkflow::ParentClosePolicy;
-  switch (policy) {
-    case Policy::kTerminate:
-      return "terminate";
-    case Policy::kRequestCancel:
-      return "request_cancel";
-    case Policy::kAbandon:
-      return "abandon";
-  }
-  return "terminate";
-}
-
 struct JobEncoder {
   json operator()(const interpreter::StartWorkflow& job) const {
     return {{"job", "start_workflow"},
@@ -341,6 +328,19 @@ interpreter::Job DecodeJob(const json& value) {
 }
 
 }  // namespace
+
+std::string_view ParentClosePolicyName(interpreter::StartChildWorkflow::ParentClosePolicy policy) {
+  using Policy = interpreter::StartChildWorkflow::ParentClosePolicy;
+  switch (policy) {
+    case Policy::kTerminate:
+      return "terminate";
+    case Policy::kRequestCancel:
+      return "request_cancel";
+    case Policy::kAbandon:
+      return "abandon";
+  }
+  return "terminate";
+}
 
 json FailureToJson(const Failure& failure) {
   json out = {

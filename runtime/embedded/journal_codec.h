@@ -12,6 +12,7 @@
 #include <expected>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/interpreter/activation.h"
@@ -22,6 +23,9 @@ namespace weft::embedded {
 
 // {"kind": "activity", "type", "message", "details"?, "non_retryable"?, "stack_trace"?,
 //  "info"?, "cause"?}
+// "terminate", "request_cancel", "abandon": as journaled and as `weft show` prints it.
+std::string_view ParentClosePolicyName(interpreter::StartChildWorkflow::ParentClosePolicy policy);
+
 nlohmann::json FailureToJson(const interpreter::Failure& failure);
 interpreter::Failure FailureFromJson(const nlohmann::json& json);
 
