@@ -124,6 +124,22 @@ class Journal::Statement {
     sqlite3_reset(statement_);
     return std::unexpected(error);
   }
+  // Calls `read` for each row the statement yields, then resets it. False when a step failed
+  // (the statement is reset, and the connection's error says why).
+  template <class Read>
+  bool ForEachRow(Read read) {
+    while (true) {
+      auto row = Step();
+      if (!row) {
+        Reset();
+        return false;
+      }
+      if (!*row) break;
+      read();
+    }
+    Reset();
+    return true;
+  }
   std::expected<void, std::string> Run() {
     auto stepped = Step();
     sqlite3_reset(statement_);
@@ -400,13 +416,7 @@ std::expected<std::vector<RunRecord>, std::string> Journal::QueryRuns(
   if (!text_argument.empty()) s.Bind(1, text_argument);
   if (int_argument != 0) s.Bind(1, int_argument);
   std::vector<RunRecord> runs;
-  while (true) {
-    auto row = s.Step();
-    if (!row) {
-      s.Reset();
-      return std::unexpected(Error("reading runs"));
-    }
-    if (!*row) break;
+  const bool read = s.ForEachRow([&] {
     RunRecord run;
     run.run_id = s.Text(0);
     run.workflow_id = s.Text(1);
@@ -427,8 +437,8 @@ std::expected<std::vector<RunRecord>, std::string> Journal::QueryRuns(
     run.created_ms = s.Int(16);
     run.closed_ms = s.Int(17);
     runs.push_back(std::move(run));
-  }
-  s.Reset();
+  });
+  if (!read) return std::unexpected(Error("reading runs"));
   return runs;
 }
 
@@ -470,16 +480,8 @@ std::expected<std::vector<std::string>, std::string> Journal::PendingRunIds() {
   if (!statement) return std::unexpected(statement.error());
   Statement& s = **statement;
   std::vector<std::string> ids;
-  while (true) {
-    auto row = s.Step();
-    if (!row) {
-      s.Reset();
-      return std::unexpected(Error("reading runs"));
-    }
-    if (!*row) break;
-    ids.push_back(s.Text(0));
-  }
-  s.Reset();
+  const bool read = s.ForEachRow([&] { ids.push_back(s.Text(0)); });
+  if (!read) return std::unexpected(Error("reading runs"));
   return ids;
 }
 
@@ -498,21 +500,15 @@ std::expected<std::vector<ActivationRecord>, std::string> Journal::Activations(
   Statement& s = **statement;
   s.Bind(1, run_id);
   std::vector<ActivationRecord> activations;
-  while (true) {
-    auto row = s.Step();
-    if (!row) {
-      s.Reset();
-      return std::unexpected(Error("reading activations"));
-    }
-    if (!*row) break;
+  const bool read = s.ForEachRow([&] {
     activations.push_back({.run_id = std::string(run_id),
                            .seq = s.Int(0),
                            .now_ms = s.Int(1),
                            .continue_as_new_suggested = s.Int(2) != 0,
                            .jobs = s.Json(3),
                            .commands = s.Json(4)});
-  }
-  s.Reset();
+  });
+  if (!read) return std::unexpected(Error("reading activations"));
   return activations;
 }
 
@@ -525,21 +521,15 @@ std::expected<std::vector<OperationRecord>, std::string> Journal::Operations(
   Statement& s = **statement;
   s.Bind(1, run_id);
   std::vector<OperationRecord> operations;
-  while (true) {
-    auto row = s.Step();
-    if (!row) {
-      s.Reset();
-      return std::unexpected(Error("reading operations"));
-    }
-    if (!*row) break;
+  const bool read = s.ForEachRow([&] {
     operations.push_back({.run_id = std::string(run_id),
                           .kind = s.Text(0),
                           .seq = s.Int(1),
                           .due_ms = s.Int(2),
                           .attempt = s.Int(3),
                           .data = s.Json(4)});
-  }
-  s.Reset();
+  });
+  if (!read) return std::unexpected(Error("reading operations"));
   return operations;
 }
 
@@ -550,21 +540,15 @@ std::expected<std::vector<InboxItem>, std::string> Journal::InboxAfter(std::int6
   Statement& s = **statement;
   s.Bind(1, id);
   std::vector<InboxItem> items;
-  while (true) {
-    auto row = s.Step();
-    if (!row) {
-      s.Reset();
-      return std::unexpected(Error("reading the inbox"));
-    }
-    if (!*row) break;
+  const bool read = s.ForEachRow([&] {
     items.push_back({.id = s.Int(0),
                      .run_id = s.Text(1),
                      .kind = s.Text(2),
                      .name = s.Text(3),
                      .payload = s.Json(4),
                      .created_ms = s.Int(5)});
-  }
-  s.Reset();
+  });
+  if (!read) return std::unexpected(Error("reading the inbox"));
   return items;
 }
 
