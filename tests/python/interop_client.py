@@ -14,6 +14,7 @@ Prints one JSON object: what Python saw. Scenarios:
 
 import asyncio
 import json
+import os
 import sys
 import uuid
 
@@ -88,3 +89,8 @@ async def main() -> None:
 
 if __name__ == "__main__":
     asyncio.run(main())
+    # The SDK's native runtime threads can still be winding down when the interpreter
+    # finalizes, which aborts the process (PyGILState_Release) after the answer is printed;
+    # leave without finalizing, since everything that matters is on stdout already.
+    sys.stdout.flush()
+    os._exit(0)
