@@ -1,6 +1,6 @@
 """weft's Temporal worker against the official Go and Python SDKs, side by side in one run.
 
-    ~/.cache/weft/venv/bin/python bench/peers/run.py [--runs 500] [--long-rounds 1000]
+    ~/.cache/weft/venv/bin/python bench/peers/run.py [--runs 500] [--long-rounds 600]
 
 One Temporal dev server (the Temporal CLI from scripts/setup, on free loopback ports). For each
 worker (weft, Go, Python) in turn, on a task queue of its own: start the worker, let it idle and
@@ -8,8 +8,13 @@ read its resident memory, then start `--runs` runs of bench-three-steps at once 
 script's client and wait for all of them; the worker's CPU seconds (utime + stime from
 /proc/<pid>/stat) and the wall time from the first start to the last result are measured. Then
 one bench-long run (`--long-rounds` activities, a long history) per SDK is exported and
-replayed: weft with `weft replay`, Python with the SDK's Replayer, each on its own workflow's
-history of the same shape and length.
+replayed, each replayer on its own workflow's history of the same shape and length (six events
+per round; the default 600 rounds stay under the server's default suggestion to continue as new,
+4,096 events, so that neither run continues as new, and the script refuses histories that did).
+Both replayers are timed in process over the same steps, from the history's JSON text to the
+verdict, `--replay-repeat` times after a warm-up: weft with build/bench/temporal_replay_bench
+(the library code of `weft replay`), Python with the SDK's Replayer (python/peer.py replay).
+`weft replay` as a whole process per replay (start-up included) is a second weft row.
 
 Prints a Markdown table for bench/RESULTS.md. Needs: build/weft (scripts/build), the venv and
 the Temporal CLI (scripts/setup), Go (to build bench/peers/go).
@@ -89,13 +94,25 @@ async def long_history(address: str, queue: str, rounds: int, out: Path, weft: P
     # The JSON `temporal workflow show -o json` prints, which both replayers read.
     history = subprocess.run([str(weft), "history", handle.id, "--address", address],
                              check=True, capture_output=True, text=True).stdout
+    # A run that continued as new leaves a shorter last history: not the same length as the
+    # other SDK's.
+    last = json.loads(history)["events"][-1]["eventType"]
+    if last != "EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED":
+        raise SystemExit(f"{queue}: the bench-long history ends with {last}, not a completion; "
+                         f"fewer --long-rounds keep it under the server's continue-as-new "
+                         f"suggestion")
     out.write_text(history)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=500)
-    parser.add_argument("--long-rounds", type=int, default=1000)
+    parser.add_argument("--long-rounds", type=int, default=600,
+                        help="activities in the replayed bench-long run (6 history events each)")
+    parser.add_argument("--replay-repeat", type=int, default=10,
+                        help="replays timed per replayer, after one warm-up")
+    parser.add_argument("--keep-histories", metavar="DIR",
+                        help="copy the exported bench-long histories there (to profile replay)")
     parser.add_argument("--weft", default=str(ROOT / "build" / "weft"))
     parser.add_argument("--workers", default="weft,go,python",
                         help="which workers to measure, comma-separated")
@@ -150,6 +167,10 @@ def main() -> None:
             worker.terminate()
             worker.wait(timeout=30)
         print_results(arguments, rows, work, weft)
+        if arguments.keep_histories:
+            Path(arguments.keep_histories).mkdir(parents=True, exist_ok=True)
+            for history in work.glob("*-long.json"):
+                shutil.copy(history, arguments.keep_histories)
     finally:
         for process in reversed(processes):
             if process.poll() is None:
@@ -161,11 +182,15 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def replay_seconds(argv, repeat: int) -> float:
+def process_replay_seconds(argv, repeat: int) -> float:
     started = time.perf_counter()
     for _ in range(repeat):
         subprocess.run(argv, check=True, capture_output=True)
     return (time.perf_counter() - started) / repeat
+
+
+def in_process_replay(argv) -> dict:
+    return json.loads(subprocess.run(argv, check=True, capture_output=True, text=True).stdout)
 
 
 def print_results(arguments, rows, work: Path, weft: Path) -> None:
@@ -183,22 +208,38 @@ def print_results(arguments, rows, work: Path, weft: Path) -> None:
     if {"weft", "go", "python"} <= rows.keys():
         print(f"\nCPU ratios: weft/go {rows['weft']['cpu'] / rows['go']['cpu']:.2f}, "
               f"weft/python {rows['weft']['cpu'] / rows['python']['cpu']:.2f}\n")
-    print("| Replayer | History events | Seconds per replay | Events/s |")
-    print("|---|---|---|---|")
-    repeat = 5
+    repeat = arguments.replay_repeat
+    print(f"\nReplay of one bench-long history ({arguments.long_rounds} rounds), from its JSON text "
+          f"to the verdict; mean of {repeat} replays after a warm-up.\n")
+    print("| Replayer | History events | Seconds per replay | of which JSON to protobuf | "
+          "Events/s |")
+    print("|---|---|---|---|---|")
+    replays = {}
     if "weft" in rows:
-        events = len(json.loads((work / "weft-long.json").read_text())["events"])
-        seconds = replay_seconds([str(weft), "replay", str(work / "weft-long.json")], repeat)
-        print(f"| weft replay (process start included) | {events} | {seconds:.4f} | "
-              f"{events / seconds:,.0f} |")
+        history = work / "weft-long.json"
+        bench = weft.parent / "bench" / "temporal_replay_bench"
+        replays["weft"] = in_process_replay([str(bench), str(history), str(repeat)])
+        process = process_replay_seconds([str(weft), "replay", str(history)], repeat)
+        replays["weft process"] = {"events": replays["weft"]["events"],
+                                   "seconds_per_replay": process, "parse_seconds": None}
     if "python" in rows:
-        events = len(json.loads((work / "python-long.json").read_text())["events"])
-        seconds = float(subprocess.run(
+        replays["python"] = in_process_replay(
             [sys.executable, str(PEERS / "python" / "peer.py"), "replay",
-             str(work / "python-long.json"), "--repeat", str(repeat)],
-            check=True, capture_output=True, text=True).stdout.strip())
-        print(f"| Python SDK Replayer (in process) | {events} | {seconds:.4f} | "
-              f"{events / seconds:,.0f} |")
+             str(work / "python-long.json"), "--repeat", str(repeat)])
+    labels = {"weft": "weft (in process: bench/temporal/replay_bench.cc)",
+              "weft process": "`weft replay` (a process per replay, start-up included)",
+              "python": "Python SDK Replayer (in process)"}
+    for name, replay in replays.items():
+        parse = replay["parse_seconds"]
+        print(f"| {labels[name]} | {replay['events']:,} | {replay['seconds_per_replay']:.4f} | "
+              f"{'-' if parse is None else f'{parse:.4f}'} | "
+              f"{replay['events'] / replay['seconds_per_replay']:,.0f} |")
+    if {"weft", "python"} <= replays.keys():
+        def rate(name):
+            return replays[name]["events"] / replays[name]["seconds_per_replay"]
+        print(f"\nReplay ratio (events/s): weft in process {rate('weft') / rate('python'):.1f} "
+              f"times the Python Replayer; `weft replay` as a process "
+              f"{rate('weft process') / rate('python'):.1f} times.")
 
 
 if __name__ == "__main__":
