@@ -1,12 +1,9 @@
 #include "runtime/temporal/history_replayer.h"
 
-#include <google/protobuf/descriptor.h>
-#include <google/protobuf/util/json_util.h>
-
-#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "runtime/temporal/definition_interpreter_factory.h"
+#include "runtime/temporal/proto_json_reader.h"
 #include "runtime/temporal/workflow_run.h"
 #include "runtime/temporal/workflow_task_splitter.h"
 #include "runtime/temporal/workflow_worker.h"
@@ -17,65 +14,6 @@ namespace weft::temporal {
 namespace {
 
 namespace enums = ::temporal::api::enums::v1;
-using google::protobuf::Descriptor;
-using google::protobuf::EnumDescriptor;
-using google::protobuf::FieldDescriptor;
-
-// "WorkflowTaskStarted" -> "WORKFLOW_TASK_STARTED".
-std::string UpperSnake(const std::string& pascal) {
-  std::string out;
-  for (std::size_t i = 0; i < pascal.size(); ++i) {
-    const unsigned char c = pascal[i];
-    if (i > 0 && std::isupper(c) && !std::isupper(static_cast<unsigned char>(pascal[i - 1]))) {
-      out += '_';
-    }
-    out += static_cast<char>(std::toupper(c));
-  }
-  return out;
-}
-
-// Older exports (tctl, the UI's download before 2.x, sdk-go's tests) spell enum values the Go
-// way: "WorkflowTaskStarted" for EVENT_TYPE_WORKFLOW_TASK_STARTED. Rewrites them, guided by
-// the message descriptors, to the names proto3 JSON expects; values that are already right
-// are left alone.
-void FixEnumSpellings(nlohmann::json& value, const Descriptor& descriptor) {
-  if (!value.is_object()) return;
-  for (auto& [key, field_value] : value.items()) {
-    const FieldDescriptor* field = descriptor.FindFieldByName(key);
-    for (int i = 0; field == nullptr && i < descriptor.field_count(); ++i) {
-      if (descriptor.field(i)->json_name() == key) field = descriptor.field(i);
-    }
-    if (field == nullptr) continue;
-    auto fix = [&](nlohmann::json& element) {
-      if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
-        if (field->is_map()) {
-          const FieldDescriptor* map_value = field->message_type()->map_value();
-          if (map_value->type() != FieldDescriptor::TYPE_MESSAGE || !element.is_object()) return;
-          for (auto& [map_key, entry] : element.items()) {
-            FixEnumSpellings(entry, *map_value->message_type());
-          }
-          return;
-        }
-        FixEnumSpellings(element, *field->message_type());
-      } else if (field->type() == FieldDescriptor::TYPE_ENUM && element.is_string()) {
-        const EnumDescriptor& enumeration = *field->enum_type();
-        const std::string name = element.get<std::string>();
-        if (enumeration.FindValueByName(name) != nullptr) return;
-        // Every Temporal enum's first value is <PREFIX>UNSPECIFIED.
-        std::string prefix = enumeration.value(0)->name();
-        prefix.resize(prefix.size() - std::string_view("UNSPECIFIED").size());
-        if (const auto* fixed = enumeration.FindValueByName(prefix + UpperSnake(name))) {
-          element = fixed->name();
-        }
-      }
-    };
-    if (field->is_repeated() && !field->is_map() && field_value.is_array()) {
-      for (auto& element : field_value) fix(element);
-    } else {
-      fix(field_value);
-    }
-  }
-}
 
 }  // namespace
 
@@ -91,13 +29,8 @@ std::expected<HistoryReplayer, std::string> HistoryReplayer::FromJson(std::strin
         "the history has no \"events\": expected what `temporal workflow show -o json` prints");
   }
   auto history = std::make_unique<History>();
-  FixEnumSpellings(document, *history->proto.GetDescriptor());
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;  // fields of newer servers than the pinned API
-  auto status =
-      google::protobuf::util::JsonStringToMessage(document.dump(), &history->proto, options);
-  if (!status.ok()) {
-    return std::unexpected("the history does not parse: " + std::string(status.message()));
+  if (auto read = ReadProtoJson(document, history->proto); !read) {
+    return std::unexpected("the history does not parse: " + read.error());
   }
   if (history->proto.events().empty()) return std::unexpected("the history has no events");
   return HistoryReplayer(std::move(history));
