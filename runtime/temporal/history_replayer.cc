@@ -22,18 +22,18 @@ struct HistoryReplayer::History {
 };
 
 std::expected<HistoryReplayer, std::string> HistoryReplayer::FromJson(std::string_view json) {
+  auto history = std::make_unique<History>();
+  auto read = ReadProtoJson(json, history->proto);
+  if (read && !history->proto.events().empty()) return HistoryReplayer(std::move(history));
+  // Not a history: say how.
   nlohmann::json document = nlohmann::json::parse(json, nullptr, false);
   if (document.is_discarded()) return std::unexpected("the history is not JSON");
   if (!document.is_object() || !document.contains("events")) {
     return std::unexpected(
         "the history has no \"events\": expected what `temporal workflow show -o json` prints");
   }
-  auto history = std::make_unique<History>();
-  if (auto read = ReadProtoJson(document, history->proto); !read) {
-    return std::unexpected("the history does not parse: " + read.error());
-  }
-  if (history->proto.events().empty()) return std::unexpected("the history has no events");
-  return HistoryReplayer(std::move(history));
+  if (!read) return std::unexpected("the history does not parse: " + read.error());
+  return std::unexpected("the history has no events");
 }
 
 HistoryReplayer::HistoryReplayer(std::unique_ptr<History> history) : history_(std::move(history)) {}

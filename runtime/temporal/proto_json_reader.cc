@@ -11,10 +11,12 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace weft::temporal {
 namespace {
@@ -154,9 +156,10 @@ const FieldDescriptor* FindField(const Descriptor& descriptor, const std::string
   return nullptr;
 }
 
-bool ReadMessage(const json& value, Message& message);
+bool ReadWellKnown(const json& value, Message& message);
 
-// Sets `field` to `value`, or adds `value` to it when it is repeated.
+// Sets `field` to the scalar `value`, or adds it when the field is repeated. A message field
+// takes only the well-known types JSON writes as scalars (Timestamp, Duration, wrappers).
 bool ReadValue(const json& value, Message& message, const FieldDescriptor& field) {
   const Reflection& reflection = *message.GetReflection();
   const bool add = field.is_repeated();
@@ -167,8 +170,8 @@ bool ReadValue(const json& value, Message& message, const FieldDescriptor& field
   };
   switch (field.cpp_type()) {
     case FieldDescriptor::CPPTYPE_MESSAGE:
-      return ReadMessage(value, add ? *reflection.AddMessage(&message, &field)
-                                    : *reflection.MutableMessage(&message, &field));
+      return ReadWellKnown(value, add ? *reflection.AddMessage(&message, &field)
+                                      : *reflection.MutableMessage(&message, &field));
     case FieldDescriptor::CPPTYPE_INT32:
       return store(Integer<std::int32_t>(value), &Reflection::SetInt32, &Reflection::AddInt32);
     case FieldDescriptor::CPPTYPE_INT64:
@@ -242,11 +245,10 @@ bool ReadTime(const json& value, Message& message) {
   return true;
 }
 
-bool ReadMessage(const json& value, Message& message) {
+// A message written as a scalar: Timestamp, Duration, a wrapper. Any other is refused.
+bool ReadWellKnown(const json& value, Message& message) {
   const Descriptor& descriptor = *message.GetDescriptor();
   switch (descriptor.well_known_type()) {
-    case Descriptor::WELLKNOWNTYPE_UNSPECIFIED:
-      break;
     case Descriptor::WELLKNOWNTYPE_TIMESTAMP:
       return ReadTime<google::protobuf::Timestamp>(value, message);
     case Descriptor::WELLKNOWNTYPE_DURATION:
@@ -260,41 +262,154 @@ bool ReadMessage(const json& value, Message& message) {
     case Descriptor::WELLKNOWNTYPE_STRINGVALUE:
     case Descriptor::WELLKNOWNTYPE_BYTESVALUE:
     case Descriptor::WELLKNOWNTYPE_BOOLVALUE:
-      // A wrapper is its value, unwrapped.
       return ReadValue(value, message, *descriptor.FindFieldByNumber(1));
     default:
-      return false;  // Any, FieldMask, Struct, Value, ListValue: protobuf's parser reads them
+      return false;
   }
-  if (!value.is_object()) return false;
-  const Reflection& reflection = *message.GetReflection();
-  for (const auto& [key, item] : value.items()) {
-    const FieldDescriptor* field = FindField(descriptor, key);
-    if (field == nullptr || item.is_null()) continue;  // unknown (a newer server's), or unset
-    if (field->is_map()) {
-      if (!item.is_object()) return false;
-      const Descriptor& entry_type = *field->message_type();
-      for (const auto& [map_key, map_value] : item.items()) {
-        if (map_value.is_null()) return false;
-        Message& entry = *reflection.AddMessage(&message, field);
-        if (!ReadMapKey(map_key, entry, *entry_type.map_key()) ||
-            !ReadValue(map_value, entry, *entry_type.map_value())) {
-          return false;
-        }
-      }
-    } else if (field->is_repeated()) {
-      if (!item.is_array()) return false;
-      for (const json& element : item) {
-        if (element.is_null() || !ReadValue(element, message, *field)) return false;
-      }
-    } else {
-      // Two members of one oneof: protobuf's parser refuses that, and says so.
-      const auto* oneof = field->real_containing_oneof();
-      if (oneof != nullptr && reflection.HasOneof(message, oneof)) return false;
-      if (!ReadValue(item, message, *field)) return false;
-    }
-  }
-  return true;
 }
+
+// The SAX handler (nlohmann's json_sax interface) that writes each value into its field as the
+// text is scanned, so that no JSON tree is built. A stack of frames tracks where the next
+// value goes. Any callback returning false stops the scan: the caller falls back.
+class MessageWriter {
+ public:
+  explicit MessageWriter(Message& root) : root_(root) {}
+
+  bool null() {
+    if (Skipping()) return true;
+    // An unset singular field; null inside a list or a map protobuf's parser refuses.
+    return frames_.empty() ? false : frames_.back().kind == Frame::kMessage;
+  }
+  bool boolean(bool value) { return Scalar(json(value)); }
+  bool number_integer(json::number_integer_t value) { return Scalar(json(value)); }
+  bool number_unsigned(json::number_unsigned_t value) { return Scalar(json(value)); }
+  bool number_float(json::number_float_t value, const json::string_t&) {
+    return Scalar(json(value));
+  }
+  bool string(json::string_t& value) { return Scalar(json(std::move(value))); }
+  bool binary(json::binary_t&) { return false; }
+
+  bool start_object(std::size_t) {
+    if (Skipping()) return ++skip_depth_, true;
+    if (frames_.empty()) {
+      frames_.push_back({Frame::kMessage, &root_});
+      return true;
+    }
+    Frame& frame = frames_.back();
+    if (frame.kind == Frame::kMessage && frame.field == nullptr) return ++skip_depth_, true;
+    if (frame.kind == Frame::kMessage && frame.field->is_map()) {
+      frames_.push_back({Frame::kMap, frame.message, frame.field});
+      return true;
+    }
+    const FieldDescriptor* field =
+        frame.kind == Frame::kMap ? frame.field->message_type()->map_value() : frame.field;
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE ||
+        field->message_type()->well_known_type() != Descriptor::WELLKNOWNTYPE_UNSPECIFIED) {
+      return false;  // a scalar, or a well-known type written as an object (Any, Struct...)
+    }
+    Message* child = Slot(frame, [&](Message& message, const FieldDescriptor& target) {
+      const Reflection& reflection = *message.GetReflection();
+      return target.is_repeated() ? reflection.AddMessage(&message, &target)
+                                  : reflection.MutableMessage(&message, &target);
+    });
+    if (child == nullptr) return false;
+    frames_.push_back({Frame::kMessage, child});
+    return true;
+  }
+
+  bool key(json::string_t& key) {
+    if (Skipping()) return true;
+    Frame& frame = frames_.back();
+    if (frame.kind == Frame::kMap) {
+      frame.map_key = std::move(key);
+    } else {
+      // Unknown (a newer server's field): its value is skipped.
+      frame.field = FindField(*frame.message->GetDescriptor(), key);
+    }
+    return true;
+  }
+
+  bool end_object() {
+    if (Skipping()) return --skip_depth_, true;
+    frames_.pop_back();
+    return true;
+  }
+
+  bool start_array(std::size_t) {
+    if (Skipping()) return ++skip_depth_, true;
+    if (frames_.empty() || frames_.back().kind != Frame::kMessage) return false;
+    Frame& frame = frames_.back();
+    if (frame.field == nullptr) return ++skip_depth_, true;
+    if (!frame.field->is_repeated() || frame.field->is_map()) return false;
+    frames_.push_back({Frame::kRepeated, frame.message, frame.field});
+    return true;
+  }
+
+  bool end_array() {
+    if (Skipping()) return --skip_depth_, true;
+    frames_.pop_back();
+    return true;
+  }
+
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
+
+ private:
+  struct Frame {
+    enum Kind { kMessage, kRepeated, kMap } kind;
+    Message* message;  // the message being read, or the one holding the list or map
+    // kMessage: the field the next value is for (null: unknown, skipped); else the list's or
+    // the map's field.
+    const FieldDescriptor* field = nullptr;
+    std::string map_key;  // kMap: the key of the next value
+  };
+
+  bool Skipping() const { return skip_depth_ > 0; }
+
+  // Where the next value goes: `write(message, field)` on the field itself, on the list, or on
+  // a new map entry's value. Null when the value cannot go there.
+  template <typename Write>
+  auto Slot(Frame& frame, Write write)
+      -> decltype(write(std::declval<Message&>(), std::declval<const FieldDescriptor&>())) {
+    using Result =
+        decltype(write(std::declval<Message&>(), std::declval<const FieldDescriptor&>()));
+    switch (frame.kind) {
+      case Frame::kMessage: {
+        // Two members of one oneof: protobuf's parser refuses that, and says so.
+        const auto* oneof = frame.field->real_containing_oneof();
+        if (oneof != nullptr && frame.message->GetReflection()->HasOneof(*frame.message, oneof)) {
+          return Result{};
+        }
+        if (frame.field->is_repeated()) return Result{};  // a list must be an array
+        return write(*frame.message, *frame.field);
+      }
+      case Frame::kRepeated:
+        return write(*frame.message, *frame.field);
+      case Frame::kMap: {
+        Message& entry = *frame.message->GetReflection()->AddMessage(frame.message, frame.field);
+        const Descriptor& entry_type = *frame.field->message_type();
+        if (!ReadMapKey(frame.map_key, entry, *entry_type.map_key())) return Result{};
+        return write(entry, *entry_type.map_value());
+      }
+    }
+    return Result{};
+  }
+
+  bool Scalar(const json& value) {
+    if (Skipping()) return true;
+    if (frames_.empty()) return false;
+    Frame& frame = frames_.back();
+    if (frame.kind == Frame::kMessage && frame.field == nullptr) return true;  // unknown field
+    return Slot(frame, [&](Message& message, const FieldDescriptor& field) {
+      return ReadValue(value, message, field);
+    });
+  }
+
+  Message& root_;
+  std::vector<Frame> frames_;
+  int skip_depth_ = 0;  // nesting inside a skipped value
+};
 
 // Older exports (tctl, the UI's download before 2.x, sdk-go's tests) spell enum values the Go
 // way. Rewrites them, guided by the descriptors, to the names protobuf's parser expects; values
@@ -330,17 +445,19 @@ void FixEnumSpellings(json& value, const Descriptor& descriptor) {
 
 }  // namespace
 
-std::expected<void, std::string> ReadProtoJson(const json& document,
+std::expected<void, std::string> ReadProtoJson(std::string_view text,
                                                google::protobuf::Message& message) {
-  if (ReadMessage(document, message)) return {};
-  // What the reader does not cover, or a value of the wrong shape: protobuf's parser reads the
+  MessageWriter writer(message);
+  if (json::sax_parse(text, &writer)) return {};
+  // What the writer does not cover, or a value of the wrong shape: protobuf's parser reads the
   // first and names what is wrong in the second.
   message.Clear();
-  json fixed = document;
-  FixEnumSpellings(fixed, *message.GetDescriptor());
+  json document = json::parse(text, nullptr, false);
+  if (document.is_discarded()) return std::unexpected("not JSON");
+  FixEnumSpellings(document, *message.GetDescriptor());
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
-  auto status = google::protobuf::util::JsonStringToMessage(fixed.dump(), &message, options);
+  auto status = google::protobuf::util::JsonStringToMessage(document.dump(), &message, options);
   if (!status.ok()) return std::unexpected(std::string(status.message()));
   return {};
 }

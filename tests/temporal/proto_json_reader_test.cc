@@ -20,14 +20,13 @@ namespace {
 namespace enums = ::temporal::api::enums::v1;
 using google::protobuf::util::MessageDifferencer;
 using google::protobuf::util::TimeUtil;
-using nlohmann::json;
 using ::temporal::api::history::v1::History;
 using ::temporal::api::history::v1::HistoryEvent;
 using weft::temporal::ReadProtoJson;
 
 History Read(const std::string& text) {
   History history;
-  auto read = ReadProtoJson(json::parse(text), history);
+  auto read = ReadProtoJson(text, history);
   INFO(text);
   REQUIRE(read);
   return history;
@@ -112,7 +111,7 @@ TEST_CASE("enum values spelled the Go way, proto field names, numbers for 64-bit
 
 TEST_CASE("unknown fields and enum values, and nulls, are skipped; base64 in either alphabet") {
   const History history = Read(R"({"events": [
-    {"eventId": "1", "eventType": "EVENT_TYPE_FROM_A_NEWER_SERVER", "fieldOfTheFuture": {"a": 1},
+    {"eventId": "1", "eventType": "EVENT_TYPE_FROM_A_NEWER_SERVER", "fieldOfTheFuture": {"a": [1, {"b": [[]]}], "c": null},
      "taskId": null,
      "workflowExecutionStartedEventAttributes": {"input": {"payloads": [
        {"metadata": {"encoding": "YmluYXJ5L3BsYWlu"}, "data": "_-8"}]}}}]})");
@@ -130,7 +129,7 @@ TEST_CASE("a value of the wrong shape gets protobuf's error, which names the fie
         R"({"events": [{"eventTime": "yesterday"}]})",
         R"({"events": [{"eventId": "1", "eventType": 2.5}]})"}) {
     History history;
-    auto read = ReadProtoJson(json::parse(text), history);
+    auto read = ReadProtoJson(text, history);
     INFO(text);
     REQUIRE_FALSE(read);
     CHECK_FALSE(read.error().empty());
@@ -139,8 +138,8 @@ TEST_CASE("a value of the wrong shape gets protobuf's error, which names the fie
 
 TEST_CASE("two members of one oneof are refused, as protobuf's parser refuses them") {
   History history;
-  auto read = ReadProtoJson(json::parse(R"({"events": [{"eventId": "1",
-      "workflowTaskStartedEventAttributes": {}, "workflowTaskCompletedEventAttributes": {}}]})"),
+  auto read = ReadProtoJson(R"({"events": [{"eventId": "1",
+      "workflowTaskStartedEventAttributes": {}, "workflowTaskCompletedEventAttributes": {}}]})",
                             history);
   REQUIRE_FALSE(read);
   CHECK(read.error().find("oneof") != std::string::npos);
@@ -149,7 +148,7 @@ TEST_CASE("two members of one oneof are refused, as protobuf's parser refuses th
 TEST_CASE("google.protobuf.Any, which the reader does not cover, is read by protobuf's parser") {
   google::protobuf::Any any;
   auto read = ReadProtoJson(
-      json{{"@type", "type.googleapis.com/google.protobuf.Duration"}, {"value", "1.5s"}}, any);
+      R"({"@type": "type.googleapis.com/google.protobuf.Duration", "value": "1.5s"})", any);
   REQUIRE(read);
   google::protobuf::Duration duration;
   REQUIRE(any.UnpackTo(&duration));
