@@ -16,8 +16,9 @@ verdict, `--replay-repeat` times after a warm-up: weft with build/bench/temporal
 (the library code of `weft replay`), Python with the SDK's Replayer (python/peer.py replay).
 `weft replay` as a whole process per replay (start-up included) is a second weft row.
 
-Prints a Markdown table for bench/RESULTS.md. Needs: build/weft (scripts/build), the venv and
-the Temporal CLI (scripts/setup), Go (to build bench/peers/go).
+Prints a Markdown table for bench/RESULTS.md. Needs: build/weft and
+build/bench/temporal_replay_bench (scripts/build), the venv and the Temporal CLI
+(scripts/setup), Go (to build bench/peers/go).
 """
 
 import argparse
@@ -118,6 +119,9 @@ def main() -> None:
                         help="which workers to measure, comma-separated")
     arguments = parser.parse_args()
     weft = Path(arguments.weft)
+    replay_bench = weft.parent / "bench" / "temporal_replay_bench"
+    if "weft" in arguments.workers.split(",") and not replay_bench.exists():
+        raise SystemExit(f"{replay_bench} is missing: build it (scripts/build)")
     work = Path(tempfile.mkdtemp(prefix="weft-peers-"))
     processes = []
     try:
