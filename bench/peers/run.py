@@ -216,8 +216,8 @@ def print_results(arguments, rows, work: Path, weft: Path) -> None:
     print(f"\nReplay of one bench-long history ({arguments.long_rounds} rounds), from its JSON text "
           f"to the verdict; mean of {repeat} replays after a warm-up.\n")
     print("| Replayer | History events | Seconds per replay | of which JSON to protobuf | "
-          "Events/s |")
-    print("|---|---|---|---|---|")
+          "Events/s | CPU seconds per replay |")
+    print("|---|---|---|---|---|---|")
     replays = {}
     if "weft" in rows:
         history = work / "weft-long.json"
@@ -225,7 +225,8 @@ def print_results(arguments, rows, work: Path, weft: Path) -> None:
         replays["weft"] = in_process_replay([str(bench), str(history), str(repeat)])
         process = process_replay_seconds([str(weft), "replay", str(history)], repeat)
         replays["weft process"] = {"events": replays["weft"]["events"],
-                                   "seconds_per_replay": process, "parse_seconds": None}
+                                   "seconds_per_replay": process, "parse_seconds": None,
+                                   "cpu_seconds_per_replay": None}
     if "python" in rows:
         replays["python"] = in_process_replay(
             [sys.executable, str(PEERS / "python" / "peer.py"), "replay",
@@ -234,16 +235,21 @@ def print_results(arguments, rows, work: Path, weft: Path) -> None:
               "weft process": "`weft replay` (a process per replay, start-up included)",
               "python": "Python SDK Replayer (in process)"}
     for name, replay in replays.items():
-        parse = replay["parse_seconds"]
+        parse, cpu = replay["parse_seconds"], replay["cpu_seconds_per_replay"]
         print(f"| {labels[name]} | {replay['events']:,} | {replay['seconds_per_replay']:.4f} | "
               f"{'-' if parse is None else f'{parse:.4f}'} | "
-              f"{replay['events'] / replay['seconds_per_replay']:,.0f} |")
+              f"{replay['events'] / replay['seconds_per_replay']:,.0f} | "
+              f"{'-' if cpu is None else f'{cpu:.4f}'} |")
     if {"weft", "python"} <= replays.keys():
         def rate(name):
             return replays[name]["events"] / replays[name]["seconds_per_replay"]
+
+        def cpu_rate(name):
+            return replays[name]["events"] / replays[name]["cpu_seconds_per_replay"]
         print(f"\nReplay ratio (events/s): weft in process {rate('weft') / rate('python'):.1f} "
               f"times the Python Replayer; `weft replay` as a process "
-              f"{rate('weft process') / rate('python'):.1f} times.")
+              f"{rate('weft process') / rate('python'):.1f} times. In CPU time per event, "
+              f"in process: {cpu_rate('weft') / cpu_rate('python'):.1f} times.")
 
 
 if __name__ == "__main__":
