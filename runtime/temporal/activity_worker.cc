@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/payload.h"
@@ -135,63 +134,80 @@ ActivityWorker::ActivityWorker(std::shared_ptr<Connection> connection,
 void ActivityWorker::Run() {
   spdlog::info("polling activity tasks on {} (up to {} at once)", options_.task_queue,
                options_.max_concurrent);
-  auto backoff = std::chrono::milliseconds(100);
-  while (!stopping_) {
-    {
-      std::unique_lock lock(mutex_);
-      slots_changed_.wait(
-          lock, [this] { return stopping_ || running_ < std::max(1, options_.max_concurrent); });
-    }
-    if (stopping_) break;
-    workflowservice::PollActivityTaskQueueRequest request;
-    request.set_namespace_(connection_->options().namespace_name);
-    request.mutable_task_queue()->set_name(options_.task_queue);
-    request.mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
-    request.set_identity(connection_->options().identity);
-    request.set_worker_instance_key(worker_instance_key_);
-    auto context = connection_->NewCallContext(kLongPollTimeout);
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) break;
-      poll_ = context.get();
-    }
-    workflowservice::PollActivityTaskQueueResponse task;
-    grpc::Status status =
-        connection_->workflow_service().PollActivityTaskQueue(context.get(), request, &task);
-    {
-      std::lock_guard lock(mutex_);
-      poll_ = nullptr;
-    }
-    if (stopping_) break;
-    if (!status.ok()) {
-      if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) continue;
-      spdlog::warn("PollActivityTaskQueue on {}: {} (retrying in {} ms)", options_.task_queue,
-                   RpcError{status.error_code(), "", status.error_message()}.ToString(),
-                   backoff.count());
-      std::unique_lock lock(mutex_);
-      slots_changed_.wait_for(lock, backoff, [this] { return stopping_.load(); });
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(10'000));
-      continue;
-    }
-    backoff = std::chrono::milliseconds(100);
-    if (task.task_token().empty()) continue;
-    {
-      std::lock_guard lock(mutex_);
-      ++running_;
-    }
-    std::thread([this, task = std::move(task)]() mutable {
-      Execute(std::move(task));
-      std::lock_guard lock(mutex_);
-      --running_;
-      slots_changed_.notify_all();
-    }).detach();
-  }
+  PollIfSlotFree();
+  std::vector<std::thread> executors;
   {
     std::unique_lock lock(mutex_);
-    slots_changed_.wait(lock, [this] { return running_ == 0; });
+    // Stopped, the poll back, every task run and answered.
+    slots_changed_.wait(lock, [this] {
+      return stopping_ && !polling_ && slots_taken_ == 0 && answers_in_flight_ == 0;
+    });
+    executors_exit_ = true;
+    executors.swap(executors_);
   }
+  tasks_queued_.notify_all();
+  for (std::thread& executor : executors) executor.join();
   AnnounceShutdown(*connection_, options_.task_queue, worker_instance_key_);
-  spdlog::info("activity worker on {} stopped", options_.task_queue);
+  spdlog::info("activity worker on {} stopped ({} tasks, {} of them eager)", options_.task_queue,
+               tasks_started_.load(), eager_tasks_started_.load());
+}
+
+void ActivityWorker::PollIfSlotFree() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || polling_ || slots_taken_ >= std::max(1, options_.max_concurrent)) return;
+    polling_ = true;
+    ++slots_taken_;  // the poll's: a task it brings must have somewhere to run
+  }
+  workflowservice::PollActivityTaskQueueRequest request;
+  request.set_namespace_(connection_->options().namespace_name);
+  request.mutable_task_queue()->set_name(options_.task_queue);
+  request.mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
+  request.set_identity(connection_->options().identity);
+  request.set_worker_instance_key(worker_instance_key_);
+  auto context = connection_->NewCallContext(kLongPollTimeout);
+  {
+    std::lock_guard lock(mutex_);
+    poll_ = context.get();
+    if (stopping_) poll_->TryCancel();  // takes effect when the call starts
+  }
+  connection_->CallAsync(
+      &Stub::PrepareAsyncPollActivityTaskQueue, "PollActivityTaskQueue", std::move(context),
+      request,
+      [this](std::expected<ActivityTask, RpcError> polled) { OnPolled(std::move(polled)); });
+}
+
+void ActivityWorker::OnPolled(std::expected<ActivityTask, RpcError> polled) {
+  {
+    std::lock_guard lock(mutex_);
+    poll_ = nullptr;
+  }
+  if (polled && !polled->task_token().empty()) {
+    poll_backoff_ = std::chrono::milliseconds(100);
+    // The poll's slot becomes the task's. A task that arrives as Stop() cancels the poll still
+    // runs: the server has started it.
+    Enqueue(std::move(*polled));
+  } else {
+    std::lock_guard lock(mutex_);
+    --slots_taken_;
+  }
+  if (!polled && !stopping_ && polled.error().code != grpc::StatusCode::DEADLINE_EXCEEDED) {
+    spdlog::warn("PollActivityTaskQueue on {}: {} (retrying in {} ms)", options_.task_queue,
+                 polled.error().ToString(), poll_backoff_.count());
+    connection_->loop().After(poll_backoff_, [this] { PollAgain(); });
+    poll_backoff_ = std::min(poll_backoff_ * 2, std::chrono::milliseconds(10'000));
+    return;
+  }
+  PollAgain();
+}
+
+void ActivityWorker::PollAgain() {
+  {
+    std::lock_guard lock(mutex_);
+    polling_ = false;
+  }
+  slots_changed_.notify_all();
+  PollIfSlotFree();
 }
 
 void ActivityWorker::Stop() {
@@ -199,10 +215,73 @@ void ActivityWorker::Stop() {
   stopping_ = true;
   if (poll_ != nullptr) poll_->TryCancel();
   for (Context* context : contexts_) context->Cancel();
+  connection_->loop().FireTimersNow();  // a poll backing off stops waiting
   slots_changed_.notify_all();
 }
 
-void ActivityWorker::Execute(workflowservice::PollActivityTaskQueueResponse task) {
+bool ActivityWorker::Serves(std::string_view task_queue, std::string_view activity_type) const {
+  return task_queue == options_.task_queue && registry_.Find(activity_type) != nullptr;
+}
+
+bool ActivityWorker::TryReserveSlot() {
+  std::lock_guard lock(mutex_);
+  if (stopping_ || slots_taken_ >= std::max(1, options_.max_concurrent)) return false;
+  ++slots_taken_;
+  return true;
+}
+
+void ActivityWorker::ReleaseSlots(int count) {
+  if (count <= 0) return;
+  {
+    std::lock_guard lock(mutex_);
+    slots_taken_ -= count;
+  }
+  slots_changed_.notify_all();
+  PollIfSlotFree();
+}
+
+void ActivityWorker::RunInReservedSlot(ActivityTask task) {
+  ++eager_tasks_started_;
+  Enqueue(std::move(task));
+}
+
+void ActivityWorker::Enqueue(ActivityTask task) {
+  ++tasks_started_;
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(task));
+    // Another executor only when every one is busy: their number grows to the most activities
+    // that ran at once, and each keeps its Lua sandbox between tasks.
+    if (idle_executors_ < static_cast<int>(queue_.size())) {
+      executors_.emplace_back([this] { ExecutorLoop(); });
+    }
+  }
+  tasks_queued_.notify_one();
+}
+
+void ActivityWorker::ExecutorLoop() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    ++idle_executors_;
+    tasks_queued_.wait(lock, [this] { return executors_exit_ || !queue_.empty(); });
+    --idle_executors_;
+    if (queue_.empty()) return;  // executors_exit_
+    ActivityTask task = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    Execute(std::move(task));
+    lock.lock();
+    --slots_taken_;
+    slots_changed_.notify_all();
+    if (!polling_) {
+      lock.unlock();
+      PollIfSlotFree();  // the poll waited for this slot
+      lock.lock();
+    }
+  }
+}
+
+void ActivityWorker::Execute(ActivityTask task) {
   activity::ActivityInfo info{.activity_type = task.activity_type().name(),
                               .workflow_id = task.workflow_execution().workflow_id(),
                               .run_id = task.workflow_execution().run_id(),
@@ -245,16 +324,16 @@ void ActivityWorker::Execute(workflowservice::PollActivityTaskQueueResponse task
 
   const std::string& namespace_name = connection_->options().namespace_name;
   const std::string& identity = connection_->options().identity;
-  std::expected<void, RpcError> sent;
+  // NOT_FOUND: the attempt already timed out or was cancelled; the server moved on.
+  std::string about = "activity " + info.activity_id + " of workflow " + info.workflow_id;
   if (result) {
     workflowservice::RespondActivityTaskCompletedRequest completed;
     completed.set_namespace_(namespace_name);
     completed.set_task_token(task.task_token());
     completed.set_identity(identity);
     *completed.mutable_result() = ToPayloads(*result);
-    auto response = connection_->Call(&Stub::RespondActivityTaskCompleted,
-                                      "RespondActivityTaskCompleted", completed);
-    if (!response) sent = std::unexpected(response.error());
+    Answer(&Stub::PrepareAsyncRespondActivityTaskCompleted, "RespondActivityTaskCompleted",
+           completed, std::move(about));
   } else if (result.error().category == activity::ErrorCategory::kCancelled &&
              context.IsCancelled()) {
     workflowservice::RespondActivityTaskCanceledRequest cancelled;
@@ -264,9 +343,8 @@ void ActivityWorker::Execute(workflowservice::PollActivityTaskQueueResponse task
     if (!result.error().details.is_null()) {
       *cancelled.mutable_details() = ToPayloads(result.error().details);
     }
-    auto response = connection_->Call(&Stub::RespondActivityTaskCanceled,
-                                      "RespondActivityTaskCanceled", cancelled);
-    if (!response) sent = std::unexpected(response.error());
+    Answer(&Stub::PrepareAsyncRespondActivityTaskCanceled, "RespondActivityTaskCanceled", cancelled,
+           std::move(about));
   } else {
     workflowservice::RespondActivityTaskFailedRequest failed;
     failed.set_namespace_(namespace_name);
@@ -276,15 +354,28 @@ void ActivityWorker::Execute(workflowservice::PollActivityTaskQueueResponse task
     if (nlohmann::json details = context.LastDetails(); !details.is_null()) {
       *failed.mutable_last_heartbeat_details() = ToPayloads(details);
     }
-    auto response =
-        connection_->Call(&Stub::RespondActivityTaskFailed, "RespondActivityTaskFailed", failed);
-    if (!response) sent = std::unexpected(response.error());
+    Answer(&Stub::PrepareAsyncRespondActivityTaskFailed, "RespondActivityTaskFailed", failed,
+           std::move(about));
   }
-  if (!sent) {
-    // NOT_FOUND: the attempt already timed out or was cancelled; the server moved on.
-    spdlog::warn("activity {} of workflow {}: {}", info.activity_id, info.workflow_id,
-                 sent.error().ToString());
+}
+
+template <typename Request, typename Response>
+void ActivityWorker::Answer(
+    CallLoop::PrepareMethod<Connection::WorkflowService::Stub, Request, Response> method,
+    std::string_view method_name, const Request& request, std::string about) {
+  {
+    std::lock_guard lock(mutex_);
+    ++answers_in_flight_;
   }
+  connection_->CallAsync(method, method_name, connection_->NewCallContext(), request,
+                         [this, about = std::move(about)](std::expected<Response, RpcError> sent) {
+                           if (!sent) spdlog::warn("{}: {}", about, sent.error().ToString());
+                           {
+                             std::lock_guard lock(mutex_);
+                             --answers_in_flight_;
+                           }
+                           slots_changed_.notify_all();
+                         });
 }
 
 }  // namespace weft::temporal

@@ -10,21 +10,32 @@
 // its answer is how cancellation reaches a running activity, and a heartbeat the server no
 // longer knows (the attempt timed out) cancels it too.
 //
-// Run() blocks and runs at most `max_concurrent` activities at once, each on its own thread,
-// until Stop(); then it lets running activities finish (they see IsCancelled()) and calls
-// ShutdownWorker.
+// Run() blocks and runs at most `max_concurrent` activities at once until Stop(); then it lets
+// running activities finish (they see IsCancelled()) and calls ShutdownWorker. Activities run on
+// executor threads started as they are first needed and kept until the worker stops, so a Lua
+// activity finds its thread's sandbox already loaded. The poll takes a free slot first;
+// a workflow worker in the same process can take slots too, for the tasks the server hands it
+// eagerly (EagerActivities).
 #ifndef WEFT_RUNTIME_TEMPORAL_ACTIVITY_WORKER_H_
 #define WEFT_RUNTIME_TEMPORAL_ACTIVITY_WORKER_H_
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <expected>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
 
 #include "runtime/activity/activity_registry.h"
 #include "runtime/temporal/connection.h"
+#include "runtime/temporal/eager_activities.h"
 
 namespace weft::temporal {
 
@@ -33,7 +44,7 @@ struct ActivityWorkerOptions {
   int max_concurrent = 16;
 };
 
-class ActivityWorker {
+class ActivityWorker final : public EagerActivities {
  public:
   ActivityWorker(std::shared_ptr<Connection> connection, ActivityWorkerOptions options,
                  const activity::ActivityRegistry& registry);
@@ -41,9 +52,30 @@ class ActivityWorker {
   void Run();
   void Stop();
 
+  bool Serves(std::string_view task_queue, std::string_view activity_type) const override;
+  bool TryReserveSlot() override;
+  void ReleaseSlots(int count) override;
+  void RunInReservedSlot(ActivityTask task) override;
+
+  // Tasks started so far, and how many of them came eagerly, for tests and logs.
+  std::uint64_t tasks_started() const { return tasks_started_.load(); }
+  std::uint64_t eager_tasks_started() const { return eager_tasks_started_.load(); }
+
  private:
   class Context;
-  void Execute(::temporal::api::workflowservice::v1::PollActivityTaskQueueResponse task);
+  // Starts the poll unless one is out or every slot is taken; called again whenever a slot
+  // frees. The poll completes on the connection's loop (OnPolled).
+  void PollIfSlotFree();
+  void OnPolled(std::expected<ActivityTask, RpcError> polled);
+  void PollAgain();
+  // Queues a task in a slot already taken, starting an executor if none is idle.
+  void Enqueue(ActivityTask task);
+  void ExecutorLoop();
+  void Execute(ActivityTask task);
+  // Sends a task's outcome without waiting for the answer; Run() waits for it before it returns.
+  template <typename Request, typename Response>
+  void Answer(CallLoop::PrepareMethod<Connection::WorkflowService::Stub, Request, Response> method,
+              std::string_view method_name, const Request& request, std::string about);
 
   std::shared_ptr<Connection> connection_;
   ActivityWorkerOptions options_;
@@ -51,9 +83,20 @@ class ActivityWorker {
   std::string worker_instance_key_;
   std::atomic<bool> stopping_{false};
 
+  std::atomic<std::uint64_t> tasks_started_{0};
+  std::atomic<std::uint64_t> eager_tasks_started_{0};
+
   std::mutex mutex_;
   std::condition_variable slots_changed_;
-  int running_ = 0;
+  std::condition_variable tasks_queued_;
+  int slots_taken_ = 0;   // by the poll, tasks queued or running, and reservations not yet used
+  bool polling_ = false;  // a poll is out, or waits out a backoff
+  std::chrono::milliseconds poll_backoff_{100};  // used on the loop thread only
+  int answers_in_flight_ = 0;
+  bool executors_exit_ = false;
+  int idle_executors_ = 0;
+  std::deque<ActivityTask> queue_;
+  std::vector<std::thread> executors_;
   std::set<Context*> contexts_;          // of running activities, cancelled by Stop()
   grpc::ClientContext* poll_ = nullptr;  // in flight, cancelled by Stop()
 };

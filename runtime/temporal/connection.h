@@ -11,11 +11,15 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <concepts>
 #include <expected>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "runtime/temporal/call_loop.h"
 #include "runtime/temporal/connection_options.h"
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
 
@@ -65,6 +69,31 @@ class Connection {
     return response;
   }
 
+  // Starts a unary call on the connection's CallLoop; `done` runs on the loop thread with the
+  // response or the error. `context` comes from NewCallContext(); its owner may cancel it
+  // until `done` has run.
+  //   connection->CallAsync(&WorkflowService::Stub::PrepareAsyncRespondActivityTaskCompleted,
+  //                         "RespondActivityTaskCompleted", NewCallContext(), request, done);
+  template <typename Request, typename Response, typename Done>
+  requires std::invocable<Done, std::expected<Response, RpcError>>
+  void CallAsync(CallLoop::PrepareMethod<WorkflowService::Stub, Request, Response> method,
+                 std::string_view method_name, std::unique_ptr<grpc::ClientContext> context,
+                 const Request& request, Done done) const {
+    loop().Start<WorkflowService::Stub, Request, Response>(
+        *workflow_service_, method, std::move(context), request,
+        [name = std::string(method_name), done = std::move(done)](const grpc::Status& status,
+                                                                  Response& response) mutable {
+          if (status.ok()) {
+            done(std::move(response));
+          } else {
+            done(std::unexpected(RpcError{status.error_code(), name, status.error_message()}));
+          }
+        });
+  }
+
+  // The loop of CallAsync, started on first use.
+  CallLoop& loop() const;
+
   WorkflowService::Stub& workflow_service() const { return *workflow_service_; }
   const ConnectionOptions& options() const { return options_; }
 
@@ -74,6 +103,8 @@ class Connection {
   ConnectionOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<WorkflowService::Stub> workflow_service_;
+  mutable std::once_flag loop_started_;
+  mutable std::unique_ptr<CallLoop> loop_;  // last: it drains before the channel goes
 };
 
 // The identity SDK workers report: "<pid>@<hostname>".

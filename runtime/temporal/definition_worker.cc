@@ -13,18 +13,19 @@ struct DefinitionWorker::Workers {
   Workers(std::shared_ptr<Connection> connection, const DefinitionWorkerOptions& options,
           std::shared_ptr<const dsl::DefinitionCatalog> catalog,
           const activity::ActivityRegistry& registry)
-      : workflows(connection,
+      : activities(connection,
+                   ActivityWorkerOptions{.task_queue = options.task_queue,
+                                         .max_concurrent = options.max_concurrent_activities},
+                   registry),
+        workflows(connection,
                   WorkflowWorkerOptions{.task_queue = options.task_queue,
                                         .pollers = options.workflow_pollers,
                                         .max_cached_runs = options.max_cached_runs},
-                  DefinitionInterpreterFactory(std::move(catalog))),
-        activities(connection,
-                   ActivityWorkerOptions{.task_queue = options.task_queue,
-                                         .max_concurrent = options.max_concurrent_activities},
-                   registry) {}
+                  DefinitionInterpreterFactory(std::move(catalog)), &activities) {}
 
-  WorkflowWorker workflows;
+  // The workflow worker hands eager activity tasks to the activity worker: built first.
   ActivityWorker activities;
+  WorkflowWorker workflows;
 };
 
 std::expected<std::unique_ptr<DefinitionWorker>, std::string> DefinitionWorker::Create(

@@ -99,14 +99,6 @@ bool AddUpdateMessage(const interpreter::Command& command,
   return false;
 }
 
-// Sleeps up to `duration`, waking early when `stopping` turns true.
-void SleepUnlessStopping(std::chrono::milliseconds duration, const std::atomic<bool>& stopping) {
-  const auto deadline = std::chrono::steady_clock::now() + duration;
-  while (!stopping && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-}
-
 }  // namespace
 
 std::optional<nlohmann::json> FindDefinitionPin(const std::vector<const HistoryEvent*>& history) {
@@ -140,10 +132,12 @@ std::optional<nlohmann::json> FindDefinitionPin(const std::vector<const HistoryE
 }
 
 WorkflowWorker::WorkflowWorker(std::shared_ptr<Connection> connection,
-                               WorkflowWorkerOptions options, InterpreterFactory factory)
+                               WorkflowWorkerOptions options, InterpreterFactory factory,
+                               EagerActivities* eager_activities)
     : connection_(std::move(connection)),
       options_(std::move(options)),
       factory_(std::move(factory)),
+      eager_activities_(eager_activities),
       worker_instance_key_(NewUuid()) {
   if (options_.max_cached_runs > 0) {
     sticky_queue_ = connection_->options().identity + "-" + worker_instance_key_;
@@ -153,67 +147,103 @@ WorkflowWorker::WorkflowWorker(std::shared_ptr<Connection> connection,
 void WorkflowWorker::Run() {
   spdlog::info("polling workflow tasks on {} ({} pollers, namespace {})", options_.task_queue,
                options_.pollers, connection_->options().namespace_name);
-  std::vector<std::thread> pollers;
-  // With a cache, one poller in two takes the sticky queue: the tasks of runs held here.
+  // With a cache, one poll in two takes the sticky queue: the tasks of runs held here.
   for (int i = 0; i < std::max(1, options_.pollers); ++i) {
-    const bool sticky = !sticky_queue_.empty() && i % 2 == 1;
-    pollers.emplace_back([this, sticky] { PollLoop(sticky); });
+    StartPoll(std::make_shared<Poller>(Poller{.sticky = !sticky_queue_.empty() && i % 2 == 1}));
   }
-  for (std::thread& poller : pollers) poller.join();
-
+  {
+    std::unique_lock lock(polls_mutex_);
+    calls_done_.wait(lock, [this] { return stopping_ && calls_in_flight_ == 0; });
+  }
   AnnounceShutdown(*connection_, options_.task_queue, worker_instance_key_, sticky_queue_);
-  spdlog::info("workflow worker on {} stopped", options_.task_queue);
+  spdlog::info("workflow worker on {} stopped ({} tasks, {} of them replayed from the start)",
+               options_.task_queue, tasks_handled_.load(), full_replays_.load());
 }
 
 void WorkflowWorker::Stop() {
-  stopping_ = true;
   std::lock_guard lock(polls_mutex_);
+  stopping_ = true;
   for (grpc::ClientContext* poll : polls_) poll->TryCancel();
+  connection_->loop().FireTimersNow();  // a poll backing off stops waiting
 }
 
-void WorkflowWorker::PollLoop(bool sticky) {
-  auto backoff = std::chrono::milliseconds(100);
-  while (!stopping_) {
-    workflowservice::PollWorkflowTaskQueueRequest request;
-    request.set_namespace_(connection_->options().namespace_name);
-    if (sticky) {
-      request.mutable_task_queue()->set_name(sticky_queue_);
-      request.mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_STICKY);
-      request.mutable_task_queue()->set_normal_name(options_.task_queue);
-    } else {
-      request.mutable_task_queue()->set_name(options_.task_queue);
-      request.mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
-    }
-    request.set_identity(connection_->options().identity);
-    request.set_worker_instance_key(worker_instance_key_);
-
-    auto context = connection_->NewCallContext(kLongPollTimeout);
-    {
-      std::lock_guard lock(polls_mutex_);
-      if (stopping_) break;
-      polls_.insert(context.get());
-    }
-    workflowservice::PollWorkflowTaskQueueResponse task;
-    grpc::Status status =
-        connection_->workflow_service().PollWorkflowTaskQueue(context.get(), request, &task);
-    {
-      std::lock_guard lock(polls_mutex_);
-      polls_.erase(context.get());
-    }
-    if (stopping_) break;
-    if (!status.ok()) {
-      if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) continue;
-      spdlog::warn("PollWorkflowTaskQueue on {}: {} (retrying in {} ms)", options_.task_queue,
-                   RpcError{status.error_code(), "", status.error_message()}.ToString(),
-                   backoff.count());
-      SleepUnlessStopping(backoff, stopping_);
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(10'000));
-      continue;
-    }
-    backoff = std::chrono::milliseconds(100);
-    if (task.task_token().empty()) continue;  // the long poll ended without a task
-    Handle(task);
+void WorkflowWorker::StartPoll(std::shared_ptr<Poller> poller) {
+  workflowservice::PollWorkflowTaskQueueRequest request;
+  request.set_namespace_(connection_->options().namespace_name);
+  if (poller->sticky) {
+    request.mutable_task_queue()->set_name(sticky_queue_);
+    request.mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_STICKY);
+    request.mutable_task_queue()->set_normal_name(options_.task_queue);
+  } else {
+    request.mutable_task_queue()->set_name(options_.task_queue);
+    request.mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
   }
+  request.set_identity(connection_->options().identity);
+  request.set_worker_instance_key(worker_instance_key_);
+
+  auto context = connection_->NewCallContext(kLongPollTimeout);
+  grpc::ClientContext* poll = context.get();
+  {
+    std::lock_guard lock(polls_mutex_);
+    if (stopping_) return;
+    polls_.insert(poll);
+    ++calls_in_flight_;
+  }
+  connection_->CallAsync(&Stub::PrepareAsyncPollWorkflowTaskQueue, "PollWorkflowTaskQueue",
+                         std::move(context), request,
+                         [this, poller, poll](std::expected<PollResponse, RpcError> polled) {
+                           {
+                             std::lock_guard lock(polls_mutex_);
+                             polls_.erase(poll);
+                           }
+                           OnPolled(poller, std::move(polled));
+                           CallDone();
+                         });
+}
+
+void WorkflowWorker::OnPolled(std::shared_ptr<Poller> poller,
+                              std::expected<PollResponse, RpcError> polled) {
+  if (stopping_) return;
+  if (!polled && polled.error().code != grpc::StatusCode::DEADLINE_EXCEEDED) {
+    spdlog::warn("PollWorkflowTaskQueue on {}: {} (retrying in {} ms)", options_.task_queue,
+                 polled.error().ToString(), poller->backoff.count());
+    {
+      std::lock_guard lock(polls_mutex_);
+      ++calls_in_flight_;  // the timer's
+    }
+    connection_->loop().After(poller->backoff, [this, poller] {
+      StartPoll(poller);
+      CallDone();
+    });
+    poller->backoff = std::min(poller->backoff * 2, std::chrono::milliseconds(10'000));
+    return;
+  }
+  // The next poll goes out before this task is handled, so the server always has one.
+  StartPoll(poller);
+  if (!polled) return;  // the long poll's deadline passed
+  poller->backoff = std::chrono::milliseconds(100);
+  if (!polled->task_token().empty()) Handle(*polled);
+}
+
+void WorkflowWorker::CallDone() {
+  std::lock_guard lock(polls_mutex_);
+  if (--calls_in_flight_ == 0) calls_done_.notify_all();
+}
+
+template <typename Request, typename Response, typename Done>
+void WorkflowWorker::Send(
+    CallLoop::PrepareMethod<Connection::WorkflowService::Stub, Request, Response> method,
+    std::string_view method_name, const Request& request, Done done) {
+  {
+    std::lock_guard lock(polls_mutex_);
+    ++calls_in_flight_;
+  }
+  connection_->CallAsync(
+      method, method_name, connection_->NewCallContext(), request,
+      [this, done = std::move(done)](std::expected<Response, RpcError> sent) mutable {
+        done(std::move(sent));
+        CallDone();
+      });
 }
 
 void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse& task) {
@@ -241,11 +271,10 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
                     ? "NonDeterminismError"
                     : "WorkflowTaskError",
         .message = message});
-    if (auto sent = connection_->Call(&Stub::RespondWorkflowTaskFailed, "RespondWorkflowTaskFailed",
-                                      failed);
-        !sent) {
-      spdlog::warn("{}", sent.error().ToString());
-    }
+    Send(&Stub::PrepareAsyncRespondWorkflowTaskFailed, "RespondWorkflowTaskFailed", failed,
+         [](std::expected<workflowservice::RespondWorkflowTaskFailedResponse, RpcError> sent) {
+           if (!sent) spdlog::warn("{}", sent.error().ToString());
+         });
   };
 
   // A run this worker answered last continues from its cache when the task carries exactly
@@ -339,11 +368,11 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
       response.set_completed_type(enums::QUERY_RESULT_TYPE_ANSWERED);
       *response.mutable_query_result() = ToPayloads(answer.result.value_or(nullptr));
     }
-    if (auto sent = connection_->Call(&Stub::RespondQueryTaskCompleted, "RespondQueryTaskCompleted",
-                                      response);
-        !sent) {
-      spdlog::warn("workflow {}: {}", workflow_id, sent.error().ToString());
-    }
+    Send(&Stub::PrepareAsyncRespondQueryTaskCompleted, "RespondQueryTaskCompleted", response,
+         [workflow_id](
+             std::expected<workflowservice::RespondQueryTaskCompletedResponse, RpcError> sent) {
+           if (!sent) spdlog::warn("workflow {}: {}", workflow_id, sent.error().ToString());
+         });
     // A query changes nothing: a run that was current stays so.
     if (continues_cache) PutCachedRun(run_id, std::move(cached));
     return;
@@ -365,6 +394,7 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
         options_.sticky_schedule_to_start.count());
   }
   bool closes = false;
+  int eager_slots = 0;
   for (const interpreter::Command& command : commands) {
     closes = closes || std::holds_alternative<interpreter::CompleteWorkflow>(command) ||
              std::holds_alternative<interpreter::FailWorkflow>(command) ||
@@ -372,6 +402,7 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
              std::holds_alternative<interpreter::ContinueAsNew>(command);
     if (AddUpdateMessage(command, updates, connection_->options().identity, completed)) continue;
     if (auto encoded = EncodeCommand(command, run.encode_context())) {
+      RequestEagerExecution(*encoded, eager_slots);
       *completed.add_commands() = std::move(*encoded);
     }
   }
@@ -394,21 +425,58 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
       }
     }
   }
-  auto sent = connection_->Call(&Stub::RespondWorkflowTaskCompleted, "RespondWorkflowTaskCompleted",
-                                completed);
-  if (!sent) {
-    // The server has already failed the task (e.g. a signal arrived before a close command:
-    // "UnhandledCommand"); it schedules a new one with the new events. The run is evicted:
-    // its state includes a task history will not have.
-    spdlog::warn("workflow {}: {}", workflow_id, sent.error().ToString());
+  // The answer completes on the loop; the run waits for it out of the cache, since its state
+  // includes this task, which history only has once the server took the answer.
+  Send(&Stub::PrepareAsyncRespondWorkflowTaskCompleted, "RespondWorkflowTaskCompleted", completed,
+       [this, eager_slots, closes, workflow_id = workflow_id, run_id = run_id,
+        started_event_id = task.started_event_id(), commands = std::move(commands),
+        cached = std::move(cached)](
+           std::expected<workflowservice::RespondWorkflowTaskCompletedResponse, RpcError>
+               sent) mutable {
+         if (eager_slots > 0) {
+           int granted = 0;
+           if (sent) {
+             for (auto& activity_task : *sent->mutable_activity_tasks()) {
+               if (granted == eager_slots) break;  // never more than asked for
+               eager_activities_->RunInReservedSlot(std::move(activity_task));
+               ++granted;
+             }
+           }
+           eager_activities_->ReleaseSlots(eager_slots - granted);
+         }
+         if (!sent) {
+           // The server has already failed the task (e.g. a signal arrived before a close
+           // command: "UnhandledCommand"); it schedules a new one with the new events. The run
+           // is evicted: its state includes a task history will not have.
+           spdlog::warn("workflow {}: {}", workflow_id, sent.error().ToString());
+           return;
+         }
+         trace::RecordCommands(workflow_id, commands);
+         // A discarded speculative task (reset_history_event_id) leaves history behind the
+         // cached state: evict, as for a closed run.
+         if (closes || sent->reset_history_event_id() != 0) return;
+         cached.last_started_event_id = started_event_id;
+         PutCachedRun(run_id, std::move(cached));
+       });
+}
+
+void WorkflowWorker::RequestEagerExecution(::temporal::api::command::v1::Command& command,
+                                           int& reserved) {
+  // A task that fans out asks for a few activities eagerly and leaves the rest to matching,
+  // where other workers of the queue can take them.
+  constexpr int kMaxEagerPerTask = 3;
+  if (eager_activities_ == nullptr || reserved >= kMaxEagerPerTask ||
+      command.command_type() != enums::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK) {
     return;
   }
-  trace::RecordCommands(workflow_id, commands);
-  // A discarded speculative task (reset_history_event_id) leaves history behind the cached
-  // state: evict, as for a closed run.
-  if (closes || sent->reset_history_event_id() != 0) return;
-  cached.last_started_event_id = task.started_event_id();
-  PutCachedRun(run_id, std::move(cached));
+  auto& attributes = *command.mutable_schedule_activity_task_command_attributes();
+  if (!eager_activities_->Serves(attributes.task_queue().name(),
+                                 attributes.activity_type().name()) ||
+      !eager_activities_->TryReserveSlot()) {
+    return;
+  }
+  attributes.set_request_eager_execution(true);
+  ++reserved;
 }
 
 WorkflowWorker::CachedRun WorkflowWorker::TakeCachedRun(const std::string& run_id) {

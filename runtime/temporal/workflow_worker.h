@@ -14,13 +14,21 @@
 // the server, which has already failed the task. Connection errors back off exponentially and
 // polling goes on when the server comes back.
 //
-// Run() blocks its caller and polls from `pollers` threads until Stop() is called from any
-// thread; in-flight polls are cancelled and ShutdownWorker tells the server.
+// Activities that the task schedules on this worker's queue, of types the process runs, are
+// asked for eagerly when an EagerActivities executor is given and has free slots: the server
+// hands them back with the task's completion (eager_activities.h).
+//
+// Run() blocks its caller and keeps `pollers` polls out until Stop() is called from any thread;
+// in-flight polls are cancelled and ShutdownWorker tells the server. Polls, answers and the
+// handling of tasks run on the connection's CallLoop thread (call_loop.h): one thread runs
+// every interpreter, so a run's state is never touched by two at once. A task that must read
+// history from the server (a cache miss) reads it with blocking calls on that thread.
 #ifndef WEFT_RUNTIME_TEMPORAL_WORKFLOW_WORKER_H_
 #define WEFT_RUNTIME_TEMPORAL_WORKFLOW_WORKER_H_
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <expected>
 #include <functional>
@@ -31,9 +39,11 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/temporal/connection.h"
+#include "runtime/temporal/eager_activities.h"
 #include "runtime/temporal/workflow_run.h"
 
 namespace weft::temporal {
@@ -65,8 +75,9 @@ std::optional<nlohmann::json> FindDefinitionPin(const std::vector<const HistoryE
 
 class WorkflowWorker {
  public:
+  // `eager_activities`, if not null, must outlive the worker.
   WorkflowWorker(std::shared_ptr<Connection> connection, WorkflowWorkerOptions options,
-                 InterpreterFactory factory);
+                 InterpreterFactory factory, EagerActivities* eager_activities = nullptr);
 
   void Run();
   void Stop();
@@ -85,8 +96,23 @@ class WorkflowWorker {
     std::int64_t last_started_event_id = 0;
   };
 
-  void PollLoop(bool sticky);
+  // One of the polls kept out: which queue it takes, and its backoff after errors.
+  struct Poller {
+    bool sticky = false;
+    std::chrono::milliseconds backoff{100};  // touched on the loop thread only
+  };
+
+  void StartPoll(std::shared_ptr<Poller> poller);
+  void OnPolled(std::shared_ptr<Poller> poller, std::expected<PollResponse, RpcError> polled);
+  // Sends a call on the loop and counts it until `done` has run; Run() waits for all of them.
+  template <typename Request, typename Response, typename Done>
+  void Send(CallLoop::PrepareMethod<Connection::WorkflowService::Stub, Request, Response> method,
+            std::string_view method_name, const Request& request, Done done);
+  void CallDone();
   void Handle(const PollResponse& task);
+  // Sets request_eager_execution on a ScheduleActivityTask command when the activity runs here
+  // and a slot could be reserved for it; counts the slots in `reserved`.
+  void RequestEagerExecution(::temporal::api::command::v1::Command& command, int& reserved);
   // Removes the run from the cache: the task that handles it owns it until it puts it back.
   CachedRun TakeCachedRun(const std::string& run_id);
   void PutCachedRun(const std::string& run_id, CachedRun run);
@@ -97,6 +123,7 @@ class WorkflowWorker {
   std::shared_ptr<Connection> connection_;
   WorkflowWorkerOptions options_;
   InterpreterFactory factory_;
+  EagerActivities* eager_activities_;
   std::string worker_instance_key_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> tasks_handled_{0};
@@ -107,6 +134,8 @@ class WorkflowWorker {
   std::deque<std::string> recency_;         // run ids, least recently used first
   std::mutex polls_mutex_;
   std::set<grpc::ClientContext*> polls_;  // in flight, cancelled by Stop()
+  int calls_in_flight_ = 0;               // polls, answers and backoff timers
+  std::condition_variable calls_done_;
 };
 
 }  // namespace weft::temporal
