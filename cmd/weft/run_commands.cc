@@ -26,9 +26,9 @@
 #include "cmd/weft/commands.h"
 #include "cmd/weft/json_argument.h"
 #include "dsl/definition_catalog.h"
+#include "dsl/input_check.h"
 #include "dsl/loader.h"
 #include "runtime/embedded/engine.h"
-#include "runtime/embedded/input_check.h"
 #include "runtime/embedded/journal_client.h"
 #include "runtime/embedded/journal_lease.h"
 
@@ -327,8 +327,8 @@ void RunWorkflow(const RunOptions& options) {
     if (!parsed) Fail(parsed.error(), 2);
     input = std::move(*parsed);
   }
-  if (auto checked = embedded::CheckInput(definition->input_schema, input); !checked) {
-    Fail(definition->name + ": " + embedded::DescribeInputErrors(checked.error()), 2);
+  if (auto checked = dsl::CheckInput(definition->input_schema, input); !checked) {
+    Fail(definition->name + ": " + dsl::DescribeInputErrors(checked.error()), 2);
   }
   auto client = OrFail(embedded::JournalClient::Open(options.flags.journal));
   std::optional<RunRecord> run;

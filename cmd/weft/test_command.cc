@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "cmd/weft/commands.h"
+#include "dsl/input_check.h"
 #include "dsl/loader.h"
 #include "runtime/dry_run/dry_run.h"
 #include "runtime/dry_run/test_case.h"
-#include "runtime/embedded/input_check.h"
 
 namespace weft::cli {
 namespace {
@@ -155,13 +155,12 @@ void RunTest(const TestOptions& options) {
     for (const dry_run::TestCase& test_case : parsed->cases) {
       // The input is checked as an engine checks it before a run starts.
       dry_run::CaseResult result;
-      if (auto checked = embedded::CheckInput(definition->input_schema, test_case.input);
-          !checked) {
+      if (auto checked = dsl::CheckInput(definition->input_schema, test_case.input); !checked) {
         result = {.name = test_case.name, .line = test_case.line, .status = "rejected"};
         result.failures.push_back({.what = "input",
                                    .message = "the input does not match the workflow's input "
                                               "schema: " +
-                                              embedded::DescribeInputErrors(checked.error()),
+                                              dsl::DescribeInputErrors(checked.error()),
                                    .actual = test_case.input});
       } else {
         result = dry_run::RunCase(definition, test_case);

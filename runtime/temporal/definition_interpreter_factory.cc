@@ -3,7 +3,7 @@
 #include <optional>
 #include <variant>
 
-#include "runtime/embedded/input_check.h"
+#include "dsl/input_check.h"
 #include "runtime/interpreter/definition_pin.h"
 #include "runtime/interpreter/workflow_instance.h"
 
@@ -41,12 +41,12 @@ std::optional<interpreter::Failure> InvalidInput(const dsl::Definition& definiti
   for (const interpreter::Job& job : activation.jobs) {
     const auto* start = std::get_if<interpreter::StartWorkflow>(&job);
     if (start == nullptr) continue;
-    auto checked = embedded::CheckInput(definition.input_schema, start->input);
+    auto checked = dsl::CheckInput(definition.input_schema, start->input);
     if (checked) return std::nullopt;
     return interpreter::Failure{
         .type = "InvalidInput",
         .message = "the input of " + definition.name +
-                   " does not match its schema: " + embedded::DescribeInputErrors(checked.error()),
+                   " does not match its schema: " + dsl::DescribeInputErrors(checked.error()),
         .non_retryable = true};
   }
   return std::nullopt;

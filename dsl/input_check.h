@@ -2,16 +2,17 @@
 // before the run starts. The error names each place that is wrong by JSON Pointer and says
 // what is wrong there, e.g. `/items/0/quantity: Value is less than the minimum of 1`.
 //
-// Pure; thread-safe; never throws.
-#ifndef WEFT_RUNTIME_EMBEDDED_INPUT_CHECK_H_
-#define WEFT_RUNTIME_EMBEDDED_INPUT_CHECK_H_
+// Both engines check a run's input with it where the run begins. Pure; thread-safe; never
+// throws.
+#ifndef WEFT_DSL_INPUT_CHECK_H_
+#define WEFT_DSL_INPUT_CHECK_H_
 
 #include <expected>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-namespace weft::embedded {
+namespace weft::dsl {
 
 struct InputError {
   std::string pointer;  // "" for the whole input, "/items/0/quantity"
@@ -25,6 +26,6 @@ std::expected<void, std::vector<InputError>> CheckInput(const nlohmann::json& sc
 // "input /items/0/quantity: ...", one line per error.
 std::string DescribeInputErrors(const std::vector<InputError>& errors);
 
-}  // namespace weft::embedded
+}  // namespace weft::dsl
 
-#endif  // WEFT_RUNTIME_EMBEDDED_INPUT_CHECK_H_
+#endif  // WEFT_DSL_INPUT_CHECK_H_

@@ -1,4 +1,4 @@
-#include "runtime/embedded/input_check.h"
+#include "dsl/input_check.h"
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -6,7 +6,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
-namespace weft::embedded {
+namespace weft::dsl {
 namespace {
 
 // valijson's context is {"<root>", "[items]", "[0]", ...}; a JSON Pointer escapes ~ and /.
@@ -86,4 +86,4 @@ std::string DescribeInputErrors(const std::vector<InputError>& errors) {
   return text;
 }
 
-}  // namespace weft::embedded
+}  // namespace weft::dsl

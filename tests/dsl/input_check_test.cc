@@ -1,12 +1,12 @@
 // Input schemas: valid input passes; invalid input is reported by JSON Pointer, innermost
 // first, with what is wrong.
-#include "runtime/embedded/input_check.h"
+#include "dsl/input_check.h"
 
 #include <catch2/catch.hpp>
 
 namespace {
 
-using namespace weft::embedded;
+using namespace weft::dsl;
 using nlohmann::json;
 
 const json kSchema = json::parse(R"({
