@@ -483,17 +483,19 @@ WorkflowWorker::CachedRun WorkflowWorker::TakeCachedRun(const std::string& run_i
   std::lock_guard lock(cache_mutex_);
   auto found = cache_.find(run_id);
   if (found == cache_.end()) return {};
-  CachedRun run = std::move(found->second);
+  CachedRun run = std::move(found->second.run);
+  recency_.erase(found->second.recency);
   cache_.erase(found);
-  std::erase(recency_, run_id);
   return run;
 }
 
 void WorkflowWorker::PutCachedRun(const std::string& run_id, CachedRun run) {
   if (options_.max_cached_runs <= 0) return;
   std::lock_guard lock(cache_mutex_);
-  cache_[run_id] = std::move(run);
-  recency_.push_back(run_id);
+  auto [entry, added] = cache_.try_emplace(run_id);
+  if (!added) recency_.erase(entry->second.recency);
+  entry->second.run = std::move(run);
+  entry->second.recency = recency_.insert(recency_.end(), run_id);
   while (static_cast<int>(cache_.size()) > options_.max_cached_runs) {
     cache_.erase(recency_.front());  // the least recently used
     recency_.pop_front();

@@ -29,10 +29,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <expected>
 #include <functional>
-#include <map>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -40,6 +39,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/temporal/connection.h"
@@ -130,8 +130,12 @@ class WorkflowWorker {
   std::atomic<std::uint64_t> full_replays_{0};
   std::string sticky_queue_;  // empty without a cache
   std::mutex cache_mutex_;
-  std::map<std::string, CachedRun> cache_;  // by run id
-  std::deque<std::string> recency_;         // run ids, least recently used first
+  struct CacheEntry {
+    CachedRun run;
+    std::list<std::string>::iterator recency;  // its place in recency_
+  };
+  std::unordered_map<std::string, CacheEntry> cache_;  // by run id
+  std::list<std::string> recency_;                     // run ids, least recently used first
   std::mutex polls_mutex_;
   std::set<grpc::ClientContext*> polls_;  // in flight, cancelled by Stop()
   int calls_in_flight_ = 0;               // polls, answers and backoff timers
