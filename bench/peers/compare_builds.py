@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run import CACHE, PEERS, Client, cpu_seconds, drive, free_port, resident_mb, start, wait_for
+from run import PEERS, cpu_seconds, drive, resident_mb, start, start_dev_server, wait_for
 
 
 def main() -> None:
@@ -31,21 +31,8 @@ def main() -> None:
     arguments = parser.parse_args()
     builds = dict(build.split("=", 1) for build in arguments.builds)
     work = Path(tempfile.mkdtemp(prefix="weft-compare-"))
-    port = free_port()
-    address = f"127.0.0.1:{port}"
-    eager = [] if arguments.no_eager else [
-        "--dynamic-config-value", "system.enableActivityEagerExecution=true"]
-    server = start([str(CACHE / "bin" / "temporal"), "server", "start-dev", "--ip", "127.0.0.1",
-                    "--port", str(port), "--http-port", str(free_port()), "--metrics-port",
-                    str(free_port()), "--headless", "--log-level", "error", *eager],
-                   work / "server.log", {"TEMPORAL_VERSION_CHECK_DISABLED": "1"})
+    server, address = start_dev_server(work, eager=not arguments.no_eager)
     try:
-        for _ in range(300):
-            try:
-                asyncio.run(Client.connect(address))
-                break
-            except Exception:
-                time.sleep(0.2)
         turns = {name: [] for name in builds}
         for round_number in range(arguments.rounds):
             for name, path in builds.items():

@@ -74,6 +74,28 @@ def wait_for(log: Path, text: str, process: subprocess.Popen, seconds: float = 6
         time.sleep(0.1)
 
 
+def start_dev_server(work: Path, eager: bool = True):
+    """A dev server on free loopback ports, once it answers: (process, address)."""
+    port = free_port()
+    address = f"127.0.0.1:{port}"
+    # The Go and Python SDKs and weft all ask for eager activity execution by default; the
+    # server grants it only with this setting.
+    settings = ["--dynamic-config-value", "system.enableActivityEagerExecution=true"] if eager else []
+    server = start([str(CACHE / "bin" / "temporal"), "server", "start-dev", "--ip", "127.0.0.1",
+                    "--port", str(port), "--http-port", str(free_port()), "--metrics-port",
+                    str(free_port()), "--headless", "--log-level", "error", *settings],
+                   work / "server.log", {"TEMPORAL_VERSION_CHECK_DISABLED": "1"})
+    for _ in range(300):
+        try:
+            asyncio.run(Client.connect(address))
+            break
+        except Exception:
+            if server.poll() is not None:
+                raise SystemExit(f"the dev server exited:\n{(work / 'server.log').read_text()[-3000:]}")
+            time.sleep(0.2)
+    return server, address
+
+
 async def drive(address: str, queue: str, runs: int) -> float:
     client = await Client.connect(address)
     started = time.perf_counter()
@@ -131,22 +153,8 @@ def main() -> None:
         if go is None:
             raise SystemExit("Go is needed to build bench/peers/go: run scripts/setup")
         subprocess.run([go, "build", "-o", str(go_peer), "."], cwd=PEERS / "go", check=True)
-        port = free_port()
-        address = f"127.0.0.1:{port}"
-        server = start([str(CACHE / "bin" / "temporal"), "server", "start-dev", "--ip", "127.0.0.1",
-                        "--port", str(port), "--http-port", str(free_port()), "--metrics-port",
-                        str(free_port()), "--headless", "--log-level", "error",
-                        # The Go and Python SDKs and weft all ask for eager activity execution
-                        # by default; the server grants it only with this setting.
-                        "--dynamic-config-value", "system.enableActivityEagerExecution=true"],
-                       work / "server.log", {"TEMPORAL_VERSION_CHECK_DISABLED": "1"})
+        server, address = start_dev_server(work)
         processes.append(server)
-        for _ in range(300):
-            try:
-                asyncio.run(Client.connect(address))
-                break
-            except Exception:
-                time.sleep(0.2)
         workers = {
             "weft": [str(weft), "worker", "--address", address, "--task-queue", "bench-weft",
                      "--workflows", str(PEERS / "weft" / "workflows"), "--lua-dir",
