@@ -433,6 +433,7 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
         cached = std::move(cached)](
            std::expected<workflowservice::RespondWorkflowTaskCompletedResponse, RpcError>
                sent) mutable {
+         if (sent) trace::RecordCommands(workflow_id, commands);
          if (eager_slots > 0) {
            int granted = 0;
            if (sent) {
@@ -451,7 +452,6 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
            spdlog::warn("workflow {}: {}", workflow_id, sent.error().ToString());
            return;
          }
-         trace::RecordCommands(workflow_id, commands);
          // A discarded speculative task (reset_history_event_id) leaves history behind the
          // cached state: evict, as for a closed run.
          if (closes || sent->reset_history_event_id() != 0) return;

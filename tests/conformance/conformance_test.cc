@@ -258,7 +258,14 @@ TEST_CASE("conformance: every scenario ends the same way on both engines") {
         // Nothing from outside: events arrive in an order the scenario fixes, so the
         // interpreter must have been asked the same things in the same order.
         auto embedded_trace = TraceOf(embedded.trace(), id);
+        // The Temporal worker writes a task's commands once the server has taken them; the
+        // server may tell the client the run closed before that answer reaches the worker.
+        // A trace that stays short still fails below, after the wait.
         auto temporal_trace = TraceOf(temporal.trace(), id);
+        for (int wait = 0; wait < 100 && temporal_trace.size() < embedded_trace.size(); ++wait) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          temporal_trace = TraceOf(temporal.trace(), id);
+        }
         CHECK_FALSE(embedded_trace.empty());
         if (scenario.concurrent) {
           std::ranges::sort(embedded_trace);
