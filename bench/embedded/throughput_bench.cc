@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
+#include "bench/embedded/bench_engine.h"
 #include "dsl/loader.h"
 #include "runtime/embedded/engine.h"
-#include "runtime/embedded/journal_lease.h"
 
 namespace {
 
@@ -85,42 +85,23 @@ int main(int argc, char** argv) {
   const std::filesystem::path folder = argc > 2 ? argv[2] : "embedded-bench";
   const int threads = argc > 3 ? std::stoi(argv[3]) : 2;
   const bool full = argc > 4 ? std::string(argv[4]) != "normal" : true;
-  std::filesystem::remove_all(folder);
-  std::filesystem::create_directories(folder);
-  const auto journal = folder / "journal.db";
-
   auto definition = dsl::LoadDefinition(kThreeSteps);
   if (!definition) return 1;
-  activity::ActivityRegistry registry;
-  (void)registry.Register(
-      {.name = "bench.step",
-       .function = [](const json& input, activity::ActivityContext&) -> activity::ActivityResult {
-         return input;
-       }});
-  auto lease = embedded::JournalLease::TryAcquire(journal);
-  if (!lease || !*lease) return 1;
-  embedded::EngineOptions options;
-  options.journal_path = journal;
-  options.registry = &registry;
-  options.activity_threads = threads;
-  options.synchronous_full = full;
-  auto engine = embedded::Engine::Open(std::move(options));
-  if (!engine) {
-    std::fprintf(stderr, "%s\n", engine.error().c_str());
-    return 1;
-  }
+  auto bench = bench::BenchEngine::Open(folder, threads, full);
+  if (!bench) return 1;
+  embedded::Engine* engine = bench->engine.get();
   const double cpu_start = CpuSeconds();
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < runs; ++i) {
-    (*engine)->StartRun(*definition, json{{"order", i}});
+    engine->StartRun(*definition, json{{"order", i}});
   }
-  if (!(*engine)->WaitUntilIdle(std::chrono::minutes(30))) return 1;
+  if (!engine->WaitUntilIdle(std::chrono::minutes(30))) return 1;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu = CpuSeconds() - cpu_start;
-  const auto stats = (*engine)->stats();
+  const auto stats = engine->stats();
   const auto thread_cpu = ThreadCpuSeconds();
-  (*engine)->Stop();
+  engine->Stop();
   std::printf("runs                 %d (3 activity steps each, synchronous=%s)\n", runs,
               full ? "FULL" : "NORMAL");
   std::printf("wall                 %.2f s\n", seconds);

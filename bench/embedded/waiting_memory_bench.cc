@@ -13,9 +13,9 @@
 #include <string>
 #include <thread>
 
+#include "bench/embedded/bench_engine.h"
 #include "dsl/loader.h"
 #include "runtime/embedded/engine.h"
-#include "runtime/embedded/journal_lease.h"
 
 namespace {
 
@@ -54,30 +54,16 @@ long ResidentBytes() {
 int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::stoi(argv[1]) : 10000;
   const std::filesystem::path folder = argc > 2 ? argv[2] : "embedded-memory-bench";
-  std::filesystem::remove_all(folder);
-  std::filesystem::create_directories(folder);
-  const auto journal = folder / "journal.db";
   auto definition = dsl::LoadDefinition(kWaiting);
   if (!definition) return 1;
-  activity::ActivityRegistry registry;
-  (void)registry.Register(
-      {.name = "bench.step",
-       .function = [](const json& input, activity::ActivityContext&) -> activity::ActivityResult {
-         return input;
-       }});
-  auto lease = embedded::JournalLease::TryAcquire(journal);
-  if (!lease || !*lease) return 1;
-  embedded::EngineOptions options;
-  options.journal_path = journal;
-  options.registry = &registry;
-  options.activity_threads = 2;
-  auto engine = embedded::Engine::Open(std::move(options));
-  if (!engine) return 1;
+  auto bench = bench::BenchEngine::Open(folder, 2);
+  if (!bench) return 1;
+  embedded::Engine* engine = bench->engine.get();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const long before = ResidentBytes();
-  for (int i = 0; i < runs; ++i) (*engine)->StartRun(*definition, json{{"order", i}});
+  for (int i = 0; i < runs; ++i) engine->StartRun(*definition, json{{"order", i}});
   // Each run is waiting once its second activation (the activity's result) is journaled.
-  while ((*engine)->stats().activations < static_cast<std::uint64_t>(2 * runs)) {
+  while (engine->stats().activations < static_cast<std::uint64_t>(2 * runs)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -88,14 +74,14 @@ int main(int argc, char** argv) {
   const long trimmed = ResidentBytes();
   std::printf("waiting runs         %d (one activity done, awaiting a signal, 24h timeout)\n",
               runs);
-  std::printf("open runs            %zu\n", (*engine)->OpenRuns());
+  std::printf("open runs            %zu\n", engine->OpenRuns());
   std::printf("rss before           %.1f MB\n", static_cast<double>(before) / 1e6);
   std::printf("rss after            %.1f MB\n", static_cast<double>(after) / 1e6);
   std::printf("per waiting run      %.1f KB (%.1f KB after malloc_trim: %.1f MB)\n",
               static_cast<double>(after - before) / runs / 1024.0,
               static_cast<double>(trimmed - before) / runs / 1024.0,
               static_cast<double>(trimmed) / 1e6);
-  (*engine)->Stop();
+  engine->Stop();
   std::filesystem::remove_all(folder);
   return 0;
 }

@@ -1,0 +1,58 @@
+// BenchEngine: what both embedded-engine benchmark drivers start from: a fresh journal folder
+// (emptied first), its lease, an activity registry with `bench.step` (returns its input), and
+// an engine on them. Owns all of it; one per process, used from main's thread.
+#ifndef WEFT_BENCH_EMBEDDED_BENCH_ENGINE_H_
+#define WEFT_BENCH_EMBEDDED_BENCH_ENGINE_H_
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "runtime/activity/activity_registry.h"
+#include "runtime/embedded/engine.h"
+#include "runtime/embedded/journal_lease.h"
+
+namespace weft::bench {
+
+struct BenchEngine {
+  activity::ActivityRegistry registry;
+  std::optional<embedded::JournalLease> lease;
+  std::unique_ptr<embedded::Engine> engine;
+
+  // Null, with the reason on stderr, if the engine cannot open.
+  static std::unique_ptr<BenchEngine> Open(const std::filesystem::path& folder,
+                                           int activity_threads, bool synchronous_full = true) {
+    std::filesystem::remove_all(folder);
+    std::filesystem::create_directories(folder);
+    const auto journal = folder / "journal.db";
+    auto bench = std::make_unique<BenchEngine>();
+    (void)bench->registry.Register(
+        {.name = "bench.step",
+         .function = [](const nlohmann::json& input,
+                        activity::ActivityContext&) -> activity::ActivityResult { return input; }});
+    auto lease = embedded::JournalLease::TryAcquire(journal);
+    if (!lease || !*lease) {
+      std::fprintf(stderr, "cannot take the lease of %s\n", journal.c_str());
+      return nullptr;
+    }
+    bench->lease = std::move(**lease);
+    embedded::EngineOptions options;
+    options.journal_path = journal;
+    options.registry = &bench->registry;
+    options.activity_threads = activity_threads;
+    options.synchronous_full = synchronous_full;
+    auto engine = embedded::Engine::Open(std::move(options));
+    if (!engine) {
+      std::fprintf(stderr, "%s\n", engine.error().c_str());
+      return nullptr;
+    }
+    bench->engine = std::move(*engine);
+    return bench;
+  }
+};
+
+}  // namespace weft::bench
+
+#endif  // WEFT_BENCH_EMBEDDED_BENCH_ENGINE_H_
