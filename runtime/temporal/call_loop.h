@@ -8,8 +8,8 @@
 // else waits meanwhile. A call's ClientContext lives until its continuation has returned, so
 // its owner may TryCancel() it from any thread until then.
 //
-// The owner of every continuation must outlive it; Drain() waits for all calls started so far.
-// The destructor drains, then stops the thread.
+// The owner of every continuation must outlive it, and waits for its calls before it goes. The
+// destructor waits for every call started, then stops the thread.
 #ifndef WEFT_RUNTIME_TEMPORAL_CALL_LOOP_H_
 #define WEFT_RUNTIME_TEMPORAL_CALL_LOOP_H_
 
@@ -58,9 +58,6 @@ class CallLoop {
   // out a backoff.
   void FireTimersNow();
 
-  // Waits until every call and timer started so far has run its continuation.
-  void Drain();
-
  private:
   struct Completion {
     virtual ~Completion() = default;
@@ -79,6 +76,8 @@ class CallLoop {
 
   void Started();
   void Loop();
+  // Waits until every call and timer started so far has run its continuation.
+  void Drain();
 
   grpc::CompletionQueue queue_;
   std::mutex mutex_;

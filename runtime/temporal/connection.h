@@ -13,7 +13,6 @@
 #include <chrono>
 #include <concepts>
 #include <expected>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>

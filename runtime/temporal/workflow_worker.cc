@@ -480,7 +480,6 @@ void WorkflowWorker::RequestEagerExecution(::temporal::api::command::v1::Command
 }
 
 WorkflowWorker::CachedRun WorkflowWorker::TakeCachedRun(const std::string& run_id) {
-  std::lock_guard lock(cache_mutex_);
   auto found = cache_.find(run_id);
   if (found == cache_.end()) return {};
   CachedRun run = std::move(found->second.run);
@@ -491,7 +490,6 @@ WorkflowWorker::CachedRun WorkflowWorker::TakeCachedRun(const std::string& run_i
 
 void WorkflowWorker::PutCachedRun(const std::string& run_id, CachedRun run) {
   if (options_.max_cached_runs <= 0) return;
-  std::lock_guard lock(cache_mutex_);
   auto [entry, added] = cache_.try_emplace(run_id);
   if (!added) recency_.erase(entry->second.recency);
   entry->second.run = std::move(run);

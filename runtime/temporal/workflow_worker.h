@@ -129,11 +129,11 @@ class WorkflowWorker {
   std::atomic<std::uint64_t> tasks_handled_{0};
   std::atomic<std::uint64_t> full_replays_{0};
   std::string sticky_queue_;  // empty without a cache
-  std::mutex cache_mutex_;
   struct CacheEntry {
     CachedRun run;
     std::list<std::string>::iterator recency;  // its place in recency_
   };
+  // Touched on the loop thread only, where tasks and their answers are handled: no lock.
   std::unordered_map<std::string, CacheEntry> cache_;  // by run id
   std::list<std::string> recency_;                     // run ids, least recently used first
   std::mutex polls_mutex_;
