@@ -9,16 +9,24 @@
 #include <utility>
 #include <variant>
 
+#include "runtime/interpreter/error_value.h"
 #include "runtime/interpreter/workflow_instance.h"
+#include "runtime/run/clock.h"
+#include "runtime/run/command_handler.h"
+#include "runtime/run/failure_codec.h"
+#include "runtime/run/query_answers.h"
+#include "runtime/run/run_seed.h"
 
 namespace weft::dry_run {
 namespace {
 
+using interpreter::RootCause;
 using nlohmann::json;
+using run::FailureToJson;
 namespace ip = interpreter;
 
 constexpr std::int64_t kStartTimeMs = 1767225600000;  // 2026-01-01T00:00:00Z
-constexpr std::uint64_t kRandomSeed = 0x5eed;
+constexpr char kRunId[] = "dry-run-1";
 // A run that needs more activations than this is looping: stop it and say so.
 constexpr int kMaxActivations = 100000;
 
@@ -86,25 +94,6 @@ class StepIndex {
   std::map<std::string, bool> child_waits_;
 };
 
-json FailureToJson(const ip::Failure& failure) {
-  json out = {{"type", failure.type}, {"message", failure.message}};
-  if (!failure.details.is_null()) out["details"] = failure.details;
-  if (failure.cause) out["cause"] = FailureToJson(*failure.cause);
-  return out;
-}
-
-// The failure as a catch block sees it: the innermost application error's type and message
-// (an activity's failure wraps its cause).
-const ip::Failure& RootCause(const ip::Failure& failure) {
-  const ip::Failure* at = &failure;
-  while (
-      (at->kind == ip::Failure::Kind::kActivity || at->kind == ip::Failure::Kind::kChildWorkflow) &&
-      at->cause) {
-    at = at->cause.get();
-  }
-  return *at;
-}
-
 bool ChainHasType(const ip::Failure& failure, const std::string& type) {
   for (const ip::Failure* at = &failure; at != nullptr; at = at->cause.get()) {
     if (at->type == type) return true;
@@ -141,22 +130,24 @@ ip::Failure MockFailure(const Mock& mock, const std::string& activity_type,
   return failure;
 }
 
-class Driver {
+class Driver final : private run::CommandHandler {
  public:
   Driver(std::shared_ptr<const dsl::Definition> definition, const TestCase& test_case)
-      : definition_(std::move(definition)), test_case_(test_case), steps_(*definition_) {
+      : definition_(std::move(definition)),
+        instance_(definition_),
+        test_case_(test_case),
+        steps_(*definition_) {
     result_.name = test_case.name;
     result_.line = test_case.line;
   }
 
   CaseResult Run() {
-    ip::WorkflowInstance instance(definition_);
     pending_.push_back({ip::StartWorkflow{.workflow_type = definition_->name,
                                           .workflow_id = "dry-run",
-                                          .run_id = "dry-run-1",
+                                          .run_id = kRunId,
                                           .task_queue = "weft",
                                           .input = test_case_.input,
-                                          .random_seed = kRandomSeed}});
+                                          .random_seed = run::RunSeed(kRunId)}});
     int activations = 0;
     while (!aborted_) {
       if (++activations > kMaxActivations) {
@@ -166,7 +157,7 @@ class Driver {
         result_.status = "aborted";
         break;
       }
-      ip::Activation activation{.now_unix_ms = now_};
+      ip::Activation activation{.now_unix_ms = clock_.NowMs()};
       // Activity and child results arrive one at a time, as from a real engine; the jobs
       // that happen at one instant (timers firing together) arrive together.
       if (!pending_.empty()) {
@@ -174,7 +165,9 @@ class Driver {
         pending_.pop_front();
         MarkDelivered(activation.jobs);
       }
-      for (ip::Command& command : instance.Activate(activation)) Handle(std::move(command));
+      for (const ip::Command& command : instance_.Activate(activation)) {
+        run::Dispatch(command, *this);
+      }
       if (closed_ || aborted_) break;
       if (!pending_.empty()) continue;
       if (DeliverNextEvent()) continue;
@@ -192,7 +185,7 @@ class Driver {
       Fail("stuck", "", waiting);
       break;
     }
-    result_.virtual_time_ms = now_ - kStartTimeMs;
+    result_.virtual_time_ms = clock_.NowMs() - kStartTimeMs;
     Judge();
     return std::move(result_);
   }
@@ -217,117 +210,138 @@ class Driver {
     return nullptr;
   }
 
-  void Handle(ip::Command command) {
-    std::visit(
-        [&](auto& c) {
-          using C = std::decay_t<decltype(c)>;
-          if constexpr (std::is_same_v<C, ip::ScheduleActivity>) {
-            const std::string step = steps_.IdOf(c.step_path);
-            result_.steps.push_back(step);
-            const Mock* mock = NextMock(step, c.activity_type);
-            if (mock == nullptr) {
-              Fail("mock", step,
-                   "step `" + step + "` calls the activity " + c.activity_type +
-                       ", and the case has no mock for it: add `" + step +
-                       ": {result: ...}` (or {error: {type: ...}}) under `mocks`");
-              aborted_ = true;
-              result_.status = "aborted";
-              return;
-            }
-            ip::ResolveActivity resolve{.seq = c.seq};
-            if (mock->result) {
-              resolve.resolution.result = *mock->result;
-            } else {
-              resolve.resolution.status = ip::ActivityResolution::Status::kFailed;
-              resolve.resolution.failure = MockFailure(*mock, c.activity_type, c.activity_id);
-            }
-            activities_[c.seq] = {step, pending_.size()};
-            pending_.push_back({std::move(resolve)});
-          } else if constexpr (std::is_same_v<C, ip::RequestCancelActivity>) {
-            // Not yet delivered: it ends as cancelled instead, as Temporal's TRY_CANCEL does.
-            for (auto& jobs : pending_) {
-              for (auto& job : jobs) {
-                if (auto* resolve = std::get_if<ip::ResolveActivity>(&job);
-                    resolve != nullptr && resolve->seq == c.seq) {
-                  resolve->resolution.status = ip::ActivityResolution::Status::kCancelled;
-                  resolve->resolution.result = nullptr;
-                  resolve->resolution.failure = {.kind = ip::Failure::Kind::kCancelled,
-                                                 .type = "Cancelled",
-                                                 .message = "activity cancelled"};
-                }
-              }
-            }
-          } else if constexpr (std::is_same_v<C, ip::StartTimer>) {
-            timers_[c.seq] = now_ + c.duration.count();
-          } else if constexpr (std::is_same_v<C, ip::CancelTimer>) {
-            timers_.erase(c.seq);
-          } else if constexpr (std::is_same_v<C, ip::StartChildWorkflow>) {
-            const std::string step = steps_.ChildStep(c.workflow_type);
-            const Mock* mock = NextMock(step.empty() ? c.workflow_type : step, c.workflow_type);
-            if (mock == nullptr) {
-              Fail("mock", step,
-                   "the child workflow " + c.workflow_type +
-                       (step.empty() ? "" : " (step `" + step + "`)") + " has no mock: add `" +
-                       (step.empty() ? c.workflow_type : step) + ": {result: ...}` under `mocks`");
-              aborted_ = true;
-              result_.status = "aborted";
-              return;
-            }
-            if (!step.empty()) result_.steps.push_back(step);
-            std::vector<ip::Job> jobs;
-            jobs.push_back(ip::ResolveChildWorkflowStart{.seq = c.seq, .run_id = "dry-run-child"});
-            pending_.push_back(std::move(jobs));
-            if (steps_.ChildWaits(step)) {
-              ip::ResolveChildWorkflow resolve{.seq = c.seq};
-              if (mock->result) {
-                resolve.result = *mock->result;
-              } else {
-                resolve.status = ip::ActivityResolution::Status::kFailed;
-                ip::Failure failure = MockFailure(*mock, c.workflow_type, c.workflow_id);
-                failure.kind = ip::Failure::Kind::kChildWorkflow;
-                failure.message = "child workflow " + c.workflow_type + " failed";
-                failure.info = {{"workflow_type", c.workflow_type}, {"workflow_id", c.workflow_id}};
-                resolve.failure = std::move(failure);
-              }
-              pending_.push_back({std::move(resolve)});
-              completes_[c.seq] = step;
-            }
-          } else if constexpr (std::is_same_v<C, ip::SignalExternalWorkflow>) {
-            pending_.push_back({ip::ResolveSignalExternalWorkflow{.seq = c.seq}});
-          } else if constexpr (std::is_same_v<C, ip::AcceptUpdate>) {
-            answers_[c.id]["accepted"] = true;
-          } else if constexpr (std::is_same_v<C, ip::RejectUpdate>) {
-            answers_[c.id] = {{"rejected", true}, {"error", FailureToJson(c.failure)}};
-          } else if constexpr (std::is_same_v<C, ip::CompleteUpdate>) {
-            if (c.result) answers_[c.id]["result"] = *c.result;
-            if (c.failure) answers_[c.id]["error"] = FailureToJson(*c.failure);
-          } else if constexpr (std::is_same_v<C, ip::RespondToQuery>) {
-            if (c.result) answers_[c.id]["result"] = *c.result;
-            if (c.failure) answers_[c.id]["error"] = FailureToJson(*c.failure);
-          } else if constexpr (std::is_same_v<C, ip::CompleteWorkflow>) {
-            closed_ = true;
-            result_.status = "completed";
-            result_.output = c.result;
-          } else if constexpr (std::is_same_v<C, ip::FailWorkflow>) {
-            closed_ = true;
-            result_.status = "failed";
-            const ip::Failure& root = RootCause(c.failure);
-            result_.error = {{"type", root.type}, {"message", root.message}};
-            if (&root != &c.failure) result_.error["failure"] = FailureToJson(c.failure);
-            failure_ = c.failure;
-          } else if constexpr (std::is_same_v<C, ip::CancelWorkflowExecution>) {
-            closed_ = true;
-            result_.status = "cancelled";
-          } else if constexpr (std::is_same_v<C, ip::ContinueAsNew>) {
-            closed_ = true;
-            result_.status = "continued_as_new";
-            result_.output = c.input;
-          }
-          // RecordMarker, UpsertSearchAttributes, UpsertMemo, RequestCancelChildWorkflow:
-          // nothing to answer.
-        },
-        command);
+  // ---- the commands (run::CommandHandler) ----
+
+  void On(const ip::ScheduleActivity& c) override {
+    const std::string step = steps_.IdOf(c.step_path);
+    result_.steps.push_back(step);
+    const Mock* mock = NextMock(step, c.activity_type);
+    if (mock == nullptr) {
+      Fail("mock", step,
+           "step `" + step + "` calls the activity " + c.activity_type +
+               ", and the case has no mock for it: add `" + step +
+               ": {result: ...}` (or {error: {type: ...}}) under `mocks`");
+      aborted_ = true;
+      result_.status = "aborted";
+      return;
+    }
+    ip::ResolveActivity resolve{.seq = c.seq};
+    if (mock->result) {
+      resolve.resolution.result = *mock->result;
+    } else {
+      resolve.resolution.status = ip::ActivityResolution::Status::kFailed;
+      resolve.resolution.failure = MockFailure(*mock, c.activity_type, c.activity_id);
+    }
+    activities_[c.seq] = {step, pending_.size()};
+    pending_.push_back({std::move(resolve)});
   }
+
+  void On(const ip::RequestCancelActivity& c) override {
+    // Not yet delivered: it ends as cancelled instead, as Temporal's TRY_CANCEL does.
+    for (auto& jobs : pending_) {
+      for (auto& job : jobs) {
+        if (auto* resolve = std::get_if<ip::ResolveActivity>(&job);
+            resolve != nullptr && resolve->seq == c.seq) {
+          resolve->resolution.status = ip::ActivityResolution::Status::kCancelled;
+          resolve->resolution.result = nullptr;
+          resolve->resolution.failure = {.kind = ip::Failure::Kind::kCancelled,
+                                         .type = "Cancelled",
+                                         .message = "activity cancelled"};
+        }
+      }
+    }
+  }
+
+  void On(const ip::StartTimer& c) override {
+    timers_[c.seq] = clock_.NowMs() + c.duration.count();
+  }
+
+  void On(const ip::CancelTimer& c) override { timers_.erase(c.seq); }
+
+  void On(const ip::StartChildWorkflow& c) override {
+    const std::string step = steps_.ChildStep(c.workflow_type);
+    const Mock* mock = NextMock(step.empty() ? c.workflow_type : step, c.workflow_type);
+    if (mock == nullptr) {
+      Fail("mock", step,
+           "the child workflow " + c.workflow_type +
+               (step.empty() ? "" : " (step `" + step + "`)") + " has no mock: add `" +
+               (step.empty() ? c.workflow_type : step) + ": {result: ...}` under `mocks`");
+      aborted_ = true;
+      result_.status = "aborted";
+      return;
+    }
+    if (!step.empty()) result_.steps.push_back(step);
+    std::vector<ip::Job> jobs;
+    jobs.push_back(ip::ResolveChildWorkflowStart{.seq = c.seq, .run_id = "dry-run-child"});
+    pending_.push_back(std::move(jobs));
+    if (steps_.ChildWaits(step)) {
+      ip::ResolveChildWorkflow resolve{.seq = c.seq};
+      if (mock->result) {
+        resolve.result = *mock->result;
+      } else {
+        resolve.status = ip::ActivityResolution::Status::kFailed;
+        ip::Failure failure = MockFailure(*mock, c.workflow_type, c.workflow_id);
+        failure.kind = ip::Failure::Kind::kChildWorkflow;
+        failure.message = "child workflow " + c.workflow_type + " failed";
+        failure.info = {{"workflow_type", c.workflow_type}, {"workflow_id", c.workflow_id}};
+        resolve.failure = std::move(failure);
+      }
+      pending_.push_back({std::move(resolve)});
+      completes_[c.seq] = step;
+    }
+  }
+
+  void On(const ip::SignalExternalWorkflow& c) override {
+    pending_.push_back({ip::ResolveSignalExternalWorkflow{.seq = c.seq}});
+  }
+
+  void On(const ip::AcceptUpdate& c) override { answers_[c.id]["accepted"] = true; }
+
+  void On(const ip::RejectUpdate& c) override {
+    answers_[c.id] = {{"rejected", true}, {"error", FailureToJson(c.failure)}};
+  }
+
+  void On(const ip::CompleteUpdate& c) override {
+    if (c.result) answers_[c.id]["result"] = *c.result;
+    if (c.failure) answers_[c.id]["error"] = FailureToJson(*c.failure);
+  }
+
+  void On(const ip::RespondToQuery& c) override {
+    if (c.result) answers_[c.id]["result"] = *c.result;
+    if (c.failure) answers_[c.id]["error"] = FailureToJson(*c.failure);
+  }
+
+  void On(const ip::CompleteWorkflow& c) override {
+    closed_ = true;
+    result_.status = "completed";
+    result_.output = c.result;
+  }
+
+  void On(const ip::FailWorkflow& c) override {
+    closed_ = true;
+    result_.status = "failed";
+    const ip::Failure& root = RootCause(c.failure);
+    result_.error = {{"type", root.type}, {"message", root.message}};
+    if (&root != &c.failure) result_.error["failure"] = FailureToJson(c.failure);
+    failure_ = c.failure;
+  }
+
+  void On(const ip::CancelWorkflowExecution&) override {
+    closed_ = true;
+    result_.status = "cancelled";
+  }
+
+  void On(const ip::ContinueAsNew& c) override {
+    closed_ = true;
+    result_.status = "continued_as_new";
+    result_.output = c.input;
+  }
+
+  // Nothing to answer: a dry run has no history, no search index and no real children.
+  void On(const ip::RecordMarker&) override {}
+  void On(const ip::UpsertSearchAttributes&) override {}
+  void On(const ip::UpsertMemo&) override {}
+  void On(const ip::RequestCancelChildWorkflow&) override {}
 
   // A step counts as completed once its activity's (or child's) result was delivered.
   bool StepCompleted(const std::string& step) const { return completed_steps_.contains(step); }
@@ -336,7 +350,7 @@ class Driver {
     if (next_event_ >= test_case_.events.size()) return false;
     const ScriptedEvent& event = test_case_.events[next_event_];
     if (event.after_step && !StepCompleted(*event.after_step)) return false;
-    if (event.at && kStartTimeMs + event.at->count() > now_) return false;
+    if (event.at && kStartTimeMs + event.at->count() > clock_.NowMs()) return false;
     ++next_event_;
     const std::string id = "event-" + std::to_string(next_event_);
     switch (event.kind) {
@@ -346,10 +360,17 @@ class Driver {
       case ScriptedEvent::Kind::kUpdate:
         pending_.push_back({ip::DoUpdate{.id = id, .name = event.name, .payload = event.input}});
         break;
-      case ScriptedEvent::Kind::kQuery:
-        pending_.push_back(
-            {ip::QueryWorkflow{.id = id, .name = event.name, .payload = event.input}});
+      case ScriptedEvent::Kind::kQuery: {
+        const auto interpret = [this](const ip::Activation& activation) {
+          return instance_.Activate(activation);
+        };
+        for (const ip::RespondToQuery& answer : run::AnswerQueries(
+                 interpret, clock_.NowMs(),
+                 {ip::QueryWorkflow{.id = id, .name = event.name, .payload = event.input}})) {
+          On(answer);
+        }
         break;
+      }
     }
     delivered_events_.emplace_back(&event, id);
     return true;
@@ -364,10 +385,11 @@ class Driver {
       next = next ? std::min(*next, at) : at;
     }
     if (!next) return false;
-    now_ = std::max(now_, *next);
+    clock_.Idle(*next);
+    const std::int64_t now = clock_.NowMs();
     std::vector<ip::Job> fired;
     for (auto it = timers_.begin(); it != timers_.end();) {
-      if (it->second <= now_) {
+      if (it->second <= now) {
         fired.push_back(ip::FireTimer{.seq = it->first});
         it = timers_.erase(it);
       } else {
@@ -490,10 +512,12 @@ class Driver {
 
  private:
   std::shared_ptr<const dsl::Definition> definition_;
+  ip::WorkflowInstance instance_;
   const TestCase& test_case_;
   StepIndex steps_;
   CaseResult result_;
-  std::int64_t now_ = kStartTimeMs;
+  // Virtual time: it jumps to the next timer or timed event whenever the run waits.
+  run::ManualClock clock_{kStartTimeMs, /*skip_when_idle=*/true};
   std::deque<std::vector<ip::Job>> pending_;
   std::map<std::uint32_t, std::int64_t> timers_;                             // seq -> fire time
   std::map<std::uint32_t, std::pair<std::string, std::size_t>> activities_;  // seq -> step

@@ -3,49 +3,97 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <utility>
 
 namespace weft::embedded {
 
-ActivityPool::ActivityPool(int threads) {
-  threads_.reserve(static_cast<std::size_t>(std::max(threads, 1)));
-  for (int i = 0; i < std::max(threads, 1); ++i) {
-    threads_.emplace_back([this] {
-      pthread_setname_np(pthread_self(), "weft-activity");
-      Loop();
-    });
-  }
+// What the workers share with the pool; kept alive by every worker, abandoned ones included.
+struct ActivityPool::Shared {
+  std::mutex mutex;
+  std::condition_variable work;
+  std::deque<std::pair<std::uint64_t, std::function<void()>>> queue;  // guarded by mutex
+  bool stopping = false;                                              // guarded by mutex
+  std::uint64_t next_ticket = 1;                                      // guarded by mutex
+  int next_worker = 1;                                                // guarded by mutex
+  std::map<std::uint64_t, int> running;  // guarded by mutex: ticket -> worker
+  std::set<int> abandoned;               // guarded by mutex: workers to end after their task
+  std::uint64_t abandoned_total = 0;     // guarded by mutex
+};
+
+ActivityPool::ActivityPool(int threads) : shared_(std::make_shared<Shared>()) {
+  std::lock_guard lock(shared_->mutex);
+  for (int i = 0; i < std::max(threads, 1); ++i) StartWorker();
+}
+
+void ActivityPool::StartWorker() {
+  const int id = shared_->next_worker++;
+  workers_.emplace(id, std::thread([shared = shared_, id] {
+                     pthread_setname_np(pthread_self(), "weft-activity");
+                     while (true) {
+                       std::pair<std::uint64_t, std::function<void()>> task;
+                       {
+                         std::unique_lock lock(shared->mutex);
+                         shared->work.wait(
+                             lock, [&] { return shared->stopping || !shared->queue.empty(); });
+                         if (shared->stopping) return;
+                         task = std::move(shared->queue.front());
+                         shared->queue.pop_front();
+                         shared->running[task.first] = id;
+                       }
+                       task.second();
+                       std::lock_guard lock(shared->mutex);
+                       shared->running.erase(task.first);
+                       if (shared->abandoned.erase(id) > 0) return;  // replaced already
+                     }
+                   }));
 }
 
 ActivityPool::~ActivityPool() {
+  std::map<int, std::thread> workers;
   {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    queue_.clear();
+    std::lock_guard lock(shared_->mutex);
+    shared_->stopping = true;
+    shared_->queue.clear();
+    workers.swap(workers_);
   }
-  work_.notify_all();
-  for (auto& thread : threads_) thread.join();
+  shared_->work.notify_all();
+  for (auto& [id, thread] : workers) thread.join();
 }
 
-void ActivityPool::Submit(std::function<void()> task) {
+std::uint64_t ActivityPool::Submit(std::function<void()> task) {
+  std::uint64_t ticket = 0;
   {
-    std::lock_guard lock(mutex_);
-    queue_.push_back(std::move(task));
+    std::lock_guard lock(shared_->mutex);
+    ticket = shared_->next_ticket++;
+    shared_->queue.emplace_back(ticket, std::move(task));
   }
-  work_.notify_one();
+  shared_->work.notify_one();
+  return ticket;
 }
 
-void ActivityPool::Loop() {
-  while (true) {
-    std::function<void()> task;
-    {
-      std::unique_lock lock(mutex_);
-      work_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (stopping_) return;
-      task = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    task();
+void ActivityPool::Abandon(std::uint64_t ticket) {
+  std::lock_guard lock(shared_->mutex);
+  if (shared_->stopping) return;
+  auto running = shared_->running.find(ticket);
+  if (running == shared_->running.end()) return;  // queued or finished: nothing is held
+  const int id = running->second;
+  if (!shared_->abandoned.insert(id).second) return;
+  auto worker = workers_.find(id);
+  if (worker != workers_.end()) {
+    worker->second.detach();
+    workers_.erase(worker);
   }
+  ++shared_->abandoned_total;
+  StartWorker();
+}
+
+std::uint64_t ActivityPool::abandoned_threads() const {
+  std::lock_guard lock(shared_->mutex);
+  return shared_->abandoned_total;
 }
 
 }  // namespace weft::embedded

@@ -1,19 +1,23 @@
 // ActivityPool: the threads that run activity attempts for the embedded engine. Tasks run in
-// submission order on the first free thread. A task that never returns (a hung activity whose
-// attempt timed out) keeps its thread: the engine abandons the attempt and ignores its late
-// result, as Temporal does, but cannot take the thread back.
+// submission order on the first free thread.
 //
-// Submit() may be called from any thread. The destructor waits for running tasks and drops
-// queued ones.
+// A task that never returns (a hung activity, a Lua C call that cannot be interrupted) would
+// keep its thread for ever. When the engine gives up on such an attempt it calls Abandon: the
+// pool lets that thread go (detached; it ends by itself if its task ever returns) and starts a
+// new one in its place, so the pool keeps its size and keeps serving. The abandoned thread
+// shares only the pool's queue state, which it keeps alive, so destroying the pool never waits
+// for it.
+//
+// Submit() and Abandon() may be called from any thread. The destructor waits for the running
+// tasks of threads not abandoned and drops queued ones.
 #ifndef WEFT_RUNTIME_EMBEDDED_ACTIVITY_POOL_H_
 #define WEFT_RUNTIME_EMBEDDED_ACTIVITY_POOL_H_
 
-#include <condition_variable>
-#include <deque>
+#include <cstdint>
 #include <functional>
-#include <mutex>
+#include <map>
+#include <memory>
 #include <thread>
-#include <vector>
 
 namespace weft::embedded {
 
@@ -24,16 +28,20 @@ class ActivityPool {
   ActivityPool(const ActivityPool&) = delete;
   ActivityPool& operator=(const ActivityPool&) = delete;
 
-  void Submit(std::function<void()> task);
+  // Returns the task's ticket, for Abandon.
+  std::uint64_t Submit(std::function<void()> task);
+  // If the task is running, its thread is given up and replaced; otherwise nothing happens.
+  void Abandon(std::uint64_t ticket);
+
+  // Threads given up so far (for tests and logs).
+  std::uint64_t abandoned_threads() const;
 
  private:
-  void Loop();
+  struct Shared;
+  void StartWorker();  // with shared_->mutex held
 
-  std::mutex mutex_;
-  std::condition_variable work_;
-  std::deque<std::function<void()>> queue_;
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
+  std::shared_ptr<Shared> shared_;
+  std::map<int, std::thread> workers_;  // guarded by shared_->mutex; by worker id
 };
 
 }  // namespace weft::embedded

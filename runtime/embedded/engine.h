@@ -5,8 +5,9 @@
 //
 // One engine thread owns every run and drives the interpreter; a GroupCommit thread writes
 // the journal (many runs' steps per transaction); an ActivityPool runs activity attempts with
-// Temporal's retry policy and timeouts. Per run at most one activation is waiting for its
-// commit; what arrives meanwhile is delivered together in the next one.
+// Temporal's retry policy and timeouts. engine_core.h says which part of the engine does what. Per
+// run at most one activation is waiting for its commit; what arrives meanwhile is delivered
+// together in the next one.
 //
 // Only the process holding the journal's JournalLease may open an Engine on it. Other
 // processes reach runs through the journal's inbox (JournalClient), which the engine polls.
@@ -30,8 +31,11 @@
 #include "dsl/definition.h"
 #include "runtime/activity/activity_registry.h"
 #include "runtime/embedded/journal.h"
+#include "runtime/run/clock.h"
 
 namespace weft::embedded {
+
+struct EngineCore;
 
 // What the CLI shows while a run executes.
 struct ProgressEvent {
@@ -67,17 +71,18 @@ struct EngineOptions {
   // A run whose journal holds this many activations is told that continuing as new is
   // suggested (Activation::continue_as_new_suggested).
   std::int64_t suggest_continue_as_new_after = 10000;
-  // Tests only: when no activity is in flight and nothing is waiting to be delivered, jump
-  // the engine's clock to the next timer or retry instead of waiting for it (as Temporal's
-  // time-skipping test server does). The jump is journaled like any workflow time.
-  bool time_skipping = false;
+  // Workflow time: timers, activity timeouts, heartbeats, the run's `timeout`, and the time
+  // journaled with each activation. Null: the wall clock. Tests give a run::ManualClock and
+  // advance it (or let it skip to the next deadline whenever the engine is idle); it must
+  // outlive the engine.
+  run::Clock* clock = nullptr;
 };
 
 struct RunOutcome {
   std::string run_id;  // the run that closed: the last of a continue-as-new chain
   RunStatus status = RunStatus::kCompleted;
   nlohmann::json result;
-  nlohmann::json failure;  // FailureToJson
+  nlohmann::json failure;  // run::FailureToJson
 };
 
 class Engine {
@@ -117,9 +122,8 @@ class Engine {
   void Stop();
 
  private:
-  struct State;
-  explicit Engine(std::unique_ptr<State> state);
-  std::unique_ptr<State> state_;
+  explicit Engine(std::unique_ptr<EngineCore> core);
+  std::unique_ptr<EngineCore> core_;
 };
 
 // A fresh run id: 32 lowercase hex digits in UUID form.

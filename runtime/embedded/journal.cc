@@ -11,7 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::pair<RunStatus, std::string_view>, 7> kStatusNames{{
+constexpr std::array<std::pair<RunStatus, std::string_view>, 8> kStatusNames{{
     {RunStatus::kPending, "pending"},
     {RunStatus::kRunning, "running"},
     {RunStatus::kCompleted, "completed"},
@@ -19,6 +19,7 @@ constexpr std::array<std::pair<RunStatus, std::string_view>, 7> kStatusNames{{
     {RunStatus::kCancelled, "cancelled"},
     {RunStatus::kTerminated, "terminated"},
     {RunStatus::kContinuedAsNew, "continued_as_new"},
+    {RunStatus::kTimedOut, "timed_out"},
 }};
 
 // The schema; `user_version` says which. Bumped with a migration when it changes.

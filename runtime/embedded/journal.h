@@ -9,7 +9,7 @@
 //                through a fresh WorkflowInstance must reproduce the commands.
 //   operations   what a run waits on, to re-arm on restart: activities (attempt, next try),
 //                timers (fire time), children, and resolutions already decided but not yet
-//                delivered (kind "deliver", data = the job).
+//                delivered (kinds "deliver_*", data = the job).
 //   inbox        signals, updates, queries, cancellations and start requests written by other
 //                processes (`weft signal ...`); the engine consumes each row in the same
 //                transaction as the activation that delivers it.
@@ -46,6 +46,7 @@ enum class RunStatus {
   kCancelled,
   kTerminated,
   kContinuedAsNew,
+  kTimedOut,  // the definition's `timeout` passed
 };
 
 std::string_view RunStatusName(RunStatus status);
@@ -63,7 +64,7 @@ struct RunRecord {
   nlohmann::json input;
   nlohmann::json resume;  // ContinueAsNew::resume of the run it continues; null otherwise
   nlohmann::json result;
-  nlohmann::json failure;  // FailureToJson; null unless failed/cancelled/terminated
+  nlohmann::json failure;  // run::FailureToJson; null unless it failed, was cancelled, ...
   std::string parent_run_id;
   std::int64_t parent_seq = 0;
   std::string parent_close_policy;  // of the parent's StartChildWorkflow
@@ -86,7 +87,7 @@ struct ActivationRecord {
 
 struct OperationRecord {
   std::string run_id;
-  std::string kind;  // "activity", "timer", "child", "deliver"
+  std::string kind;  // run_state.h's operation kinds
   std::int64_t seq = 0;
   std::int64_t due_ms = 0;
   std::int64_t attempt = 0;
@@ -104,7 +105,7 @@ struct InboxItem {
 
 struct Reply {
   bool ok = false;
-  nlohmann::json value;  // the result, or FailureToJson / {"message"} when !ok
+  nlohmann::json value;  // the result, or run::FailureToJson / {"message"} when !ok
 };
 
 // The writes one engine step makes; applied atomically with the rest of its transaction.

@@ -1,42 +1,19 @@
 #include "runtime/embedded/journal_codec.h"
 
-#include <array>
 #include <string_view>
 #include <utility>
 
 #include "runtime/interpreter/workflow_instance.h"
+#include "runtime/run/command_handler.h"
+#include "runtime/run/failure_codec.h"
 
 namespace weft::embedded {
 namespace {
 
-using interpreter::Failure;
-using Kind = Failure::Kind;
 using ResolutionStatus = interpreter::ActivityResolution::Status;
 using nlohmann::json;
-
-constexpr std::array<std::pair<Kind, std::string_view>, 7> kKindNames{{
-    {Kind::kApplication, "application"},
-    {Kind::kTimeout, "timeout"},
-    {Kind::kCancelled, "cancelled"},
-    {Kind::kTerminated, "terminated"},
-    {Kind::kActivity, "activity"},
-    {Kind::kChildWorkflow, "child_workflow"},
-    {Kind::kNonDeterminism, "non_determinism"},
-}};
-
-std::string_view KindName(Kind kind) {
-  for (const auto& [value, name] : kKindNames) {
-    if (value == kind) return name;
-  }
-  return "application";
-}
-
-Kind KindFromName(std::string_view text) {
-  for (const auto& [value, name] : kKindNames) {
-    if (name == text) return value;
-  }
-  return Kind::kApplication;
-}
+using run::FailureFromJson;
+using run::FailureToJson;
 
 std::string_view StatusName(ResolutionStatus status) {
   switch (status) {
@@ -342,40 +319,12 @@ std::string_view ParentClosePolicyName(interpreter::StartChildWorkflow::ParentCl
   return "terminate";
 }
 
-json FailureToJson(const Failure& failure) {
-  json out = {
-      {"kind", KindName(failure.kind)}, {"type", failure.type}, {"message", failure.message}};
-  if (!failure.details.is_null()) out["details"] = failure.details;
-  if (failure.non_retryable) out["non_retryable"] = true;
-  if (!failure.stack_trace.empty()) out["stack_trace"] = failure.stack_trace;
-  if (!failure.info.is_null()) out["info"] = failure.info;
-  if (failure.cause) out["cause"] = FailureToJson(*failure.cause);
-  return out;
-}
-
-Failure FailureFromJson(const json& value) {
-  Failure failure;
-  if (!value.is_object()) {
-    failure.message = value.is_string() ? value.get<std::string>() : value.dump();
-    return failure;
-  }
-  auto text = [&](const char* key) {
-    auto found = value.find(key);
-    return found != value.end() && found->is_string() ? found->get<std::string>() : std::string();
-  };
-  failure.kind = KindFromName(text("kind"));
-  failure.type = text("type");
-  failure.message = text("message");
-  failure.stack_trace = text("stack_trace");
-  if (auto found = value.find("details"); found != value.end()) failure.details = *found;
-  if (auto found = value.find("info"); found != value.end()) failure.info = *found;
-  if (auto found = value.find("non_retryable"); found != value.end() && found->is_boolean()) {
-    failure.non_retryable = found->get<bool>();
-  }
-  if (auto found = value.find("cause"); found != value.end() && found->is_object()) {
-    failure.cause = std::make_shared<Failure>(FailureFromJson(*found));
-  }
-  return failure;
+interpreter::StartChildWorkflow::ParentClosePolicy ParentClosePolicyFromName(
+    std::string_view name) {
+  using Policy = interpreter::StartChildWorkflow::ParentClosePolicy;
+  if (name == "request_cancel") return Policy::kRequestCancel;
+  if (name == "abandon") return Policy::kAbandon;
+  return Policy::kTerminate;
 }
 
 json JobToJson(const interpreter::Job& job) { return std::visit(JobEncoder{}, job); }

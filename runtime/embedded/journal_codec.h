@@ -1,5 +1,6 @@
 // JournalCodec: the JSON form in which the embedded engine journals what it delivered to a run
-// (activation jobs) and what the run answered (commands), and the Failure shape both carry.
+// (activation jobs) and what the run answered (commands). Failures inside them take the one
+// JSON form of runtime/run/failure_codec.h.
 // Jobs must read back exactly (a run is rebuilt by replaying them); commands are written to
 // be compared on replay and shown by `weft show`, and the few the engine re-arms after a
 // restart (ScheduleActivity) read back too.
@@ -21,13 +22,9 @@
 
 namespace weft::embedded {
 
-// {"kind": "activity", "type", "message", "details"?, "non_retryable"?, "stack_trace"?,
-//  "info"?, "cause"?}
 // "terminate", "request_cancel", "abandon": as journaled and as `weft show` prints it.
 std::string_view ParentClosePolicyName(interpreter::StartChildWorkflow::ParentClosePolicy policy);
-
-nlohmann::json FailureToJson(const interpreter::Failure& failure);
-interpreter::Failure FailureFromJson(const nlohmann::json& json);
+interpreter::StartChildWorkflow::ParentClosePolicy ParentClosePolicyFromName(std::string_view name);
 
 // {"job": "start_workflow" | "resolve_activity" | ..., fields...}
 nlohmann::json JobToJson(const interpreter::Job& job);

@@ -1,7 +1,7 @@
 // Failure: an error as the interpreter sees it and as `catch` exposes it to a definition. It is
-// the engine-neutral shape of Temporal's Failure proto (research/temporal-protocol.md §11.2):
-// the embedded engine builds it from an ActivityError, the Temporal engine from the Failure in
-// a history event, and both turn the interpreter's own failures back into their form.
+// the engine-neutral shape of Temporal's Failure proto (docs/internals/temporal-protocol.md,
+// failures): the embedded engine builds it from an ActivityError, the Temporal engine from the
+// Failure in a history event, and both turn the interpreter's own failures back into their form.
 //
 // Plain value; copyable; safe to share between threads.
 #ifndef WEFT_RUNTIME_INTERPRETER_FAILURE_H_
@@ -35,6 +35,9 @@ struct Failure {
   // kActivity: {"activity_type", "activity_id"}; kChildWorkflow: {"workflow_type",
   // "workflow_id", "run_id"}; kTimeout: {"timeout_type": "START_TO_CLOSE" | ...}.
   nlohmann::json info;
+  // Who raised it, as Temporal's Failure.source says ("GoSDK", "weft"); empty when the failure
+  // was raised here. Kept as it came, so that a cause keeps its origin.
+  std::string source;
 };
 
 }  // namespace weft::interpreter

@@ -1,5 +1,6 @@
 #include "runtime/temporal/command_encoder.h"
 
+#include "runtime/run/command_handler.h"
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/payload.h"
 #include "runtime/temporal/proto_time.h"
@@ -19,10 +20,16 @@ void SetTaskQueue(::temporal::api::taskqueue::v1::TaskQueue* queue,
   queue->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
 }
 
-struct Encoder {
-  const EncodeContext& context;
+// Updates and queries are answered by the worker itself (they are protocol messages and query
+// results on the wire): they encode to nothing.
+class Encoder final : public run::CommandHandler {
+ public:
+  explicit Encoder(const EncodeContext& encode_context) : context(encode_context) {}
 
-  std::optional<TemporalCommand> operator()(const interpreter::ScheduleActivity& schedule) const {
+  const EncodeContext& context;
+  std::optional<TemporalCommand> encoded;
+
+  void On(const interpreter::ScheduleActivity& schedule) override {
     TemporalCommand out;
     out.set_command_type(enums::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK);
     auto& attributes = *out.mutable_schedule_activity_task_command_attributes();
@@ -61,37 +68,36 @@ struct Encoder {
     if (!schedule.step_path.empty()) {
       *out.mutable_user_metadata()->mutable_summary() = ToPayload(schedule.step_path);
     }
-    return out;
+    encoded = std::move(out);
   }
 
-  std::optional<TemporalCommand> operator()(
-      const interpreter::RequestCancelActivity& cancel) const {
+  void On(const interpreter::RequestCancelActivity& cancel) override {
     TemporalCommand out;
     out.set_command_type(enums::COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK);
     auto event = context.activity_scheduled_event_ids.find(cancel.seq);
-    if (event == context.activity_scheduled_event_ids.end()) return {};
+    if (event == context.activity_scheduled_event_ids.end()) return;
     out.mutable_request_cancel_activity_task_command_attributes()->set_scheduled_event_id(
         event->second);
-    return out;
+    encoded = std::move(out);
   }
 
-  std::optional<TemporalCommand> operator()(const interpreter::StartTimer& timer) const {
+  void On(const interpreter::StartTimer& timer) override {
     TemporalCommand out;
     out.set_command_type(enums::COMMAND_TYPE_START_TIMER);
     auto& attributes = *out.mutable_start_timer_command_attributes();
     attributes.set_timer_id(std::to_string(timer.seq));
     SetDuration(attributes.mutable_start_to_fire_timeout(), timer.duration);
-    return out;
+    encoded = std::move(out);
   }
 
-  std::optional<TemporalCommand> operator()(const interpreter::CancelTimer& timer) const {
+  void On(const interpreter::CancelTimer& timer) override {
     TemporalCommand out;
     out.set_command_type(enums::COMMAND_TYPE_CANCEL_TIMER);
     out.mutable_cancel_timer_command_attributes()->set_timer_id(std::to_string(timer.seq));
-    return out;
+    encoded = std::move(out);
   }
 
-  std::optional<TemporalCommand> operator()(const interpreter::StartChildWorkflow& child) const {
+  void On(const interpreter::StartChildWorkflow& child) override {
     TemporalCommand out;
     out.set_command_type(enums::COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION);
     auto& attributes = *out.mutable_start_child_workflow_execution_command_attributes();
@@ -110,23 +116,21 @@ struct Encoder {
         attributes.set_parent_close_policy(enums::PARENT_CLOSE_POLICY_ABANDON);
         break;
     }
-    return out;
+    encoded = std::move(out);
   }
 
-  std::optional<TemporalCommand> operator()(
-      const interpreter::RequestCancelChildWorkflow& cancel) const {
+  void On(const interpreter::RequestCancelChildWorkflow& cancel) override {
     TemporalCommand out;
     out.set_command_type(enums::COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION);
     auto& attributes = *out.mutable_request_cancel_external_workflow_execution_command_attributes();
     auto child = context.child_workflow_ids.find(cancel.seq);
-    if (child == context.child_workflow_ids.end()) return {};
+    if (child == context.child_workflow_ids.end()) return;
     attributes.set_workflow_id(child->second);
     attributes.set_child_workflow_only(true);
-    return out;
+    encoded = std::move(out);
   }
 
-  std::optional<TemporalCommand> operator()(
-      const interpreter::SignalExternalWorkflow& signal) const {
+  void On(const interpreter::SignalExternalWorkflow& signal) override {
     TemporalCommand out;
     out.set_command_type(enums::COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION);
     auto& attributes = *out.mutable_signal_external_workflow_execution_command_attributes();
@@ -134,69 +138,68 @@ struct Encoder {
     attributes.mutable_execution()->set_run_id(signal.run_id);
     attributes.set_signal_name(signal.signal);
     *attributes.mutable_input() = ToPayloads(signal.payload);
-    return out;
+    encoded = std::move(out);
   }
 
-  std::optional<TemporalCommand> operator()(const interpreter::RecordMarker& marker) const {
+  void On(const interpreter::RecordMarker& marker) override {
     TemporalCommand out;
     out.set_command_type(enums::COMMAND_TYPE_RECORD_MARKER);
     auto& attributes = *out.mutable_record_marker_command_attributes();
     attributes.set_marker_name(marker.name);
     (*attributes.mutable_details())["data"] = ToPayloads(marker.data);
-    return out;
+    encoded = std::move(out);
   }
 
-  std::optional<TemporalCommand> operator()(
-      const interpreter::UpsertSearchAttributes& upsert) const {
+  void On(const interpreter::UpsertSearchAttributes& upsert) override {
     TemporalCommand out;
     out.set_command_type(enums::COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES);
     auto& fields = *out.mutable_upsert_workflow_search_attributes_command_attributes()
                         ->mutable_search_attributes()
                         ->mutable_indexed_fields();
     for (const auto& [name, value] : upsert.attributes.items()) fields[name] = ToPayload(value);
-    return out;
+    encoded = std::move(out);
   }
 
-  std::optional<TemporalCommand> operator()(const interpreter::UpsertMemo& upsert) const {
+  void On(const interpreter::UpsertMemo& upsert) override {
     TemporalCommand out;
     out.set_command_type(enums::COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES);
     auto& fields = *out.mutable_modify_workflow_properties_command_attributes()
                         ->mutable_upserted_memo()
                         ->mutable_fields();
     for (const auto& [name, value] : upsert.memo.items()) fields[name] = ToPayload(value);
-    return out;
+    encoded = std::move(out);
   }
 
   // Protocol messages and query answers, not commands.
-  std::optional<TemporalCommand> operator()(const interpreter::AcceptUpdate&) const { return {}; }
-  std::optional<TemporalCommand> operator()(const interpreter::RejectUpdate&) const { return {}; }
-  std::optional<TemporalCommand> operator()(const interpreter::CompleteUpdate&) const { return {}; }
-  std::optional<TemporalCommand> operator()(const interpreter::RespondToQuery&) const { return {}; }
+  void On(const interpreter::AcceptUpdate&) override {}
+  void On(const interpreter::RejectUpdate&) override {}
+  void On(const interpreter::CompleteUpdate&) override {}
+  void On(const interpreter::RespondToQuery&) override {}
 
-  std::optional<TemporalCommand> operator()(const interpreter::CompleteWorkflow& complete) const {
+  void On(const interpreter::CompleteWorkflow& complete) override {
     TemporalCommand out;
     out.set_command_type(enums::COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION);
     *out.mutable_complete_workflow_execution_command_attributes()->mutable_result() =
         ToPayloads(complete.result);
-    return out;
+    encoded = std::move(out);
   }
 
-  std::optional<TemporalCommand> operator()(const interpreter::FailWorkflow& fail) const {
+  void On(const interpreter::FailWorkflow& fail) override {
     TemporalCommand out;
     out.set_command_type(enums::COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION);
     *out.mutable_fail_workflow_execution_command_attributes()->mutable_failure() =
         ToTemporalFailure(fail.failure);
-    return out;
+    encoded = std::move(out);
   }
 
-  std::optional<TemporalCommand> operator()(const interpreter::CancelWorkflowExecution&) const {
+  void On(const interpreter::CancelWorkflowExecution&) override {
     TemporalCommand out;
     out.set_command_type(enums::COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION);
     out.mutable_cancel_workflow_execution_command_attributes();
-    return out;
+    encoded = std::move(out);
   }
 
-  std::optional<TemporalCommand> operator()(const interpreter::ContinueAsNew& next) const {
+  void On(const interpreter::ContinueAsNew& next) override {
     TemporalCommand out;
     out.set_command_type(enums::COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION);
     auto& attributes = *out.mutable_continue_as_new_workflow_execution_command_attributes();
@@ -208,7 +211,7 @@ struct Encoder {
       (*attributes.mutable_header()->mutable_fields())[std::string(kResumeHeader)] =
           ToPayload(next.resume);
     }
-    return out;
+    encoded = std::move(out);
   }
 };
 
@@ -216,7 +219,9 @@ struct Encoder {
 
 std::optional<TemporalCommand> EncodeCommand(const interpreter::Command& command,
                                              const EncodeContext& context) {
-  return std::visit(Encoder{context}, command);
+  Encoder encoder(context);
+  run::Dispatch(command, encoder);
+  return std::move(encoder.encoded);
 }
 
 }  // namespace weft::temporal

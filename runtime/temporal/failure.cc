@@ -28,83 +28,18 @@ std::string RetryState(enums::RetryState state) {
   return WithoutPrefix(enums::RetryState_Name(state), "RETRY_STATE_");
 }
 
-}  // namespace
-
-nlohmann::json FailureToJson(const Failure& failure) {
-  nlohmann::json json = nlohmann::json::object();
-  json["message"] = failure.message();
-  if (!failure.source().empty()) json["source"] = failure.source();
-  if (!failure.stack_trace().empty()) json["stack_trace"] = failure.stack_trace();
-
-  switch (failure.failure_info_case()) {
-    case Failure::kApplicationFailureInfo: {
-      const auto& info = failure.application_failure_info();
-      json["kind"] = "application";
-      json["type"] = info.type();
-      json["non_retryable"] = info.non_retryable();
-      if (info.has_details()) json["details"] = DetailsToJson(info.details());
-      if (info.has_next_retry_delay()) {
-        json["next_retry_delay_ms"] =
-            info.next_retry_delay().seconds() * 1000 + info.next_retry_delay().nanos() / 1'000'000;
-      }
-      break;
-    }
-    case Failure::kTimeoutFailureInfo:
-      json["kind"] = "timeout";
-      json["timeout_type"] = WithoutPrefix(
-          enums::TimeoutType_Name(failure.timeout_failure_info().timeout_type()), "TIMEOUT_TYPE_");
-      break;
-    case Failure::kCanceledFailureInfo:
-      json["kind"] = "cancelled";
-      if (failure.canceled_failure_info().has_details()) {
-        json["details"] = DetailsToJson(failure.canceled_failure_info().details());
-      }
-      break;
-    case Failure::kTerminatedFailureInfo:
-      json["kind"] = "terminated";
-      break;
-    case Failure::kServerFailureInfo:
-      json["kind"] = "server";
-      json["non_retryable"] = failure.server_failure_info().non_retryable();
-      break;
-    case Failure::kResetWorkflowFailureInfo:
-      json["kind"] = "reset";
-      break;
-    case Failure::kActivityFailureInfo: {
-      const auto& info = failure.activity_failure_info();
-      json["kind"] = "activity";
-      json["activity_type"] = info.activity_type().name();
-      json["activity_id"] = info.activity_id();
-      json["retry_state"] = RetryState(info.retry_state());
-      break;
-    }
-    case Failure::kChildWorkflowExecutionFailureInfo: {
-      const auto& info = failure.child_workflow_execution_failure_info();
-      json["kind"] = "child_workflow";
-      json["workflow_type"] = info.workflow_type().name();
-      json["workflow_id"] = info.workflow_execution().workflow_id();
-      json["run_id"] = info.workflow_execution().run_id();
-      json["retry_state"] = RetryState(info.retry_state());
-      break;
-    }
-    default:
-      json["kind"] = "other";
-  }
-  if (failure.has_cause()) json["cause"] = FailureToJson(failure.cause());
-  return json;
-}
-
-}  // namespace weft::temporal
-
-namespace weft::temporal {
-namespace {
-
 using Kind = interpreter::Failure::Kind;
 
 nlohmann::json DetailsValue(const Payloads& payloads) {
   nlohmann::json details = DetailsToJson(payloads);
   // The SDKs write one payload per detail; weft's details are one value.
   return details.size() == 1 ? details[0] : details;
+}
+
+enums::RetryState RetryStateFromName(const std::string& name) {
+  enums::RetryState state = enums::RETRY_STATE_UNSPECIFIED;
+  enums::RetryState_Parse("RETRY_STATE_" + name, &state);
+  return state;
 }
 
 enums::TimeoutType TimeoutTypeFromName(const std::string& name) {
@@ -118,7 +53,8 @@ enums::TimeoutType TimeoutTypeFromName(const std::string& name) {
 Failure ToTemporalFailure(const interpreter::Failure& failure) {
   Failure proto;
   proto.set_message(failure.message);
-  proto.set_source("weft");
+  // A failure raised elsewhere (a Go activity's) keeps its source on the way through.
+  proto.set_source(failure.source.empty() ? "weft" : failure.source);
   proto.set_stack_trace(failure.stack_trace);
   switch (failure.kind) {
     case Kind::kApplication:
@@ -146,6 +82,10 @@ Failure ToTemporalFailure(const interpreter::Failure& failure) {
       auto* info = proto.mutable_activity_failure_info();
       info->mutable_activity_type()->set_name(failure.info.value("activity_type", ""));
       info->set_activity_id(failure.info.value("activity_id", ""));
+      info->set_scheduled_event_id(failure.info.value("scheduled_event_id", std::int64_t{0}));
+      info->set_started_event_id(failure.info.value("started_event_id", std::int64_t{0}));
+      info->set_identity(failure.info.value("identity", ""));
+      info->set_retry_state(RetryStateFromName(failure.info.value("retry_state", "")));
       break;
     }
     case Kind::kChildWorkflow: {
@@ -153,6 +93,9 @@ Failure ToTemporalFailure(const interpreter::Failure& failure) {
       info->mutable_workflow_type()->set_name(failure.info.value("workflow_type", ""));
       info->mutable_workflow_execution()->set_workflow_id(failure.info.value("workflow_id", ""));
       info->mutable_workflow_execution()->set_run_id(failure.info.value("run_id", ""));
+      info->set_initiated_event_id(failure.info.value("initiated_event_id", std::int64_t{0}));
+      info->set_started_event_id(failure.info.value("started_event_id", std::int64_t{0}));
+      info->set_retry_state(RetryStateFromName(failure.info.value("retry_state", "")));
       break;
     }
   }
@@ -163,6 +106,7 @@ Failure ToTemporalFailure(const interpreter::Failure& failure) {
 interpreter::Failure FromTemporalFailure(const Failure& proto) {
   interpreter::Failure failure;
   failure.message = proto.message();
+  failure.source = proto.source();
   failure.stack_trace = proto.stack_trace();
   switch (proto.failure_info_case()) {
     case Failure::kApplicationFailureInfo: {
@@ -196,7 +140,11 @@ interpreter::Failure FromTemporalFailure(const Failure& proto) {
       const auto& info = proto.activity_failure_info();
       failure.kind = Kind::kActivity;
       failure.info = {{"activity_type", info.activity_type().name()},
-                      {"activity_id", info.activity_id()}};
+                      {"activity_id", info.activity_id()},
+                      {"scheduled_event_id", info.scheduled_event_id()},
+                      {"started_event_id", info.started_event_id()},
+                      {"identity", info.identity()},
+                      {"retry_state", RetryState(info.retry_state())}};
       break;
     }
     case Failure::kChildWorkflowExecutionFailureInfo: {
@@ -204,7 +152,10 @@ interpreter::Failure FromTemporalFailure(const Failure& proto) {
       failure.kind = Kind::kChildWorkflow;
       failure.info = {{"workflow_type", info.workflow_type().name()},
                       {"workflow_id", info.workflow_execution().workflow_id()},
-                      {"run_id", info.workflow_execution().run_id()}};
+                      {"run_id", info.workflow_execution().run_id()},
+                      {"initiated_event_id", info.initiated_event_id()},
+                      {"started_event_id", info.started_event_id()},
+                      {"retry_state", RetryState(info.retry_state())}};
       break;
     }
     default:

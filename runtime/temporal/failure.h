@@ -1,13 +1,9 @@
-// Temporal's Failure, in the two forms weft needs besides the proto: the interpreter's Failure
-// (both ways, for the worker), and JSON for people (the client).
-//
-// As JSON, the chain a Python or
-// Go client would show (WorkflowFailureError -> ActivityError -> ApplicationError) becomes
-//   {"kind": "activity", "message": "Activity task failed", "activity_type": "charge", ...,
-//    "cause": {"kind": "application", "type": "CardDeclined", "non_retryable": true,
-//              "message": "...", "details": [...]}}
-// Only fields that are set appear. Payloads inside (details) are decoded as JSON where they can
-// be, and shown as their encoding otherwise.
+// Temporal's Failure proto and the interpreter's Failure, both ways. The worker turns the
+// failures in history into the interpreter's form and the interpreter's into the proto, as the
+// SDKs write theirs; the client turns a run's failure into the interpreter's form, which
+// runtime/run/failure_codec.h prints, so that `weft result` shows a failure the same way on
+// both engines. What the server recorded survives the round trip: an activity's or a child's
+// event ids, identity and retry state (in `info`), and each failure's `source`.
 #ifndef WEFT_RUNTIME_TEMPORAL_FAILURE_H_
 #define WEFT_RUNTIME_TEMPORAL_FAILURE_H_
 
@@ -20,9 +16,8 @@ namespace weft::temporal {
 
 using Failure = ::temporal::api::failure::v1::Failure;
 
-nlohmann::json FailureToJson(const Failure& failure);
-
-// The interpreter's failure as the SDKs write theirs: source "weft", ApplicationFailureInfo
+// The interpreter's failure as the SDKs write theirs: source "weft" unless it came with one,
+// ApplicationFailureInfo
 // with type, non_retryable and details for application failures, so that a Python or Go
 // client shows an ApplicationError with the same type.
 Failure ToTemporalFailure(const interpreter::Failure& failure);

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "runtime/run/failure_codec.h"
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/payload.h"
@@ -217,7 +218,7 @@ std::expected<nlohmann::json, ClientError> WorkflowClient::Update(
     outcome = polled->outcome();
   }
   if (outcome.has_failure()) {
-    nlohmann::json failure = FailureToJson(outcome.failure());
+    nlohmann::json failure = run::FailureToJson(FromTemporalFailure(outcome.failure()));
     return std::unexpected(ClientError{ClientError::Kind::kUpdateFailed,
                                        what + ": " + failure.value("message", "failed"), failure});
   }
@@ -303,7 +304,7 @@ std::expected<WorkflowOutcome, ClientError> WorkflowClient::Result(
       const auto& attributes = event.workflow_execution_failed_event_attributes();
       if (next_run(attributes.new_execution_run_id())) continue;  // retried
       outcome.status = WorkflowOutcome::Status::kFailed;
-      outcome.failure = FailureToJson(attributes.failure());
+      outcome.failure = run::FailureToJson(FromTemporalFailure(attributes.failure()));
     } else if (event.has_workflow_execution_timed_out_event_attributes()) {
       if (next_run(event.workflow_execution_timed_out_event_attributes().new_execution_run_id())) {
         continue;

@@ -4,9 +4,14 @@
 #include <charconv>
 
 #include "runtime/interpreter/error_value.h"
+#include "runtime/run/command_handler.h"
+#include "runtime/run/query_answers.h"
+#include "runtime/run/replay_check.h"
+#include "runtime/run/run_seed.h"
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/payload.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
+#include "temporal/api/enums/v1/workflow.pb.h"
 
 namespace weft::temporal {
 namespace {
@@ -20,86 +25,22 @@ std::string EventName(const HistoryEvent& event) {
   return enums::EventType_Name(event.event_type());
 }
 
+// An event that names an operation the replay never started: the workflow did not produce
+// the command that history recorded for it.
 ReplayError NonDeterminism(const HistoryEvent* event, std::string message) {
   return ReplayError{ReplayError::Kind::kNonDeterminism, event ? event->event_id() : 0,
-                     "nondeterministic workflow: " + std::move(message)};
+                     "[" + std::string(run::kUnproducedCommand) +
+                         "] nondeterministic workflow: " + std::move(message),
+                     run::kUnproducedCommand};
 }
 
-// The event a command must have produced, or UNSPECIFIED for commands that leave no event.
-enums::EventType ExpectedEvent(const Command& command) {
-  struct Visitor {
-    enums::EventType operator()(const interpreter::ScheduleActivity&) const {
-      return enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED;
-    }
-    enums::EventType operator()(const interpreter::RequestCancelActivity&) const {
-      return enums::EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED;
-    }
-    enums::EventType operator()(const interpreter::StartTimer&) const {
-      return enums::EVENT_TYPE_TIMER_STARTED;
-    }
-    enums::EventType operator()(const interpreter::CancelTimer&) const {
-      return enums::EVENT_TYPE_TIMER_CANCELED;
-    }
-    enums::EventType operator()(const interpreter::StartChildWorkflow&) const {
-      return enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED;
-    }
-    enums::EventType operator()(const interpreter::RequestCancelChildWorkflow&) const {
-      return enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED;
-    }
-    enums::EventType operator()(const interpreter::SignalExternalWorkflow&) const {
-      return enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED;
-    }
-    enums::EventType operator()(const interpreter::RecordMarker&) const {
-      return enums::EVENT_TYPE_MARKER_RECORDED;
-    }
-    enums::EventType operator()(const interpreter::UpsertSearchAttributes&) const {
-      return enums::EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES;
-    }
-    enums::EventType operator()(const interpreter::UpsertMemo&) const {
-      return enums::EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED;
-    }
-    enums::EventType operator()(const interpreter::AcceptUpdate&) const {
-      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED;
-    }
-    enums::EventType operator()(const interpreter::RejectUpdate&) const {
-      return enums::EVENT_TYPE_UNSPECIFIED;
-    }
-    enums::EventType operator()(const interpreter::CompleteUpdate&) const {
-      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED;
-    }
-    enums::EventType operator()(const interpreter::RespondToQuery&) const {
-      return enums::EVENT_TYPE_UNSPECIFIED;
-    }
-    enums::EventType operator()(const interpreter::CompleteWorkflow&) const {
-      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED;
-    }
-    enums::EventType operator()(const interpreter::FailWorkflow&) const {
-      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED;
-    }
-    enums::EventType operator()(const interpreter::CancelWorkflowExecution&) const {
-      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED;
-    }
-    enums::EventType operator()(const interpreter::ContinueAsNew&) const {
-      return enums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW;
-    }
-  };
-  return std::visit(Visitor{}, command);
+ReplayError FromCheck(const HistoryEvent* event, const run::NonDeterminism& error) {
+  return ReplayError{ReplayError::Kind::kNonDeterminism, event ? event->event_id() : 0,
+                     error.message, error.code};
 }
 
-std::string Describe(const Command& command) {
-  if (const auto* schedule = std::get_if<interpreter::ScheduleActivity>(&command)) {
-    return "ScheduleActivity(" + schedule->activity_type + ", id " + schedule->activity_id + ")";
-  }
-  if (const auto* timer = std::get_if<interpreter::StartTimer>(&command)) {
-    return "StartTimer(" + std::to_string(timer->seq) + ")";
-  }
-  if (const auto* marker = std::get_if<interpreter::RecordMarker>(&command)) {
-    return "RecordMarker(" + marker->name + ")";
-  }
-  if (const auto* child = std::get_if<interpreter::StartChildWorkflow>(&command)) {
-    return "StartChildWorkflow(" + child->workflow_type + ")";
-  }
-  return "the command for " + enums::EventType_Name(ExpectedEvent(command));
+std::string Where(const HistoryEvent& event) {
+  return "event " + std::to_string(event.event_id()) + " (" + EventName(event) + ")";
 }
 
 // Timers are named by their seq (command_encoder.h).
@@ -110,12 +51,85 @@ std::optional<std::uint32_t> SeqFromId(const std::string& id) {
   return seq;
 }
 
-// FNV-1a of the first run's id: the same seed for every replay and every run of the chain, as
-// sdk-core seeds its randomness from original_execution_run_id.
-std::uint64_t Seed(const std::string& text) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ULL;
-  return hash;
+// The command a command event records, in the replay check's terms (replay_check.h): its
+// kind, and the fields that identify it, named as the check names them.
+run::RecordedCommand Recorded(const HistoryEvent& event) {
+  run::RecordedCommand recorded{.fields = nlohmann::json::object(), .where = Where(event)};
+  auto timer = [&](const std::string& id) {
+    auto seq = SeqFromId(id);
+    recorded.fields["seq"] = seq ? nlohmann::json(*seq) : nlohmann::json(id);
+  };
+  switch (event.event_type()) {
+    case enums::EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
+      const auto& attributes = event.activity_task_scheduled_event_attributes();
+      recorded.kind = "schedule_activity";
+      recorded.fields = {{"activity_id", attributes.activity_id()},
+                         {"activity_type", attributes.activity_type().name()}};
+      break;
+    }
+    case enums::EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED:
+      recorded.kind = "request_cancel_activity";
+      break;
+    case enums::EVENT_TYPE_TIMER_STARTED:
+      recorded.kind = "start_timer";
+      timer(event.timer_started_event_attributes().timer_id());
+      break;
+    case enums::EVENT_TYPE_TIMER_CANCELED:
+      recorded.kind = "cancel_timer";
+      timer(event.timer_canceled_event_attributes().timer_id());
+      break;
+    case enums::EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+      recorded.kind = "start_child_workflow";
+      recorded.fields["workflow_type"] =
+          event.start_child_workflow_execution_initiated_event_attributes().workflow_type().name();
+      break;
+    case enums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
+      recorded.kind = "request_cancel_child_workflow";
+      break;
+    case enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
+      recorded.kind = "signal_external_workflow";
+      recorded.fields["signal"] =
+          event.signal_external_workflow_execution_initiated_event_attributes().signal_name();
+      break;
+    case enums::EVENT_TYPE_MARKER_RECORDED:
+      recorded.kind = "record_marker";
+      recorded.fields["name"] = event.marker_recorded_event_attributes().marker_name();
+      break;
+    case enums::EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+      recorded.kind = "upsert_search_attributes";
+      break;
+    case enums::EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
+      recorded.kind = "upsert_memo";
+      break;
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+      recorded.kind = "accept_update";
+      recorded.fields["id"] = event.workflow_execution_update_accepted_event_attributes()
+                                  .accepted_request()
+                                  .meta()
+                                  .update_id();
+      break;
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+      recorded.kind = "complete_update";
+      recorded.fields["id"] =
+          event.workflow_execution_update_completed_event_attributes().meta().update_id();
+      break;
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+      recorded.kind = "complete_workflow";
+      break;
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+      recorded.kind = "fail_workflow";
+      break;
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
+      recorded.kind = "cancel_workflow";
+      break;
+    case enums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+      recorded.kind = "continue_as_new";
+      break;
+    default:  // no command makes it: it matches none
+      recorded.kind = EventName(event);
+      break;
+  }
+  return recorded;
 }
 
 nlohmann::json Decode(const Payloads& payloads) {
@@ -161,9 +175,8 @@ std::expected<std::vector<Command>, ReplayError> WorkflowRun::Apply(const Logica
   std::vector<Command> produced;
   if (task.started_event_id != 0) {
     if (!unmatched_.empty()) {
-      return std::unexpected(NonDeterminism(nullptr, "the workflow produced " +
-                                                         Describe(unmatched_.front()) +
-                                                         " but history does not have its event"));
+      return std::unexpected(
+          FromCheck(nullptr, run::UnrecordedCommand(unmatched_.front(), "the task's history")));
     }
     now_unix_ms_ = task.now_unix_ms;
     interpreter::Activation activation{.now_unix_ms = task.now_unix_ms,
@@ -192,7 +205,7 @@ std::expected<std::vector<Command>, ReplayError> WorkflowRun::Apply(const Logica
       produced = interpreter_(activation);
     }
     for (const Command& command : produced) {
-      if (ExpectedEvent(command) != enums::EVENT_TYPE_UNSPECIFIED) unmatched_.push_back(command);
+      if (run::LeavesRecord(command)) unmatched_.push_back(command);
     }
   }
 
@@ -200,9 +213,8 @@ std::expected<std::vector<Command>, ReplayError> WorkflowRun::Apply(const Logica
     if (auto matched = Match(*event); !matched) return std::unexpected(matched.error());
   }
   if (task.completed && !unmatched_.empty()) {
-    return std::unexpected(NonDeterminism(nullptr, "the workflow produced " +
-                                                       Describe(unmatched_.front()) +
-                                                       " but history does not have its event"));
+    return std::unexpected(
+        FromCheck(nullptr, run::UnrecordedCommand(unmatched_.front(), "the task's history")));
   }
   if (task.completed) return std::vector<Command>{};
   return produced;
@@ -210,82 +222,29 @@ std::expected<std::vector<Command>, ReplayError> WorkflowRun::Apply(const Logica
 
 std::vector<interpreter::RespondToQuery> WorkflowRun::Answer(
     const std::vector<interpreter::QueryWorkflow>& queries) {
-  interpreter::Activation activation{.now_unix_ms = now_unix_ms_, .is_replaying = false};
-  for (const auto& query : queries) activation.jobs.push_back(query);
-  std::vector<Command> commands = interpreter_(activation);
-  std::vector<interpreter::RespondToQuery> answers;
-  for (const auto& query : queries) {
-    interpreter::RespondToQuery answer{
-        .id = query.id,
-        .failure =
-            interpreter::Failure{.type = "QueryNotAnswered",
-                                 .message = "the workflow did not answer query " + query.name}};
-    for (const Command& command : commands) {
-      const auto* response = std::get_if<interpreter::RespondToQuery>(&command);
-      if (response != nullptr && response->id == query.id) answer = *response;
-    }
-    answers.push_back(std::move(answer));
-  }
-  return answers;
+  return run::AnswerQueries(interpreter_, now_unix_ms_, queries);
 }
 
 std::expected<void, ReplayError> WorkflowRun::Match(const HistoryEvent& event) {
+  const run::RecordedCommand recorded = Recorded(event);
   if (unmatched_.empty()) {
-    return std::unexpected(NonDeterminism(
-        &event, "history has " + EventName(event) + " (event " + std::to_string(event.event_id()) +
-                    ") but the workflow produced no command for it"));
+    return std::unexpected(FromCheck(&event, run::UnproducedCommand(recorded)));
   }
   const Command command = unmatched_.front();
-  if (ExpectedEvent(command) != event.event_type()) {
-    return std::unexpected(NonDeterminism(
-        &event, "history has " + EventName(event) + " (event " + std::to_string(event.event_id()) +
-                    ") where the workflow produced " + Describe(command)));
+  if (auto same = run::CheckReplayed(recorded, command); !same) {
+    return std::unexpected(FromCheck(&event, same.error()));
   }
-  auto mismatch = [&](const std::string& what) {
-    return std::unexpected(NonDeterminism(
-        &event, EventName(event) + " (event " + std::to_string(event.event_id()) + ") has " + what +
-                    " but the workflow produced " + Describe(command)));
-  };
+  // The command is the event's: bind its seq to the event, which later events name.
   if (const auto* schedule = std::get_if<interpreter::ScheduleActivity>(&command)) {
-    const auto& attributes = event.activity_task_scheduled_event_attributes();
-    if (attributes.activity_id() != schedule->activity_id) {
-      return mismatch("activity id " + attributes.activity_id());
-    }
-    if (attributes.activity_type().name() != schedule->activity_type) {
-      return mismatch("activity type " + attributes.activity_type().name());
-    }
     activity_by_scheduled_event_[event.event_id()] = schedule->seq;
     activity_type_by_scheduled_event_[event.event_id()] = schedule->activity_type;
     encode_context_.activity_scheduled_event_ids[schedule->seq] = event.event_id();
-  } else if (const auto* timer = std::get_if<interpreter::StartTimer>(&command)) {
-    const std::string& id = event.timer_started_event_attributes().timer_id();
-    if (id != std::to_string(timer->seq)) return mismatch("timer id " + id);
-  } else if (const auto* marker = std::get_if<interpreter::RecordMarker>(&command)) {
-    const std::string& name = event.marker_recorded_event_attributes().marker_name();
-    if (name != marker->name) return mismatch("marker " + name);
   } else if (const auto* child = std::get_if<interpreter::StartChildWorkflow>(&command)) {
-    const auto& attributes = event.start_child_workflow_execution_initiated_event_attributes();
-    if (attributes.workflow_type().name() != child->workflow_type) {
-      return mismatch("workflow type " + attributes.workflow_type().name());
-    }
     child_by_initiated_event_[event.event_id()] = child->seq;
-    encode_context_.child_workflow_ids[child->seq] = attributes.workflow_id();
+    encode_context_.child_workflow_ids[child->seq] =
+        event.start_child_workflow_execution_initiated_event_attributes().workflow_id();
   } else if (const auto* signal = std::get_if<interpreter::SignalExternalWorkflow>(&command)) {
-    const auto& attributes = event.signal_external_workflow_execution_initiated_event_attributes();
-    if (attributes.signal_name() != signal->signal) {
-      return mismatch("signal " + attributes.signal_name());
-    }
     signal_by_initiated_event_[event.event_id()] = signal->seq;
-  } else if (const auto* accept = std::get_if<interpreter::AcceptUpdate>(&command)) {
-    const std::string& id = event.workflow_execution_update_accepted_event_attributes()
-                                .accepted_request()
-                                .meta()
-                                .update_id();
-    if (id != accept->id) return mismatch("update id " + id);
-  } else if (const auto* complete = std::get_if<interpreter::CompleteUpdate>(&command)) {
-    const std::string& id =
-        event.workflow_execution_update_completed_event_attributes().meta().update_id();
-    if (id != complete->id) return mismatch("update id " + id);
   }
   unmatched_.pop_front();
   return {};
@@ -309,10 +268,18 @@ std::expected<void, ReplayError> WorkflowRun::AddJob(const HistoryEvent& event,
     return std::pair{seq->second, std::move(info)};
   };
   // A failed or timed-out activity, as SDKs show it: an activity failure wrapping the cause.
-  auto activity_failed = [&](std::int64_t scheduled_event_id,
+  // What the server recorded of the failed attempt goes along, as the SDKs' ActivityError
+  // carries it.
+  auto activity_failed = [&](std::int64_t scheduled_event_id, std::int64_t started_event_id,
+                             const std::string& identity, enums::RetryState retry_state,
                              const Failure& cause) -> std::expected<void, ReplayError> {
     auto found = activity(scheduled_event_id);
     if (!found) return std::unexpected(found.error());
+    found->second["scheduled_event_id"] = scheduled_event_id;
+    found->second["started_event_id"] = started_event_id;
+    found->second["identity"] = identity;
+    const std::string state = enums::RetryState_Name(retry_state);
+    found->second["retry_state"] = state.starts_with("RETRY_STATE_") ? state.substr(12) : state;
     jobs.push_back(interpreter::ResolveActivity{
         .seq = found->first,
         .resolution = {
@@ -331,12 +298,13 @@ std::expected<void, ReplayError> WorkflowRun::AddJob(const HistoryEvent& event,
   switch (event.event_type()) {
     case enums::EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
       const auto& attributes = event.workflow_execution_started_event_attributes();
-      interpreter::StartWorkflow start{.workflow_type = attributes.workflow_type().name(),
-                                       .workflow_id = workflow_id_,
-                                       .run_id = run_id_,
-                                       .input = Decode(attributes.input()),
-                                       .attempt = attributes.attempt(),
-                                       .random_seed = Seed(attributes.original_execution_run_id())};
+      interpreter::StartWorkflow start{
+          .workflow_type = attributes.workflow_type().name(),
+          .workflow_id = workflow_id_,
+          .run_id = run_id_,
+          .input = Decode(attributes.input()),
+          .attempt = attributes.attempt(),
+          .random_seed = run::RunSeed(attributes.original_execution_run_id())};
       for (const auto& [name, payload] : attributes.memo().fields()) {
         auto value = FromPayload(payload);
         start.memo[name] = value ? *value : nullptr;
@@ -375,12 +343,16 @@ std::expected<void, ReplayError> WorkflowRun::AddJob(const HistoryEvent& event,
                          .result = Decode(attributes.result())}});
       return {};
     }
-    case enums::EVENT_TYPE_ACTIVITY_TASK_FAILED:
-      return activity_failed(event.activity_task_failed_event_attributes().scheduled_event_id(),
-                             event.activity_task_failed_event_attributes().failure());
-    case enums::EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
-      return activity_failed(event.activity_task_timed_out_event_attributes().scheduled_event_id(),
-                             event.activity_task_timed_out_event_attributes().failure());
+    case enums::EVENT_TYPE_ACTIVITY_TASK_FAILED: {
+      const auto& attributes = event.activity_task_failed_event_attributes();
+      return activity_failed(attributes.scheduled_event_id(), attributes.started_event_id(),
+                             attributes.identity(), attributes.retry_state(), attributes.failure());
+    }
+    case enums::EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT: {
+      const auto& attributes = event.activity_task_timed_out_event_attributes();
+      return activity_failed(attributes.scheduled_event_id(), attributes.started_event_id(), "",
+                             attributes.retry_state(), attributes.failure());
+    }
     case enums::EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
       const auto& attributes = event.activity_task_canceled_event_attributes();
       auto found = activity(attributes.scheduled_event_id());

@@ -1,8 +1,8 @@
 // WorkflowRun: one run of a workflow as a worker holds it between tasks. It turns each logical
 // workflow task (workflow_task_splitter.h) into an activation for the interpreter, and checks
 // the commands the interpreter answers against the command events history recorded for them:
-// replay is where non-determinism is detected, and this is the one place that does it
-// (research/temporal-protocol.md §6.1, §6.4).
+// replay is where non-determinism is detected, through the one check both engines share
+// (runtime/run/replay_check.h).
 //
 // Commands are matched to command events one by one, in order. A matched event binds the
 // command's seq to the event's id, so that later events (ActivityTaskCompleted names its
@@ -23,6 +23,7 @@
 
 #include "runtime/interpreter/activation.h"
 #include "runtime/interpreter/command.h"
+#include "runtime/run/query_answers.h"
 #include "runtime/temporal/command_encoder.h"
 #include "runtime/temporal/workflow_task_splitter.h"
 
@@ -39,12 +40,12 @@ struct ReplayError {
   Kind kind = Kind::kNonDeterminism;
   std::int64_t event_id = 0;  // the event where it was found; 0 when at the end of a task
   std::string message;
+  std::string code;  // kNonDeterminism: runtime/run/replay_check.h's WEFT3xxx
 };
 
 class WorkflowRun {
  public:
-  using Interpreter =
-      std::function<std::vector<interpreter::Command>(const interpreter::Activation&)>;
+  using Interpreter = run::Interpret;
 
   WorkflowRun(Interpreter interpreter, std::string workflow_id, std::string run_id,
               std::string task_queue);

@@ -2,21 +2,27 @@
 // it with fake activities; activity failures, retries, timeouts and cancellation reach the
 // definition shaped as on Temporal; signals, queries and updates arrive through the journal's
 // inbox; timers and runs survive a restart; a journal that replay cannot reproduce fails its
-// run instead of the engine. Real SQLite files in a temporary folder, the real interpreter.
+// run instead of the engine. Real SQLite files in a temporary folder, the real interpreter;
+// workflow time is a run::ManualClock that the tests advance, or that skips to the next
+// deadline whenever the engine is idle: nothing here sleeps.
 #include "runtime/embedded/engine.h"
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <condition_variable>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <mutex>
-#include <thread>
+#include <vector>
 
 #include "dsl/loader.h"
 #include "runtime/embedded/journal_client.h"
 #include "runtime/embedded/journal_lease.h"
+#include "runtime/run/clock.h"
 
 namespace {
 
@@ -69,14 +75,44 @@ class Calls {
   std::map<std::string, int> counts_;
 };
 
+// The engine's progress events, for tests that must know a step happened before they go on.
+class Progress {
+ public:
+  void Add(const ProgressEvent& event) {
+    std::lock_guard lock(mutex_);
+    events_.push_back(event);
+    changed_.notify_all();
+  }
+  // Waits (in real time, bounded) until an event of `kind` for `step_path` has been seen.
+  bool WaitFor(ProgressEvent::Kind kind, const std::string& step_path = "") {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(30), [&] {
+      for (const ProgressEvent& event : events_) {
+        if (event.kind == kind && (step_path.empty() || event.step_path == step_path)) return true;
+      }
+      return false;
+    });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<ProgressEvent> events_;
+};
+
+// Workflow time starts at the real time, so journaled timestamps read as usual.
+std::int64_t WallClockMs() { return run::DefaultClock().NowMs(); }
+
 struct Fixture {
   fs::path dir;
   fs::path journal;
   activity::ActivityRegistry registry;
   std::map<std::string, std::shared_ptr<const dsl::Definition>> definitions;
   std::optional<JournalLease> lease;  // as the engine's contract requires
+  std::unique_ptr<run::ManualClock> clock;
   std::unique_ptr<Engine> engine;
   Calls calls;
+  Progress progress;
 
   Fixture() {
     static std::atomic<int> counter{0};
@@ -111,7 +147,9 @@ struct Fixture {
     Register(name, [result](const json&, ActivityContext&) -> ActivityResult { return result; });
   }
 
-  void Open(bool time_skipping = true) {
+  // `skip_when_idle`: time jumps to the next deadline whenever nothing is in flight (timers
+  // and retries are immediate); otherwise it moves only when the test advances it.
+  void Open(bool skip_when_idle = true) {
     if (!lease) {
       auto acquired = JournalLease::TryAcquire(journal);
       REQUIRE(acquired);
@@ -125,17 +163,21 @@ struct Fixture {
       auto found = definitions.find(std::string(name));
       return found == definitions.end() ? nullptr : found->second;
     };
-    options.time_skipping = time_skipping;
-    options.activity_threads = 4;
+    clock =
+        std::make_unique<run::ManualClock>(clock ? clock->NowMs() : WallClockMs(), skip_when_idle);
+    options.clock = clock.get();
+    options.on_progress = [this](const ProgressEvent& event) { progress.Add(event); };
+    options.activity_threads = activity_threads;
     auto opened = Engine::Open(std::move(options));
     REQUIRE(opened);
     engine = std::move(*opened);
   }
-  void Restart(bool time_skipping = true) {
+  void Restart(bool skip_when_idle = true) {
     engine->Stop();
     engine.reset();
-    Open(time_skipping);
+    Open(skip_when_idle);
   }
+  int activity_threads = 4;
 
   RunOutcome Run(const std::string& name, json input) {
     const std::string run_id = engine->StartRun(definitions.at(name), std::move(input));
@@ -208,7 +250,7 @@ TEST_CASE("expense-approval: a signal from another process decides; updates and 
   Fixture f;
   f.Echo("email.send");
   f.Echo("payments.reimburse", {{"paid", true}});
-  f.Open(/*time_skipping=*/false);
+  f.Open(/*skip_when_idle=*/false);  // the 48h timeout must not pass
   const std::string run_id =
       f.engine->StartRun(f.definitions.at("expense-approval"),
                          {{"request_id", "e1"}, {"amount", 12.5}, {"requester", "ada"}});
@@ -247,7 +289,7 @@ TEST_CASE("expense-approval: without an answer the 48h timeout rejects it") {
   Fixture f;
   f.Echo("email.send");
   f.Echo("payments.reimburse");
-  f.Open();  // time skipping: the durable timer fires at once
+  f.Open();  // skipping time: the durable timer fires at once
   RunOutcome outcome =
       f.Run("expense-approval", {{"request_id", "e2"}, {"amount", 1}, {"requester", "ada"}});
   CHECK(outcome.status == RunStatus::kFailed);
@@ -353,7 +395,7 @@ TEST_CASE("an activity is retried with backoff until it succeeds") {
     return json(context.Info().attempt);
   });
   f.definitions["retrying"] = Parse(kRetrying);
-  f.Open(false);
+  f.Open();  // the backoff passes in virtual time
   RunOutcome outcome = f.Run("retrying", nullptr);
   REQUIRE(outcome.status == RunStatus::kCompleted);
   CHECK(outcome.result == 3);
@@ -410,8 +452,10 @@ output: ${ vars.seen }
 
 TEST_CASE("start_to_close: a hung attempt is abandoned and retried; its late result is ignored") {
   Fixture f;
-  f.Register("test.slow", [](const json&, ActivityContext& context) -> ActivityResult {
+  std::promise<void> running;
+  f.Register("test.slow", [&](const json&, ActivityContext& context) -> ActivityResult {
     if (context.Info().attempt == 1) {
+      running.set_value();
       context.WaitForCancel(seconds(5));  // outlives its 200ms; the engine cancels it
       return json("late");
     }
@@ -427,15 +471,21 @@ steps:
     result: value
 output: ${ vars.value }
 )");
-  f.Open(false);
-  RunOutcome outcome = f.Run("slow", nullptr);
+  f.Open();
+  const std::string run_id = f.engine->StartRun(f.definitions.at("slow"), nullptr);
+  // While the attempt runs nothing skips time: the test moves it past start-to-close.
+  REQUIRE(running.get_future().wait_for(seconds(30)) == std::future_status::ready);
+  f.clock->Advance(milliseconds(250));
+  RunOutcome outcome = f.Wait(run_id);
   REQUIRE(outcome.status == RunStatus::kCompleted);
   CHECK(outcome.result == "fast");
 }
 
 TEST_CASE("start_to_close on the last attempt fails with a START_TO_CLOSE timeout") {
   Fixture f;
-  f.Register("test.slow", [](const json&, ActivityContext& context) -> ActivityResult {
+  std::promise<void> running;
+  f.Register("test.slow", [&](const json&, ActivityContext& context) -> ActivityResult {
+    running.set_value();
     context.WaitForCancel(seconds(5));
     return std::unexpected(ActivityError::Cancelled());
   });
@@ -447,16 +497,21 @@ steps:
     timeouts: {start_to_close: 100ms}
     retry: {maximum_attempts: 1}
 )");
-  f.Open(false);
-  RunOutcome outcome = f.Run("slow", nullptr);
+  f.Open();
+  const std::string run_id = f.engine->StartRun(f.definitions.at("slow"), nullptr);
+  REQUIRE(running.get_future().wait_for(seconds(30)) == std::future_status::ready);
+  f.clock->Advance(milliseconds(150));
+  RunOutcome outcome = f.Wait(run_id);
   REQUIRE(outcome.status == RunStatus::kFailed);
   CHECK(f.Failure(outcome).find("START_TO_CLOSE") != std::string::npos);
 }
 
 TEST_CASE("heartbeat: an activity that stops heartbeating times out") {
   Fixture f;
-  f.Register("test.silent", [](const json&, ActivityContext& context) -> ActivityResult {
+  std::promise<void> beat;
+  f.Register("test.silent", [&](const json&, ActivityContext& context) -> ActivityResult {
     context.Heartbeat({{"progress", 1}});
+    beat.set_value();
     context.WaitForCancel(seconds(5));
     return std::unexpected(ActivityError::Cancelled());
   });
@@ -468,17 +523,20 @@ steps:
     timeouts: {start_to_close: 30s, heartbeat: 150ms}
     retry: {maximum_attempts: 1}
 )");
-  f.Open(false);
-  RunOutcome outcome = f.Run("silent", nullptr);
+  f.Open();
+  const std::string run_id = f.engine->StartRun(f.definitions.at("silent"), nullptr);
+  REQUIRE(beat.get_future().wait_for(seconds(30)) == std::future_status::ready);
+  f.clock->Advance(milliseconds(200));  // well within start-to-close, past the heartbeat
+  RunOutcome outcome = f.Wait(run_id);
   REQUIRE(outcome.status == RunStatus::kFailed);
   CHECK(f.Failure(outcome).find("HEARTBEAT") != std::string::npos);
 }
 
 TEST_CASE("cancellation: the losing branch of a first-wins parallel is cancelled") {
   Fixture f;
-  std::atomic<bool> saw_cancel{false};
+  std::promise<bool> saw_cancel;
   f.Register("test.forever", [&](const json&, ActivityContext& context) -> ActivityResult {
-    if (context.WaitForCancel(seconds(20))) saw_cancel = true;
+    saw_cancel.set_value(context.WaitForCancel(seconds(20)));
     return std::unexpected(ActivityError::Cancelled());
   });
   f.Echo("test.quick", "quick");
@@ -508,8 +566,9 @@ output: ${ vars.winner.branch }
   INFO(outcome.failure.dump());
   REQUIRE(outcome.status == RunStatus::kCompleted);
   CHECK(outcome.result == "fast");
-  for (int i = 0; i < 100 && !saw_cancel; ++i) std::this_thread::sleep_for(milliseconds(20));
-  CHECK(saw_cancel);
+  auto cancelled = saw_cancel.get_future();
+  REQUIRE(cancelled.wait_for(seconds(30)) == std::future_status::ready);
+  CHECK(cancelled.get());
 }
 
 TEST_CASE("a workflow cancelled from another process ends cancelled") {
@@ -557,13 +616,12 @@ output: ${ vars.value }
 )");
   f.Open(false);
   const std::string run_id = f.engine->StartRun(f.definitions.at("timer"), nullptr);
-  for (int i = 0; i < 200 && f.calls.Count("test.before") == 0; ++i) {
-    std::this_thread::sleep_for(milliseconds(10));
-  }
+  // Its activation is committed by the time the engine stops: Stop drains the writer.
+  REQUIRE(f.progress.WaitFor(ProgressEvent::Kind::kTimerStarted));
   REQUIRE(f.calls.Count("test.before") == 1);
-  std::this_thread::sleep_for(milliseconds(100));  // the timer is journaled
   f.Restart(false);
   f.definitions.erase("timer");  // the run is pinned: it needs nothing from here
+  f.clock->Advance(seconds(1));
   RunOutcome outcome = f.Wait(run_id);
   REQUIRE(outcome.status == RunStatus::kCompleted);
   CHECK(outcome.result == "after");
@@ -590,32 +648,152 @@ steps:
 )");
   f.Open(false);
   const std::string run_id = f.engine->StartRun(f.definitions.at("waiting"), nullptr);
-  for (int i = 0; i < 200 && f.calls.Count("log") == 0; ++i) {
-    std::this_thread::sleep_for(milliseconds(10));
-  }
-  std::this_thread::sleep_for(milliseconds(200));
+  REQUIRE(f.progress.WaitFor(ProgressEvent::Kind::kActivityCompleted));
   f.engine->Stop();
   f.engine.reset();
   {
-    // Rewrite history: the first activation now claims another activity was scheduled.
+    // Rewrite history: the first activation now says it scheduled another activity.
     auto journal = Journal::Open(f.journal);
     REQUIRE(journal);
     auto activations = (*journal)->Activations(run_id);
     REQUIRE(activations);
     REQUIRE_FALSE(activations->empty());
-    // An extra activation whose journaled commands the run cannot reproduce.
-    ActivationRecord tampered = activations->front();
-    tampered.seq = activations->back().seq + 1;
-    for (auto& command : tampered.commands) {
+    json commands = activations->front().commands;
+    for (auto& command : commands) {
       if (command["command"] == "schedule_activity") command["activity_type"] = "other.thing";
     }
-    REQUIRE((*journal)->Apply(JournalBatch{write::AppendActivation{tampered}}));
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(f.journal.c_str(), &db) == SQLITE_OK);
+    const std::string sql = "UPDATE activations SET commands = '" + commands.dump() +
+                            "' WHERE run_id = '" + run_id + "' AND seq = 1";
+    CHECK(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    CHECK(sqlite3_changes(db) == 1);
+    sqlite3_close(db);
   }
   f.Open(false);
   auto outcome = f.engine->WaitForRun(run_id, seconds(20));
   REQUIRE(outcome);
   CHECK(outcome->status == RunStatus::kFailed);
-  CHECK(outcome->failure.dump().find("NonDeterminism") != std::string::npos);
+  CHECK(outcome->failure["type"] == "NonDeterminism");
+  CHECK(outcome->failure["kind"] == "non_determinism");
+  CHECK(outcome->failure["details"]["code"] == "WEFT3001");
+  CHECK_THAT(outcome->failure["details"]["recorded"].get<std::string>(),
+             Catch::Contains("other.thing"));
+  CHECK_THAT(outcome->failure["details"]["produced"].get<std::string>(),
+             Catch::Contains("\"activity_type\":\"log\""));
+  CHECK(outcome->failure["details"]["where"] == "activation 1, command 2");
+}
+
+// ---- what the engine owes a Temporal user ----
+
+TEST_CASE("a closed run still answers queries, as on Temporal") {
+  Fixture f;
+  f.definitions["counter"] = Parse(R"(dsl: 1
+name: counter
+vars: {count: 0}
+handlers:
+  queries:
+    count: {value: '${ vars.count }'}
+steps:
+  - id: bump
+    set: {count: 41}
+  - id: again
+    set: {count: '${ vars.count + 1 }'}
+output: done
+)");
+  f.Open();
+  RunOutcome outcome = f.Run("counter", nullptr);
+  REQUIRE(outcome.status == RunStatus::kCompleted);
+  auto client = JournalClient::Open(f.journal);
+  REQUIRE(client);
+  auto asked = client->Send(outcome.run_id, "query", "count", nullptr);
+  REQUIRE(asked);
+  auto answer = client->AwaitReply(*asked, seconds(20));
+  REQUIRE(answer);
+  CHECK(answer->ok);
+  CHECK(answer->value == 42);
+
+  // Also after a restart, when the run is only in the journal.
+  f.Restart();
+  auto again = client->Send(outcome.run_id, "query", "count", nullptr);
+  REQUIRE(again);
+  auto second = client->AwaitReply(*again, seconds(20));
+  REQUIRE(second);
+  CHECK(second->value == 42);
+
+  // A query the definition does not declare fails with the one query failure shape.
+  auto unknown = client->Send(outcome.run_id, "query", "nope", nullptr);
+  REQUIRE(unknown);
+  auto refused = client->AwaitReply(*unknown, seconds(20));
+  REQUIRE(refused);
+  CHECK_FALSE(refused->ok);
+  CHECK(refused->value.contains("kind"));
+}
+
+TEST_CASE("a definition's timeout ends the run as timed out") {
+  Fixture f;
+  f.definitions["patient"] = Parse(R"(dsl: 1
+name: patient
+timeout: 1h
+handlers:
+  signals:
+    go: {}
+steps:
+  - id: wait
+    await: {signal: go}
+)");
+  f.Open(false);
+  const std::string run_id = f.engine->StartRun(f.definitions.at("patient"), nullptr);
+  REQUIRE(f.progress.WaitFor(ProgressEvent::Kind::kRunStarted));
+  f.clock->Advance(std::chrono::minutes(59));
+  CHECK_FALSE(f.engine->WaitForRun(run_id, milliseconds(200)));  // not yet
+  f.clock->Advance(std::chrono::minutes(2));
+  RunOutcome outcome = f.Wait(run_id);
+  CHECK(outcome.status == RunStatus::kTimedOut);
+  CHECK(outcome.failure["kind"] == "timeout");
+  CHECK(outcome.failure["type"] == "Timeout");
+}
+
+TEST_CASE("an attempt that never returns does not keep its pool thread") {
+  Fixture f;
+  f.activity_threads = 1;
+  std::promise<void> release;
+  std::promise<void> running;
+  std::shared_future<void> released = release.get_future().share();
+  f.Register("test.stuck", [released, &running](const json&, ActivityContext&) -> ActivityResult {
+    running.set_value();
+    released.wait();  // ignores cancellation, like a C call that cannot be interrupted
+    return json("late");
+  });
+  f.Echo("test.quick", "quick");
+  f.definitions["stuck"] = Parse(R"(dsl: 1
+name: stuck
+steps:
+  - id: call
+    call: test.stuck
+    timeouts: {start_to_close: 100ms}
+    retry: {maximum_attempts: 1}
+)");
+  f.definitions["quick"] = Parse(R"(dsl: 1
+name: quick
+steps:
+  - id: call
+    call: test.quick
+    timeouts: {start_to_close: 10s}
+    result: value
+output: ${ vars.value }
+)");
+  f.Open();
+  const std::string stuck = f.engine->StartRun(f.definitions.at("stuck"), nullptr);
+  REQUIRE(running.get_future().wait_for(seconds(30)) == std::future_status::ready);
+  f.clock->Advance(milliseconds(150));
+  RunOutcome timed_out = f.Wait(stuck);
+  CHECK(timed_out.status == RunStatus::kFailed);
+  // The one pool thread is still inside test.stuck; a replacement serves the next run.
+  RunOutcome quick = f.Run("quick", nullptr);
+  CHECK(quick.status == RunStatus::kCompleted);
+  CHECK(quick.result == "quick");
+  release.set_value();
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "runtime/run/failure_codec.h"
 #include "runtime/temporal/failure.h"
 
 using nlohmann::json;
@@ -80,13 +81,15 @@ TEST_CASE("a failure chain becomes nested JSON with the fields that are set") {
   *cause->mutable_application_failure_info()->mutable_details()->add_payloads() =
       ToPayload(json{{"card", "visa"}});
 
-  json failure = weft::temporal::FailureToJson(activity);
+  json failure = weft::run::FailureToJson(weft::temporal::FromTemporalFailure(activity));
   CHECK(failure["kind"] == "activity");
-  CHECK(failure["activity_type"] == "charge");
-  CHECK(failure["retry_state"] == "NON_RETRYABLE_FAILURE");
+  CHECK(failure["info"]["activity_type"] == "charge");
+  CHECK(failure["info"]["retry_state"] == "NON_RETRYABLE_FAILURE");
+  CHECK(failure["type"] == "CardDeclined");
   CHECK(failure["cause"]["kind"] == "application");
   CHECK(failure["cause"]["type"] == "CardDeclined");
   CHECK(failure["cause"]["non_retryable"] == true);
-  CHECK(failure["cause"]["details"] == json::array({{{"card", "visa"}}}));
+  // One payload of details is the value itself, as weft writes its details.
+  CHECK(failure["cause"]["details"] == json{{"card", "visa"}});
   CHECK_FALSE(failure.contains("source"));
 }

@@ -137,8 +137,9 @@ TEST_CASE("a doctored history is not deterministic, and the event and command ar
   CHECK(replayed.exit_code == 1);
   CHECK_THAT(replayed.out, Catch::Contains("NOT deterministic"));
   CHECK_THAT(replayed.out, Catch::Contains("at event " + scheduled_id));
-  CHECK_THAT(replayed.out, Catch::Contains("activity type log.info"));
-  CHECK_THAT(replayed.out, Catch::Contains("ScheduleActivity(log"));
+  CHECK_THAT(replayed.out, Catch::Contains("[WEFT3001]"));
+  CHECK_THAT(replayed.out, Catch::Contains("\"activity_type\":\"log.info\""));
+  CHECK_THAT(replayed.out, Catch::Contains("now produces schedule_activity"));
 
   // A signal history never had changes what the workflow does after it: the command events
   // that follow no longer match.

@@ -102,7 +102,8 @@ TEST_CASE("a workflow failure arrives with its type, details and retryability") 
   CHECK(outcome->failure["kind"] == "application");
   CHECK(outcome->failure["type"] == "CardDeclined");
   CHECK(outcome->failure["non_retryable"] == true);
-  CHECK(outcome->failure["details"] == json::array({{{"order", "order-7"}}}));
+  // One payload of details reads as that value, as weft's own failures carry theirs.
+  CHECK(outcome->failure["details"] == json{{"order", "order-7"}});
 }
 
 TEST_CASE("cancel and terminate end a waiting workflow") {

@@ -223,7 +223,8 @@ TEST_CASE("a changed order of commands is non-determinism, naming the event") {
   CHECK(result.error().kind == ReplayError::Kind::kNonDeterminism);
   CHECK(result.error().event_id == 5);
   CHECK_THAT(result.error().message, Catch::Contains("EVENT_TYPE_ACTIVITY_TASK_SCHEDULED"));
-  CHECK_THAT(result.error().message, Catch::Contains("StartTimer"));
+  CHECK_THAT(result.error().message, Catch::Contains("start_timer"));
+  CHECK(result.error().code == "WEFT3001");
 }
 
 TEST_CASE("a command history does not have, or an event without its command, is caught") {
@@ -242,7 +243,9 @@ TEST_CASE("a command history does not have, or an event without its command, is 
       "w", "r", "weft");
   auto result = run.Apply((*tasks)[0]);
   REQUIRE_FALSE(result);
-  CHECK_THAT(result.error().message, Catch::Contains("produced no command"));
+  CHECK_THAT(result.error().message, Catch::Contains("produced no such command"));
+  CHECK_THAT(result.error().message, Catch::Contains("event 6 (EVENT_TYPE_TIMER_STARTED)"));
+  CHECK(result.error().code == "WEFT3003");
 }
 
 TEST_CASE("the current task's commands are returned, then matched when their events arrive") {
