@@ -189,7 +189,7 @@ enum class StepKind {
   kReturn
 };
 
-// "call", "set", ... as the document writes the kind key.
+// "call", "set", ... as the document writes the kind key (its row in dsl/step_kinds.h).
 const char* StepKindName(StepKind kind);
 
 struct Step {

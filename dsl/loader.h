@@ -6,6 +6,8 @@
 // signals, activities when a catalog is given), applies `defaults`, and compiles every
 // `${ ... }` against the names visible where it is written (docs/language.md, "Scopes"). A
 // failure in one part does not stop the others, so a file's diagnostics come together.
+// The walk lives in dsl/load/: the document (document.cc), its steps (steps.h, one load function
+// per row of dsl/step_kinds.h) and its handlers (handlers.h), sharing a LoaderContext.
 //
 // Stateless; thread-safe; never throws.
 #ifndef WEFT_DSL_LOADER_H_

@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 namespace weft::dsl {
@@ -211,7 +213,9 @@ std::vector<std::string> Drawer::DrawStep(const Step& step) {
           uses_failed_ = true;
           Edge(id, "failed");
           return {};
-        } else {  // ReturnStep
+        } else {
+          // A new step kind (dsl/step_kinds.h) needs its drawing here.
+          static_assert(std::is_same_v<T, ReturnStep>, "every step kind is drawn");
           Node(id, "[",
                name + (body.continue_as_new_input ? "<br/>continue as new" : "<br/>return"), "]");
           Edge(id, body.continue_as_new_input ? "restart" : "finish");
