@@ -7,6 +7,7 @@
 #include "runtime/embedded/engine_core.h"
 #include "runtime/embedded/inbox.h"
 #include "runtime/embedded/journal_codec.h"
+#include "runtime/interpreter/error_value.h"
 #include "runtime/run/failure_codec.h"
 
 namespace weft::embedded {
@@ -24,6 +25,19 @@ std::shared_ptr<const dsl::Definition> FindDefinition(const EngineCore& core,
   return core.options.find_definition ? core.options.find_definition(name) : nullptr;
 }
 
+std::string_view ChildOutcome(RunStatus status) {
+  switch (status) {
+    case RunStatus::kCancelled:
+      return "cancelled";
+    case RunStatus::kTerminated:
+      return "terminated";
+    case RunStatus::kTimedOut:
+      return "timed out";
+    default:
+      return "failed";
+  }
+}
+
 void NotifyParent(EngineCore& core, Run& run, RunStatus status, const json& result,
                   const json& failure, JournalBatch& batch) {
   const auto seq = static_cast<std::uint32_t>(run.record.parent_seq);
@@ -33,16 +47,15 @@ void NotifyParent(EngineCore& core, Run& run, RunStatus status, const json& resu
   } else {
     job.status = status == RunStatus::kCancelled ? ij::ActivityResolution::Status::kCancelled
                                                  : ij::ActivityResolution::Status::kFailed;
-    auto cause = std::make_shared<Failure>(run::FailureFromJson(failure));
-    Failure wrapper{.kind = Failure::Kind::kChildWorkflow,
-                    .type = cause->type,
-                    .message = "child workflow " + run.record.name + " " +
-                               std::string(RunStatusName(status)) + ": " + cause->message,
-                    .info = {{"workflow_type", run.record.name},
-                             {"workflow_id", run.record.workflow_id},
-                             {"run_id", run.record.run_id}}};
-    wrapper.cause = std::move(cause);
-    job.failure = std::move(wrapper);
+    json info = {{"workflow_type", run.record.name},
+                 {"workflow_id", run.record.workflow_id},
+                 {"run_id", run.record.run_id}};
+    // Children have no retry policy here: what Temporal records for one without.
+    if (status == RunStatus::kFailed || status == RunStatus::kTimedOut) {
+      info["retry_state"] = "RETRY_POLICY_NOT_SET";
+    }
+    job.failure = ij::ChildWorkflowFailure(run::FailureFromJson(failure), ChildOutcome(status),
+                                           std::move(info));
   }
   const std::string& parent_id = run.record.parent_run_id;
   batch.push_back(write::DeleteOperation{parent_id, std::string(operation::kChild), seq});

@@ -38,6 +38,19 @@ Failure ActivityFailure(Failure cause, nlohmann::json info) {
   return failure;
 }
 
+Failure ChildWorkflowFailure(Failure cause, std::string_view outcome, nlohmann::json info) {
+  Failure failure;
+  failure.kind = Failure::Kind::kChildWorkflow;
+  const std::string workflow_type =
+      info.is_object() ? info.value("workflow_type", std::string("?")) : std::string("?");
+  failure.message =
+      "child workflow " + workflow_type + " " + std::string(outcome) + ": " + cause.message;
+  failure.type = cause.type;
+  failure.info = std::move(info);
+  failure.cause = std::make_shared<const Failure>(std::move(cause));
+  return failure;
+}
+
 nlohmann::json ErrorObject(const Failure& failure, const std::string& step) {
   const Failure& cause = RootCause(failure);
   return {{"type", ErrorType(failure)},

@@ -34,6 +34,13 @@ std::string ErrorType(const Failure& failure);
 // activity_type, activity_id and, where known, retry_state.
 Failure ActivityFailure(Failure cause, nlohmann::json info);
 
+// A child workflow's end, other than completion, as both engines hand it to its parent:
+// kChildWorkflow wrapping what ended the child (its failure, or a cancellation, termination or
+// timeout), typed by it, as the SDKs' ChildWorkflowExecutionError wraps its cause. `outcome`
+// is "failed", "cancelled", "terminated" or "timed out"; `info` holds workflow_type,
+// workflow_id, run_id and, where known, retry_state.
+Failure ChildWorkflowFailure(Failure cause, std::string_view outcome, nlohmann::json info);
+
 // {type, message, details, retryable, step}, as a catch clause's `error` sees it.
 nlohmann::json ErrorObject(const Failure& failure, const std::string& step);
 

@@ -24,16 +24,24 @@ nlohmann::json DetailsToJson(const Payloads& payloads) {
   return details;
 }
 
-std::string RetryState(enums::RetryState state) {
-  return WithoutPrefix(enums::RetryState_Name(state), "RETRY_STATE_");
-}
-
 using Kind = interpreter::Failure::Kind;
 
 nlohmann::json DetailsValue(const Payloads& payloads) {
   nlohmann::json details = DetailsToJson(payloads);
   // The SDKs write one payload per detail; weft's details are one value.
   return details.size() == 1 ? details[0] : details;
+}
+
+// What the server recorded, where it recorded anything: zero ids, an empty identity and an
+// unspecified retry state are left out.
+void Recorded(nlohmann::json& info, std::int64_t scheduled_event_id, std::int64_t started_event_id,
+              const std::string& identity, enums::RetryState retry_state) {
+  if (scheduled_event_id != 0) info["scheduled_event_id"] = scheduled_event_id;
+  if (started_event_id != 0) info["started_event_id"] = started_event_id;
+  if (!identity.empty()) info["identity"] = identity;
+  if (retry_state != enums::RETRY_STATE_UNSPECIFIED) {
+    info["retry_state"] = WithoutPrefix(enums::RetryState_Name(retry_state), "RETRY_STATE_");
+  }
 }
 
 enums::RetryState RetryStateFromName(const std::string& name) {
@@ -49,6 +57,10 @@ enums::TimeoutType TimeoutTypeFromName(const std::string& name) {
 }
 
 }  // namespace
+
+std::string RetryStateName(enums::RetryState state) {
+  return WithoutPrefix(enums::RetryState_Name(state), "RETRY_STATE_");
+}
 
 Failure ToTemporalFailure(const interpreter::Failure& failure) {
   Failure proto;
@@ -140,11 +152,9 @@ interpreter::Failure FromTemporalFailure(const Failure& proto) {
       const auto& info = proto.activity_failure_info();
       failure.kind = Kind::kActivity;
       failure.info = {{"activity_type", info.activity_type().name()},
-                      {"activity_id", info.activity_id()},
-                      {"scheduled_event_id", info.scheduled_event_id()},
-                      {"started_event_id", info.started_event_id()},
-                      {"identity", info.identity()},
-                      {"retry_state", RetryState(info.retry_state())}};
+                      {"activity_id", info.activity_id()}};
+      Recorded(failure.info, info.scheduled_event_id(), info.started_event_id(), info.identity(),
+               info.retry_state());
       break;
     }
     case Failure::kChildWorkflowExecutionFailureInfo: {
@@ -152,10 +162,10 @@ interpreter::Failure FromTemporalFailure(const Failure& proto) {
       failure.kind = Kind::kChildWorkflow;
       failure.info = {{"workflow_type", info.workflow_type().name()},
                       {"workflow_id", info.workflow_execution().workflow_id()},
-                      {"run_id", info.workflow_execution().run_id()},
-                      {"initiated_event_id", info.initiated_event_id()},
-                      {"started_event_id", info.started_event_id()},
-                      {"retry_state", RetryState(info.retry_state())}};
+                      {"run_id", info.workflow_execution().run_id()}};
+      if (info.initiated_event_id() != 0)
+        failure.info["initiated_event_id"] = info.initiated_event_id();
+      Recorded(failure.info, 0, info.started_event_id(), "", info.retry_state());
       break;
     }
     default:

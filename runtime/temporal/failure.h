@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/interpreter/failure.h"
+#include "temporal/api/enums/v1/workflow.pb.h"
 #include "temporal/api/failure/v1/message.pb.h"
 
 namespace weft::temporal {
@@ -25,6 +26,9 @@ Failure ToTemporalFailure(const interpreter::Failure& failure);
 // A failure from history (an activity's, a child's, an update's) as the interpreter sees it.
 // Payloads that do not decode become {"undecoded": "<why>"} in details.
 interpreter::Failure FromTemporalFailure(const Failure& failure);
+
+// "MAXIMUM_ATTEMPTS_REACHED" for RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED: the name `info` uses.
+std::string RetryStateName(::temporal::api::enums::v1::RetryState state);
 
 }  // namespace weft::temporal
 

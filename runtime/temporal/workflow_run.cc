@@ -137,13 +137,17 @@ nlohmann::json Decode(const Payloads& payloads) {
   return value ? *value : nlohmann::json{{"undecoded", value.error()}};
 }
 
-interpreter::Failure Wrapped(interpreter::Failure::Kind kind, std::string message,
-                             nlohmann::json info, const Failure& cause) {
-  interpreter::Failure failure{
-      .kind = kind, .message = std::move(message), .info = std::move(info)};
-  failure.cause = std::make_shared<interpreter::Failure>(FromTemporalFailure(cause));
-  failure.type = failure.cause->type;
-  return failure;
+// Which child ended, as the parent's failure info says it (SDKs' ChildWorkflowExecutionError).
+template <typename Attributes>
+nlohmann::json ChildInfo(const Attributes& attributes, std::int64_t started_event_id,
+                         std::optional<enums::RetryState> retry_state) {
+  nlohmann::json info = {{"workflow_type", attributes.workflow_type().name()},
+                         {"workflow_id", attributes.workflow_execution().workflow_id()},
+                         {"run_id", attributes.workflow_execution().run_id()},
+                         {"initiated_event_id", attributes.initiated_event_id()},
+                         {"started_event_id", started_event_id}};
+  if (retry_state) info["retry_state"] = RetryStateName(*retry_state);
+  return info;
 }
 
 }  // namespace
@@ -419,45 +423,55 @@ std::expected<void, ReplayError> WorkflowRun::AddJob(const HistoryEvent& event,
       jobs.push_back(interpreter::ResolveChildWorkflow{
           .seq = *seq,
           .status = ActivityResolution::Status::kFailed,
-          .failure =
-              Wrapped(interpreter::Failure::Kind::kChildWorkflow, "Child workflow execution failed",
-                      {{"workflow_type", attributes.workflow_type().name()},
-                       {"workflow_id", attributes.workflow_execution().workflow_id()},
-                       {"run_id", attributes.workflow_execution().run_id()}},
-                      attributes.failure())});
+          .failure = interpreter::ChildWorkflowFailure(
+              FromTemporalFailure(attributes.failure()), "failed",
+              ChildInfo(attributes, attributes.started_event_id(), attributes.retry_state()))});
       return {};
     }
-    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED:
-    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT:
-    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED: {
-      std::int64_t initiated = 0;
-      interpreter::Failure failure;
-      if (event.has_child_workflow_execution_canceled_event_attributes()) {
-        initiated = event.child_workflow_execution_canceled_event_attributes().initiated_event_id();
-        failure = {.kind = interpreter::Failure::Kind::kCancelled,
-                   .type = "Cancelled",
-                   .message = "Child workflow cancelled"};
-      } else if (event.has_child_workflow_execution_timed_out_event_attributes()) {
-        initiated =
-            event.child_workflow_execution_timed_out_event_attributes().initiated_event_id();
-        failure = {.kind = interpreter::Failure::Kind::kTimeout,
-                   .type = "Timeout",
-                   .message = "Child workflow timed out"};
-      } else {
-        initiated =
-            event.child_workflow_execution_terminated_event_attributes().initiated_event_id();
-        failure = {.kind = interpreter::Failure::Kind::kTerminated,
-                   .type = "Terminated",
-                   .message = "Child workflow terminated"};
-      }
-      auto seq = child(initiated);
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED: {
+      const auto& attributes = event.child_workflow_execution_canceled_event_attributes();
+      auto seq = child(attributes.initiated_event_id());
+      if (!seq) return std::unexpected(seq.error());
+      interpreter::Failure cancelled{.kind = interpreter::Failure::Kind::kCancelled,
+                                     .type = "Cancelled",
+                                     .message = "workflow cancelled"};
+      if (attributes.has_details()) cancelled.details = Decode(attributes.details());
+      jobs.push_back(interpreter::ResolveChildWorkflow{
+          .seq = *seq,
+          .status = ActivityResolution::Status::kCancelled,
+          .failure = interpreter::ChildWorkflowFailure(
+              std::move(cancelled), "cancelled",
+              ChildInfo(attributes, attributes.started_event_id(), std::nullopt))});
+      return {};
+    }
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT: {
+      const auto& attributes = event.child_workflow_execution_timed_out_event_attributes();
+      auto seq = child(attributes.initiated_event_id());
       if (!seq) return std::unexpected(seq.error());
       jobs.push_back(interpreter::ResolveChildWorkflow{
           .seq = *seq,
-          .status = failure.kind == interpreter::Failure::Kind::kCancelled
-                        ? ActivityResolution::Status::kCancelled
-                        : ActivityResolution::Status::kFailed,
-          .failure = failure});
+          .status = ActivityResolution::Status::kFailed,
+          .failure = interpreter::ChildWorkflowFailure(
+              interpreter::Failure{.kind = interpreter::Failure::Kind::kTimeout,
+                                   .type = "Timeout",
+                                   .message = "workflow timed out",
+                                   .info = {{"timeout_type", "START_TO_CLOSE"}}},
+              "timed out",
+              ChildInfo(attributes, attributes.started_event_id(), attributes.retry_state()))});
+      return {};
+    }
+    case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED: {
+      const auto& attributes = event.child_workflow_execution_terminated_event_attributes();
+      auto seq = child(attributes.initiated_event_id());
+      if (!seq) return std::unexpected(seq.error());
+      jobs.push_back(interpreter::ResolveChildWorkflow{
+          .seq = *seq,
+          .status = ActivityResolution::Status::kFailed,
+          .failure = interpreter::ChildWorkflowFailure(
+              interpreter::Failure{.kind = interpreter::Failure::Kind::kTerminated,
+                                   .type = "Terminated",
+                                   .message = "workflow terminated"},
+              "terminated", ChildInfo(attributes, attributes.started_event_id(), std::nullopt))});
       return {};
     }
     case enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED:

@@ -167,12 +167,31 @@ class TemporalEngine : public Engine {
   std::unique_ptr<ChildProcess> worker_;
 };
 
-// How a scenario ended on one engine: the result, or the failure's type.
+// How a scenario ended on one engine: the result, or the failure's type and the whole failure
+// as `weft result` prints it.
 struct Ending {
   json result;
   std::string error;
-  friend bool operator==(const Ending&, const Ending&) = default;
+  json failure;
 };
+
+// A failure as both engines must print it. What differs by nature is left out: where the
+// server recorded things (event ids, the worker's identity, run ids it assigned) and who
+// raised it (`source`: "weft" once the failure went through Temporal's Failure proto).
+json Comparable(json failure) {
+  if (!failure.is_object()) return failure;
+  failure.erase("source");
+  failure.erase("stack_trace");
+  if (auto info = failure.find("info"); info != failure.end() && info->is_object()) {
+    for (const char* key :
+         {"scheduled_event_id", "started_event_id", "initiated_event_id", "identity", "run_id"}) {
+      info->erase(key);
+    }
+    if (info->empty()) failure.erase("info");
+  }
+  if (failure.contains("cause")) failure["cause"] = Comparable(failure["cause"]);
+  return failure;
+}
 
 // `weft result` prints the result as JSON, or exits non-zero with the failure as JSON.
 Ending ParseEnding(const ProcessResult& printed) {
@@ -195,6 +214,7 @@ Ending ParseEnding(const ProcessResult& printed) {
     failure = &(*failure)["cause"];
   }
   ending.error = failure->value("type", std::string("?"));
+  ending.failure = value;
   return ending;
 }
 
@@ -254,6 +274,10 @@ TEST_CASE("conformance: every scenario ends the same way on both engines") {
       CHECK(on_embedded.error == expected.error);
       CHECK(on_temporal.result == expected.result);
       CHECK(on_temporal.error == expected.error);
+      // A failing scenario fails the same way: the whole failure, not only its type.
+      INFO("embedded: " << on_embedded.failure.dump(2)
+                        << "\ntemporal: " << on_temporal.failure.dump(2));
+      CHECK(Comparable(on_embedded.failure).dump(2) == Comparable(on_temporal.failure).dump(2));
       if (scenario.actions.empty()) {
         // Nothing from outside: events arrive in an order the scenario fixes, so the
         // interpreter must have been asked the same things in the same order.
