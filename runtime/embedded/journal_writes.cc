@@ -1,0 +1,187 @@
+// How a JournalBatch becomes SQL: each write's statement, and the transaction around a group
+// of batches (group commit).
+#include <sqlite3.h>
+
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "runtime/embedded/journal.h"
+#include "runtime/embedded/journal_statement.h"
+
+namespace weft::embedded {
+
+using nlohmann::json;
+
+std::expected<void, std::string> Journal::ApplyWrite(const JournalWrite& write) {
+  struct Visitor {
+    Journal& journal;
+    std::expected<void, std::string> operator()(const write::InsertRun& w) {
+      auto statement = journal.Prepare(
+          "INSERT INTO runs(run_id, workflow_id, name, status, pin, input, resume, result, "
+          "failure, parent_run_id, parent_seq, parent_close_policy, continued_from, "
+          "continued_to, search_attributes, memo, created_ms, closed_ms) "
+          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+          "?18)");
+      if (!statement) return std::unexpected(statement.error());
+      const RunRecord& run = w.run;
+      Statement& s = **statement;
+      if (w.pin_text) {
+        s.Bind(5, std::string_view(*w.pin_text));
+      } else {
+        s.BindJson(5, run.pin);
+      }
+      return s.Bind(1, run.run_id)
+          .Bind(2, run.workflow_id)
+          .Bind(3, run.name)
+          .Bind(4, RunStatusName(run.status))
+          .BindJson(6, run.input)
+          .BindJson(7, run.resume)
+          .BindJson(8, run.result)
+          .BindJson(9, run.failure)
+          .Bind(10, run.parent_run_id)
+          .Bind(11, run.parent_seq)
+          .Bind(12, run.parent_close_policy)
+          .Bind(13, run.continued_from)
+          .Bind(14, run.continued_to)
+          .BindJson(15, run.search_attributes)
+          .BindJson(16, run.memo)
+          .Bind(17, run.created_ms)
+          .Bind(18, run.closed_ms)
+          .Run();
+    }
+    std::expected<void, std::string> operator()(const write::SetRunStatus& w) {
+      auto statement = journal.Prepare(
+          "UPDATE runs SET status = ?2, result = ?3, failure = ?4, closed_ms = ?5, "
+          "continued_to = ?6 WHERE run_id = ?1");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)
+          ->Bind(1, w.run_id)
+          .Bind(2, RunStatusName(w.status))
+          .BindJson(3, w.result)
+          .BindJson(4, w.failure)
+          .Bind(5, w.closed_ms)
+          .Bind(6, w.continued_to)
+          .Run();
+    }
+    std::expected<void, std::string> operator()(const write::SetRunAttributes& w) {
+      auto statement =
+          journal.Prepare("UPDATE runs SET search_attributes = ?2, memo = ?3 WHERE run_id = ?1");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)
+          ->Bind(1, w.run_id)
+          .BindJson(2, w.search_attributes)
+          .BindJson(3, w.memo)
+          .Run();
+    }
+    std::expected<void, std::string> operator()(const write::AppendActivation& w) {
+      auto statement = journal.Prepare(
+          "INSERT INTO activations(run_id, seq, now_ms, suggest_continue, jobs, commands) "
+          "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+      if (!statement) return std::unexpected(statement.error());
+      const ActivationRecord& a = w.activation;
+      return (*statement)
+          ->Bind(1, a.run_id)
+          .Bind(2, a.seq)
+          .Bind(3, a.now_ms)
+          .Bind(4, std::int64_t{a.continue_as_new_suggested ? 1 : 0})
+          .BindJson(5, a.jobs)
+          .BindJson(6, a.commands)
+          .Run();
+    }
+    std::expected<void, std::string> operator()(const write::PutOperation& w) {
+      auto statement = journal.Prepare(
+          "INSERT OR REPLACE INTO operations(run_id, kind, seq, due_ms, attempt, data) "
+          "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+      if (!statement) return std::unexpected(statement.error());
+      const OperationRecord& o = w.operation;
+      return (*statement)
+          ->Bind(1, o.run_id)
+          .Bind(2, o.kind)
+          .Bind(3, o.seq)
+          .Bind(4, o.due_ms)
+          .Bind(5, o.attempt)
+          .BindJson(6, o.data)
+          .Run();
+    }
+    std::expected<void, std::string> operator()(const write::RescheduleOperation& w) {
+      auto statement = journal.Prepare(
+          "UPDATE operations SET due_ms = ?4, attempt = ?5, data = ?6 "
+          "WHERE run_id = ?1 AND kind = ?2 AND seq = ?3");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)
+          ->Bind(1, w.run_id)
+          .Bind(2, w.kind)
+          .Bind(3, w.seq)
+          .Bind(4, w.due_ms)
+          .Bind(5, w.attempt)
+          .BindJson(6, w.data)
+          .Run();
+    }
+    std::expected<void, std::string> operator()(const write::DeleteOperation& w) {
+      auto statement =
+          journal.Prepare("DELETE FROM operations WHERE run_id = ?1 AND kind = ?2 AND seq = ?3");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)->Bind(1, w.run_id).Bind(2, w.kind).Bind(3, w.seq).Run();
+    }
+    std::expected<void, std::string> operator()(const write::DeleteRunOperations& w) {
+      auto statement = journal.Prepare("DELETE FROM operations WHERE run_id = ?1");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)->Bind(1, w.run_id).Run();
+    }
+    std::expected<void, std::string> operator()(const write::InsertInbox& w) {
+      auto statement = journal.Prepare(
+          "INSERT INTO inbox(run_id, kind, name, payload, created_ms) VALUES(?1, ?2, ?3, ?4, "
+          "?5)");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)
+          ->Bind(1, w.item.run_id)
+          .Bind(2, w.item.kind)
+          .Bind(3, w.item.name)
+          .BindJson(4, w.item.payload)
+          .Bind(5, w.item.created_ms)
+          .Run();
+    }
+    std::expected<void, std::string> operator()(const write::DeleteInbox& w) {
+      auto statement = journal.Prepare("DELETE FROM inbox WHERE id = ?1");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)->Bind(1, w.id).Run();
+    }
+    std::expected<void, std::string> operator()(const write::PutReply& w) {
+      auto statement =
+          journal.Prepare("INSERT OR REPLACE INTO replies(inbox_id, ok, value) VALUES(?1, ?2, ?3)");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)
+          ->Bind(1, w.inbox_id)
+          .Bind(2, std::int64_t{w.reply.ok ? 1 : 0})
+          .BindJson(3, w.reply.value)
+          .Run();
+    }
+  };
+  return std::visit(Visitor{*this}, write);
+}
+
+std::expected<void, std::string> Journal::Apply(const std::vector<const JournalBatch*>& batches) {
+  if (auto began = Exec("BEGIN IMMEDIATE"); !began) {
+    return std::unexpected("cannot begin a journal transaction: " + began.error());
+  }
+  for (const JournalBatch* batch : batches) {
+    for (const JournalWrite& write : *batch) {
+      if (auto done = ApplyWrite(write); !done) {
+        (void)Exec("ROLLBACK");
+        return std::unexpected("journal write failed: " + done.error());
+      }
+    }
+  }
+  if (auto committed = Exec("COMMIT"); !committed) {
+    (void)Exec("ROLLBACK");
+    return std::unexpected("journal commit failed: " + committed.error());
+  }
+  return {};
+}
+
+std::expected<void, std::string> Journal::Apply(const JournalBatch& batch) {
+  return Apply(std::vector<const JournalBatch*>{&batch});
+}
+
+}  // namespace weft::embedded
