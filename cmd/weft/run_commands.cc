@@ -92,10 +92,11 @@ struct EngineFlags {
 
 // ---- definitions ----
 
-// The newest version of `name` among the folder's files (dsl::DefinitionCatalog: a file that
-// does not load keeps no definition here; `weft validate` reports it). Rescanned on each
-// look-up, so a child started later sees the folder as it is then.
-std::shared_ptr<const dsl::Definition> FindInFolder(const fs::path& folder, std::string_view name) {
+// The newest version of `name` (or exactly `version`) among the folder's files
+// (dsl::DefinitionCatalog: a file that does not load keeps no definition here; `weft validate`
+// reports it). Rescanned on each look-up, so a child started later sees the folder as it is.
+std::shared_ptr<const dsl::Definition> FindInFolder(const fs::path& folder, std::string_view name,
+                                                    std::optional<std::int64_t> version = {}) {
   static std::mutex mutex;
   static std::map<fs::path, std::shared_ptr<dsl::DefinitionCatalog>> catalogs;
   std::shared_ptr<dsl::DefinitionCatalog> catalog;
@@ -106,7 +107,7 @@ std::shared_ptr<const dsl::Definition> FindInFolder(const fs::path& folder, std:
     catalog = slot;
   }
   catalog->Rescan();
-  return catalog->Find(name);
+  return version ? catalog->Find(name, *version) : catalog->Find(name);
 }
 
 std::shared_ptr<const dsl::Definition> LoadNamedOrFile(const std::string& what,
@@ -240,8 +241,9 @@ std::unique_ptr<embedded::Engine> OpenEngine(const EngineFlags& flags,
   embedded::EngineOptions options;
   options.journal_path = flags.journal;
   options.registry = &registry;
-  options.find_definition = [folder = flags.workflows](std::string_view name) {
-    return FindInFolder(folder, name);
+  options.find_definition = [folder = flags.workflows](std::string_view name,
+                                                       std::optional<std::int64_t> version) {
+    return FindInFolder(folder, name, version);
   };
   if (progress != nullptr) {
     options.on_progress = [progress](const embedded::ProgressEvent& e) { (*progress)(e); };

@@ -63,7 +63,10 @@ struct EngineOptions {
   const activity::ActivityRegistry* registry = nullptr;  // required; outlives the engine
   // The definition a child workflow (or a continue-as-new to another type) starts with; null
   // when there is none. Runs already started never come here: they are pinned.
-  std::function<std::shared_ptr<const dsl::Definition>(std::string_view name)> find_definition;
+  // `version`: the one a `workflow` step asks for; absent: the newest.
+  std::function<std::shared_ptr<const dsl::Definition>(std::string_view name,
+                                                       std::optional<std::int64_t> version)>
+      find_definition;
   int activity_threads = 8;
   std::chrono::milliseconds inbox_poll{20};
   bool synchronous_full = true;

@@ -170,7 +170,8 @@ struct CommandEncoder {
             {"workflow_id", command.workflow_id},
             {"input", command.input},
             {"task_queue", OptionalString(command.task_queue)},
-            {"parent_close_policy", ParentClosePolicyName(command.parent_close_policy)}};
+            {"parent_close_policy", ParentClosePolicyName(command.parent_close_policy)},
+            {"version", command.version ? json(*command.version) : json(nullptr)}};
   }
   json operator()(const interpreter::RequestCancelChildWorkflow& command) const {
     return {{"command", "request_cancel_child_workflow"}, {"seq", command.seq}};

@@ -20,9 +20,10 @@ using Policy = ij::StartChildWorkflow::ParentClosePolicy;
 
 std::string ShortId() { return NewRunId().substr(0, 8); }
 
-std::shared_ptr<const dsl::Definition> FindDefinition(const EngineCore& core,
-                                                      const std::string& name) {
-  return core.options.find_definition ? core.options.find_definition(name) : nullptr;
+std::shared_ptr<const dsl::Definition> FindDefinition(
+    const EngineCore& core, const std::string& name,
+    std::optional<std::int64_t> version = std::nullopt) {
+  return core.options.find_definition ? core.options.find_definition(name, version) : nullptr;
 }
 
 std::string_view ChildOutcome(RunStatus status) {
@@ -79,15 +80,18 @@ void CloseFromOutside(EngineCore& core, Run& run, RunStatus status, const Failur
 
 void StartChild(EngineCore& core, Run& parent, const ij::StartChildWorkflow& command,
                 std::int64_t now_ms, JournalBatch& batch) {
-  std::shared_ptr<const dsl::Definition> definition = FindDefinition(core, command.workflow_type);
+  std::shared_ptr<const dsl::Definition> definition =
+      FindDefinition(core, command.workflow_type, command.version);
   const std::string workflow_id =
       command.workflow_id.empty() ? command.workflow_type + "-" + ShortId() : command.workflow_id;
   ij::ResolveChildWorkflowStart job{.seq = command.seq};
   if (!definition) {
     job.started = false;
-    job.failure =
-        Failure{.type = "WorkflowNotFound",
-                .message = "no workflow definition named \"" + command.workflow_type + "\""};
+    job.failure = Failure{
+        .type = "WorkflowNotFound",
+        .message =
+            "no workflow definition named \"" + command.workflow_type + "\"" +
+            (command.version ? " of version " + std::to_string(*command.version) : std::string())};
   } else if (core.open_by_workflow_id.contains(workflow_id)) {
     job.started = false;
     job.failure = Failure{.type = "WorkflowExecutionAlreadyStarted",

@@ -73,6 +73,9 @@ struct StartChildWorkflow {
   nlohmann::json input;
   std::optional<std::string> task_queue;
   ParentClosePolicy parent_close_policy = ParentClosePolicy::kTerminate;
+  // The `version:` the step asks for; absent: the newest the engine serves. The Temporal
+  // engine carries it in the start's header (kVersionHeader), the embedded engine looks it up.
+  std::optional<std::int64_t> version;
 };
 
 struct RequestCancelChildWorkflow {

@@ -80,6 +80,7 @@ std::string CommandText(const Command& command) {
           return "cancel_timer seq=" + std::to_string(c.seq);
         } else if constexpr (std::is_same_v<T, StartChildWorkflow>) {
           return "start_child_workflow seq=" + std::to_string(c.seq) + " type=" + c.workflow_type +
+                 (c.version ? " version=" + std::to_string(*c.version) : "") +
                  " id=" + c.workflow_id + " input=" + Json(c.input);
         } else if constexpr (std::is_same_v<T, RequestCancelChildWorkflow>) {
           return "request_cancel_child_workflow seq=" + std::to_string(c.seq);

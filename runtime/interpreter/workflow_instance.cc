@@ -873,6 +873,7 @@ void WorkflowInstance::State::AdvanceChild(Fiber& fiber, ChildFrame& frame) {
         .input = std::move(*input),
         .task_queue = child.task_queue,
         .parent_close_policy = PolicyOf(child.parent_close),
+        .version = child.version,
     });
     children[frame.seq] = fiber.id;
     fiber.blocked = true;

@@ -105,6 +105,10 @@ class Encoder final : public run::CommandHandler {
     attributes.mutable_workflow_type()->set_name(child.workflow_type);
     SetTaskQueue(attributes.mutable_task_queue(), child.task_queue, context);
     *attributes.mutable_input() = ToPayloads(child.input);
+    if (child.version) {
+      (*attributes.mutable_header()->mutable_fields())[std::string(kVersionHeader)] =
+          ToPayload(*child.version);
+    }
     switch (child.parent_close_policy) {
       case interpreter::StartChildWorkflow::ParentClosePolicy::kTerminate:
         attributes.set_parent_close_policy(enums::PARENT_CLOSE_POLICY_TERMINATE);

@@ -37,6 +37,10 @@ struct EncodeContext {
 // it comes back from WorkflowExecutionStarted's header as StartWorkflow::resume.
 inline constexpr std::string_view kResumeHeader = "weft-resume";
 
+// The header field of StartChildWorkflowExecution that carries the definition version a
+// `workflow` step asks for; the worker that starts the child serves exactly that version.
+inline constexpr std::string_view kVersionHeader = "weft-version";
+
 std::optional<TemporalCommand> EncodeCommand(const interpreter::Command& command,
                                              const EncodeContext& context);
 

@@ -23,10 +23,13 @@ std::expected<std::shared_ptr<const dsl::Definition>, std::string> ResolveDefini
     return std::unexpected("the history of this " + origin.workflow_type +
                            " run holds no definition pin, and no workflows folder was given");
   }
-  auto definition = catalog->Find(origin.workflow_type);
+  auto definition = origin.version ? catalog->Find(origin.workflow_type, *origin.version)
+                                   : catalog->Find(origin.workflow_type);
   if (definition == nullptr) {
-    return std::unexpected("no workflow definition named " + origin.workflow_type + " in " +
-                           catalog->folder().string());
+    return std::unexpected(
+        "no workflow definition named " + origin.workflow_type +
+        (origin.version ? " of version " + std::to_string(*origin.version) : std::string()) +
+        " in " + catalog->folder().string());
   }
   return definition;
 }

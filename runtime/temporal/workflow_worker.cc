@@ -101,6 +101,19 @@ bool AddUpdateMessage(const interpreter::Command& command,
 
 }  // namespace
 
+std::optional<std::int64_t> FindRequestedVersion(const std::vector<const HistoryEvent*>& history) {
+  if (history.empty() || !history.front()->has_workflow_execution_started_event_attributes()) {
+    return std::nullopt;
+  }
+  const auto& header =
+      history.front()->workflow_execution_started_event_attributes().header().fields();
+  auto found = header.find(std::string(kVersionHeader));
+  if (found == header.end()) return std::nullopt;
+  auto value = FromPayload(found->second);
+  if (!value || !value->is_number_integer()) return std::nullopt;
+  return value->get<std::int64_t>();
+}
+
 std::optional<nlohmann::json> FindDefinitionPin(const std::vector<const HistoryEvent*>& history) {
   // The interpreter records the pin in its first activation, so the marker is among the first
   // task's command events: stop at the second task's start.
@@ -300,8 +313,9 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
   }
 
   if (cached.run == nullptr) {
-    auto interpreter =
-        factory_(RunOrigin{.workflow_type = type, .definition_pin = FindDefinitionPin(history)});
+    auto interpreter = factory_(RunOrigin{.workflow_type = type,
+                                          .definition_pin = FindDefinitionPin(history),
+                                          .version = FindRequestedVersion(history)});
     if (!interpreter) {
       fail_task(enums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
                 interpreter.error());

@@ -62,6 +62,8 @@ struct RunOrigin {
   // workflow task recorded, when history has it: a replay must execute that definition, not
   // whatever the workflows folder holds now (product.md §5). Absent for a new run.
   std::optional<nlohmann::json> definition_pin;
+  // The version a parent's `workflow` step asked for (kVersionHeader); absent: the newest.
+  std::optional<std::int64_t> version;
 };
 
 // Creates the interpreter of a run, or says why it cannot (an unknown workflow type, a pin
@@ -72,6 +74,9 @@ using InterpreterFactory =
 // The data of the definition marker among the command events of the first completed workflow
 // task of `history`, if there is one.
 std::optional<nlohmann::json> FindDefinitionPin(const std::vector<const HistoryEvent*>& history);
+
+// The definition version the run's start asked for (kVersionHeader), if it asked.
+std::optional<std::int64_t> FindRequestedVersion(const std::vector<const HistoryEvent*>& history);
 
 class WorkflowWorker {
  public:

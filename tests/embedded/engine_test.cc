@@ -159,9 +159,10 @@ struct Fixture {
     EngineOptions options;
     options.journal_path = journal;
     options.registry = &registry;
-    options.find_definition = [this](std::string_view name) {
+    options.find_definition = [this](std::string_view name, std::optional<std::int64_t> version) {
       auto found = definitions.find(std::string(name));
-      return found == definitions.end() ? nullptr : found->second;
+      if (found == definitions.end()) return std::shared_ptr<const dsl::Definition>();
+      return !version || found->second->version == *version ? found->second : nullptr;
     };
     clock =
         std::make_unique<run::ManualClock>(clock ? clock->NowMs() : WallClockMs(), skip_when_idle);
