@@ -23,6 +23,7 @@
 #include "runtime/embedded/journal_client.h"
 #include "runtime/embedded/journal_lease.h"
 #include "runtime/run/clock.h"
+#include "runtime/run/run_seed.h"
 
 namespace {
 
@@ -336,6 +337,16 @@ TEST_CASE("inventory-sync polls, continues as new after 100 pages, and finishes"
   REQUIRE(original);
   CHECK(original->status == RunStatus::kContinuedAsNew);
   CHECK(original->continued_to == outcome.run_id);
+  // Every run of the chain seeds uuid() and random() from the chain's first run, as Temporal
+  // seeds them from original_execution_run_id.
+  auto journal = Journal::Open(f.journal);
+  REQUIRE(journal);
+  for (const std::string& run_id : {first, outcome.run_id}) {
+    auto activations = (*journal)->Activations(run_id);
+    REQUIRE(activations);
+    REQUIRE_FALSE(activations->empty());
+    CHECK(activations->front().jobs[0]["random_seed"] == std::to_string(run::RunSeed(first)));
+  }
 }
 
 TEST_CASE("customer-onboarding starts children, waits a day and checks in") {

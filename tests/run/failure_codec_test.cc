@@ -1,0 +1,50 @@
+// The one JSON form of a failure: what appears, and that it reads back as it was written.
+#include "runtime/run/failure_codec.h"
+
+#include <catch2/catch.hpp>
+
+namespace weft::run {
+namespace {
+
+using interpreter::Failure;
+using nlohmann::json;
+
+TEST_CASE("a failure chain round-trips through its JSON") {
+  auto cause = std::make_shared<Failure>(Failure{.type = "CardDeclined",
+                                                 .message = "declined",
+                                                 .details = {{"card", "visa"}},
+                                                 .non_retryable = true,
+                                                 .source = "GoSDK"});
+  Failure failure{
+      .kind = Failure::Kind::kActivity,
+      .type = "CardDeclined",
+      .message = "activity payments.charge failed: declined",
+      .cause = cause,
+      .info = {{"activity_type", "payments.charge"}, {"retry_state", "NON_RETRYABLE_FAILURE"}}};
+  const json written = FailureToJson(failure);
+  CHECK(written["kind"] == "activity");
+  CHECK(written["info"]["activity_type"] == "payments.charge");
+  CHECK(written["cause"]["source"] == "GoSDK");
+  CHECK(written["cause"]["non_retryable"] == true);
+  CHECK_FALSE(written.contains("source"));  // only what is set appears
+  CHECK_FALSE(written.contains("details"));
+  CHECK(FailureToJson(FailureFromJson(written)) == written);
+}
+
+TEST_CASE("every kind has a name that reads back") {
+  for (Failure::Kind kind :
+       {Failure::Kind::kApplication, Failure::Kind::kTimeout, Failure::Kind::kCancelled,
+        Failure::Kind::kTerminated, Failure::Kind::kActivity, Failure::Kind::kChildWorkflow,
+        Failure::Kind::kNonDeterminism}) {
+    CHECK(FailureFromJson(FailureToJson(Failure{.kind = kind})).kind == kind);
+  }
+}
+
+TEST_CASE("what is not a failure object reads as an application failure, never throws") {
+  CHECK(FailureFromJson("boom").message == "boom");
+  CHECK(FailureFromJson(42).message == "42");
+  CHECK(FailureFromJson(json{{"kind", 7}, {"cause", "x"}}).kind == Failure::Kind::kApplication);
+}
+
+}  // namespace
+}  // namespace weft::run
