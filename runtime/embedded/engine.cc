@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <random>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "runtime/embedded/recovery.h"
 #include "runtime/embedded/run_closing.h"
 #include "runtime/run/command_handler.h"
+#include "runtime/run/random_id.h"
 #include "runtime/trace/command_trace.h"
 
 namespace weft::embedded {
@@ -24,7 +24,7 @@ namespace {
 namespace ij = interpreter;
 using nlohmann::json;
 
-std::string ShortId() { return NewRunId().substr(0, 8); }
+std::string ShortId() { return run::NewUuid().substr(0, 8); }
 
 // The run's next activation: every pending job, journaled together with the commands the
 // interpreter answers and their writes, in one batch.
@@ -221,18 +221,6 @@ void Loop(EngineCore& core) {
 
 }  // namespace
 
-std::string NewRunId() {
-  static thread_local std::mt19937_64 generator{std::random_device{}()};
-  const std::uint64_t high = generator();
-  const std::uint64_t low = generator();
-  char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(high >> 32),
-                static_cast<unsigned>((high >> 16) & 0xffff), static_cast<unsigned>(high & 0xffff),
-                static_cast<unsigned>(low >> 48),
-                static_cast<unsigned long long>(low & 0xffffffffffffull));
-  return text;
-}
-
 Engine::Engine(std::unique_ptr<EngineCore> core) : core_(std::move(core)) {}
 
 Engine::~Engine() { Stop(); }
@@ -281,7 +269,7 @@ std::expected<std::unique_ptr<Engine>, std::string> Engine::Open(EngineOptions o
 
 std::string Engine::StartRun(std::shared_ptr<const dsl::Definition> definition, json input,
                              std::string workflow_id) {
-  RunRecord record{.run_id = NewRunId(),
+  RunRecord record{.run_id = run::NewUuid(),
                    .workflow_id = std::move(workflow_id),
                    .name = definition->name,
                    .pin = {{"name", definition->name},

@@ -129,9 +129,6 @@ class Engine {
   std::unique_ptr<EngineCore> core_;
 };
 
-// A fresh run id: 32 lowercase hex digits in UUID form.
-std::string NewRunId();
-
 }  // namespace weft::embedded
 
 #endif  // WEFT_RUNTIME_EMBEDDED_ENGINE_H_

@@ -5,6 +5,7 @@
 #include "runtime/embedded/engine.h"
 #include "runtime/embedded/journal_lease.h"
 #include "runtime/interpreter/definition_pin.h"
+#include "runtime/run/random_id.h"
 
 namespace weft::embedded {
 
@@ -17,7 +18,7 @@ std::expected<JournalClient, std::string> JournalClient::Open(const std::filesys
 std::expected<RunRecord, std::string> JournalClient::CreateRun(const dsl::Definition& definition,
                                                                nlohmann::json input,
                                                                std::string workflow_id) {
-  RunRecord record{.run_id = NewRunId(),
+  RunRecord record{.run_id = run::NewUuid(),
                    .workflow_id = std::move(workflow_id),
                    .name = definition.name,
                    .pin = interpreter::DefinitionPin(definition),

@@ -9,6 +9,7 @@
 #include "runtime/embedded/journal_codec.h"
 #include "runtime/interpreter/error_value.h"
 #include "runtime/run/failure_codec.h"
+#include "runtime/run/random_id.h"
 
 namespace weft::embedded {
 namespace {
@@ -18,7 +19,7 @@ using interpreter::Failure;
 using nlohmann::json;
 using Policy = ij::StartChildWorkflow::ParentClosePolicy;
 
-std::string ShortId() { return NewRunId().substr(0, 8); }
+std::string ShortId() { return run::NewUuid().substr(0, 8); }
 
 std::shared_ptr<const dsl::Definition> FindDefinition(
     const EngineCore& core, const std::string& name,
@@ -98,7 +99,7 @@ void StartChild(EngineCore& core, Run& parent, const ij::StartChildWorkflow& com
                           .message = "workflow id " + workflow_id + " is already running"};
   } else {
     RunRecord record{
-        .run_id = NewRunId(),
+        .run_id = run::NewUuid(),
         .workflow_id = workflow_id,
         .name = definition->name,
         .input = command.input,
@@ -138,7 +139,7 @@ void CloseRun(EngineCore& core, Run& run, Closing closing, std::int64_t now_ms,
                   .message = "continue-as-new to an unknown workflow " +
                              closing.next->workflow_type.value_or(run.record.name)});
     } else {
-      RunRecord record{.run_id = NewRunId(),
+      RunRecord record{.run_id = run::NewUuid(),
                        .workflow_id = run.record.workflow_id,
                        .name = definition->name,
                        .input = closing.next->input,

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
+#include "runtime/run/random_id.h"
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/payload.h"
 #include "runtime/temporal/proto_time.h"
-#include "runtime/temporal/random_id.h"
 #include "runtime/temporal/worker_shutdown.h"
 #include "temporal/api/enums/v1/task_queue.pb.h"
 
@@ -129,7 +129,7 @@ ActivityWorker::ActivityWorker(std::shared_ptr<Connection> connection,
     : connection_(std::move(connection)),
       options_(std::move(options)),
       registry_(registry),
-      worker_instance_key_(NewUuid()) {}
+      worker_instance_key_(run::NewUuid()) {}
 
 void ActivityWorker::Run() {
   spdlog::info("polling activity tasks on {} (up to {} at once)", options_.task_queue,

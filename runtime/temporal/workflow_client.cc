@@ -3,11 +3,11 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "runtime/run/failure_codec.h"
+#include "runtime/run/random_id.h"
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/payload.h"
 #include "runtime/temporal/proto_time.h"
-#include "runtime/temporal/random_id.h"
 #include "temporal/api/enums/v1/update.pb.h"
 #include "temporal/api/history/v1/message.pb.h"
 
@@ -95,7 +95,7 @@ std::expected<WorkflowExecution, ClientError> WorkflowClient::Start(
   }
   workflowservice::StartWorkflowExecutionRequest request;
   request.set_namespace_(connection_->options().namespace_name);
-  request.set_workflow_id(options.workflow_id.empty() ? NewUuid() : options.workflow_id);
+  request.set_workflow_id(options.workflow_id.empty() ? run::NewUuid() : options.workflow_id);
   request.mutable_workflow_type()->set_name(workflow_type);
   request.mutable_task_queue()->set_name(options.task_queue);
   *request.mutable_input() = ToPayloads(input);
@@ -123,7 +123,7 @@ std::expected<WorkflowExecution, ClientError> WorkflowClient::Start(
     (*request.mutable_memo()->mutable_fields())[key] = ToPayload(value);
   }
   request.set_identity(connection_->options().identity);
-  request.set_request_id(NewUuid());
+  request.set_request_id(run::NewUuid());
 
   auto response =
       connection_->Call(&Stub::StartWorkflowExecution, "StartWorkflowExecution", request);
@@ -143,7 +143,7 @@ std::expected<void, ClientError> WorkflowClient::Signal(const WorkflowExecution&
   request.set_signal_name(signal);
   *request.mutable_input() = ToPayloads(argument);
   request.set_identity(connection_->options().identity);
-  request.set_request_id(NewUuid());
+  request.set_request_id(run::NewUuid());
   auto response =
       connection_->Call(&Stub::SignalWorkflowExecution, "SignalWorkflowExecution", request);
   if (!response) {
@@ -194,7 +194,7 @@ std::expected<nlohmann::json, ClientError> WorkflowClient::Update(
   *request.mutable_workflow_execution() = ToProto(execution);
   request.mutable_wait_policy()->set_lifecycle_stage(
       enums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED);
-  request.mutable_request()->mutable_meta()->set_update_id(NewUuid());
+  request.mutable_request()->mutable_meta()->set_update_id(run::NewUuid());
   request.mutable_request()->mutable_meta()->set_identity(connection_->options().identity);
   request.mutable_request()->mutable_input()->set_name(update);
   *request.mutable_request()->mutable_input()->mutable_args() = ToPayloads(argument);
@@ -236,7 +236,7 @@ std::expected<void, ClientError> WorkflowClient::Cancel(const WorkflowExecution&
   request.set_namespace_(connection_->options().namespace_name);
   *request.mutable_workflow_execution() = ToProto(execution);
   request.set_identity(connection_->options().identity);
-  request.set_request_id(NewUuid());
+  request.set_request_id(run::NewUuid());
   request.set_reason(reason);
   auto response = connection_->Call(&Stub::RequestCancelWorkflowExecution,
                                     "RequestCancelWorkflowExecution", request);

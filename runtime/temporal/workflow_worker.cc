@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "runtime/interpreter/workflow_instance.h"
+#include "runtime/run/random_id.h"
 #include "runtime/temporal/command_encoder.h"
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/payload.h"
-#include "runtime/temporal/random_id.h"
 #include "runtime/temporal/worker_shutdown.h"
 #include "runtime/trace/command_trace.h"
 #include "temporal/api/enums/v1/command_type.pb.h"
@@ -151,7 +151,7 @@ WorkflowWorker::WorkflowWorker(std::shared_ptr<Connection> connection,
       options_(std::move(options)),
       factory_(std::move(factory)),
       eager_activities_(eager_activities),
-      worker_instance_key_(NewUuid()) {
+      worker_instance_key_(run::NewUuid()) {
   if (options_.max_cached_runs > 0) {
     sticky_queue_ = connection_->options().identity + "-" + worker_instance_key_;
   }
