@@ -1,6 +1,7 @@
-# One static library per component (design/product.md §3), each with a namespaced alias and its
-# own warnings. Headers are included by their path from the repository root, e.g.
-# "runtime/temporal/connection.h", so a reader finds a file by its include line.
+# One static library per component (docs/internals.md#the-components-and-what-they-may-include),
+# each with a namespaced alias and its own warnings. Headers are included by their path from the
+# repository root, e.g. "runtime/temporal/connection.h", so a reader finds a file by its include
+# line.
 
 # weft_enable_warnings(<target>): the project's warnings, as errors, for code we write.
 function(weft_enable_warnings target)

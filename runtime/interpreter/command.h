@@ -1,6 +1,7 @@
 // Command: what the interpreter asks its engine to do after an activation. Each maps onto one
-// Temporal command (research/temporal-protocol.md §6.2) or, for updates and queries, onto one
-// protocol message or query answer; the embedded engine carries them out against its journal.
+// Temporal command (docs/temporal-protocol.md#commands-and-events) or, for updates and queries,
+// onto one protocol message or query answer; the embedded engine carries them out against its
+// journal.
 //
 // Commands that wait for an answer carry a `seq`, unique per kind within a run and assigned in
 // the deterministic order the interpreter reaches them; the answer comes back as a job with the

@@ -1,7 +1,7 @@
 // The definition pin: the data of the kDefinitionMarker a run records when it starts, and the
 // way back from it to a Definition. An engine that resumes or replays a run loads the
-// definition from its pin, never from workflows/ (product.md §5): editing a file changes new
-// runs only.
+// definition from its pin, never from workflows/
+// (docs/language.md#identity-canonical-form-and-pinning): editing a file changes new runs only.
 //
 // Pure functions; thread-safe; never throw.
 #ifndef WEFT_RUNTIME_INTERPRETER_DEFINITION_PIN_H_

@@ -31,7 +31,8 @@ namespace weft::interpreter {
 
 // The marker a run records in its first activation: the canonical definition it executes
 // ({"name", "version", "sha256", "definition": <canonical JSON>}), so that replay and
-// resumption never depend on what is on disk (product.md §5). See definition_pin.h.
+// resumption never depend on what is on disk
+// (docs/language.md#identity-canonical-form-and-pinning). See definition_pin.h.
 inline constexpr std::string_view kDefinitionMarker = "weft.definition";
 
 class WorkflowInstance {

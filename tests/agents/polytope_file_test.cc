@@ -1,5 +1,5 @@
-// polytope.yml, held to the `tools:` format of Polytope as research/polytope-bluetext-mcp.md
-// §1.4 records it (the keys a tool and a step may have, the param type language, references
+// polytope.yml, held to the `tools:` format of Polytope as docs/agents.md#the-tools-format
+// records it (the keys a tool and a step may have, the param type language, references
 // between tools and steps, that commands use only declared params), and run: the weft command
 // behind every tool that needs no server runs here, in a scratch project, as Polytope would
 // run it in the weft container. The registration edit (`weft polytope add-workflow-tool`) is

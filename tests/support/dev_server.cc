@@ -24,7 +24,7 @@ std::string TemporalBinary() {
   return "temporal";
 }
 
-// The arguments of `temporal server start-dev` (research/temporal-protocol.md §16.1).
+// The arguments of `temporal server start-dev` (docs/temporal-protocol.md#dev-server).
 std::vector<std::string> ServerArgs(const DevServerOptions& options, int port, int http_port,
                                     int metrics_port) {
   std::vector<std::string> args = {TemporalBinary(),

@@ -1,5 +1,5 @@
 // A real Temporal server for tests: `temporal server start-dev`, in memory, on free loopback
-// ports, with the flags SDK test harnesses use (research/temporal-protocol.md §16).
+// ports, with the flags SDK test harnesses use (docs/temporal-protocol.md#dev-server).
 //
 // Start() returns once GetSystemInfo answers. The server is stopped when the DevServer is
 // destroyed, and also when the test process dies any other way (a failed assertion that

@@ -87,7 +87,7 @@ class History {
   std::vector<std::unique_ptr<HistoryEvent>> events_;
 };
 
-// The workflow of research/temporal-protocol.md §5.1: an activity and a timer at the start,
+// The workflow of docs/temporal-protocol.md#history-events: an activity and a timer at the start,
 // completion when the timer fires.
 struct ActivityAndTimer {
   std::vector<interpreter::Activation> seen;
