@@ -1,0 +1,84 @@
+// Host: the policy by which a process that is not a long-lived server gets a journal's runs
+// executed (journal_lease.h: only the lease holder executes). Drive() waits until one run
+// closes, executing every runnable run while this process holds the lease and watching the
+// journal while another process does; Resume() executes the journal's unfinished runs until
+// none is open, and hands over when another process already does. StartBackgroundEngine()
+// starts a detached engine process (`weft resume`) for a caller that returns at once.
+//
+// A Host owns the activity registry it builds the first time it takes the lease, and the
+// catalog of the workflows folder that child workflows and continue-as-new look definitions up
+// in. One thread at a time may call a Host; its callbacks run on the engine thread.
+#ifndef WEFT_RUNTIME_EMBEDDED_HOST_H_
+#define WEFT_RUNTIME_EMBEDDED_HOST_H_
+
+#include <chrono>
+#include <expected>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dsl/definition_catalog.h"
+#include "runtime/activity/activity_registry.h"
+#include "runtime/embedded/engine.h"
+#include "runtime/embedded/journal.h"
+
+namespace weft::embedded {
+
+struct HostOptions {
+  std::filesystem::path journal;
+  std::filesystem::path workflows = "workflows";
+  // Built when this process first takes the lease: loading plugins and Lua modules is a cost a
+  // process that only watches another engine never pays.
+  std::function<std::expected<std::unique_ptr<activity::ActivityRegistry>, std::string>()>
+      make_registry;
+  std::function<void(const ProgressEvent&)> on_progress;  // on the engine thread
+  // Why a call waits, or returns without executing anything: another process holds the lease.
+  std::function<void(const std::string&)> on_notice;
+  // How often a process without the lease looks at the journal, or for the lease.
+  std::chrono::milliseconds poll{100};
+};
+
+class Host {
+ public:
+  explicit Host(HostOptions options);
+
+  // Waits until `run_id` (and what it continued as) closes; returns the run that closed.
+  std::expected<RunRecord, std::string> Drive(const std::string& run_id);
+
+  // Executes the journal's unfinished runs until none is open. False, after a notice, when
+  // another process holds the lease: that process executes them.
+  std::expected<bool, std::string> Resume();
+
+ private:
+  std::expected<std::unique_ptr<Engine>, std::string> OpenEngine();
+
+  HostOptions options_;
+  std::unique_ptr<activity::ActivityRegistry> registry_;
+  dsl::DefinitionCatalog catalog_;
+};
+
+// A process to run in the background: the program (an absolute path, or /proc/self/exe for
+// this binary) and its arguments without argv[0].
+struct BackgroundCommand {
+  std::filesystem::path program = "/proc/self/exe";
+  std::vector<std::string> arguments;
+};
+
+// Starts `command` detached from this process (a new session, stdin /dev/null, stdout and
+// stderr appended to `log`), so that it is nobody's zombie and no terminal's job. Returns once
+// it started (not once it finished).
+std::expected<void, std::string> SpawnDetached(const BackgroundCommand& command,
+                                               const std::filesystem::path& log);
+
+// Unless a process holds the lease of `journal`, starts `command` (an engine that will take
+// it) detached, its log in <journal folder>/engine.log, and waits up to `wait` for the lease to
+// be taken, so that a query sent next finds an engine.
+std::expected<void, std::string> StartBackgroundEngine(
+    const std::filesystem::path& journal, const BackgroundCommand& command,
+    std::chrono::milliseconds wait = std::chrono::seconds(5));
+
+}  // namespace weft::embedded
+
+#endif  // WEFT_RUNTIME_EMBEDDED_HOST_H_
