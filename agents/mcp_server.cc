@@ -1,4 +1,4 @@
-#include "cmd/weft/mcp/mcp_server.h"
+#include "agents/mcp_server.h"
 
 #include <spdlog/spdlog.h>
 
@@ -7,7 +7,7 @@
 #include <thread>
 #include <utility>
 
-namespace weft::cli::mcp {
+namespace weft::agents {
 namespace {
 
 using nlohmann::json;
@@ -188,4 +188,4 @@ void McpServer::CallTool(json id, json params) {
   calls_done_.notify_all();
 }
 
-}  // namespace weft::cli::mcp
+}  // namespace weft::agents

@@ -13,8 +13,8 @@
 // own, so a call that waits (a workflow's result) does not hold up pings or other calls;
 // replies may therefore come out of order, as JSON-RPC allows. NotifyToolsChanged() may be
 // called from any thread. Writes are serialized, one whole line at a time.
-#ifndef WEFT_CMD_WEFT_MCP_MCP_SERVER_H_
-#define WEFT_CMD_WEFT_MCP_MCP_SERVER_H_
+#ifndef WEFT_AGENTS_MCP_SERVER_H_
+#define WEFT_AGENTS_MCP_SERVER_H_
 
 #include <atomic>
 #include <condition_variable>
@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-namespace weft::cli::mcp {
+namespace weft::agents {
 
 struct Tool {
   std::string name;  // [A-Za-z0-9_.-]{1,128}
@@ -91,6 +91,6 @@ class McpServer {
   int calls_in_flight_ = 0;
 };
 
-}  // namespace weft::cli::mcp
+}  // namespace weft::agents
 
-#endif  // WEFT_CMD_WEFT_MCP_MCP_SERVER_H_
+#endif  // WEFT_AGENTS_MCP_SERVER_H_

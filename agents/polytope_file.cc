@@ -1,4 +1,4 @@
-#include "cmd/weft/polytope_file.h"
+#include "agents/polytope_file.h"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 #include "dsl/diagnostic.h"
 #include "dsl/yaml_reader.h"
 
-namespace weft::cli {
+namespace weft::agents {
 namespace {
 
 namespace fs = std::filesystem;
@@ -196,4 +196,4 @@ std::expected<ToolRegistration, std::string> AddWorkflowTool(const fs::path& pat
   return ToolRegistration::kAdded;
 }
 
-}  // namespace weft::cli
+}  // namespace weft::agents

@@ -7,15 +7,15 @@
 // temporary file renamed over it), so a file is never left half-edited or unreadable.
 //
 // Stateless; thread-safe; concurrent edits of one file are not coordinated (last one wins).
-#ifndef WEFT_CMD_WEFT_POLYTOPE_FILE_H_
-#define WEFT_CMD_WEFT_POLYTOPE_FILE_H_
+#ifndef WEFT_AGENTS_POLYTOPE_FILE_H_
+#define WEFT_AGENTS_POLYTOPE_FILE_H_
 
 #include <expected>
 #include <filesystem>
 #include <string>
 #include <string_view>
 
-namespace weft::cli {
+namespace weft::agents {
 
 // The tool `add-temporal-workflow` as AddWorkflowTool inserts it, indented for a `tools`
 // mapping whose keys start at column 3.
@@ -32,6 +32,6 @@ std::expected<ToolRegistration, std::string> AddWorkflowTool(const std::filesyst
 std::expected<std::string, std::string> AddWorkflowToolToText(std::string_view text,
                                                               std::string_view file);
 
-}  // namespace weft::cli
+}  // namespace weft::agents
 
-#endif  // WEFT_CMD_WEFT_POLYTOPE_FILE_H_
+#endif  // WEFT_AGENTS_POLYTOPE_FILE_H_

@@ -1,4 +1,4 @@
-#include "cmd/weft/mcp/weft_process.h"
+#include "agents/weft_process.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -13,7 +13,7 @@
 
 extern char** environ;
 
-namespace weft::cli::mcp {
+namespace weft::agents {
 namespace {
 
 std::string SelfExecutable() {
@@ -39,7 +39,7 @@ bool Drain(int fd, std::string& into) {
 
 }  // namespace
 
-ProcessOutput RunWeft(const std::vector<std::string>& arguments,
+ProcessOutput RunWeft(const std::filesystem::path& weft, const std::vector<std::string>& arguments,
                       std::chrono::milliseconds timeout) {
   ProcessOutput output;
   int out_pipe[2];
@@ -54,7 +54,7 @@ ProcessOutput RunWeft(const std::vector<std::string>& arguments,
     ::close(out_pipe[1]);
     return output;
   }
-  const std::string program = SelfExecutable();
+  const std::string program = weft.empty() ? SelfExecutable() : weft.string();
   std::vector<std::string> argv_storage = {program};
   argv_storage.insert(argv_storage.end(), arguments.begin(), arguments.end());
   std::vector<char*> argv;
@@ -115,4 +115,4 @@ ProcessOutput RunWeft(const std::vector<std::string>& arguments,
   return output;
 }
 
-}  // namespace weft::cli::mcp
+}  // namespace weft::agents

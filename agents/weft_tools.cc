@@ -1,4 +1,4 @@
-#include "cmd/weft/mcp/weft_tools.h"
+#include "agents/weft_tools.h"
 
 #include <spdlog/spdlog.h>
 
@@ -10,11 +10,11 @@
 #include <utility>
 #include <variant>
 
-#include "cmd/weft/mcp/weft_process.h"
-#include "cmd/weft/workflow_scaffold.h"
+#include "agents/weft_process.h"
+#include "agents/workflow_scaffold.h"
 #include "dsl/workflow_schema.h"
 
-namespace weft::cli::mcp {
+namespace weft::agents {
 namespace {
 
 namespace fs = std::filesystem;
@@ -365,7 +365,7 @@ ToolResult WeftTools::ListActivities() {
   if (fs::is_directory(options_.activities_dir, error)) {
     command.insert(command.end(), {"--lua-dir", options_.activities_dir.string()});
   }
-  const ProcessOutput output = RunWeft(command, options_.command_timeout);
+  const ProcessOutput output = RunWeft(options_.weft_binary, command, options_.command_timeout);
   if (output.exit_code != 0) return Failed(ErrorText(output));
   return {{{"activities", OutputValue(output.out)}}};
 }
@@ -401,7 +401,7 @@ ToolResult WeftTools::ValidateWorkflow(const json& arguments) {
     command.insert(command.end(), {"--lua-dir", options_.activities_dir.string()});
   }
   command.push_back(path);
-  const ProcessOutput output = RunWeft(command, options_.command_timeout);
+  const ProcessOutput output = RunWeft(options_.weft_binary, command, options_.command_timeout);
   json report = OutputValue(output.out);
   if (!report.is_object()) return Failed(ErrorText(output));
   return {report, output.exit_code != 0};
@@ -414,7 +414,8 @@ ToolResult WeftTools::TestWorkflow(const json& arguments) {
   }
   if (path.empty()) path = options_.tests_dir.string();
   const ProcessOutput output =
-      RunWeft({"test", "--json", "--workflows", options_.workflows_dir.string(), path},
+      RunWeft(options_.weft_binary,
+              {"test", "--json", "--workflows", options_.workflows_dir.string(), path},
               options_.command_timeout);
   json report = OutputValue(output.out);
   if (!report.is_object()) return Failed(ErrorText(output));
@@ -426,42 +427,18 @@ ToolResult WeftTools::StartWorkflow(const std::string& name, const json& input,
   if (catalog_.Find(name) == nullptr && !temporal()) {
     return Failed("no workflow named `" + name + "` in " + options_.workflows_dir.string());
   }
-  const std::string input_text = input.is_null() ? "{}" : input.dump();
-  std::vector<std::string> command;
-  if (temporal()) {
-    command = {"start", name, "--input", input_text, "--task-queue", options_.task_queue};
-  } else {
-    command = {"run",
-               name,
-               "--input",
-               input_text,
-               "--detach",
-               "--workflows",
-               options_.workflows_dir.string()};
-  }
-  if (!workflow_id.empty()) command.insert(command.end(), {"--id", workflow_id});
-  command.insert(command.end(), options_.engine_flags.begin(), options_.engine_flags.end());
-  const ProcessOutput output = RunWeft(command, options_.command_timeout);
-  if (output.exit_code != 0) return Failed(ErrorText(output));
-  json started = OutputValue(output.out);
-  json value = {{"engine", temporal() ? "temporal" : "embedded"}, {"workflow", name}};
-  if (started.is_object()) {
-    for (const char* key : {"workflow_id", "run_id"}) {
-      if (started.contains(key)) value[key] = started[key];
-    }
-    if (!value.contains("workflow_id") && started.contains("run_id")) {
-      value["workflow_id"] = started["run_id"];
-    }
-  } else {
-    std::string id = started.get<std::string>();
-    while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
-    if (const auto newline = id.rfind('\n'); newline != std::string::npos) {
-      id = id.substr(newline + 1);
-    }
-    value["workflow_id"] = id;
-  }
-  value["next"] = "get_result with this workflow_id waits for the output";
-  return {value};
+  auto client = client::ConnectClient(options_.client);
+  if (!client) return Failed(client.error().message);
+  auto started = (*client)->Start({.workflow = name,
+                                   .input = input.is_null() ? json::object() : input,
+                                   .workflow_id = workflow_id,
+                                   .task_queue = options_.task_queue});
+  if (!started) return Failed(started.error().message, started.error().failure);
+  return {{{"engine", (*client)->engine()},
+           {"workflow", name},
+           {"workflow_id", started->execution.workflow_id},
+           {"run_id", started->execution.run_id},
+           {"next", "get_result with this workflow_id waits for the output"}}};
 }
 
 ToolResult WeftTools::Target(const std::string& command, const json& arguments,
@@ -471,40 +448,54 @@ ToolResult WeftTools::Target(const std::string& command, const json& arguments,
   if (workflow_id.empty() || handler.empty()) {
     return Failed(command + "_workflow needs `workflow_id` and `" + handler_key + "`");
   }
-  std::vector<std::string> argv = {command, workflow_id, handler};
-  if (arguments.contains("input")) argv.insert(argv.end(), {"--input", arguments["input"].dump()});
-  argv.insert(argv.end(), options_.engine_flags.begin(), options_.engine_flags.end());
-  const ProcessOutput output = RunWeft(argv, options_.command_timeout);
-  if (output.exit_code != 0) return Failed(ErrorText(output));
+  auto client = client::ConnectClient(options_.client);
+  if (!client) return Failed(client.error().message);
+  const client::Execution execution{.workflow_id = workflow_id};
+  const json input = arguments.value("input", json());
   json value = {{"workflow_id", workflow_id}, {handler_key, handler}};
+  std::expected<json, client::ClientError> answer;
   if (command == "signal") {
-    value["delivered"] = true;
-  } else {
-    value["result"] = OutputValue(output.out);
+    auto sent = (*client)->Signal(execution, handler, input);
+    if (!sent) return Failed(sent.error().message, sent.error().failure);
+    value["delivered"] = !sent->queued;
+    if (sent->queued) value["queued"] = true;
+    return {value};
   }
+  answer = command == "query" ? (*client)->Query(execution, handler, input)
+                              : (*client)->Update(execution, handler, input);
+  if (!answer) return Failed(answer.error().message, answer.error().failure);
+  value["result"] = std::move(*answer);
   return {value};
 }
 
 ToolResult WeftTools::GetResult(const json& arguments) {
   const std::string workflow_id = StringArgument(arguments, "workflow_id");
   if (workflow_id.empty()) return Failed("get_result needs `workflow_id`");
-  std::vector<std::string> argv = {"result", workflow_id};
-  argv.insert(argv.end(), options_.engine_flags.begin(), options_.engine_flags.end());
-  ProcessOutput output = RunWeft(argv, options_.command_timeout);
-  // `weft run --detach` returns before its background engine holds the journal: give the
-  // engine a moment to start rather than report a run nobody executes.
-  for (int attempt = 0; !temporal() && attempt < 25 && output.exit_code != 0 &&
-                        output.err.find("no engine is running") != std::string::npos;
+  auto client = client::ConnectClient(options_.client);
+  if (!client) return Failed(client.error().message);
+  auto outcome = (*client)->Result({.workflow_id = workflow_id});
+  // A background engine that was just started may not hold the journal yet: give it a moment
+  // rather than report a run nobody executes.
+  for (int attempt = 0; !temporal() && attempt < 25 && !outcome &&
+                        outcome.error().kind == client::ClientError::Kind::kUnavailable;
        ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    output = RunWeft(argv, options_.command_timeout);
+    outcome = (*client)->Result({.workflow_id = workflow_id});
   }
-  if (output.exit_code != 0) {
-    return {{{"workflow_id", workflow_id}, {"status", "failed"}, {"error", ErrorText(output)}},
+  if (!outcome) {
+    return {
+        {{"workflow_id", workflow_id}, {"status", "failed"}, {"error", outcome.error().message}},
+        true};
+  }
+  if (outcome->status != client::RunStatus::kCompleted) {
+    return {{{"workflow_id", workflow_id},
+             {"status", client::RunStatusName(outcome->status)},
+             {"failure", outcome->failure},
+             {"error", outcome->failure.value(
+                           "message", std::string(client::RunStatusName(outcome->status)))}},
             true};
   }
-  return {
-      {{"workflow_id", workflow_id}, {"status", "completed"}, {"result", OutputValue(output.out)}}};
+  return {{{"workflow_id", workflow_id}, {"status", "completed"}, {"result", outcome->result}}};
 }
 
-}  // namespace weft::cli::mcp
+}  // namespace weft::agents

@@ -8,12 +8,13 @@
 // The workflows come from a DefinitionCatalog that Rescan() refreshes (the server calls it on a
 // timer, and after add_temporal_workflow); when the set of workflow tools changes, the
 // `on_tools_changed` callback runs, and the server sends notifications/tools/list_changed.
-// Runs go to the embedded engine, or to Temporal when `engine_flags` hold a connection
-// (`--address ...`): both through this binary's own commands (weft_process.h).
+// Runs go through runtime/client: to the embedded engine (a background engine is started when
+// none runs), or to Temporal when the client options hold an address. Validation, dry runs and
+// the activity list run `weft` as a child process (weft_process.h), away from the server.
 //
 // Thread-safe: Tools(), Call() and Rescan() may run at once on any threads.
-#ifndef WEFT_CMD_WEFT_MCP_WEFT_TOOLS_H_
-#define WEFT_CMD_WEFT_MCP_WEFT_TOOLS_H_
+#ifndef WEFT_AGENTS_WEFT_TOOLS_H_
+#define WEFT_AGENTS_WEFT_TOOLS_H_
 
 #include <chrono>
 #include <filesystem>
@@ -23,19 +24,21 @@
 #include <string>
 #include <vector>
 
-#include "cmd/weft/mcp/mcp_server.h"
+#include "agents/mcp_server.h"
 #include "dsl/definition_catalog.h"
+#include "runtime/client/connect_client.h"
 
-namespace weft::cli::mcp {
+namespace weft::agents {
 
 struct WeftToolsOptions {
   std::filesystem::path workflows_dir = "workflows";
   std::filesystem::path activities_dir = "activities";
   std::filesystem::path tests_dir = "tests/workflows";
-  // Passed to start, signal, query, update and result: empty for the embedded engine, or the
-  // Temporal connection (`--address host:port --namespace ns ...`).
-  std::vector<std::string> engine_flags;
-  std::string task_queue = "weft";  // Temporal only
+  // Where runs go: a Temporal address, or the embedded journal (with, as its background
+  // engine, the command that runs the journal's runs when no engine does).
+  client::ClientOptions client;
+  std::string task_queue = "weft";    // Temporal only
+  std::filesystem::path weft_binary;  // for the child processes; empty: this process's binary
   std::chrono::milliseconds command_timeout{std::chrono::minutes(2)};
 };
 
@@ -51,7 +54,7 @@ class WeftTools : public ToolProvider {
   std::optional<ToolResult> Call(const std::string& name, const nlohmann::json& arguments) override;
 
  private:
-  bool temporal() const { return !options_.engine_flags.empty(); }
+  bool temporal() const { return !options_.client.temporal.address.empty(); }
   ToolResult ListWorkflows();
   ToolResult DescribeWorkflow(const nlohmann::json& arguments);
   ToolResult GetSchema(const nlohmann::json& arguments);
@@ -73,6 +76,6 @@ class WeftTools : public ToolProvider {
   std::string published_;  // the workflow tools last announced, as JSON text
 };
 
-}  // namespace weft::cli::mcp
+}  // namespace weft::agents
 
-#endif  // WEFT_CMD_WEFT_MCP_WEFT_TOOLS_H_
+#endif  // WEFT_AGENTS_WEFT_TOOLS_H_

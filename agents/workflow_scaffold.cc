@@ -1,4 +1,4 @@
-#include "cmd/weft/workflow_scaffold.h"
+#include "agents/workflow_scaffold.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -7,10 +7,10 @@
 #include <cstring>
 #include <string_view>
 
-#include "cmd/weft/workflow_templates.h"
+#include "agents/workflow_templates.h"
 #include "dsl/loader.h"
 
-namespace weft::cli {
+namespace weft::agents {
 namespace {
 
 namespace fs = std::filesystem;
@@ -208,4 +208,4 @@ std::expected<Scaffold, ScaffoldError> ScaffoldWorkflow(const ScaffoldRequest& r
   return scaffold;
 }
 
-}  // namespace weft::cli
+}  // namespace weft::agents

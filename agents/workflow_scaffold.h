@@ -9,8 +9,8 @@
 //
 // Stateless; safe to call from any thread (two calls for the same name: one wins, the other
 // gets kExists).
-#ifndef WEFT_CMD_WEFT_WORKFLOW_SCAFFOLD_H_
-#define WEFT_CMD_WEFT_WORKFLOW_SCAFFOLD_H_
+#ifndef WEFT_AGENTS_WORKFLOW_SCAFFOLD_H_
+#define WEFT_AGENTS_WORKFLOW_SCAFFOLD_H_
 
 #include <expected>
 #include <filesystem>
@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-namespace weft::cli {
+namespace weft::agents {
 
 struct ScaffoldRequest {
   std::string name;
@@ -55,6 +55,6 @@ std::expected<Scaffold, ScaffoldError> ScaffoldWorkflow(const ScaffoldRequest& r
 // names are letters, digits and `_`; workflow names use `-`).
 std::string LuaModuleName(const std::string& workflow_name);
 
-}  // namespace weft::cli
+}  // namespace weft::agents
 
-#endif  // WEFT_CMD_WEFT_WORKFLOW_SCAFFOLD_H_
+#endif  // WEFT_AGENTS_WORKFLOW_SCAFFOLD_H_

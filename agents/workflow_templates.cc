@@ -1,12 +1,12 @@
 // The texts of `weft new`. Placeholders are @WORD@; Render() replaces every one it is given
 // and nothing else, so that `${ ... }` expressions in the templates stay as they are.
-#include "cmd/weft/workflow_templates.h"
+#include "agents/workflow_templates.h"
 
 #include <string_view>
 #include <utility>
 #include <vector>
 
-namespace weft::cli {
+namespace weft::agents {
 namespace {
 
 using Replacements = std::vector<std::pair<std::string_view, std::string_view>>;
@@ -133,4 +133,4 @@ std::string WorkflowTestTemplate(const TemplateValues& values) {
   return Render(kWorkflowTest, ReplacementsOf(values));
 }
 
-}  // namespace weft::cli
+}  // namespace weft::agents

@@ -5,12 +5,12 @@
 // YAML string.
 //
 // Pure functions; thread-safe.
-#ifndef WEFT_CMD_WEFT_WORKFLOW_TEMPLATES_H_
-#define WEFT_CMD_WEFT_WORKFLOW_TEMPLATES_H_
+#ifndef WEFT_AGENTS_WORKFLOW_TEMPLATES_H_
+#define WEFT_AGENTS_WORKFLOW_TEMPLATES_H_
 
 #include <string>
 
-namespace weft::cli {
+namespace weft::agents {
 
 struct TemplateValues {
   std::string name;              // the workflow name, "order-clothes", or a quoted scalar
@@ -29,6 +29,6 @@ std::string LuaActivityTemplate(const TemplateValues& values);
 // tests/workflows/<name>.test.yaml: dry-run cases for `weft test`.
 std::string WorkflowTestTemplate(const TemplateValues& values);
 
-}  // namespace weft::cli
+}  // namespace weft::agents
 
-#endif  // WEFT_CMD_WEFT_WORKFLOW_TEMPLATES_H_
+#endif  // WEFT_AGENTS_WORKFLOW_TEMPLATES_H_

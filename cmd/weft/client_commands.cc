@@ -1,7 +1,7 @@
-// The client commands against a Temporal server: start, signal, query, update, cancel,
-// terminate, result, history. They work on any workflow, weft's or any SDK's. The connection
-// flags and their environment variables are the Temporal CLI's, so that a shell set up for
-// `temporal` is set up for weft.
+// The client commands: start, signal, query, update, cancel, terminate, result (through
+// runtime/client, on either engine: --address means Temporal, none the embedded journal), and
+// history (Temporal only). The connection flags and their environment variables are the
+// Temporal CLI's, so that a shell set up for `temporal` is set up for weft.
 
 #include <iostream>
 #include <memory>
@@ -10,62 +10,36 @@
 #include "cmd/weft/commands.h"
 #include "cmd/weft/connection_flags.h"
 #include "cmd/weft/json_argument.h"
+#include "cmd/weft/output.h"
+#include "runtime/client/connect_client.h"
 #include "runtime/temporal/workflow_client.h"
 
 namespace weft::cli {
 namespace {
 
-using temporal::ClientError;
-using temporal::WorkflowClient;
-using temporal::WorkflowExecution;
+using nlohmann::json;
 
-[[noreturn]] void Fail(const std::string& message, int exit_code = 1) {
-  std::cerr << "weft: " << message << "\n";
-  throw CLI::RuntimeError(exit_code);
-}
-
-WorkflowClient Connect(const ConnectionFlags& flags) {
-  auto client = WorkflowClient::Connect(flags.Options());
-  if (!client) Fail(client.error().ToString());
-  return std::move(*client);
-}
-
-nlohmann::json Argument(const std::string& text, const std::string& flag) {
+json Argument(const std::string& text, const std::string& flag) {
   if (text.empty()) return nullptr;
-  auto value = ParseJsonArgument(text, flag);
-  if (!value) Fail(value.error(), 2);
-  return std::move(*value);
+  return OrFail(ParseJsonArgument(text, flag), 2);
 }
 
-template <typename T>
-T OrFail(std::expected<T, ClientError> result) {
-  if (!result) {
-    if (!result.error().failure.is_null()) {
-      std::cerr << result.error().failure.dump(2) << "\n";
-    }
-    Fail(result.error().ToString());
-  }
-  if constexpr (!std::is_void_v<T>) return std::move(*result);
-}
-
-// The state every command shares: connection flags, the target execution, an input.
+// The state every command shares: where the workflow runs, which one, a handler and its input.
 struct Target {
   ConnectionFlags connection;
+  std::string journal = ".weft/journal.db";  // without --address: the embedded engine
   std::string workflow_id;
   std::string run_id;
   std::string name;   // signal, query or update name
   std::string input;  // JSON, @file or @-
   std::string reason;
-  std::string journal = ".weft/journal.db";  // without --address: the embedded engine
 
-  WorkflowExecution Execution() const { return {workflow_id, run_id}; }
-  // True when the command ran against the embedded engine (no Temporal address given).
-  bool RanEmbedded(const std::string& kind) const {
-    if (!connection.address.empty()) return false;
-    RunEmbeddedClientCommand(kind, journal, run_id.empty() ? workflow_id : run_id, name, input,
-                             reason);
-    return true;
+  std::unique_ptr<client::WorkflowClient> Connect() const {
+    return OrFail(client::ConnectClient(
+        {.temporal = connection.Options(), .embedded = {.journal = journal}}));
   }
+  client::Execution Execution() const { return {workflow_id, run_id}; }
+  json Input() const { return Argument(input, "--input"); }
 };
 
 CLI::App* AddTargetCommand(CLI::App& app, const std::string& name, const std::string& help,
@@ -84,20 +58,11 @@ CLI::App* AddTargetCommand(CLI::App& app, const std::string& name, const std::st
   return command;
 }
 
-void PrintOutcome(const temporal::WorkflowOutcome& outcome, const WorkflowExecution& execution) {
-  if (outcome.status == temporal::WorkflowOutcome::Status::kCompleted) {
-    std::cout << outcome.result.dump(2) << "\n";
-    return;
-  }
-  // As `weft run` and the embedded `weft result` do: the failure is the run's outcome, so it
-  // goes to stdout as JSON; the one-line summary goes to stderr.
-  if (!outcome.failure.is_null()) std::cout << outcome.failure.dump(2) << "\n";
-  std::string message =
-      "workflow " + execution.workflow_id + " " + std::string(temporal::StatusName(outcome.status));
-  if (outcome.failure.is_object() && outcome.failure.contains("message")) {
-    message += ": " + outcome.failure["message"].get<std::string>();
-  }
-  Fail(message);
+// A message an embedded engine gets when one resumes the run is not an error.
+void Report(const client::Sent& sent, const std::string& kind, const Target& target) {
+  if (!sent.queued) return;
+  std::cerr << "weft: no engine is running; the " << kind << " is queued for " << target.workflow_id
+            << " and delivered when one resumes it (`weft resume`)\n";
 }
 
 }  // namespace
@@ -126,39 +91,39 @@ void AddClientCommands(CLI::App& app) {
             "--detach`",
             2);
       }
-      WorkflowClient client = Connect(state->connection);
-      auto execution = OrFail(
-          client.Start(state->workflow_type, Argument(state->input, "--input"),
-                       {.workflow_id = state->workflow_id, .task_queue = state->task_queue}));
+      auto client = OrFail(client::ConnectClient({.temporal = state->connection.Options()}));
+      const client::Started started =
+          OrFail(client->Start({.workflow = state->workflow_type,
+                                .input = Argument(state->input, "--input"),
+                                .workflow_id = state->workflow_id,
+                                .task_queue = state->task_queue}));
       if (!state->wait) {
-        std::cout << nlohmann::json{{"workflow_id", execution.workflow_id},
-                                    {"run_id", execution.run_id}}
+        std::cout << json{{"workflow_id", started.execution.workflow_id},
+                          {"run_id", started.execution.run_id}}
                          .dump(2)
                   << "\n";
         return;
       }
-      PrintOutcome(OrFail(client.Result(execution)), execution);
+      PrintOutcome(OrFail(client->Result(started.execution)));
     });
   }
   {
     auto target = std::make_shared<Target>();
     AddTargetCommand(app, "signal", "Send a signal to a workflow", *target, "signal")
         ->callback([target] {
-          if (target->RanEmbedded("signal")) return;
-          OrFail(
-              Connect(target->connection)
-                  .Signal(target->Execution(), target->name, Argument(target->input, "--input")));
+          Report(
+              OrFail(target->Connect()->Signal(target->Execution(), target->name, target->Input())),
+              "signal", *target);
         });
   }
   {
     auto target = std::make_shared<Target>();
     AddTargetCommand(app, "query", "Query a workflow and print the answer", *target, "query")
         ->callback([target] {
-          if (target->RanEmbedded("query")) return;
-          auto answer = OrFail(
-              Connect(target->connection)
-                  .Query(target->Execution(), target->name, Argument(target->input, "--input")));
-          std::cout << answer.dump(2) << "\n";
+          std::cout << OrFail(target->Connect()->Query(target->Execution(), target->name,
+                                                       target->Input()))
+                           .dump(2)
+                    << "\n";
         });
   }
   {
@@ -166,11 +131,10 @@ void AddClientCommands(CLI::App& app) {
     AddTargetCommand(app, "update", "Send an update, wait for it and print its result", *target,
                      "update")
         ->callback([target] {
-          if (target->RanEmbedded("update")) return;
-          auto result = OrFail(
-              Connect(target->connection)
-                  .Update(target->Execution(), target->name, Argument(target->input, "--input")));
-          std::cout << result.dump(2) << "\n";
+          std::cout << OrFail(target->Connect()->Update(target->Execution(), target->name,
+                                                        target->Input()))
+                           .dump(2)
+                    << "\n";
         });
   }
   {
@@ -179,8 +143,8 @@ void AddClientCommands(CLI::App& app) {
         AddTargetCommand(app, "cancel", "Request cancellation of a workflow", *target, nullptr);
     command->add_option("--reason", target->reason, "Why");
     command->callback([target] {
-      if (target->RanEmbedded("cancel")) return;
-      OrFail(Connect(target->connection).Cancel(target->Execution(), target->reason));
+      Report(OrFail(target->Connect()->Cancel(target->Execution(), target->reason)), "cancel",
+             *target);
     });
   }
   {
@@ -189,8 +153,8 @@ void AddClientCommands(CLI::App& app) {
         AddTargetCommand(app, "terminate", "Terminate a workflow at once", *target, nullptr);
     command->add_option("--reason", target->reason, "Why");
     command->callback([target] {
-      if (target->RanEmbedded("terminate")) return;
-      OrFail(Connect(target->connection).Terminate(target->Execution(), target->reason));
+      Report(OrFail(target->Connect()->Terminate(target->Execution(), target->reason)), "terminate",
+             *target);
     });
   }
   {
@@ -198,11 +162,8 @@ void AddClientCommands(CLI::App& app) {
     AddTargetCommand(app, "result",
                      "Wait for a workflow to end; print its result, or fail with its failure",
                      *target, nullptr)
-        ->callback([target] {
-          if (target->RanEmbedded("result")) return;
-          PrintOutcome(OrFail(Connect(target->connection).Result(target->Execution())),
-                       target->Execution());
-        });
+        ->callback(
+            [target] { PrintOutcome(OrFail(target->Connect()->Result(target->Execution()))); });
   }
   {
     auto target = std::make_shared<Target>();
@@ -210,7 +171,11 @@ void AddClientCommands(CLI::App& app) {
                      "Print a workflow's history as JSON (as `temporal workflow show -o json`)",
                      *target, nullptr)
         ->callback([target] {
-          std::cout << OrFail(Connect(target->connection).HistoryJson(target->Execution())) << "\n";
+          auto client = temporal::WorkflowClient::Connect(target->connection.Options());
+          if (!client) Fail(client.error().message);
+          auto history = client->HistoryJson({target->workflow_id, target->run_id});
+          if (!history) Fail(history.error().message);
+          std::cout << *history << "\n";
         });
   }
 }

@@ -16,8 +16,8 @@ void AddVersionCommand(CLI::App& app);
 void AddLanguageCommands(CLI::App& app);
 // activities: the activity registry (runtime/activity, runtime/lua, activities/).
 void AddActivityCommands(CLI::App& app);
-// start, signal, query, update, cancel, terminate, result, history: a Temporal server's
-// workflows (runtime/temporal).
+// start, signal, query, update, cancel, terminate, result (runtime/client, on either engine);
+// history (Temporal).
 void AddClientCommands(CLI::App& app);
 // new: scaffold a workflow (add-temporal-workflow).
 void AddNewCommand(CLI::App& app);
@@ -29,11 +29,6 @@ void AddWorkerCommand(CLI::App& app);
 void AddReplayCommand(CLI::App& app);
 // run, resume, list, show: the embedded engine (runtime/embedded).
 void AddRunCommands(CLI::App& app);
-// The embedded side of signal, query, update, cancel, terminate and result, for the client
-// commands when no Temporal address is given. `kind` is the command's name.
-void RunEmbeddedClientCommand(const std::string& kind, const std::string& journal,
-                              const std::string& run_or_workflow_id, const std::string& name,
-                              const std::string& input_text, const std::string& reason);
 // test: dry runs of test cases with mocked activities on virtual time.
 void AddTestCommand(CLI::App& app);
 // mcp: the MCP server for agents (cmd/weft/mcp/).

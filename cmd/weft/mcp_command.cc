@@ -1,38 +1,22 @@
-// mcp: the MCP server over stdio (cmd/weft/mcp/). stdout carries protocol messages only; logs
-// go to stderr. A thread rescans the workflows folder every --rescan-interval, so that a file
-// added or edited by anyone (the agent, an editor, `weft new`) becomes or changes a tool, and
-// the client hears notifications/tools/list_changed.
+// mcp: the MCP server over stdio (agents/weft_mcp.h). stdout carries protocol messages only;
+// logs go to stderr. Here: the flags, the project folder, and where runs go.
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
-#include <vector>
 
+#include "agents/weft_mcp.h"
 #include "cmd/weft/commands.h"
-#include "cmd/weft/mcp/mcp_server.h"
-#include "cmd/weft/mcp/weft_tools.h"
 
 namespace weft::cli {
 namespace {
 
-constexpr char kInstructions[] =
-    "weft runs workflows written in YAML durably (embedded engine, or Temporal). Start with "
-    "list_workflows and list_activities. To write one: add_temporal_workflow scaffolds "
-    "workflows/<name>.yaml that validates as written; edit the file; validate_workflow until "
-    "valid (each diagnostic has a code, line, column, JSON path and hint: fix exactly that); "
-    "test_workflow dry-runs tests/workflows/<name>.test.yaml with mocked activities; then call "
-    "the workflow's own tool (its name) to start a durable run, and get_result for its output. "
-    "get_schema gives the language's JSON Schema. The language reference: docs/agents.md.";
-
 struct McpOptions {
   std::string directory;
-  mcp::WeftToolsOptions tools;
+  agents::WeftToolsOptions tools;
   std::string address, namespace_name = "default", api_key;
   int rescan_interval_ms = 1000;
 };
@@ -48,45 +32,23 @@ void RunMcp(const McpOptions& options) {
       throw CLI::RuntimeError(1);
     }
   }
-  mcp::WeftToolsOptions tools_options = options.tools;
-  if (!options.address.empty()) {
-    tools_options.engine_flags = {"--address", options.address, "--namespace",
-                                  options.namespace_name};
-    if (!options.api_key.empty()) {
-      tools_options.engine_flags.insert(tools_options.engine_flags.end(),
-                                        {"--api-key", options.api_key});
-    }
-  }
-  mcp::McpServer* server_ref = nullptr;
-  mcp::WeftTools tools(tools_options, [&server_ref] {
-    if (server_ref != nullptr) server_ref->NotifyToolsChanged();
-  });
-  tools.Rescan();
-  mcp::McpServer server({.name = "weft", .version = WEFT_VERSION, .instructions = kInstructions},
-                        tools, std::cout);
-  server_ref = &server;
+  agents::WeftToolsOptions tools_options = options.tools;
+  tools_options.client.temporal = {.address = options.address,
+                                   .namespace_name = options.namespace_name,
+                                   .api_key = options.api_key};
+  // A run started on the embedded engine is executed by a background `weft resume`, as after
+  // `weft run --detach`.
+  const std::string journal = std::filesystem::absolute(".weft/journal.db").string();
+  tools_options.client.embedded = {
+      .journal = journal,
+      .workflows = tools_options.workflows_dir,
+      .background_engine = embedded::BackgroundCommand{
+          .arguments = {"resume", "--journal", journal, "--workflows",
+                        std::filesystem::absolute(tools_options.workflows_dir).string()}}};
   spdlog::info("mcp: serving {} on stdio ({} engine)", tools_options.workflows_dir.string(),
                options.address.empty() ? "embedded" : "Temporal " + options.address);
-
-  std::mutex mutex;
-  std::condition_variable stop_signal;
-  bool stop = false;
-  std::thread rescanner([&] {
-    std::unique_lock lock(mutex);
-    while (!stop_signal.wait_for(lock, std::chrono::milliseconds(options.rescan_interval_ms),
-                                 [&] { return stop; })) {
-      lock.unlock();
-      tools.Rescan();
-      lock.lock();
-    }
-  });
-  server.Serve(std::cin);
-  {
-    std::lock_guard lock(mutex);
-    stop = true;
-  }
-  stop_signal.notify_all();
-  rescanner.join();
+  agents::ServeWeftMcp(tools_options, WEFT_VERSION,
+                       std::chrono::milliseconds(options.rescan_interval_ms), std::cin, std::cout);
 }
 
 }  // namespace

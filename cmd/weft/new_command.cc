@@ -5,11 +5,16 @@
 #include <memory>
 #include <string>
 
+#include "agents/workflow_scaffold.h"
 #include "cmd/weft/commands.h"
-#include "cmd/weft/workflow_scaffold.h"
 
 namespace weft::cli {
 namespace {
+
+using agents::ScaffoldedFile;
+using agents::ScaffoldError;
+using agents::ScaffoldRequest;
+using agents::ScaffoldWorkflow;
 
 struct NewOptions {
   ScaffoldRequest request;

@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "agents/polytope_file.h"
 #include "cmd/weft/commands.h"
-#include "cmd/weft/polytope_file.h"
 
 namespace weft::cli {
 
@@ -20,12 +20,12 @@ void AddPolytopeCommands(CLI::App& app) {
       "file as it is");
   add->add_option("file", *file, "The polytope file")->capture_default_str();
   add->callback([file] {
-    auto registered = AddWorkflowTool(*file);
+    auto registered = agents::AddWorkflowTool(*file);
     if (!registered) {
       std::cerr << "weft polytope: " << registered.error() << "\n";
       throw CLI::RuntimeError(1);
     }
-    std::cout << (*registered == ToolRegistration::kAdded
+    std::cout << (*registered == agents::ToolRegistration::kAdded
                       ? "added the tool add-temporal-workflow to "
                       : "the tool add-temporal-workflow is already in ")
               << *file << "\n";

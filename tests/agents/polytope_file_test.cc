@@ -4,6 +4,8 @@
 // behind every tool that needs no server runs here, in a scratch project, as Polytope would
 // run it in the weft container. The registration edit (`weft polytope add-workflow-tool`) is
 // run twice on a copy and must give exactly one tool that passes the same checks.
+#include "agents/polytope_file.h"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -392,4 +394,18 @@ TEST_CASE("the weft command behind each tool runs") {
     INFO("tool " << name);
     CHECK((ran.contains(name) || needs_server.contains(name)));
   }
+}
+
+TEST_CASE("the edit on text is the library's: once, after the other tools, comments kept") {
+  const std::string text = "# project\ntools:\n  api:\n    run: []\n";
+  auto once = weft::agents::AddWorkflowToolToText(text, "polytope.yml");
+  REQUIRE(once);
+  CHECK(once->starts_with(text));
+  CHECK_THAT(*once, Catch::Contains(std::string(weft::agents::WorkflowToolBlock())));
+  auto twice = weft::agents::AddWorkflowToolToText(*once, "polytope.yml");
+  REQUIRE(twice);
+  CHECK(*twice == *once);
+  auto flow = weft::agents::AddWorkflowToolToText("tools: {api: {run: []}}\n", "flow.yml");
+  REQUIRE_FALSE(flow);
+  CHECK_THAT(flow.error(), Catch::Contains("flow.yml:1:8"));
 }

@@ -1,0 +1,37 @@
+// How every command ends: a result on stdout, a message on stderr and an exit code. Fail()
+// prints "weft: <message>" and throws CLI::RuntimeError, so that main() has one exit path;
+// OrFail() does so for a client error (the workflow's failure, when it sent one, goes to stdout
+// as JSON); PrintOutcome() prints a run's result, or its failure and fails.
+#ifndef WEFT_CMD_WEFT_OUTPUT_H_
+#define WEFT_CMD_WEFT_OUTPUT_H_
+
+#include <CLI/CLI.hpp>
+#include <expected>
+#include <string>
+#include <type_traits>
+
+#include "runtime/client/workflow_client.h"
+
+namespace weft::cli {
+
+[[noreturn]] void Fail(const std::string& message, int exit_code = 1);
+[[noreturn]] void Fail(const client::ClientError& error, int exit_code = 1);
+
+template <typename T>
+T OrFail(std::expected<T, std::string> value, int exit_code = 1) {
+  if (!value) Fail(value.error(), exit_code);
+  if constexpr (!std::is_void_v<T>) return std::move(*value);
+}
+
+template <typename T>
+T OrFail(std::expected<T, client::ClientError> value, int exit_code = 1) {
+  if (!value) Fail(value.error(), exit_code);
+  if constexpr (!std::is_void_v<T>) return std::move(*value);
+}
+
+// Completed: the result on stdout. Otherwise the failure as JSON on stdout and exit code 1.
+void PrintOutcome(const client::Outcome& outcome);
+
+}  // namespace weft::cli
+
+#endif  // WEFT_CMD_WEFT_OUTPUT_H_

@@ -1,0 +1,28 @@
+// ConnectClient: the WorkflowClient that connection options mean. A Temporal address means the
+// Temporal server at it; none means the embedded engine's journal. The one place where the
+// choice of engine is made for a client, so that every command and tool chooses alike.
+//
+// Any thread may call it; the client it returns is the caller's.
+#ifndef WEFT_RUNTIME_CLIENT_CONNECT_CLIENT_H_
+#define WEFT_RUNTIME_CLIENT_CONNECT_CLIENT_H_
+
+#include <expected>
+#include <memory>
+
+#include "runtime/client/embedded_client.h"
+#include "runtime/client/workflow_client.h"
+#include "runtime/temporal/connection_options.h"
+
+namespace weft::client {
+
+struct ClientOptions {
+  temporal::ConnectionOptions temporal{.address = ""};  // address empty: the embedded engine
+  EmbeddedClientOptions embedded;                       // used when there is no address
+};
+
+std::expected<std::unique_ptr<WorkflowClient>, ClientError> ConnectClient(
+    const ClientOptions& options);
+
+}  // namespace weft::client
+
+#endif  // WEFT_RUNTIME_CLIENT_CONNECT_CLIENT_H_

@@ -1,0 +1,27 @@
+#include "runtime/client/workflow_client.h"
+
+namespace weft::client {
+
+std::string_view RunStatusName(RunStatus status) {
+  switch (status) {
+    case RunStatus::kPending:
+      return "pending";
+    case RunStatus::kRunning:
+      return "running";
+    case RunStatus::kCompleted:
+      return "completed";
+    case RunStatus::kFailed:
+      return "failed";
+    case RunStatus::kCancelled:
+      return "cancelled";
+    case RunStatus::kTerminated:
+      return "terminated";
+    case RunStatus::kTimedOut:
+      return "timed_out";
+    case RunStatus::kContinuedAsNew:
+      return "continued_as_new";
+  }
+  return "running";
+}
+
+}  // namespace weft::client
