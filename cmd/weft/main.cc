@@ -5,11 +5,16 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "cmd/weft/commands.h"
+#include "dsl/spelling.h"
 
 namespace {
 
@@ -19,6 +24,35 @@ void ConfigureLogging(spdlog::level::level_enum level) {
   logger->set_level(level);
   spdlog::set_default_logger(std::move(logger));
   spdlog::debug("weft " WEFT_VERSION ", Temporal API " WEFT_TEMPORAL_API_VERSION);
+}
+
+// The first word that is not an option of `weft` itself: the command, if the user gave one.
+std::optional<std::string> CommandWord(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--log-level") {
+      ++i;  // its value
+    } else if (!arg.starts_with("-")) {
+      return std::string(arg);
+    }
+  }
+  return std::nullopt;
+}
+
+// CLI11 would take an unknown command for an extra argument, and with --help print the main
+// help and succeed: a typo in a script would pass unnoticed.
+bool IsUnknownCommand(CLI::App& app, const std::string& word) {
+  std::vector<std::string_view> names;
+  for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    names.push_back(command->get_name());
+  }
+  if (std::ranges::find(names, word) != names.end()) return false;
+  std::cerr << "weft: unknown command \"" << word << "\"";
+  if (auto closest = weft::dsl::ClosestSpelling(word, names)) {
+    std::cerr << "; did you mean \"" << *closest << "\"?";
+  }
+  std::cerr << " (`weft --help` lists the commands)\n";
+  return true;
 }
 
 }  // namespace
@@ -50,6 +84,7 @@ int main(int argc, char** argv) {
   weft::cli::AddTestCommand(app);
   weft::cli::AddMcpCommand(app);
 
+  if (auto word = CommandWord(argc, argv); word && IsUnknownCommand(app, *word)) return 2;
   try {
     app.parse(argc, argv);
   } catch (const CLI::Error& error) {  // parse errors, and commands that failed

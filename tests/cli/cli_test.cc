@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <string>
+#include <vector>
 
 #include "tests/support/subprocess.h"
 
@@ -63,4 +65,22 @@ TEST_CASE("no command, or an unknown one, is an error on stderr") {
   auto unknown = RunProcess({WeftBinary(), "frobnicate"});
   CHECK(unknown.exit_code != 0);
   CHECK_THAT(unknown.err, Catch::Contains("frobnicate"));
+}
+
+TEST_CASE("an unknown command is an error with a suggestion, --help or not") {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"reslt", "--help"}, std::vector<std::string>{"reslt", "x"},
+        std::vector<std::string>{"--log-level", "warn", "reslt"}}) {
+    std::vector<std::string> argv{WeftBinary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto result = RunProcess(argv);
+    INFO(args.front());
+    CHECK(result.exit_code == 2);
+    CHECK(result.out.empty());
+    CHECK_THAT(result.err, Catch::Contains("unknown command \"reslt\""));
+    CHECK_THAT(result.err, Catch::Contains("did you mean \"result\"?"));
+  }
+  auto far = RunProcess({WeftBinary(), "schedul", "--help"});
+  CHECK(far.exit_code == 2);
+  CHECK_THAT(far.err, Catch::Contains("unknown command \"schedul\""));
 }
