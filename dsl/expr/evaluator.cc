@@ -31,9 +31,11 @@ bool IsMissing(const Fail& fail) {
   return code == codes::kMissingField || code == codes::kOutOfRange;
 }
 
-// JSON does not say whether 2 was meant as 2.0; where the checker knows a value is a double (from
-// a JSON Schema `number`), integers read there become doubles, so that `/` divides as expected.
-Value Coerce(const Node& node, Value v) {
+// JSON does not say whether 2 was meant as 2.0. A value the checker types double (a JSON Schema
+// `number`) keeps the form it was written in wherever it is only passed on, so that an integer
+// reaches an activity, a result or an output as an integer. Only where int and double arithmetic
+// differ does the static type decide: such an operand is read as a double.
+Value AsDeclaredDouble(const Node& node, Value v) {
   if (node.type.kind() == Type::Kind::kDouble && v.is_json() &&
       (v.json().is_number_integer() || v.json().is_number_unsigned())) {
     return Value::Own(json(v.json().get<double>()));
@@ -121,18 +123,12 @@ class Evaluator {
     switch (node.kind) {
       case NodeKind::kLiteral:
         return Value::Borrow(node.literal);
-      case NodeKind::kIdent: {
-        auto v = Ident(node);
-        if (!v) return v;
-        return Coerce(node, std::move(*v));
-      }
+      case NodeKind::kIdent:
+        return Ident(node);
       case NodeKind::kSelect:
         return SelectChain(node);
-      case NodeKind::kIndex: {
-        auto index = Index(node);
-        if (!index) return index;
-        return Coerce(node, std::move(*index));
-      }
+      case NodeKind::kIndex:
+        return Index(node);
       case NodeKind::kCall:
         return Call(node);
       case NodeKind::kList:
@@ -215,7 +211,7 @@ class Evaluator {
       --n;
     }
     if (cursor != nullptr) {
-      if (n == 0) return Coerce(node, Value::Borrow(*cursor));
+      if (n == 0) return Value::Borrow(*cursor);
       v = Value::Borrow(*cursor);
     }
     // The rest: owned values, and the errors of missing fields and non-objects.
@@ -225,7 +221,7 @@ class Evaluator {
       if (!field) return field;
       v = std::move(*field);
     }
-    return Coerce(node, std::move(v));
+    return v;
   }
 
   // The value of a root name, or nullptr.
@@ -451,7 +447,21 @@ class Evaluator {
       default:
         break;
     }
+    const Node& x = *node.children[0];
+    const Node& y = *node.children[1];
+    const bool declared_double =
+        x.type.kind() == Type::Kind::kDouble || y.type.kind() == Type::Kind::kDouble;
+    // `/` truncates on two ints, and int arithmetic overflows where a double does not: a declared
+    // number that JSON wrote as an integer is computed as a double there.
+    if (declared_double && node.op == Op::kDiv) {
+      left = AsDeclaredDouble(x, std::move(*left));
+      right = AsDeclaredDouble(y, std::move(*right));
+    }
     auto result = Arithmetic(node.op, *left, *right);
+    if (declared_double && !result && result.error().code == codes::kOverflow) {
+      result = Arithmetic(node.op, AsDeclaredDouble(x, std::move(*left)),
+                          AsDeclaredDouble(y, std::move(*right)));
+    }
     if (!result) return Error(node, std::move(result.error()));
     if (result->is_json() && (result->json().is_string() || result->json().is_array())) {
       if (!budget_.TakeBytes(Budget::ApproxBytes(result->json()))) {

@@ -24,4 +24,9 @@ function M.fail(input)
   error({type = input.type, message = input.message, non_retryable = true})
 end
 
+-- How Lua sees a number it was given: an integer stays an integer (math.type, tostring).
+function M.describe_number(input)
+  return {type = math.type(input.amount), text = tostring(input.amount), amount = input.amount}
+end
+
 return M

@@ -204,7 +204,7 @@ TEST_CASE("results own their data: borrowed values are copied out") {
   CHECK(*result == json::parse("[1, 2, 3]"));
 }
 
-TEST_CASE("numbers typed double by a schema stay doubles even when JSON wrote an integer") {
+TEST_CASE("a number typed double by a schema keeps its JSON form and divides as a double") {
   Scope scope;
   scope.names["input"] = TypeFromJsonSchema(
       json::parse(R"({"type": "object", "properties": {"total": {"type": "number"}}})"));
@@ -212,6 +212,20 @@ TEST_CASE("numbers typed double by a schema stay doubles even when JSON wrote an
   EvalContext context;
   context.values = &values;
   CHECK(Evaluate(MustCompile("input.total / 2", scope), context)->dump() == "2.5");
+  CHECK(Evaluate(MustCompile("2 / input.total", scope), context)->dump() == "0.4");
+  // Passed on, or in arithmetic that is exact on ints, the integer stays an integer.
+  CHECK(Evaluate(MustCompile("input.total", scope), context)->dump() == "5");
+  CHECK(Evaluate(MustCompile("input", scope), context)->dump() == R"({"total":5})");
+  CHECK(Evaluate(MustCompile("[input.total, {'t': input.total}]", scope), context)->dump() ==
+        R"([5,{"t":5}])");
+  CHECK(Evaluate(MustCompile("input.total * 4000", scope), context)->dump() == "20000");
+  CHECK(Evaluate(MustCompile("true ? input.total : 1.5", scope), context)->dump() == "5");
+  CHECK(Evaluate(MustCompile("input.total * 4611686018427387904", scope), context)->dump() ==
+        "2.305843009213694e+19");
+  const json fraction = {{"input", {{"total", 5.5}}}};
+  context.values = &fraction;
+  CHECK(Evaluate(MustCompile("input.total * 2", scope), context)->dump() == "11.0");
+  context.values = &values;
   // Without the schema, JSON's integer stays an integer.
   CHECK(Evaluate(MustCompile("input.total / 2", DynScope({"input"})), context)->dump() == "2");
 }
