@@ -50,7 +50,10 @@ struct ScheduleActivity {
   std::optional<std::string> task_queue;  // absent: the workflow's own
   ActivityTimeouts timeouts;
   RetryPolicy retry;
-  std::string step_path;  // "/steps/2": shown as the activity's summary in the UI
+  std::string step_path;  // "/steps/2": where the step is in the definition
+  // "resize[3]": the step's id, with the branch and iteration it runs in (Fiber::label_prefix),
+  // as a person reads it; Temporal shows it as the activity's summary.
+  std::string step_label;
 };
 
 struct RequestCancelActivity {
@@ -60,6 +63,7 @@ struct RequestCancelActivity {
 struct StartTimer {
   std::uint32_t seq = 0;
   Milliseconds duration{0};
+  std::string step_label;  // of the `wait` step, or "<await step> timeout"
 };
 
 struct CancelTimer {
@@ -77,6 +81,7 @@ struct StartChildWorkflow {
   // The `version:` the step asks for; absent: the newest the engine serves. The Temporal
   // engine carries it in the start's header (kVersionHeader), the embedded engine looks it up.
   std::optional<std::int64_t> version;
+  std::string step_label;  // of the `workflow` step
 };
 
 struct RequestCancelChildWorkflow {

@@ -55,6 +55,7 @@ struct Outcome {
 // `try` runs only the compensations of its own block.
 struct Compensation {
   const dsl::ActivityCall* call = nullptr;
+  std::string label;  // "compensate charge[2]"
   nlohmann::json locals;
   std::vector<std::uint32_t> lineage;
 };
@@ -88,6 +89,7 @@ struct CallFrame {
   std::uint32_t seq = 0;
   bool scheduled = false;
   std::optional<ActivityResolution> resolution;
+  std::string label;  // the step's label, or the compensation's
 };
 
 struct TimerFrame {
@@ -95,6 +97,7 @@ struct TimerFrame {
   std::uint32_t seq = 0;
   bool started = false;
   bool fired = false;
+  std::string label;  // of the `wait` step
 };
 
 struct AwaitFrame {
@@ -102,6 +105,7 @@ struct AwaitFrame {
   std::optional<std::uint32_t> timer;  // the timeout's timer, while it runs
   bool started = false;
   bool timed_out = false;
+  std::string label;  // of the `await` step
 };
 
 struct ChildFrame {
@@ -176,7 +180,13 @@ struct Fiber {
   std::optional<std::uint32_t> parent;  // the fiber whose top frame waits for this one
   std::size_t slot = 0;                 // the branch or item index in that frame
   std::vector<std::uint32_t> lineage;   // this fiber and its ancestors
-  std::deque<Frame> frames;             // a deque: pushing keeps references to frames valid
+  // How the steps of this fiber are labelled for people (the Temporal UI's summaries, the stack
+  // trace): step ids are unique in a definition, but one step runs once per foreach iteration,
+  // so each iteration appends its index ("resize[3]"), and a parallel branch prefixes its id
+  // ("thumbs/resize[3]"). Nested constructs add theirs in order, outermost first.
+  std::string label_prefix;
+  std::string label_suffix;
+  std::deque<Frame> frames;  // a deque: pushing keeps references to frames valid
   nlohmann::json locals = nlohmann::json::object();
   std::optional<Outcome> incoming;  // for the top frame, from the frame just popped
   bool blocked = false;

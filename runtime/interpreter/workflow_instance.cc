@@ -70,12 +70,27 @@ StartChildWorkflow::ParentClosePolicy PolicyOf(dsl::ChildWorkflowStep::ParentClo
   return StartChildWorkflow::ParentClosePolicy::kTerminate;
 }
 
-// "a, b" or "none": the handlers a definition has, for an error about one it lacks.
+// "resize[3]": `step` as it runs in `fiber` (Fiber::label_prefix).
+std::string Label(const Fiber& fiber, const dsl::Step& step) {
+  return fiber.label_prefix + step.id + fiber.label_suffix;
+}
+
+// What the Temporal UI shows as the run's details: which definition it runs, and what for.
+std::string RunDetails(const dsl::Definition& d) {
+  std::string details =
+      d.name + " v" + std::to_string(d.version) + " (weft, sha256 " + d.sha256.substr(0, 12) + ")";
+  if (!d.description.empty()) details += "\n\n" + d.description;
+  return details;
+}
+
+// "[a b]": the names of `handlers` after `builtin`, as the Go SDK lists known queries and
+// updates in its errors; the Temporal UI reads the query names back from between the brackets.
 template <class Handler>
-std::string NamesOf(const std::vector<Handler>& handlers) {
+std::string KnownNames(std::vector<std::string> builtin, const std::vector<Handler>& handlers) {
+  for (const Handler& handler : handlers) builtin.push_back(handler.name);
   std::string names;
-  for (const Handler& handler : handlers) names += (names.empty() ? "" : ", ") + handler.name;
-  return names.empty() ? "none" : names;
+  for (const std::string& name : builtin) names += (names.empty() ? "" : " ") + name;
+  return "[" + names + "]";
 }
 
 // The signals some `await` waits for: only those are kept until consumed.
@@ -145,6 +160,8 @@ struct WorkflowInstance::State {
   void Deliver(const DoUpdate& update);
   void Deliver(const CancelWorkflow& cancel);
   RespondToQuery Answer(const QueryWorkflow& query);
+  std::string StackTrace() const;
+  nlohmann::json Metadata() const;
 
   // Running fibers.
   void RunUntilBlocked();
@@ -405,8 +422,8 @@ void WorkflowInstance::State::Deliver(const DoUpdate& update) {
   if (handler == d.updates.end()) {
     commands.push_back(RejectUpdate{
         update.id,
-        ApplicationFailure("UnknownUpdate", "the workflow has no update `" + update.name +
-                                                "` (it has: " + NamesOf(d.updates) + ")")});
+        ApplicationFailure("UnknownUpdate", "unknown update " + update.name +
+                                                ". KnownUpdates=" + KnownNames({}, d.updates))});
     return;
   }
   nlohmann::json locals = {{"update", update.payload}};
@@ -441,30 +458,73 @@ void WorkflowInstance::State::Deliver(const CancelWorkflow& cancel) {
 }
 
 RespondToQuery WorkflowInstance::State::Answer(const QueryWorkflow& query) {
-  if (query.name == "__stack_trace") {
-    // What the Temporal UI shows as the run's stack: where each fiber stands.
-    std::string trace;
-    for (const auto& [id, fiber] : fibers) {
-      for (const Frame& frame : fiber.frames) {
-        if (const auto* block = std::get_if<BlockFrame>(&frame);
-            block && block->next < block->block->size()) {
-          trace += "fiber " + std::to_string(id) + ": " + (*block->block)[block->next].path + "\n";
-        }
-      }
-    }
-    return {query.id, trace.empty() ? "(finished)" : trace, std::nullopt};
-  }
+  if (query.name == kStackTraceQuery) return {query.id, StackTrace(), std::nullopt};
+  if (query.name == kMetadataQuery) return {query.id, Metadata(), std::nullopt};
   const dsl::Definition& d = *definition;
   auto handler = std::ranges::find(d.queries, query.name, &dsl::QueryHandler::name);
   if (handler == d.queries.end()) {
     return {query.id, std::nullopt,
-            ApplicationFailure("QueryNotFound", "the workflow has no query `" + query.name +
-                                                    "` (it has: " + NamesOf(d.queries) + ")")};
+            ApplicationFailure(
+                "QueryNotFound",
+                "unknown queryType " + query.name + ". KnownQueryTypes=" +
+                    KnownNames({std::string(kStackTraceQuery), std::string(kMetadataQuery)},
+                               d.queries))};
   }
   nlohmann::json locals = {{"query", query.payload}};
   auto value = env.Evaluate(handler->value, locals);
   if (!value) return {query.id, std::nullopt, std::move(value.error())};
   return {query.id, std::move(*value), std::nullopt};
+}
+
+std::string WorkflowInstance::State::StackTrace() const {
+  // One stack per fiber, innermost step first, stacks apart by a blank line as the SDKs write
+  // theirs: the Temporal UI shows it as the run's call stack.
+  std::string trace;
+  for (const auto& [id, fiber] : fibers) {
+    std::string stack;
+    for (auto frame = fiber.frames.rbegin(); frame != fiber.frames.rend(); ++frame) {
+      const auto* block = std::get_if<BlockFrame>(&*frame);
+      if (block == nullptr || block->next >= block->block->size()) continue;
+      const dsl::Step& step = (*block->block)[block->next];
+      stack += "at " + Label(fiber, step) + " (" + dsl::StepKindName(step.kind());
+      if (const auto* call = std::get_if<dsl::CallStep>(&step.body)) {
+        stack += " " + call->call.activity;
+      }
+      stack += ")\n";
+    }
+    if (stack.empty()) continue;
+    trace += (trace.empty() ? "" : "\n") + stack;
+  }
+  return trace.empty() ? "(finished)" : trace;
+}
+
+nlohmann::json WorkflowInstance::State::Metadata() const {
+  // temporal.api.sdk.v1.WorkflowMetadata in its proto3 JSON form, which the Temporal UI reads
+  // to list the run's queries, signals and updates and to show its details.
+  const dsl::Definition& d = *definition;
+  auto interactions = [](const auto& handlers) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& handler : handlers) {
+      nlohmann::json entry = {{"name", handler.name}};
+      if (!handler.description.empty()) entry["description"] = handler.description;
+      list.push_back(std::move(entry));
+    }
+    return list;
+  };
+  nlohmann::json queries = interactions(d.queries);
+  queries.push_back({{"name", kStackTraceQuery},
+                     {"description", "Where each branch of the run stands, by step id"}});
+  queries.push_back(
+      {{"name", kMetadataQuery}, {"description", "The workflow's queries, signals and updates"}});
+  std::sort(queries.begin(), queries.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+    return a["name"].get<std::string>() < b["name"].get<std::string>();
+  });
+  return {{"definition",
+           {{"type", d.name},
+            {"queryDefinitions", std::move(queries)},
+            {"signalDefinitions", interactions(d.signals)},
+            {"updateDefinitions", interactions(d.updates)}}},
+          {"currentDetails", RunDetails(d)}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -624,82 +684,84 @@ void WorkflowInstance::State::StartStep(Fiber& fiber, const dsl::Step& step) {
       return;
     }
   }
-  std::visit(Overloaded{
-                 [&](const dsl::CallStep& s) {
-                   Push(fiber, CallFrame{&s.call, &step});
-                 },
-                 [&](const dsl::SetStep& s) {
-                   for (const dsl::Assignment& assignment : s.assignments) {
-                     auto value = env.Evaluate(assignment.value, fiber.locals);
-                     if (!value) {
-                       fiber.incoming = Outcome::Error(std::move(value.error()), step.id);
-                       return;
-                     }
-                     env.vars()[assignment.variable] = std::move(*value);
-                   }
-                   fiber.incoming = Outcome::Value(nullptr);
-                 },
-                 [&](const dsl::SwitchStep& s) {
-                   for (const dsl::SwitchCase& c : s.cases) {
-                     auto holds = env.Holds(c.when, fiber.locals);
-                     if (!holds) {
-                       fiber.incoming = Outcome::Error(std::move(holds.error()), step.id);
-                       return;
-                     }
-                     if (*holds) return PushBlock(fiber, c.steps);
-                   }
-                   if (!s.default_steps.empty()) return PushBlock(fiber, s.default_steps);
-                   fiber.incoming = Outcome::Value(nullptr);
-                 },
-                 [&](const dsl::ParallelStep& s) { Push(fiber, ParallelFrame{&s}); },
-                 [&](const dsl::ForeachStep& s) { Push(fiber, ForeachFrame{&s}); },
-                 [&](const dsl::WhileStep& s) {
-                   WhileFrame loop{&s};
-                   if (resume_iteration) {
-                     loop.iteration = *resume_iteration;
-                     resume_iteration.reset();
-                   }
-                   Push(fiber, loop);
-                 },
-                 [&](const dsl::WaitStep& s) { StartWait(fiber, step, s); },
-                 [&](const dsl::AwaitStep& s) { Push(fiber, AwaitFrame{&s}); },
-                 [&](const dsl::ChildWorkflowStep&) { Push(fiber, ChildFrame{&step}); },
-                 [&](const dsl::TryStep& s) { Push(fiber, TryFrame{&s}); },
-                 [&](const dsl::FailStep& s) {
-                   Failure failure;
-                   failure.type = s.type;
-                   failure.non_retryable = !s.retryable;
-                   auto message = env.Evaluate(s.message, fiber.locals);
-                   if (!message) {
-                     fiber.incoming = Outcome::Error(std::move(message.error()), step.id);
-                     return;
-                   }
-                   failure.message = message->is_string() ? message->get<std::string>()
-                                     : message->is_null() ? s.type
-                                                          : message->dump();
-                   auto details = env.Evaluate(s.details, fiber.locals);
-                   if (!details) {
-                     fiber.incoming = Outcome::Error(std::move(details.error()), step.id);
-                     return;
-                   }
-                   failure.details = std::move(*details);
-                   fiber.incoming = Outcome::Error(std::move(failure), step.id);
-                 },
-                 [&](const dsl::ReturnStep& s) {
-                   const bool again = s.continue_as_new_input.has_value();
-                   auto value =
-                       env.Evaluate(again ? *s.continue_as_new_input : s.output, fiber.locals);
-                   if (!value) {
-                     fiber.incoming = Outcome::Error(std::move(value.error()), step.id);
-                     return;
-                   }
-                   Outcome outcome;
-                   outcome.kind = again ? Outcome::Kind::kContinueAsNew : Outcome::Kind::kReturn;
-                   outcome.value = std::move(*value);
-                   fiber.incoming = std::move(outcome);
-                 },
-             },
-             step.body);
+  std::visit(
+      Overloaded{
+          [&](const dsl::CallStep& s) {
+            Push(fiber, CallFrame{.call = &s.call, .step = &step, .label = Label(fiber, step)});
+          },
+          [&](const dsl::SetStep& s) {
+            for (const dsl::Assignment& assignment : s.assignments) {
+              auto value = env.Evaluate(assignment.value, fiber.locals);
+              if (!value) {
+                fiber.incoming = Outcome::Error(std::move(value.error()), step.id);
+                return;
+              }
+              env.vars()[assignment.variable] = std::move(*value);
+            }
+            fiber.incoming = Outcome::Value(nullptr);
+          },
+          [&](const dsl::SwitchStep& s) {
+            for (const dsl::SwitchCase& c : s.cases) {
+              auto holds = env.Holds(c.when, fiber.locals);
+              if (!holds) {
+                fiber.incoming = Outcome::Error(std::move(holds.error()), step.id);
+                return;
+              }
+              if (*holds) return PushBlock(fiber, c.steps);
+            }
+            if (!s.default_steps.empty()) return PushBlock(fiber, s.default_steps);
+            fiber.incoming = Outcome::Value(nullptr);
+          },
+          [&](const dsl::ParallelStep& s) { Push(fiber, ParallelFrame{&s}); },
+          [&](const dsl::ForeachStep& s) { Push(fiber, ForeachFrame{&s}); },
+          [&](const dsl::WhileStep& s) {
+            WhileFrame loop{&s};
+            if (resume_iteration) {
+              loop.iteration = *resume_iteration;
+              resume_iteration.reset();
+            }
+            Push(fiber, loop);
+          },
+          [&](const dsl::WaitStep& s) { StartWait(fiber, step, s); },
+          [&](const dsl::AwaitStep& s) {
+            Push(fiber, AwaitFrame{.await = &s, .label = Label(fiber, step)});
+          },
+          [&](const dsl::ChildWorkflowStep&) { Push(fiber, ChildFrame{&step}); },
+          [&](const dsl::TryStep& s) { Push(fiber, TryFrame{&s}); },
+          [&](const dsl::FailStep& s) {
+            Failure failure;
+            failure.type = s.type;
+            failure.non_retryable = !s.retryable;
+            auto message = env.Evaluate(s.message, fiber.locals);
+            if (!message) {
+              fiber.incoming = Outcome::Error(std::move(message.error()), step.id);
+              return;
+            }
+            failure.message = message->is_string() ? message->get<std::string>()
+                              : message->is_null() ? s.type
+                                                   : message->dump();
+            auto details = env.Evaluate(s.details, fiber.locals);
+            if (!details) {
+              fiber.incoming = Outcome::Error(std::move(details.error()), step.id);
+              return;
+            }
+            failure.details = std::move(*details);
+            fiber.incoming = Outcome::Error(std::move(failure), step.id);
+          },
+          [&](const dsl::ReturnStep& s) {
+            const bool again = s.continue_as_new_input.has_value();
+            auto value = env.Evaluate(again ? *s.continue_as_new_input : s.output, fiber.locals);
+            if (!value) {
+              fiber.incoming = Outcome::Error(std::move(value.error()), step.id);
+              return;
+            }
+            Outcome outcome;
+            outcome.kind = again ? Outcome::Kind::kContinueAsNew : Outcome::Kind::kReturn;
+            outcome.value = std::move(*value);
+            fiber.incoming = std::move(outcome);
+          },
+      },
+      step.body);
 }
 
 void WorkflowInstance::State::StartWait(Fiber& fiber, const dsl::Step& step,
@@ -746,7 +808,7 @@ void WorkflowInstance::State::StartWait(Fiber& fiber, const dsl::Step& step,
     fiber.incoming = Outcome::Value(nullptr);
     return;
   }
-  Push(fiber, TimerFrame{duration});
+  Push(fiber, TimerFrame{.duration = duration, .label = Label(fiber, step)});
 }
 
 void WorkflowInstance::State::AdvanceCall(Fiber& fiber, CallFrame& frame) {
@@ -766,6 +828,7 @@ void WorkflowInstance::State::AdvanceCall(Fiber& fiber, CallFrame& frame) {
         .timeouts = TimeoutsOf(call.timeouts),
         .retry = RetryOf(call.retry),
         .step_path = call.path,
+        .step_label = frame.label,
     };
     if (call.inline_lua) {
       command.input = {{"source", *call.inline_lua}, {"input", std::move(command.input)}};
@@ -786,7 +849,10 @@ void WorkflowInstance::State::AdvanceCall(Fiber& fiber, CallFrame& frame) {
   if (frame.step != nullptr) {
     const auto& call_step = std::get<dsl::CallStep>(frame.step->body);
     if (call_step.compensate) {
-      Compensation compensation{&*call_step.compensate, fiber.locals, fiber.lineage};
+      Compensation compensation{.call = &*call_step.compensate,
+                                .label = "compensate " + frame.label,
+                                .locals = fiber.locals,
+                                .lineage = fiber.lineage};
       compensation.locals["steps"][frame.step->id] = {{"result", resolution.result}};
       compensations.push_back(std::move(compensation));
     }
@@ -798,7 +864,7 @@ void WorkflowInstance::State::AdvanceTimer(Fiber& fiber, TimerFrame& frame) {
   if (!frame.started) {
     frame.started = true;
     frame.seq = ++timer_seq;
-    commands.push_back(StartTimer{frame.seq, frame.duration});
+    commands.push_back(StartTimer{frame.seq, frame.duration, frame.label});
     timers[frame.seq] = fiber.id;
   }
   if (!frame.fired) {
@@ -814,7 +880,7 @@ void WorkflowInstance::State::AdvanceAwait(Fiber& fiber, AwaitFrame& frame) {
     frame.started = true;
     if (await.timeout) {
       frame.timer = ++timer_seq;
-      commands.push_back(StartTimer{*frame.timer, *await.timeout});
+      commands.push_back(StartTimer{*frame.timer, *await.timeout, frame.label + " timeout"});
       timers[*frame.timer] = fiber.id;
     }
   }
@@ -874,6 +940,7 @@ void WorkflowInstance::State::AdvanceChild(Fiber& fiber, ChildFrame& frame) {
         .task_queue = child.task_queue,
         .parent_close_policy = PolicyOf(child.parent_close),
         .version = child.version,
+        .step_label = Label(fiber, *frame.step),
     });
     children[frame.seq] = fiber.id;
     fiber.blocked = true;
@@ -998,6 +1065,8 @@ Fiber& WorkflowInstance::State::Spawn(Fiber& parent, std::size_t slot, nlohmann:
   child.lineage = parent.lineage;
   child.lineage.push_back(child.id);
   child.locals = std::move(locals);
+  child.label_prefix = parent.label_prefix;
+  child.label_suffix = parent.label_suffix;
   return child;
 }
 
@@ -1010,6 +1079,7 @@ void WorkflowInstance::State::AdvanceParallel(Fiber& fiber, ParallelFrame& frame
     frame.fibers.resize(branches.size());
     for (std::size_t i = 0; i < branches.size(); ++i) {
       Fiber& branch = Spawn(fiber, i, fiber.locals);
+      branch.label_prefix += branches[i].id + "/";
       branch.frames.push_back(BlockFrame{&branches[i].steps});
       frame.fibers[i] = branch.id;
     }
@@ -1042,6 +1112,7 @@ void WorkflowInstance::State::AdvanceForeach(Fiber& fiber, ForeachFrame& frame) 
     locals[loop.as] = frame.items[index];
     locals[loop.index] = index;
     Fiber& iteration = Spawn(fiber, index, std::move(locals));
+    iteration.label_suffix += "[" + std::to_string(index) + "]";
     iteration.frames.push_back(IterationFrame{&loop});
     iteration.frames.push_back(BlockFrame{&loop.steps});
     frame.fibers[index] = iteration.id;
@@ -1142,7 +1213,9 @@ void WorkflowInstance::State::AdvanceCompensation(Fiber& fiber, CompensationFram
   fiber.incoming.reset();
   if (frame.next >= frame.entries.size()) return PopWith(fiber, Outcome::Value(nullptr));
   Compensation& compensation = frame.entries[frame.next++];
-  Push(fiber, CallFrame{compensation.call, nullptr, std::move(compensation.locals)});
+  Push(fiber, CallFrame{.call = compensation.call,
+                        .locals = std::move(compensation.locals),
+                        .label = std::move(compensation.label)});
 }
 
 // ---------------------------------------------------------------------------------------------

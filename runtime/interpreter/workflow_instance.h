@@ -35,6 +35,13 @@ namespace weft::interpreter {
 // (docs/language.md#identity-canonical-form-and-pinning). See definition_pin.h.
 inline constexpr std::string_view kDefinitionMarker = "weft.definition";
 
+// Queries every run answers besides its definition's handlers, named as Temporal's SDKs name
+// theirs: where each fiber stands (by step label, fiber.h), and the run's
+// temporal.api.sdk.v1.WorkflowMetadata in proto3 JSON (its queries, signals and updates with
+// their descriptions, and the definition's name, version and description as its details).
+inline constexpr std::string_view kStackTraceQuery = "__stack_trace";
+inline constexpr std::string_view kMetadataQuery = "__temporal_workflow_metadata";
+
 class WorkflowInstance {
  public:
   explicit WorkflowInstance(std::shared_ptr<const dsl::Definition> definition);

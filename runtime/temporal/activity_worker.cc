@@ -165,7 +165,7 @@ void ActivityWorker::PollIfSlotFree() {
   request.mutable_task_queue()->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
   request.set_identity(connection_->options().identity);
   request.set_worker_instance_key(worker_instance_key_);
-  auto context = connection_->NewCallContext(kLongPollTimeout);
+  auto context = connection_->NewPollContext();
   {
     std::lock_guard lock(mutex_);
     poll_ = context.get();
@@ -183,7 +183,7 @@ void ActivityWorker::OnPolled(std::expected<ActivityTask, RpcError> polled) {
     poll_ = nullptr;
   }
   if (polled && !polled->task_token().empty()) {
-    poll_backoff_ = std::chrono::milliseconds(100);
+    poll_backoff_.Reset();
     // The poll's slot becomes the task's. A task that arrives as Stop() cancels the poll still
     // runs: the server has started it.
     Enqueue(std::move(*polled));
@@ -192,10 +192,8 @@ void ActivityWorker::OnPolled(std::expected<ActivityTask, RpcError> polled) {
     --slots_taken_;
   }
   if (!polled && !stopping_ && polled.error().code != grpc::StatusCode::DEADLINE_EXCEEDED) {
-    spdlog::warn("PollActivityTaskQueue on {}: {} (retrying in {} ms)", options_.task_queue,
-                 polled.error().ToString(), poll_backoff_.count());
-    connection_->loop().After(poll_backoff_, [this] { PollAgain(); });
-    poll_backoff_ = std::min(poll_backoff_ * 2, std::chrono::milliseconds(10'000));
+    connection_->loop().After(poll_backoff_.After(polled.error(), options_.task_queue),
+                              [this] { PollAgain(); });
     return;
   }
   PollAgain();

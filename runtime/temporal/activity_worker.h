@@ -36,6 +36,7 @@
 #include "runtime/activity/activity_registry.h"
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/eager_activities.h"
+#include "runtime/temporal/poll_backoff.h"
 
 namespace weft::temporal {
 
@@ -89,9 +90,9 @@ class ActivityWorker final : public EagerActivities {
   std::mutex mutex_;
   std::condition_variable slots_changed_;
   std::condition_variable tasks_queued_;
-  int slots_taken_ = 0;   // by the poll, tasks queued or running, and reservations not yet used
-  bool polling_ = false;  // a poll is out, or waits out a backoff
-  std::chrono::milliseconds poll_backoff_{100};  // used on the loop thread only
+  int slots_taken_ = 0;       // by the poll, tasks queued or running, and reservations not yet used
+  bool polling_ = false;      // a poll is out, or waits out a backoff
+  PollBackoff poll_backoff_;  // used on the loop thread only
   int answers_in_flight_ = 0;
   bool executors_exit_ = false;
   int idle_executors_ = 0;

@@ -20,6 +20,14 @@ void SetTaskQueue(::temporal::api::taskqueue::v1::TaskQueue* queue,
   queue->set_kind(enums::TASK_QUEUE_KIND_NORMAL);
 }
 
+// The Temporal UI shows a command's summary in place of its id (an activity's `1`, a timer's
+// `1 (1d)`): the step it belongs to says what it is. The SDKs write it as one payload, a JSON
+// string.
+void Summarize(TemporalCommand& command, const std::string& step_label) {
+  if (step_label.empty()) return;
+  *command.mutable_user_metadata()->mutable_summary() = ToPayload(step_label);
+}
+
 // Updates and queries are answered by the worker itself (they are protocol messages and query
 // results on the wire): they encode to nothing.
 class Encoder final : public run::CommandHandler {
@@ -64,10 +72,7 @@ class Encoder final : public run::CommandHandler {
     for (const std::string& type : schedule.retry.non_retryable_error_types) {
       retry.add_non_retryable_error_types(type);
     }
-    // The UI shows the summary beside the activity: say which step it is.
-    if (!schedule.step_path.empty()) {
-      *out.mutable_user_metadata()->mutable_summary() = ToPayload(schedule.step_path);
-    }
+    Summarize(out, schedule.step_label);
     encoded = std::move(out);
   }
 
@@ -87,6 +92,7 @@ class Encoder final : public run::CommandHandler {
     auto& attributes = *out.mutable_start_timer_command_attributes();
     attributes.set_timer_id(std::to_string(timer.seq));
     SetDuration(attributes.mutable_start_to_fire_timeout(), timer.duration);
+    Summarize(out, timer.step_label);
     encoded = std::move(out);
   }
 
@@ -120,6 +126,7 @@ class Encoder final : public run::CommandHandler {
         attributes.set_parent_close_policy(enums::PARENT_CLOSE_POLICY_ABANDON);
         break;
     }
+    Summarize(out, child.step_label);
     encoded = std::move(out);
   }
 

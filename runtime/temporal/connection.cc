@@ -1,11 +1,13 @@
 #include "runtime/temporal/connection.h"
 
 #include <absl/synchronization/mutex.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <array>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 namespace weft::temporal {
 namespace {
@@ -112,6 +114,10 @@ std::expected<std::shared_ptr<Connection>, RpcError> Connection::Open(Connection
   // Temporal's calls are retried by the worker and the client themselves (polls loop, answers
   // are idempotent by task token); gRPC's own retry layer only adds a cost to every call.
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+  // Reconnect within a second of the server's return (kMaxReconnectBackoff).
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, static_cast<int>(kMaxReconnectBackoff.count()));
   if (options.tls && !options.tls->server_name.empty()) {
     args.SetSslTargetNameOverride(options.tls->server_name);
   }
@@ -141,6 +147,101 @@ std::unique_ptr<grpc::ClientContext> Connection::NewCallContext(
     context->AddMetadata("authorization", "Bearer " + options_.api_key);
   }
   return context;
+}
+
+std::unique_ptr<grpc::ClientContext> Connection::NewPollContext() const {
+  auto context = NewCallContext(kLongPollTimeout);
+  context->set_wait_for_ready(true);
+  return context;
+}
+
+std::expected<void, RpcError> Connection::CheckServer(std::chrono::milliseconds timeout) const {
+  const std::string& address = options_.address;
+  auto refused = [&](const RpcError& error) {
+    return RpcError{error.code, error.method,
+                    "the server at " + address +
+                        " refused the credentials (--api-key, --tls-*): " + error.message};
+  };
+  WorkflowService::Stub& stub = *workflow_service_;
+  ::temporal::api::workflowservice::v1::GetSystemInfoResponse info;
+  auto context = NewCallContext(timeout);
+  context->set_wait_for_ready(true);
+  grpc::Status status = stub.GetSystemInfo(context.get(), {}, &info);
+  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    // Waiting for the channel hides why it never became ready; a call that fails fast says it.
+    auto again =
+        Call(&WorkflowService::Stub::GetSystemInfo, "GetSystemInfo",
+             ::temporal::api::workflowservice::v1::GetSystemInfoRequest{}, std::chrono::seconds(1));
+    status = again ? grpc::Status::OK
+                   : grpc::Status(again.error().code == grpc::StatusCode::DEADLINE_EXCEEDED
+                                      ? grpc::StatusCode::UNAVAILABLE
+                                      : again.error().code,
+                                  again.error().message);
+  }
+  if (!status.ok()) {
+    RpcError error{status.error_code(), "GetSystemInfo", status.error_message()};
+    if (error.code == grpc::StatusCode::UNAUTHENTICATED ||
+        error.code == grpc::StatusCode::PERMISSION_DENIED) {
+      return std::unexpected(refused(error));
+    }
+    error.message =
+        "no Temporal server answered at " + address + " within " +
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) +
+        " s (--address): " + error.message;
+    return std::unexpected(error);
+  }
+  ::temporal::api::workflowservice::v1::DescribeNamespaceRequest describe;
+  describe.set_namespace_(options_.namespace_name);
+  auto described =
+      Call(&WorkflowService::Stub::DescribeNamespace, "DescribeNamespace", describe, timeout);
+  if (!described) {
+    RpcError error = described.error();
+    if (error.code == grpc::StatusCode::NOT_FOUND) {
+      error.message = "the server at " + address + " has no namespace `" + options_.namespace_name +
+                      "` (--namespace; create it with `temporal operator " + "namespace create " +
+                      options_.namespace_name + "`)";
+      return std::unexpected(error);
+    }
+    if (error.code == grpc::StatusCode::UNAUTHENTICATED ||
+        error.code == grpc::StatusCode::PERMISSION_DENIED) {
+      return std::unexpected(refused(error));
+    }
+    return std::unexpected(error);
+  }
+  return {};
+}
+
+void Connection::WatchConnectivity() {
+  if (connectivity_watcher_.joinable()) return;
+  connectivity_watcher_ = std::jthread([this](std::stop_token stop) {
+    // Only a server that was reached and then lost is worth a line: IDLE and CONNECTING come and
+    // go on a healthy channel, and a server that never answered was reported by CheckServer().
+    grpc_connectivity_state state = channel_->GetState(/*try_to_connect=*/false);
+    bool connected = state == GRPC_CHANNEL_READY;
+    bool lost = false;
+    std::chrono::steady_clock::time_point left_ready;
+    while (!stop.stop_requested()) {
+      const auto poll = std::chrono::system_clock::now() + std::chrono::milliseconds(250);
+      if (!channel_->WaitForStateChange(state, poll)) continue;
+      const grpc_connectivity_state previous = std::exchange(state, channel_->GetState(false));
+      if (previous == GRPC_CHANNEL_READY) left_ready = std::chrono::steady_clock::now();
+      if (state == GRPC_CHANNEL_READY) {
+        if (lost) {
+          spdlog::info(
+              "the Temporal server at {} is back after {:.1f} s; polling again", options_.address,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - left_ready).count());
+        }
+        connected = true;
+        lost = false;
+      } else if (state == GRPC_CHANNEL_TRANSIENT_FAILURE && connected && !lost) {
+        lost = true;
+        spdlog::warn(
+            "lost the connection to the Temporal server at {}; reconnecting (at least every {} "
+            "ms), polls wait for it",
+            options_.address, kMaxReconnectBackoff.count());
+      }
+    }
+  });
 }
 
 }  // namespace weft::temporal

@@ -3,6 +3,11 @@
 // temporal-namespace, and authorization when an API key is set) and a deadline on every call,
 // because the server rejects long polls that carry none (research/temporal-protocol.md §1).
 //
+// A server that goes away is reconnected to with a backoff of at most kMaxReconnectBackoff, so
+// that work resumes within about a second of its return; task polls wait for the channel to be
+// ready instead of failing while it is not (NewPollContext), and WatchConnectivity() logs the
+// loss and the return once for the whole process, where every poller would log each attempt.
+//
 // Thread-safe: one Connection is shared by every poller and client call of a process; each call
 // gets its own grpc::ClientContext from NewCallContext().
 #ifndef WEFT_RUNTIME_TEMPORAL_CONNECTION_H_
@@ -17,6 +22,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "runtime/temporal/call_loop.h"
 #include "runtime/temporal/connection_options.h"
@@ -28,6 +34,12 @@ namespace weft::temporal {
 inline constexpr std::chrono::seconds kLongPollTimeout{70};
 // Every other call.
 inline constexpr std::chrono::seconds kDefaultCallTimeout{30};
+// gRPC waits up to 120 s between attempts to reach a server that went away; a worker must see
+// it back sooner than that (the SDKs resume within seconds).
+inline constexpr std::chrono::milliseconds kMaxReconnectBackoff{1000};
+// How long CheckServer() waits for a server that does not answer yet: a worker started together
+// with its server gets the time to find it, a mistyped address fails within seconds.
+inline constexpr std::chrono::seconds kServerCheckTimeout{5};
 
 // A failed call: the gRPC status, and the method it came from.
 struct RpcError {
@@ -49,6 +61,19 @@ class Connection {
   // A context for one call: the headers above and a deadline `timeout` from now.
   std::unique_ptr<grpc::ClientContext> NewCallContext(
       std::chrono::milliseconds timeout = kDefaultCallTimeout) const;
+  // A context for a task long poll: kLongPollTimeout, and it waits while the server is
+  // unreachable rather than failing at once, so that it goes out the moment the server is back.
+  std::unique_ptr<grpc::ClientContext> NewPollContext() const;
+
+  // What the SDKs check before a worker starts: that a Temporal server answers at the address
+  // (waiting up to `timeout` for it), that it accepts the credentials, and that the namespace
+  // exists. The error says which, in words that point at the flag to fix.
+  std::expected<void, RpcError> CheckServer(
+      std::chrono::milliseconds timeout = kServerCheckTimeout) const;
+
+  // Logs one warning when the channel loses the server and one line when it is back, from a
+  // thread of its own that stops with the connection. Workers call it once.
+  void WatchConnectivity();
 
   // Calls a unary WorkflowService method through the generated stub with a fresh context.
   //   auto info = connection->Call(&WorkflowService::Stub::GetSystemInfo, "GetSystemInfo", req);
@@ -102,6 +127,7 @@ class Connection {
   ConnectionOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<WorkflowService::Stub> workflow_service_;
+  std::jthread connectivity_watcher_;  // before the channel goes, it stops
   mutable std::once_flag loop_started_;
   mutable std::unique_ptr<CallLoop> loop_;  // last: it drains before the channel goes
 };

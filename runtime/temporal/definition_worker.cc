@@ -33,6 +33,12 @@ std::expected<std::unique_ptr<DefinitionWorker>, std::string> DefinitionWorker::
     const activity::ActivityRegistry& registry) {
   auto connection = Connection::Open(options.connection);
   if (!connection) return std::unexpected(connection.error().ToString());
+  // As the SDKs do, a worker that cannot reach its server and namespace says so and stops,
+  // rather than polling for ever.
+  if (auto reachable = (*connection)->CheckServer(); !reachable) {
+    return std::unexpected(reachable.error().message);
+  }
+  (*connection)->WatchConnectivity();
   return std::unique_ptr<DefinitionWorker>(new DefinitionWorker(
       std::make_unique<Workers>(*connection, options, std::move(catalog), registry)));
 }

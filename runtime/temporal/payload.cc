@@ -7,6 +7,7 @@ constexpr const char* kEncoding = "encoding";
 constexpr const char* kJsonPlain = "json/plain";
 constexpr const char* kBinaryNull = "binary/null";
 constexpr const char* kBinaryPlain = "binary/plain";
+constexpr const char* kJsonProtobuf = "json/protobuf";
 
 }  // namespace
 
@@ -28,6 +29,15 @@ Payloads ToPayloads(const nlohmann::json& value) {
   return payloads;
 }
 
+Payloads ToProtoJsonPayloads(const nlohmann::json& message, const std::string& message_type) {
+  Payloads payloads;
+  Payload& payload = *payloads.add_payloads();
+  (*payload.mutable_metadata())[kEncoding] = kJsonProtobuf;
+  (*payload.mutable_metadata())["messageType"] = message_type;
+  payload.set_data(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return payloads;
+}
+
 std::expected<nlohmann::json, std::string> FromPayload(const Payload& payload) {
   auto encoding = payload.metadata().find(kEncoding);
   if (encoding == payload.metadata().end()) {
@@ -36,13 +46,14 @@ std::expected<nlohmann::json, std::string> FromPayload(const Payload& payload) {
   const std::string& name = encoding->second;
   if (name == kBinaryNull) return nullptr;
   if (name == kBinaryPlain) return payload.data();
-  if (name != kJsonPlain) {
+  if (name != kJsonPlain && name != kJsonProtobuf) {
     return std::unexpected("payload encoding `" + name + "` is not supported (weft reads " +
-                           kJsonPlain + ", " + kBinaryNull + " and " + kBinaryPlain + ")");
+                           kJsonPlain + ", " + kJsonProtobuf + ", " + kBinaryNull + " and " +
+                           kBinaryPlain + ")");
   }
   auto value = nlohmann::json::parse(payload.data(), nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) {
-    return std::unexpected(std::string("json/plain payload does not hold valid JSON"));
+    return std::unexpected(name + " payload does not hold valid JSON");
   }
   return value;
 }

@@ -3,9 +3,13 @@
 // other value one `json/plain` payload holding compact JSON. One payload per argument: a weft
 // workflow's input, a signal's argument and a result are each exactly one payload.
 //
+// A protobuf message of Temporal's own API (the `__temporal_workflow_metadata` answer) is one
+// `json/protobuf` payload naming its `messageType`, as the SDKs' default converters write one.
+//
 // Decoding is lenient where SDKs differ: an empty Payloads (Go and Java omit void results) and
-// `binary/null` both read as null, JSON with any whitespace is accepted, and `binary/plain`
-// reads as a string. Anything else (a codec's encoding, protobuf) is an error naming it.
+// `binary/null` both read as null, JSON with any whitespace is accepted, `json/protobuf` reads
+// as the JSON it holds, and `binary/plain` reads as a string. Anything else (a codec's encoding,
+// binary protobuf) is an error naming it.
 #ifndef WEFT_RUNTIME_TEMPORAL_PAYLOAD_H_
 #define WEFT_RUNTIME_TEMPORAL_PAYLOAD_H_
 
@@ -24,6 +28,10 @@ Payload ToPayload(const nlohmann::json& value);
 
 // One payload holding `value`.
 Payloads ToPayloads(const nlohmann::json& value);
+
+// One json/protobuf payload: `message` is the proto3 JSON form of a message of `message_type`
+// ("temporal.api.sdk.v1.WorkflowMetadata").
+Payloads ToProtoJsonPayloads(const nlohmann::json& message, const std::string& message_type);
 
 // The error is a message that names the encoding or the JSON error.
 std::expected<nlohmann::json, std::string> FromPayload(const Payload& payload);

@@ -82,6 +82,11 @@ std::expected<WorkflowClient, ClientError> WorkflowClient::Connect(
     const ConnectionOptions& options) {
   auto connection = Connection::Open(options);
   if (!connection) return std::unexpected(FromRpc(connection.error(), "connect"));
+  if (auto reachable = (*connection)->CheckServer(); !reachable) {
+    ClientError error = FromRpc(reachable.error(), "connect");
+    error.message = reachable.error().message;  // it names the flag to fix
+    return std::unexpected(std::move(error));
+  }
   return WorkflowClient(std::move(*connection));
 }
 

@@ -68,6 +68,9 @@ std::string_view StatusName(WorkflowOutcome::Status status);
 
 class WorkflowClient {
  public:
+  // Fails, with a message naming the flag to fix, when no server answers at the address within
+  // a few seconds, when it refuses the credentials, or when the namespace does not exist
+  // (Connection::CheckServer).
   static std::expected<WorkflowClient, ClientError> Connect(const ConnectionOptions& options);
 
   // Starts `workflow_type` with `input` as its one argument.

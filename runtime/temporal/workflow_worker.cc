@@ -40,6 +40,32 @@ nlohmann::json DecodeOrNull(const Payloads& payloads) {
   return value ? std::move(*value) : nlohmann::json(nullptr);
 }
 
+// A query's answer as the SDKs write it: the run's metadata as the protobuf message the UI and
+// the SDKs' clients decode, anything else as plain JSON.
+Payloads QueryAnswer(const std::string& query_type, const nlohmann::json& result) {
+  if (query_type == interpreter::kMetadataQuery) {
+    return ToProtoJsonPayloads(result, "temporal.api.sdk.v1.WorkflowMetadata");
+  }
+  return ToPayloads(result);
+}
+
+// The SDK name the Temporal UI shows for a run is the last one its workflow task completions
+// recorded; like the SDKs, the worker records its own once per run, not on every task. The UI
+// shows the part after the first dash, as for "temporal-go".
+constexpr char kSdkName[] = "temporal-weft";
+
+bool SdkRecorded(const std::vector<const HistoryEvent*>& history) {
+  std::string name;
+  std::string version;
+  for (const HistoryEvent* event : history) {
+    if (event->event_type() != enums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED) continue;
+    const auto& metadata = event->workflow_task_completed_event_attributes().sdk_metadata();
+    if (!metadata.sdk_name().empty()) name = metadata.sdk_name();
+    if (!metadata.sdk_version().empty()) version = metadata.sdk_version();
+  }
+  return name == kSdkName && version == WEFT_VERSION;
+}
+
 // Turns an update command into its protocol message (research/temporal-protocol.md §9.3):
 // acceptance and completion also get a PROTOCOL_MESSAGE command at their place among the
 // commands; a rejection is a message only. False for any other command.
@@ -194,7 +220,7 @@ void WorkflowWorker::StartPoll(std::shared_ptr<Poller> poller) {
   request.set_identity(connection_->options().identity);
   request.set_worker_instance_key(worker_instance_key_);
 
-  auto context = connection_->NewCallContext(kLongPollTimeout);
+  auto context = connection_->NewPollContext();
   grpc::ClientContext* poll = context.get();
   {
     std::lock_guard lock(polls_mutex_);
@@ -218,23 +244,21 @@ void WorkflowWorker::OnPolled(std::shared_ptr<Poller> poller,
                               std::expected<PollResponse, RpcError> polled) {
   if (stopping_) return;
   if (!polled && polled.error().code != grpc::StatusCode::DEADLINE_EXCEEDED) {
-    spdlog::warn("PollWorkflowTaskQueue on {}: {} (retrying in {} ms)", options_.task_queue,
-                 polled.error().ToString(), poller->backoff.count());
+    const auto wait = poller->backoff.After(polled.error(), options_.task_queue);
     {
       std::lock_guard lock(polls_mutex_);
       ++calls_in_flight_;  // the timer's
     }
-    connection_->loop().After(poller->backoff, [this, poller] {
+    connection_->loop().After(wait, [this, poller] {
       StartPoll(poller);
       CallDone();
     });
-    poller->backoff = std::min(poller->backoff * 2, std::chrono::milliseconds(10'000));
     return;
   }
   // The next poll goes out before this task is handled, so the server always has one.
   StartPoll(poller);
   if (!polled) return;  // the long poll's deadline passed
-  poller->backoff = std::chrono::milliseconds(100);
+  poller->backoff.Reset();
   if (!polled->task_token().empty()) Handle(*polled);
 }
 
@@ -323,6 +347,7 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
     }
     cached.run = std::make_unique<WorkflowRun>(std::move(*interpreter), workflow_id, run_id,
                                                options_.task_queue);
+    cached.sdk_recorded = SdkRecorded(history);
     ++full_replays_;
   }
   WorkflowRun& run = *cached.run;
@@ -380,7 +405,8 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
       *response.mutable_failure() = ToTemporalFailure(*answer.failure);
     } else {
       response.set_completed_type(enums::QUERY_RESULT_TYPE_ANSWERED);
-      *response.mutable_query_result() = ToPayloads(answer.result.value_or(nullptr));
+      *response.mutable_query_result() =
+          QueryAnswer(task.query().query_type(), answer.result.value_or(nullptr));
     }
     Send(&Stub::PrepareAsyncRespondQueryTaskCompleted, "RespondQueryTaskCompleted", response,
          [workflow_id](
@@ -397,8 +423,10 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
   completed.set_task_token(task.task_token());
   completed.set_identity(connection_->options().identity);
   completed.set_return_new_workflow_task(false);
-  completed.mutable_sdk_metadata()->set_sdk_name("weft");
-  completed.mutable_sdk_metadata()->set_sdk_version(WEFT_VERSION);
+  if (!cached.sdk_recorded) {
+    completed.mutable_sdk_metadata()->set_sdk_name(kSdkName);
+    completed.mutable_sdk_metadata()->set_sdk_version(WEFT_VERSION);
+  }
   if (!sticky_queue_.empty()) {
     auto& sticky = *completed.mutable_sticky_attributes();
     sticky.mutable_worker_task_queue()->set_name(sticky_queue_);
@@ -427,6 +455,8 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
         {.id = id, .name = query.query_type(), .payload = DecodeOrNull(query.query_args())});
   }
   if (!queries.empty()) {
+    std::map<std::string, std::string> query_types;
+    for (const auto& query : queries) query_types[query.id] = query.name;
     for (const auto& answer : run.Answer(queries)) {
       auto& result = (*completed.mutable_query_results())[answer.id];
       if (answer.failure) {
@@ -435,7 +465,8 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
         *result.mutable_failure() = ToTemporalFailure(*answer.failure);
       } else {
         result.set_result_type(enums::QUERY_RESULT_TYPE_ANSWERED);
-        *result.mutable_answer() = ToPayloads(answer.result.value_or(nullptr));
+        *result.mutable_answer() =
+            QueryAnswer(query_types[answer.id], answer.result.value_or(nullptr));
       }
     }
   }
@@ -470,6 +501,7 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
          // cached state: evict, as for a closed run.
          if (closes || sent->reset_history_event_id() != 0) return;
          cached.last_started_event_id = started_event_id;
+         cached.sdk_recorded = true;
          PutCachedRun(run_id, std::move(cached));
        });
 }

@@ -11,8 +11,8 @@
 //
 // Non-determinism and unknown workflow types fail the workflow task (the server retries it
 // until a fixed worker answers); a failed RespondWorkflowTaskCompleted is logged and left to
-// the server, which has already failed the task. Connection errors back off exponentially and
-// polling goes on when the server comes back.
+// the server, which has already failed the task. Polls wait for a server that went away and go
+// out again as soon as it is back (poll_backoff.h).
 //
 // Activities that the task schedules on this worker's queue, of types the process runs, are
 // asked for eagerly when an EagerActivities executor is given and has free slots: the server
@@ -44,6 +44,7 @@
 
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/eager_activities.h"
+#include "runtime/temporal/poll_backoff.h"
 #include "runtime/temporal/workflow_run.h"
 
 namespace weft::temporal {
@@ -99,12 +100,13 @@ class WorkflowWorker {
   struct CachedRun {
     std::unique_ptr<WorkflowRun> run;
     std::int64_t last_started_event_id = 0;
+    bool sdk_recorded = false;  // history holds this worker's SDK name and version
   };
 
   // One of the polls kept out: which queue it takes, and its backoff after errors.
   struct Poller {
     bool sticky = false;
-    std::chrono::milliseconds backoff{100};  // touched on the loop thread only
+    PollBackoff backoff;  // touched on the loop thread only
   };
 
   void StartPoll(std::shared_ptr<Poller> poller);

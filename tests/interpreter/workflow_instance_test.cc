@@ -507,6 +507,139 @@ output: ${ vars.decision }
         std::vector<std::string>{"respond_to_query id=q4 result=\"yes\""});
 }
 
+TEST_CASE("commands name their step as people read it, with the branch and the iteration") {
+  Run run(std::string(kHeader) + R"(
+defaults: {call: {timeouts: {start_to_close: 10s}}}
+steps:
+  - id: prepare
+    parallel:
+      branches:
+        - id: thumbs
+          steps:
+            - id: resize_all
+              foreach:
+                in: ${ input.images }
+                concurrency: 2
+                steps: [{id: resize, call: images.resize, args: '${ item }'}]
+        - id: notes
+          steps:
+            - {id: cool_off, wait: 1h}
+            - {id: go, await: {signal: go, timeout: 2h}}
+            - {id: welcome, workflow: {name: send-welcome}}
+handlers:
+  signals: {go: {}}
+)");
+  run.Start({{"images", {"a", "b"}}});
+  std::vector<std::string> labels;
+  for (const Command& command : run.commands()) {
+    if (const auto* schedule = std::get_if<ScheduleActivity>(&command)) {
+      labels.push_back(schedule->step_label);
+      CHECK(schedule->step_path == "/steps/0/parallel/branches/0/steps/0/foreach/steps/0");
+    }
+    if (const auto* timer = std::get_if<StartTimer>(&command)) labels.push_back(timer->step_label);
+  }
+  // Fibers run in creation order: both branches, then the iterations the first one spawned.
+  CHECK(labels ==
+        std::vector<std::string>{"notes/cool_off", "thumbs/resize[0]", "thumbs/resize[1]"});
+
+  // The stack trace says where each branch stands, innermost step first, by label.
+  run.Activate({QueryWorkflow{"q1", std::string(kStackTraceQuery), nullptr}});
+  const auto& trace = std::get<RespondToQuery>(run.commands().at(0));
+  REQUIRE(trace.result);
+  CHECK(trace.result->get<std::string>() ==
+        "at prepare (parallel)\n"
+        "\n"
+        "at thumbs/resize_all (foreach)\n"
+        "\n"
+        "at notes/cool_off (wait)\n"
+        "\n"
+        "at thumbs/resize[0] (call images.resize)\n"
+        "\n"
+        "at thumbs/resize[1] (call images.resize)\n");
+
+  run.Activate({FireTimer{1}});
+  REQUIRE(run.commands().size() == 1);
+  CHECK(std::get<StartTimer>(run.commands()[0]).step_label == "notes/go timeout");
+  run.Activate({SignalWorkflow{"go", nullptr}});
+  std::vector<std::string> rest;
+  for (const Command& command : run.commands()) {
+    if (const auto* child = std::get_if<StartChildWorkflow>(&command)) {
+      rest.push_back(child->step_label);
+    }
+  }
+  CHECK(rest == std::vector<std::string>{"notes/welcome"});
+}
+
+TEST_CASE("a compensation is labelled by the step it undoes") {
+  Run run(std::string(kHeader) + R"(
+on_failure: compensate
+defaults: {call: {timeouts: {start_to_close: 10s}}}
+steps:
+  - id: each
+    foreach:
+      in: ${ [1] }
+      steps:
+        - id: charge
+          call: payments.charge
+          compensate: {call: payments.refund}
+  - {id: boom, fail: {type: Boom}}
+)");
+  run.Start();
+  run.Complete(1, "ok");
+  const auto& refund = std::get<ScheduleActivity>(run.commands().at(0));
+  CHECK(refund.activity_type == "payments.refund");
+  CHECK(refund.step_label == "compensate charge[0]");
+}
+
+TEST_CASE("the metadata query lists the handlers and tells what the run executes") {
+  Run run(std::string(kHeader) + R"(
+version: 3
+description: Waits for a decision.
+vars: {decision: pending}
+handlers:
+  queries:
+    state: {value: '${ vars.decision }', description: The decision so far}
+  signals:
+    decide: {set: {decision: '${ signal }'}, description: Records the decision}
+  updates:
+    note: {result: '${ update }'}
+steps:
+  - {id: decided, await: {condition: '${ vars.decision != "pending" }'}}
+)");
+  run.Start();
+  run.Activate({QueryWorkflow{"m", std::string(kMetadataQuery), nullptr}});
+  const auto& answer = std::get<RespondToQuery>(run.commands().at(0));
+  REQUIRE(answer.result);
+  const json& metadata = *answer.result;
+  CHECK(metadata["definition"]["type"] == "t");
+  CHECK(metadata["definition"]["queryDefinitions"] == json::parse(R"([
+          {"name": "__stack_trace",
+           "description": "Where each branch of the run stands, by step id"},
+          {"name": "__temporal_workflow_metadata",
+           "description": "The workflow's queries, signals and updates"},
+          {"name": "state", "description": "The decision so far"}])"));
+  CHECK(metadata["definition"]["signalDefinitions"] ==
+        json::parse(R"([{"name": "decide", "description": "Records the decision"}])"));
+  CHECK(metadata["definition"]["updateDefinitions"] == json::parse(R"([{"name": "note"}])"));
+  const std::string details = metadata["currentDetails"];
+  CHECK(details.starts_with("t v3 (weft, sha256 "));
+  CHECK(details.ends_with("\n\nWaits for a decision."));
+
+  // Unknown names are refused as the Go SDK refuses them, listing the known ones in brackets,
+  // where the Temporal UI reads them.
+  run.Activate({QueryWorkflow{"q", "nope", nullptr}});
+  const auto& unknown = std::get<RespondToQuery>(run.commands().at(0));
+  REQUIRE(unknown.failure);
+  CHECK(unknown.failure->type == "QueryNotFound");
+  CHECK(unknown.failure->message ==
+        "unknown queryType nope. KnownQueryTypes=[__stack_trace __temporal_workflow_metadata "
+        "state]");
+  run.Activate({DoUpdate{"u", "other", nullptr}});
+  const auto& rejected = std::get<RejectUpdate>(run.commands().at(0));
+  CHECK(rejected.failure.type == "UnknownUpdate");
+  CHECK(rejected.failure.message == "unknown update other. KnownUpdates=[note]");
+}
+
 TEST_CASE("updates are validated, accepted, applied and completed") {
   Run run(std::string(kHeader) + R"(
 vars: {notes: []}

@@ -80,6 +80,16 @@ class Waits:
         await workflow.wait_condition(lambda: False)
 
 
+@workflow.defn(name="py-nap")
+class Nap:
+    """Sleeps on a durable timer, then says so: what a server restart must not lose."""
+
+    @workflow.run
+    async def run(self, seconds: int) -> str:
+        await asyncio.sleep(seconds)
+        return "rested"
+
+
 @workflow.defn(name="py-calls-weft")
 class CallsWeft:
     """Runs one activity that a weft worker serves, and reports what Python saw."""
@@ -123,7 +133,8 @@ class ParentOfWeft:
 
 async def main(address: str, task_queue: str) -> None:
     client = await Client.connect(address)
-    worker = Worker(client, task_queue=task_queue, workflows=[Echo, Counter, Fails, Waits, CallsWeft, ParentOfWeft],
+    worker = Worker(client, task_queue=task_queue, workflows=[Echo, Counter, Fails, Waits, Nap, CallsWeft,
+                                                           ParentOfWeft],
                     activities=[greet])
     async with worker:
         print("ready", flush=True)

@@ -61,6 +61,10 @@ std::vector<std::string> ServerArgs(const DevServerOptions& options, int port, i
     args.push_back("--namespace");
     args.push_back(name);
   }
+  if (!options.db_filename.empty()) {
+    args.push_back("--db-filename");
+    args.push_back(options.db_filename);
+  }
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   return args;
 }
@@ -101,10 +105,24 @@ std::unique_ptr<DevServer> DevServer::Start(const DevServerOptions& options) {
   while (metrics_port == port || metrics_port == http_port) metrics_port = FreeLoopbackPort();
 
   auto args = ServerArgs(options, port, http_port, metrics_port);
-  auto process = ChildProcess::Start(args, {{"TEMPORAL_VERSION_CHECK_DISABLED", "1"}});
   const std::string address = "127.0.0.1:" + std::to_string(port);
+  auto process = Launch(args, address, options.ready_timeout);
+  return std::unique_ptr<DevServer>(
+      new DevServer(address, std::move(process), std::move(args), options.ready_timeout));
+}
 
-  const auto deadline = std::chrono::steady_clock::now() + options.ready_timeout;
+void DevServer::Restart() {
+  if (args_.empty()) throw std::runtime_error("only a server the test started can restart");
+  Stop();
+  process_.reset();
+  process_ = Launch(args_, address_, ready_timeout_);
+}
+
+std::unique_ptr<ChildProcess> DevServer::Launch(const std::vector<std::string>& args,
+                                                const std::string& address,
+                                                std::chrono::seconds ready_timeout) {
+  auto process = ChildProcess::Start(args, {{"TEMPORAL_VERSION_CHECK_DISABLED", "1"}});
+  const auto deadline = std::chrono::steady_clock::now() + ready_timeout;
   while (!Answers(address)) {
     if (!process->Running()) {
       throw std::runtime_error("`" + args[0] +
@@ -113,13 +131,13 @@ std::unique_ptr<DevServer> DevServer::Start(const DevServerOptions& options) {
                                process->LogTail());
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error(
-          "the Temporal dev server did not answer GetSystemInfo on " + address + " within " +
-          std::to_string(options.ready_timeout.count()) + "s. Its log:\n" + process->LogTail());
+      throw std::runtime_error("the Temporal dev server did not answer GetSystemInfo on " +
+                               address + " within " + std::to_string(ready_timeout.count()) +
+                               "s. Its log:\n" + process->LogTail());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  return std::unique_ptr<DevServer>(new DevServer(address, std::move(process)));
+  return process;
 }
 
 DevServer& DevServer::Shared() {

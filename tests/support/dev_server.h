@@ -1,5 +1,6 @@
-// A real Temporal server for tests: `temporal server start-dev`, in memory, on free loopback
-// ports, with the flags SDK test harnesses use (docs/temporal-protocol.md#dev-server).
+// A real Temporal server for tests: `temporal server start-dev`, in memory (or in a SQLite file,
+// to be restarted with its state), on free loopback ports, with the flags SDK test harnesses use
+// (docs/temporal-protocol.md#dev-server).
 //
 // Start() returns once GetSystemInfo answers. The server is stopped when the DevServer is
 // destroyed, and also when the test process dies any other way (a failed assertion that
@@ -27,6 +28,9 @@ struct DevServerOptions {
   std::vector<std::string> namespaces;  // besides "default", which always exists
   std::vector<std::string> extra_args;  // e.g. {"--dynamic-config-value", "k=v"}
   std::chrono::seconds ready_timeout{90};
+  // Non-empty: the server keeps its state in this SQLite file, and Restart() brings it back on
+  // the same port with its workflows, timers and task queues.
+  std::string db_filename;
 };
 
 class DevServer {
@@ -52,12 +56,27 @@ class DevServer {
     if (process_) process_->Stop();
   }
 
+  // Stops the server if it runs, starts it again with the same ports and flags, and returns once
+  // it answers. With a db_filename it comes back with its state. Throws as Start() does.
+  void Restart();
+
  private:
-  DevServer(std::string address, std::unique_ptr<ChildProcess> process)
-      : address_(std::move(address)), process_(std::move(process)) {}
+  DevServer(std::string address, std::unique_ptr<ChildProcess> process,
+            std::vector<std::string> args = {}, std::chrono::seconds ready_timeout = {})
+      : address_(std::move(address)),
+        process_(std::move(process)),
+        args_(std::move(args)),
+        ready_timeout_(ready_timeout) {}
+
+  // Starts `args` and waits until a server answers at `address`.
+  static std::unique_ptr<ChildProcess> Launch(const std::vector<std::string>& args,
+                                              const std::string& address,
+                                              std::chrono::seconds ready_timeout);
 
   std::string address_;
   std::unique_ptr<ChildProcess> process_;  // null for a server this object did not start
+  std::vector<std::string> args_;          // how it was started, for Restart()
+  std::chrono::seconds ready_timeout_{};
 };
 
 // A TCP port on 127.0.0.1 that nothing listens on right now.

@@ -31,7 +31,8 @@ TEST_CASE("ScheduleActivity carries the id, type, input, queue, timeouts and ret
                                                    .backoff_coefficient = 2.0,
                                                    .maximum_attempts = 5,
                                                    .non_retryable_error_types = {"CardDeclined"}},
-                                         .step_path = "/steps/1"};
+                                         .step_path = "/steps/1/foreach/steps/0",
+                                         .step_label = "charge[2]"};
   auto command = EncodeCommand(schedule, kContext);
   REQUIRE(command);
   CHECK(command->command_type() == enums::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK);
@@ -47,7 +48,8 @@ TEST_CASE("ScheduleActivity carries the id, type, input, queue, timeouts and ret
   CHECK(attributes.retry_policy().maximum_attempts() == 5);
   CHECK(attributes.retry_policy().backoff_coefficient() == 2.0);
   CHECK(attributes.retry_policy().non_retryable_error_types(0) == "CardDeclined");
-  CHECK(*weft::temporal::FromPayload(command->user_metadata().summary()) == "/steps/1");
+  // The UI shows the summary beside the activity: the step, not its path in the document.
+  CHECK(*weft::temporal::FromPayload(command->user_metadata().summary()) == "charge[2]");
 
   schedule.task_queue = "python-activities";
   CHECK(EncodeCommand(schedule, kContext)
@@ -56,12 +58,16 @@ TEST_CASE("ScheduleActivity carries the id, type, input, queue, timeouts and ret
             .name() == "python-activities");
 }
 
-TEST_CASE("timers are named by their seq") {
-  auto start = EncodeCommand(interpreter::StartTimer{.seq = 7, .duration = 90s}, kContext);
+TEST_CASE("timers are named by their seq and summarised by their step") {
+  auto start = EncodeCommand(
+      interpreter::StartTimer{.seq = 7, .duration = 90s, .step_label = "cool_off"}, kContext);
   REQUIRE(start);
   CHECK(start->command_type() == enums::COMMAND_TYPE_START_TIMER);
   CHECK(start->start_timer_command_attributes().timer_id() == "7");
   CHECK(start->start_timer_command_attributes().start_to_fire_timeout().seconds() == 90);
+  CHECK(*weft::temporal::FromPayload(start->user_metadata().summary()) == "cool_off");
+  CHECK_FALSE(EncodeCommand(interpreter::StartTimer{.seq = 8, .duration = 1s}, kContext)
+                  ->has_user_metadata());
 
   auto cancel = EncodeCommand(interpreter::CancelTimer{.seq = 7}, kContext);
   REQUIRE(cancel);

@@ -1,7 +1,7 @@
 // `weft worker` end to end, as a user runs it: the real binary as a child process serving a
 // workflows folder on a real dev server. Hot reload of edited definitions, runs pinned to the
-// definition they started with across a worker restart, graceful shutdown on SIGTERM, and a
-// server that goes away and comes back on the same port.
+// definition they started with across a worker restart, and graceful shutdown on SIGTERM. A
+// server that goes away and comes back is reconnect_test's.
 
 #include <signal.h>
 
@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "tests/support/dev_server.h"
-#include "tests/support/python_worker.h"
 #include "tests/temporal/weft_worker_process.h"
 
 namespace {
@@ -171,52 +170,4 @@ TEST_CASE("SIGTERM shuts the worker down gracefully") {
     std::this_thread::sleep_for(50ms);
   }
   CHECK_FALSE(worker->Running());
-}
-
-TEST_CASE("the worker carries on when its server goes away and comes back") {
-  // A server of its own, persisted to a file, so that it can be stopped and started again on
-  // the same port with the same workflows.
-  TempFolder state("weft-reconnect");
-  const int port = weft::testing::FreeLoopbackPort();
-  const std::string address = "127.0.0.1:" + std::to_string(port);
-  auto start_server = [&] {
-    auto server = ChildProcess::Start(
-        {weft::testing::RequiredEnv("WEFT_TEMPORAL_CLI"), "server", "start-dev", "--port",
-         std::to_string(port), "--ip", "127.0.0.1", "--headless", "--db-filename",
-         (state.path() / "temporal.db").string(), "--log-level", "warn", "--http-port",
-         std::to_string(weft::testing::FreeLoopbackPort()), "--metrics-port",
-         std::to_string(weft::testing::FreeLoopbackPort()), "--dynamic-config-value",
-         "frontend.enableServerVersionCheck=false"});
-    WorkflowClient probe = weft::testing::ConnectClient(address);
-    const auto deadline = std::chrono::steady_clock::now() + 90s;
-    while (true) {
-      auto answer = probe.HistoryJson({.workflow_id = "no-such-workflow"});
-      if (!answer && answer.error().kind == weft::temporal::ClientError::Kind::kNotFound) break;
-      if (std::chrono::steady_clock::now() > deadline) FAIL(server->LogTail());
-      std::this_thread::sleep_for(200ms);
-    }
-    return server;
-  };
-  auto server = start_server();
-
-  TempFolder workflows("weft-reconnect-workflows");
-  workflows.Write("pinned.yaml", kOldDefinition);
-  const std::string queue = weft::testing::UniqueName("reconnect");
-  auto worker = weft::testing::StartWeftWorker(address, queue, workflows.path());
-  WorkflowClient client = weft::testing::ConnectClient(address);
-  const std::string before = StartRun(client, "pinned", queue);
-  WaitUntilPinned(client, before);
-
-  server->Stop();
-  server.reset();
-  worker->WaitForOutput("retrying", 30s);  // it saw the server go
-  server = start_server();
-
-  REQUIRE(client.Signal({.workflow_id = before}, "go", nullptr));
-  CHECK(ResultOf(client, before) == "old");
-  const std::string after = StartRun(client, "pinned", queue);
-  WaitUntilPinned(client, after);
-  REQUIRE(client.Signal({.workflow_id = after}, "go", nullptr));
-  CHECK(ResultOf(client, after) == "old");
-  CHECK(worker->Running());
 }
