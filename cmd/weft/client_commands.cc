@@ -3,6 +3,7 @@
 // history (Temporal only). The connection flags and their environment variables are the
 // Temporal CLI's, so that a shell set up for `temporal` is set up for weft.
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -11,7 +12,9 @@
 #include "cmd/weft/connection_flags.h"
 #include "cmd/weft/json_argument.h"
 #include "cmd/weft/output.h"
+#include "dsl/definition_catalog.h"
 #include "runtime/client/connect_client.h"
+#include "runtime/interpreter/workflow_instance.h"
 #include "runtime/temporal/workflow_client.h"
 
 namespace weft::cli {
@@ -72,6 +75,7 @@ void AddClientCommands(CLI::App& app) {
     struct Start {
       ConnectionFlags connection;
       std::string workflow_type, input, workflow_id, task_queue = "weft";
+      std::string summary, details, workflows = "workflows";
       bool wait = false;
     };
     auto state = std::make_shared<Start>();
@@ -84,6 +88,16 @@ void AddClientCommands(CLI::App& app) {
     command->add_option("--id,-w", state->workflow_id, "Workflow id (default: a new UUID)");
     command->add_option("--task-queue,-t", state->task_queue, "Task queue")->capture_default_str();
     command->add_flag("--wait", state->wait, "Wait for the result and print it");
+    command->add_option("--static-summary", state->summary,
+                        "The run's summary in the Temporal UI (default: the definition's name and "
+                        "version, when --workflows has it)");
+    command->add_option("--static-details", state->details,
+                        "The run's details in the Temporal UI (default: the definition's "
+                        "description and hash, when --workflows has it)");
+    command
+        ->add_option("--workflows", state->workflows,
+                     "Folder of definitions, read for the defaults of the two above")
+        ->capture_default_str();
     command->callback([state] {
       if (state->connection.address.empty()) {
         Fail(
@@ -91,12 +105,24 @@ void AddClientCommands(CLI::App& app) {
             "--detach`",
             2);
       }
+      client::StartRequest request{.workflow = state->workflow_type,
+                                   .input = Argument(state->input, "--input"),
+                                   .workflow_id = state->workflow_id,
+                                   .task_queue = state->task_queue,
+                                   .summary = state->summary,
+                                   .details = state->details};
+      // A weft definition the worker is likely to serve too: the run says which it is. The
+      // worker's own folder decides what runs; a stale local copy only makes a stale summary.
+      if (std::error_code missing; std::filesystem::is_directory(state->workflows, missing)) {
+        dsl::DefinitionCatalog catalog(state->workflows);
+        catalog.Rescan();
+        if (auto definition = catalog.Find(state->workflow_type)) {
+          if (request.summary.empty()) request.summary = interpreter::RunSummary(*definition);
+          if (request.details.empty()) request.details = interpreter::RunDetails(*definition);
+        }
+      }
       auto client = OrFail(client::ConnectClient({.temporal = state->connection.Options()}));
-      const client::Started started =
-          OrFail(client->Start({.workflow = state->workflow_type,
-                                .input = Argument(state->input, "--input"),
-                                .workflow_id = state->workflow_id,
-                                .task_queue = state->task_queue}));
+      const client::Started started = OrFail(client->Start(request));
       if (!state->wait) {
         std::cout << json{{"workflow_id", started.execution.workflow_id},
                           {"run_id", started.execution.run_id}}

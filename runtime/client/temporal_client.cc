@@ -100,9 +100,11 @@ std::expected<std::unique_ptr<TemporalClient>, ClientError> TemporalClient::Conn
 }
 
 std::expected<Started, ClientError> TemporalClient::Start(const StartRequest& request) {
-  auto execution =
-      client_.Start(request.workflow, request.input,
-                    {.workflow_id = request.workflow_id, .task_queue = request.task_queue});
+  auto execution = client_.Start(request.workflow, request.input,
+                                 {.workflow_id = request.workflow_id,
+                                  .task_queue = request.task_queue,
+                                  .summary = request.summary,
+                                  .details = request.details});
   if (!execution) return std::unexpected(Converted(execution.error()));
   return Started{.execution = {execution->workflow_id, execution->run_id}};
 }

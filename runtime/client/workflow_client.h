@@ -51,6 +51,9 @@ struct StartRequest {
   // Embedded only, without a workflow_id: an unfinished run of the same workflow with the same
   // input is returned instead of starting another, so that the same command again resumes it.
   bool reuse_unfinished = false;
+  // Temporal only: the run's summary and details in the Temporal UI (user metadata).
+  std::string summary;
+  std::string details;
 };
 
 struct Started {

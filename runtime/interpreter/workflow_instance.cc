@@ -75,14 +75,6 @@ std::string Label(const Fiber& fiber, const dsl::Step& step) {
   return fiber.label_prefix + step.id + fiber.label_suffix;
 }
 
-// What the Temporal UI shows as the run's details: which definition it runs, and what for.
-std::string RunDetails(const dsl::Definition& d) {
-  std::string details =
-      d.name + " v" + std::to_string(d.version) + " (weft, sha256 " + d.sha256.substr(0, 12) + ")";
-  if (!d.description.empty()) details += "\n\n" + d.description;
-  return details;
-}
-
 // "[a b]": the names of `handlers` after `builtin`, as the Go SDK lists known queries and
 // updates in its errors; the Temporal UI reads the query names back from between the brackets.
 template <class Handler>
@@ -1347,5 +1339,16 @@ std::vector<Command> WorkflowInstance::Activate(const Activation& activation) no
 bool WorkflowInstance::finished() const { return state_->finished; }
 
 const dsl::Definition& WorkflowInstance::definition() const { return *state_->definition; }
+
+std::string RunSummary(const dsl::Definition& definition) {
+  return definition.name + " v" + std::to_string(definition.version);
+}
+
+std::string RunDetails(const dsl::Definition& definition) {
+  std::string details =
+      RunSummary(definition) + " (weft, sha256 " + definition.sha256.substr(0, 12) + ")";
+  if (!definition.description.empty()) details += "\n\n" + definition.description;
+  return details;
+}
 
 }  // namespace weft::interpreter

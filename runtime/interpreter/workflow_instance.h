@@ -20,6 +20,7 @@
 #define WEFT_RUNTIME_INTERPRETER_WORKFLOW_INSTANCE_H_
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -41,6 +42,11 @@ inline constexpr std::string_view kDefinitionMarker = "weft.definition";
 // their descriptions, and the definition's name, version and description as its details).
 inline constexpr std::string_view kStackTraceQuery = "__stack_trace";
 inline constexpr std::string_view kMetadataQuery = "__temporal_workflow_metadata";
+
+// How a run of `definition` introduces itself where people look (the Temporal UI): a summary,
+// "order-clothes v3", and details that add the hash and the definition's description.
+std::string RunSummary(const dsl::Definition& definition);
+std::string RunDetails(const dsl::Definition& definition);
 
 class WorkflowInstance {
  public:

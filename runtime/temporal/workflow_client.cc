@@ -124,6 +124,12 @@ std::expected<WorkflowExecution, ClientError> WorkflowClient::Start(
           enums::WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING);
       break;
   }
+  if (!options.summary.empty()) {
+    *request.mutable_user_metadata()->mutable_summary() = ToPayload(options.summary);
+  }
+  if (!options.details.empty()) {
+    *request.mutable_user_metadata()->mutable_details() = ToPayload(options.details);
+  }
   for (const auto& [key, value] : options.memo.items()) {
     (*request.mutable_memo()->mutable_fields())[key] = ToPayload(value);
   }

@@ -53,6 +53,9 @@ struct StartOptions {
   std::optional<std::chrono::milliseconds> task_timeout;
   IdConflictPolicy id_conflict_policy = IdConflictPolicy::kFail;
   nlohmann::json memo = nlohmann::json::object();  // each value one json/plain payload
+  // The run's user metadata, which the Temporal UI shows as its summary and details; empty: none.
+  std::string summary;
+  std::string details;
 };
 
 // How a run ended.

@@ -12,6 +12,7 @@
 #include "runtime/temporal/payload.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
 #include "tests/support/dev_server.h"
+#include "tests/support/subprocess.h"
 #include "tests/temporal/weft_worker_process.h"
 
 namespace {
@@ -86,8 +87,12 @@ TEST_CASE("the UI reads a weft run's steps, its handlers, its stack and its SDK"
   auto worker = weft::testing::StartWeftWorker(address, queue, workflows.path());
   WorkflowClient client = weft::testing::ConnectClient(address);
   const std::string id = weft::testing::UniqueName("story");
-  REQUIRE(client.Start("story", {{"images", {"a.png", "b.png", "c.png"}}},
-                       {.workflow_id = id, .task_queue = queue}));
+  // Started as a user starts it: `weft start` reads the definition for the run's summary.
+  auto started = weft::testing::RunProcess({weft::testing::WeftBinary(), "start", "story",
+                                            "--input", R"({"images": ["a.png", "b.png", "c.png"]})",
+                                            "--id", id, "--task-queue", queue, "--address", address,
+                                            "--workflows", workflows.path().string()});
+  REQUIRE(started.exit_code == 0);
   weft::testing::WaitForEvent(client, id, "EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED");
   weft::testing::WaitForEvent(client, id, "EVENT_TYPE_WORKFLOW_TASK_COMPLETED", 4);
 
@@ -164,12 +169,21 @@ TEST_CASE("the UI reads a weft run's steps, its handlers, its stack and its SDK"
   // Recorded once per run, as the SDKs do; the UI shows what follows the dash.
   CHECK(sdks == std::vector<std::pair<std::string, std::string>>{{"temporal-weft", WEFT_VERSION}});
 
-  // The child's own record carries the summary its parent gave it.
-  workflowservice::DescribeWorkflowExecutionRequest describe;
-  describe.set_namespace_("default");
-  describe.mutable_execution()->set_workflow_id(child_id);
-  auto described =
-      (*connection)->Call(&Stub::DescribeWorkflowExecution, "DescribeWorkflowExecution", describe);
-  REQUIRE(described);
-  CHECK(Summary(described->execution_config().user_metadata()) == "welcome");
+  // The run's own summary and details, and the child's, which its parent gave it.
+  auto describe = [&](const std::string& workflow_id) {
+    workflowservice::DescribeWorkflowExecutionRequest request;
+    request.set_namespace_("default");
+    request.mutable_execution()->set_workflow_id(workflow_id);
+    auto described =
+        (*connection)->Call(&Stub::DescribeWorkflowExecution, "DescribeWorkflowExecution", request);
+    REQUIRE(described);
+    return described->execution_config().user_metadata();
+  };
+  const auto run = describe(id);
+  CHECK(Summary(run) == "story v2");
+  REQUIRE(run.has_details());
+  const std::string run_details = weft::temporal::FromPayload(run.details())->get<std::string>();
+  CHECK(run_details.starts_with("story v2 (weft, sha256 "));
+  CHECK(run_details.ends_with("Makes thumbnails, then waits for approval."));
+  CHECK(Summary(describe(child_id)) == "welcome");
 }
