@@ -171,11 +171,12 @@ TEST_CASE("the UI reads a weft run's steps, its handlers, its stack and its SDK"
 
   // The run's own summary and details, and the child's, which its parent gave it.
   auto describe = [&](const std::string& workflow_id) {
-    workflowservice::DescribeWorkflowExecutionRequest request;
-    request.set_namespace_("default");
-    request.mutable_execution()->set_workflow_id(workflow_id);
+    workflowservice::DescribeWorkflowExecutionRequest describe_request;
+    describe_request.set_namespace_("default");
+    describe_request.mutable_execution()->set_workflow_id(workflow_id);
     auto described =
-        (*connection)->Call(&Stub::DescribeWorkflowExecution, "DescribeWorkflowExecution", request);
+        (*connection)
+            ->Call(&Stub::DescribeWorkflowExecution, "DescribeWorkflowExecution", describe_request);
     REQUIRE(described);
     return described->execution_config().user_metadata();
   };

@@ -212,5 +212,6 @@ TEST_CASE("a server that is not there is a clear error, not a hang") {
   auto result = RunProcess(
       {WeftBinary(), "query", "any", "total", "--address", "127.0.0.1:" + std::to_string(port)});
   CHECK(result.exit_code == 1);
-  CHECK_THAT(result.err, Catch::Contains("does not answer"));
+  CHECK_THAT(result.err,
+             Catch::Contains("no Temporal server answered at 127.0.0.1:" + std::to_string(port)));
 }
