@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 using namespace weft;
 using nlohmann::json;
 
-constexpr int kRuns = 200;
+constexpr int kRuns = 400;  // enough work to outlast 20 kills of up to 600 ms each
 constexpr int kKills = 20;
 
 void KillNow(testing::ChildProcess& driver) {
@@ -38,7 +38,7 @@ void KillNow(testing::ChildProcess& driver) {
   while (driver.Running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
-TEST_CASE("200 runs survive 20 SIGKILLs: every run completes, no completed activity runs again") {
+TEST_CASE("400 runs survive 20 SIGKILLs: every run completes, no completed activity runs again") {
   const fs::path dir =
       fs::temp_directory_path() / ("weft-crash-test-" + std::to_string(::getpid()));
   fs::remove_all(dir);
