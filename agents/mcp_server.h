@@ -1,5 +1,5 @@
 // McpServer: the Model Context Protocol over stdio, tools only, as `weft mcp` speaks it to an
-// agent (research/polytope-bluetext-mcp.md §3). One JSON-RPC 2.0 message per line on the input
+// agent (docs/agents.md#weft-mcp). One JSON-RPC 2.0 message per line on the input
 // and the output, nothing else on the output (logs go to stderr through spdlog). It negotiates
 // the handshake-era protocol versions (2024-11-05 to 2025-11-25), answers ping, tools/list and
 // tools/call, and sends notifications/tools/list_changed when told the tools changed

@@ -177,7 +177,7 @@ void RunWorkflow(const RunOptions& options) {
   auto client = OrFail(client::EmbeddedClient::Open(std::move(client_options)));
   json input = json::object();
   if (!options.input.empty()) input = OrFail(ParseJsonArgument(options.input, "--input"), 2);
-  // The same command again resumes the run it started (product.md §2, journey 1).
+  // The same command again resumes the run it started (docs/engines.md).
   auto started = client->Start({.workflow = options.workflow,
                                 .input = std::move(input),
                                 .workflow_id = options.workflow_id,

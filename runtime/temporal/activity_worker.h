@@ -4,7 +4,7 @@
 // ApplicationFailureInfo (type, non_retryable, details, next_retry_delay) so that a Go or
 // Python workflow sees an ActivityError wrapping an ApplicationError of that type; a
 // cancellation as RespondActivityTaskCanceled. Retries are the server's: each attempt is a
-// new task (research/temporal-protocol.md §3, §13).
+// new task (docs/temporal-protocol.md#activity-tasks).
 //
 // Heartbeats go to the server at most every 80% of the heartbeat timeout (30 s without one);
 // its answer is how cancellation reaches a running activity, and a heartbeat the server no

@@ -1,5 +1,5 @@
-// The interpreter's commands as Temporal commands (research/temporal-protocol.md §6.2), the
-// form RespondWorkflowTaskCompleted carries. Updates and queries are not commands on the wire
+// The interpreter's commands as Temporal commands (docs/temporal-protocol.md#commands-and-events),
+// the form RespondWorkflowTaskCompleted carries. Updates and queries are not commands on the wire
 // (they are protocol messages and query results, which need the task they answer); EncodeCommand
 // returns nothing for them and the worker answers them itself.
 //

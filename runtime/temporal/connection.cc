@@ -13,7 +13,7 @@ namespace weft::temporal {
 namespace {
 
 // Clients and workers both receive whole histories in one message; the SDKs raise gRPC's 4 MiB
-// default to 128 MiB (research/temporal-protocol.md §1.5).
+// default to 128 MiB (docs/temporal-protocol.md#message-sizes).
 constexpr int kMaxMessageBytes = 128 << 20;
 
 std::expected<std::string, RpcError> ReadFile(const std::string& path, std::string_view what) {

@@ -1,7 +1,7 @@
 // A Connection is one gRPC channel to a Temporal frontend, together with how every call on it
 // must be dressed: the metadata the server expects from an SDK (client-name, client-version,
 // temporal-namespace, and authorization when an API key is set) and a deadline on every call,
-// because the server rejects long polls that carry none (research/temporal-protocol.md §1).
+// because the server rejects long polls that carry none (docs/temporal-protocol.md#connection).
 //
 // A server that goes away is reconnected to with a backoff of at most kMaxReconnectBackoff, so
 // that work resumes within about a second of its return; task polls wait for the channel to be

@@ -2,7 +2,7 @@
 // its workflow type names. A new run takes the newest version the catalog serves now; a run
 // whose history already holds its definition pin (a cache miss, a restarted worker, a replay)
 // takes the pinned definition, whatever the catalog holds, so that editing workflows/ never
-// changes a run in flight (product.md §5).
+// changes a run in flight (docs/temporal.md).
 //
 // Thread-safe (the catalog is); each interpreter made belongs to one run.
 #ifndef WEFT_RUNTIME_TEMPORAL_DEFINITION_INTERPRETER_FACTORY_H_

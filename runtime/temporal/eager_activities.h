@@ -1,5 +1,5 @@
 // EagerActivities: the activity executor of this process, as a workflow worker sees it when it
-// asks for eager execution (research/temporal-protocol.md §2.2). A ScheduleActivityTask
+// asks for eager execution (docs/temporal-protocol.md#eager-activities). A ScheduleActivityTask
 // command may set request_eager_execution; the server then starts the activity at once and
 // hands its task back in the RespondWorkflowTaskCompleted response, which saves the activity
 // poll and matching's hop. The worker may ask only for activities it can start right away, so

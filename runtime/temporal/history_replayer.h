@@ -1,13 +1,13 @@
 // HistoryReplayer: replays a workflow history exported from any Temporal server (the JSON that
 // `temporal workflow show -o json` and `weft history` print) against the current build, and
 // says whether the build is deterministic for it: the same commands, in the same order, as the
-// history recorded (research/temporal-protocol.md §6.4). This is `weft replay`, and what a
-// release is checked with before it meets running workflows.
+// history recorded (docs/temporal-protocol.md#replay-and-non-determinism). This is `weft replay`,
+// and what a release is checked with before it meets running workflows.
 //
 // The run executes the definition pinned in its own history (interpreter::kDefinitionMarker);
 // only a history without a pin (its first workflow task never completed) falls back to the
 // catalog. A history that ends inside a workflow task is replayed up to its last completed
-// task (research/temporal-protocol.md §14, pitfall 12).
+// task (docs/temporal-protocol.md#replay-and-non-determinism).
 //
 // Parsing happens once; Replay() may be called any number of times (benchmarks do) and from
 // several threads at once: each call replays into a fresh run.

@@ -1,5 +1,5 @@
 // JSON values as Temporal payloads, byte for byte as the official SDKs write them
-// (research/temporal-protocol.md §11.1): null is one `binary/null` payload with no data, every
+// (docs/temporal-protocol.md#payloads): null is one `binary/null` payload with no data, every
 // other value one `json/plain` payload holding compact JSON. One payload per argument: a weft
 // workflow's input, a signal's argument and a result are each exactly one payload.
 //

@@ -1,6 +1,6 @@
 // ShutdownWorker, as both workers end: the server completes this worker's outstanding polls
 // and unloads its sticky queue, so that cached runs move back to the normal queue at once
-// (research/temporal-protocol.md §2.6). A server without the RPC is not an error.
+// (docs/temporal-protocol.md#worker-shutdown). A server without the RPC is not an error.
 #ifndef WEFT_RUNTIME_TEMPORAL_WORKER_SHUTDOWN_H_
 #define WEFT_RUNTIME_TEMPORAL_WORKER_SHUTDOWN_H_
 

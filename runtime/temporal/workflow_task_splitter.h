@@ -1,5 +1,5 @@
 // Splits a history into logical workflow tasks: the units in which a workflow is activated
-// (research/temporal-protocol.md §5.4). Each is
+// (docs/temporal-protocol.md#logical-workflow-tasks). Each is
 //
 //   [events to apply] WorkflowTaskStarted [WorkflowTaskCompleted [command events]]
 //
@@ -41,7 +41,8 @@ struct LogicalWorkflowTask {
   bool completed = false;  // its WorkflowTaskCompleted is in history: replayed, not answered
 };
 
-// True for the events that record a worker's command (research/temporal-protocol.md §6.2).
+// True for the events that record a worker's command
+// (docs/temporal-protocol.md#commands-and-events).
 bool IsCommandEvent(const HistoryEvent& event);
 
 // Fails on a history whose event ids are not contiguous.

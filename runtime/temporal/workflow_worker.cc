@@ -66,7 +66,7 @@ bool SdkRecorded(const std::vector<const HistoryEvent*>& history) {
   return name == kSdkName && version == WEFT_VERSION;
 }
 
-// Turns an update command into its protocol message (research/temporal-protocol.md §9.3):
+// Turns an update command into its protocol message (docs/temporal-protocol.md#updates):
 // acceptance and completion also get a PROTOCOL_MESSAGE command at their place among the
 // commands; a rejection is a message only. False for any other command.
 bool AddUpdateMessage(const interpreter::Command& command,
@@ -391,7 +391,7 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
 
   if (task.has_query()) {
     // A query-only task: history is replayed, nothing is sent but the answer. Never fail such
-    // a task; a failure to answer is the query's (research/temporal-protocol.md §8.2).
+    // a task; a failure to answer is the query's (docs/temporal-protocol.md#queries).
     auto answer = run.Answer(
         {interpreter::QueryWorkflow{.id = "legacy",
                                     .name = task.query().query_type(),
@@ -448,7 +448,7 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
       *completed.add_commands() = std::move(*encoded);
     }
   }
-  // Queries riding on the task see the state after it (research/temporal-protocol.md §8.2).
+  // Queries riding on the task see the state after it (docs/temporal-protocol.md#queries).
   std::vector<interpreter::QueryWorkflow> queries;
   for (const auto& [id, query] : task.queries()) {
     queries.push_back(

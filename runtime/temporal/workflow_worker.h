@@ -2,7 +2,7 @@
 // run's history through its interpreter (workflow_run.h). Runs it answered stay in an LRU
 // cache and their next tasks come to this worker's sticky queue with only the new events; a
 // task the cache cannot continue (a new run, another worker's, a gap, an eviction) is replayed
-// from the first event (research/temporal-protocol.md §10). With max_cached_runs = 0 every
+// from the first event (docs/temporal-protocol.md#workflow-cache). With max_cached_runs = 0 every
 // task is a full replay and no sticky queue is used.
 //
 // Queries are answered after the task's events in both forms (a query task of its own, and
@@ -61,7 +61,7 @@ struct RunOrigin {
   std::string workflow_type;
   // The data of the definition marker (interpreter::kDefinitionMarker) that the run's first
   // workflow task recorded, when history has it: a replay must execute that definition, not
-  // whatever the workflows folder holds now (product.md §5). Absent for a new run.
+  // whatever the workflows folder holds now (docs/temporal.md). Absent for a new run.
   std::optional<nlohmann::json> definition_pin;
   // The version a parent's `workflow` step asked for (kVersionHeader); absent: the newest.
   std::optional<std::int64_t> version;
