@@ -299,6 +299,23 @@ std::expected<void, ReplayError> WorkflowRun::AddJob(const HistoryEvent& event,
     return seq->second;
   };
 
+  // A child that ended otherwise than completed: the parent sees its end wrapped as the SDKs'
+  // ChildWorkflowExecutionError (interpreter::ChildWorkflowFailure), on every end event alike.
+  auto child_ended =
+      [&](const auto& attributes, ActivityResolution::Status status, interpreter::Failure cause,
+          std::string_view outcome,
+          std::optional<enums::RetryState> retry_state) -> std::expected<void, ReplayError> {
+    auto seq = child(attributes.initiated_event_id());
+    if (!seq) return std::unexpected(seq.error());
+    jobs.push_back(interpreter::ResolveChildWorkflow{
+        .seq = *seq,
+        .status = status,
+        .failure = interpreter::ChildWorkflowFailure(
+            std::move(cause), outcome,
+            ChildInfo(attributes, attributes.started_event_id(), retry_state))});
+    return {};
+  };
+
   switch (event.event_type()) {
     case enums::EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
       const auto& attributes = event.workflow_execution_started_event_attributes();
@@ -418,61 +435,35 @@ std::expected<void, ReplayError> WorkflowRun::AddJob(const HistoryEvent& event,
     }
     case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED: {
       const auto& attributes = event.child_workflow_execution_failed_event_attributes();
-      auto seq = child(attributes.initiated_event_id());
-      if (!seq) return std::unexpected(seq.error());
-      jobs.push_back(interpreter::ResolveChildWorkflow{
-          .seq = *seq,
-          .status = ActivityResolution::Status::kFailed,
-          .failure = interpreter::ChildWorkflowFailure(
-              FromTemporalFailure(attributes.failure()), "failed",
-              ChildInfo(attributes, attributes.started_event_id(), attributes.retry_state()))});
-      return {};
+      return child_ended(attributes, ActivityResolution::Status::kFailed,
+                         FromTemporalFailure(attributes.failure()), "failed",
+                         attributes.retry_state());
     }
     case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED: {
       const auto& attributes = event.child_workflow_execution_canceled_event_attributes();
-      auto seq = child(attributes.initiated_event_id());
-      if (!seq) return std::unexpected(seq.error());
       interpreter::Failure cancelled{.kind = interpreter::Failure::Kind::kCancelled,
                                      .type = "Cancelled",
                                      .message = "workflow cancelled"};
       if (attributes.has_details()) cancelled.details = Decode(attributes.details());
-      jobs.push_back(interpreter::ResolveChildWorkflow{
-          .seq = *seq,
-          .status = ActivityResolution::Status::kCancelled,
-          .failure = interpreter::ChildWorkflowFailure(
-              std::move(cancelled), "cancelled",
-              ChildInfo(attributes, attributes.started_event_id(), std::nullopt))});
-      return {};
+      return child_ended(attributes, ActivityResolution::Status::kCancelled, std::move(cancelled),
+                         "cancelled", std::nullopt);
     }
     case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT: {
       const auto& attributes = event.child_workflow_execution_timed_out_event_attributes();
-      auto seq = child(attributes.initiated_event_id());
-      if (!seq) return std::unexpected(seq.error());
-      jobs.push_back(interpreter::ResolveChildWorkflow{
-          .seq = *seq,
-          .status = ActivityResolution::Status::kFailed,
-          .failure = interpreter::ChildWorkflowFailure(
-              interpreter::Failure{.kind = interpreter::Failure::Kind::kTimeout,
-                                   .type = "Timeout",
-                                   .message = "workflow timed out",
-                                   .info = {{"timeout_type", "START_TO_CLOSE"}}},
-              "timed out",
-              ChildInfo(attributes, attributes.started_event_id(), attributes.retry_state()))});
-      return {};
+      return child_ended(attributes, ActivityResolution::Status::kFailed,
+                         interpreter::Failure{.kind = interpreter::Failure::Kind::kTimeout,
+                                              .type = "Timeout",
+                                              .message = "workflow timed out",
+                                              .info = {{"timeout_type", "START_TO_CLOSE"}}},
+                         "timed out", attributes.retry_state());
     }
     case enums::EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED: {
       const auto& attributes = event.child_workflow_execution_terminated_event_attributes();
-      auto seq = child(attributes.initiated_event_id());
-      if (!seq) return std::unexpected(seq.error());
-      jobs.push_back(interpreter::ResolveChildWorkflow{
-          .seq = *seq,
-          .status = ActivityResolution::Status::kFailed,
-          .failure = interpreter::ChildWorkflowFailure(
-              interpreter::Failure{.kind = interpreter::Failure::Kind::kTerminated,
-                                   .type = "Terminated",
-                                   .message = "workflow terminated"},
-              "terminated", ChildInfo(attributes, attributes.started_event_id(), std::nullopt))});
-      return {};
+      return child_ended(attributes, ActivityResolution::Status::kFailed,
+                         interpreter::Failure{.kind = interpreter::Failure::Kind::kTerminated,
+                                              .type = "Terminated",
+                                              .message = "workflow terminated"},
+                         "terminated", std::nullopt);
     }
     case enums::EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED:
     case enums::EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED: {
