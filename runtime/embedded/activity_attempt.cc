@@ -57,7 +57,7 @@ std::optional<ij::Failure> ActivityAttempts::Cancel(Run& run, std::uint32_t seq)
   auto task = run.activities.find(seq);
   if (task == run.activities.end()) return std::nullopt;  // resolved; its result is pending
   Abandon(task->second);
-  ij::Failure failure = ActivityCancelledFailure(task->second.spec);
+  ij::Failure failure = run::ActivityCancelledFailure(task->second.spec);
   run.activities.erase(task);
   return failure;
 }
@@ -88,7 +88,7 @@ void ActivityAttempts::OnDeadline(Run& run, const Deadline& deadline, std::int64
       }
       return;
     case Deadline::Kind::kScheduleToClose:
-      AttemptFailed(run, deadline.seq, task, {.timeout = TimeoutType::kScheduleToClose});
+      AttemptFailed(run, deadline.seq, task, {.timeout = run::TimeoutType::kScheduleToClose});
       return;
     case Deadline::Kind::kAttemptCheck:
       if (task.current && task.current->token == deadline.token) {
@@ -163,7 +163,7 @@ void ActivityAttempts::Dispatch(Run& run, std::uint32_t seq, ActivityTask& task)
     if (schedule_to_start && started - attempt->queued_ms >= *schedule_to_start) {
       mailbox->Post(AttemptFinished{run_id, seq, attempt->token,
                                     std::unexpected(activity::ActivityError::Timeout("")),
-                                    TimeoutType::kScheduleToStart});
+                                    run::TimeoutType::kScheduleToStart});
       return;
     }
     activity::ActivityResult result = registry->Execute(type, input, attempt->context);
@@ -182,7 +182,7 @@ void ActivityAttempts::CheckAttempt(Run& run, std::uint32_t seq, ActivityTask& t
     if (timeouts.schedule_to_start) {
       const std::int64_t limit = attempt.queued_ms + timeouts.schedule_to_start->count();
       if (now_ms >= limit) {
-        AttemptFailed(run, seq, task, {.timeout = TimeoutType::kScheduleToStart});
+        AttemptFailed(run, seq, task, {.timeout = run::TimeoutType::kScheduleToStart});
         return;
       }
       recheck = std::min(recheck, limit);
@@ -194,7 +194,7 @@ void ActivityAttempts::CheckAttempt(Run& run, std::uint32_t seq, ActivityTask& t
     if (timeouts.start_to_close) {
       const std::int64_t limit = started + timeouts.start_to_close->count();
       if (now_ms >= limit) {
-        AttemptFailed(run, seq, task, {.timeout = TimeoutType::kStartToClose});
+        AttemptFailed(run, seq, task, {.timeout = run::TimeoutType::kStartToClose});
         return;
       }
       recheck = std::min(recheck, limit);
@@ -203,7 +203,7 @@ void ActivityAttempts::CheckAttempt(Run& run, std::uint32_t seq, ActivityTask& t
       const std::int64_t last = std::max(started, attempt.heartbeat_ms.load());
       const std::int64_t limit = last + timeouts.heartbeat->count();
       if (now_ms >= limit) {
-        AttemptFailed(run, seq, task, {.timeout = TimeoutType::kHeartbeat});
+        AttemptFailed(run, seq, task, {.timeout = run::TimeoutType::kHeartbeat});
         return;
       }
       recheck = std::min(recheck, limit);
@@ -219,7 +219,7 @@ void ActivityAttempts::CheckAttempt(Run& run, std::uint32_t seq, ActivityTask& t
 }
 
 void ActivityAttempts::AttemptFailed(Run& run, std::uint32_t seq, ActivityTask& task,
-                                     AttemptFailure failure) {
+                                     run::AttemptFailure failure) {
   const std::int64_t now = core_.Now();
   std::int64_t elapsed = 0;
   if (task.current) {
@@ -234,7 +234,8 @@ void ActivityAttempts::AttemptFailed(Run& run, std::uint32_t seq, ActivityTask& 
   } else {
     task.current.reset();
   }
-  RetryDecision decision = DecideRetry(task.spec, task.attempt, failure, task.scheduled_ms, now);
+  run::RetryDecision decision =
+      run::DecideRetry(task.spec, task.attempt, failure, task.scheduled_ms, now);
   ProgressEvent progress{
       .kind = ProgressEvent::Kind::kActivityFailed,
       .run_id = run.record.run_id,
@@ -243,7 +244,7 @@ void ActivityAttempts::AttemptFailed(Run& run, std::uint32_t seq, ActivityTask& 
       .activity_type = task.spec.activity_type,
       .attempt = task.attempt,
       .elapsed_ms = elapsed,
-      .message = failure.timeout ? std::string(TimeoutTypeName(*failure.timeout)) + " timeout"
+      .message = failure.timeout ? std::string(run::TimeoutTypeName(*failure.timeout)) + " timeout"
                                  : failure.error.Describe()};
   if (!decision.retry) {
     core_.Progress(progress);

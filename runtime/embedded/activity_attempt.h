@@ -39,10 +39,10 @@
 
 #include "runtime/activity/activity.h"
 #include "runtime/activity/activity_context.h"
-#include "runtime/embedded/activity_retry.h"
 #include "runtime/embedded/deadline_queue.h"
 #include "runtime/interpreter/activation.h"
 #include "runtime/interpreter/command.h"
+#include "runtime/run/activity_retry.h"
 
 namespace weft::embedded {
 
@@ -80,7 +80,7 @@ struct AttemptFinished {
   std::uint32_t seq = 0;
   std::uint64_t token = 0;
   activity::ActivityResult result;
-  std::optional<TimeoutType> timeout;  // set when it never started (schedule-to-start)
+  std::optional<run::TimeoutType> timeout;  // set when it never started (schedule-to-start)
 };
 
 class ActivityAttempts {
@@ -105,7 +105,7 @@ class ActivityAttempts {
  private:
   void Dispatch(Run& run, std::uint32_t seq, ActivityTask& task);
   void CheckAttempt(Run& run, std::uint32_t seq, ActivityTask& task, std::int64_t now_ms);
-  void AttemptFailed(Run& run, std::uint32_t seq, ActivityTask& task, AttemptFailure failure);
+  void AttemptFailed(Run& run, std::uint32_t seq, ActivityTask& task, run::AttemptFailure failure);
   void Resolve(Run& run, std::uint32_t seq, interpreter::ActivityResolution resolution);
   void Abandon(ActivityTask& task);
 

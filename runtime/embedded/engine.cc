@@ -243,7 +243,7 @@ std::expected<std::unique_ptr<Engine>, std::string> Engine::Open(EngineOptions o
       [raw](std::vector<std::uint64_t> tokens, const std::expected<void, std::string>& result) {
         raw->Post(event::Committed{std::move(tokens), result});
       });
-  core->pool = std::make_unique<ActivityPool>(core->options.activity_threads);
+  core->pool = std::make_unique<activity::ActivityPool>(core->options.activity_threads);
   core->clock_listener = core->clock.OnAdvance([raw] {
     {
       std::lock_guard lock(raw->mutex);

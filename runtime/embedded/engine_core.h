@@ -29,8 +29,8 @@
 #include <variant>
 #include <vector>
 
+#include "runtime/activity/activity_pool.h"
 #include "runtime/embedded/activity_attempt.h"
-#include "runtime/embedded/activity_pool.h"
 #include "runtime/embedded/deadline_queue.h"
 #include "runtime/embedded/engine.h"
 #include "runtime/embedded/group_commit.h"
@@ -78,7 +78,7 @@ struct EngineCore {
   // ends.
   std::unique_ptr<Journal> reader;  // engine thread
   std::unique_ptr<GroupCommit> writer;
-  std::unique_ptr<ActivityPool> pool;
+  std::unique_ptr<activity::ActivityPool> pool;
   std::shared_ptr<AttemptMailbox> mailbox = std::make_shared<AttemptMailbox>(this);
 
   // ---- shared ----

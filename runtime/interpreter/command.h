@@ -54,6 +54,10 @@ struct ScheduleActivity {
   // "resize[3]": the step's id, with the branch and iteration it runs in (Fiber::label_prefix),
   // as a person reads it; Temporal shows it as the activity's summary.
   std::string step_label;
+  // `local: true`: on Temporal the worker runs it inside the workflow task and records its
+  // outcome in a marker (runtime/temporal/local_activity_marker.h); the embedded engine runs
+  // every activity in process anyway, so there it is an ordinary attempt.
+  bool local = false;
 };
 
 struct RequestCancelActivity {

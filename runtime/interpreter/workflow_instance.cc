@@ -821,6 +821,7 @@ void WorkflowInstance::State::AdvanceCall(Fiber& fiber, CallFrame& frame) {
         .retry = RetryOf(call.retry),
         .step_path = call.path,
         .step_label = frame.label,
+        .local = call.local,
     };
     if (call.inline_lua) {
       command.input = {{"source", *call.inline_lua}, {"input", std::move(command.input)}};

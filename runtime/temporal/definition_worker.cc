@@ -17,14 +17,18 @@ struct DefinitionWorker::Workers {
                    ActivityWorkerOptions{.task_queue = options.task_queue,
                                          .max_concurrent = options.max_concurrent_activities},
                    registry),
+        local_activities(registry, options.max_concurrent_activities),
         workflows(connection,
                   WorkflowWorkerOptions{.task_queue = options.task_queue,
                                         .pollers = options.workflow_pollers,
                                         .max_cached_runs = options.max_cached_runs},
-                  DefinitionInterpreterFactory(std::move(catalog)), &activities) {}
+                  DefinitionInterpreterFactory(std::move(catalog)), &activities,
+                  &local_activities) {}
 
-  // The workflow worker hands eager activity tasks to the activity worker: built first.
+  // The workflow worker hands eager activity tasks to the activity worker and runs local
+  // activities on the local executor: both built first, gone last.
   ActivityWorker activities;
+  LocalActivities local_activities;
   WorkflowWorker workflows;
 };
 

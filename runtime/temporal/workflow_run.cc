@@ -177,6 +177,7 @@ std::expected<std::vector<Command>, ReplayError> WorkflowRun::Apply(const Logica
   }
   last_event_id_ = std::max(last_event_id_, task.started_event_id);
   std::vector<Command> produced;
+  issued_.clear();
   if (task.started_event_id != 0) {
     if (!unmatched_.empty()) {
       return std::unexpected(
@@ -206,10 +207,7 @@ std::expected<std::vector<Command>, ReplayError> WorkflowRun::Apply(const Logica
     if (activation.jobs.empty() && task.completed) {
       // A task that only answered queries, or a heartbeat: nothing reached the workflow.
     } else {
-      produced = interpreter_(activation);
-    }
-    for (const Command& command : produced) {
-      if (run::LeavesRecord(command)) unmatched_.push_back(command);
+      produced = Activate(activation);
     }
   }
 
@@ -224,12 +222,89 @@ std::expected<std::vector<Command>, ReplayError> WorkflowRun::Apply(const Logica
   return produced;
 }
 
+std::vector<Command> WorkflowRun::Activate(const interpreter::Activation& activation) {
+  std::vector<Command> to_send;
+  for (Command& command : interpreter_(activation)) {
+    issued_.push_back(command);
+    if (auto* schedule = std::get_if<interpreter::ScheduleActivity>(&command);
+        schedule && schedule->local) {
+      pending_locals_[schedule->seq] = std::move(*schedule);
+      continue;
+    }
+    // Cancelling a local activity is the worker's business: the server never saw it, and the
+    // workflow does not wait for it once cancelled (an outcome that still comes is dropped).
+    if (auto* cancel = std::get_if<interpreter::RequestCancelActivity>(&command);
+        cancel && pending_locals_.erase(cancel->seq) > 0) {
+      continue;
+    }
+    if (run::LeavesRecord(command)) unmatched_.push_back(command);
+    to_send.push_back(std::move(command));
+  }
+  return to_send;
+}
+
+std::vector<Command> WorkflowRun::ResolveLocal(const LocalActivityOutcome& outcome) {
+  if (pending_locals_.erase(outcome.seq) == 0) return {};
+  interpreter::RecordMarker marker = ToMarker(outcome);
+  unmatched_.push_back(marker);
+  std::vector<Command> commands{std::move(marker)};
+  interpreter::Activation activation{
+      .now_unix_ms = now_unix_ms_,
+      .jobs = {interpreter::ResolveActivity{.seq = outcome.seq, .resolution = outcome.resolution}}};
+  for (Command& command : Activate(activation)) commands.push_back(std::move(command));
+  return commands;
+}
+
+std::expected<void, ReplayError> WorkflowRun::ReplayLocalOutcome(const HistoryEvent& event) {
+  const auto& attributes = event.marker_recorded_event_attributes();
+  auto data = attributes.details().find("data");
+  auto decoded = data == attributes.details().end()
+                     ? std::expected<nlohmann::json, std::string>(std::unexpected("no data"))
+                     : FromPayloads(data->second);
+  auto outcome = decoded ? FromMarkerData(*decoded)
+                         : std::unexpected(std::string(kLocalActivityMarker) +
+                                           " marker: its data does not decode: " + decoded.error());
+  if (!outcome) {
+    return std::unexpected(ReplayError{ReplayError::Kind::kUnsupportedEvent, event.event_id(),
+                                       Where(event) + ": " + outcome.error()});
+  }
+  // The marker stands for the activity's command: it must be one the workflow scheduled.
+  const run::RecordedCommand recorded{
+      .kind = "schedule_activity",
+      .fields = {{"activity_id", outcome->activity_id}, {"activity_type", outcome->activity_type}},
+      .where = Where(event)};
+  auto pending = pending_locals_.find(outcome->seq);
+  if (pending == pending_locals_.end()) {
+    return std::unexpected(FromCheck(&event, run::UnproducedCommand(recorded)));
+  }
+  if (auto same = run::CheckReplayed(recorded, pending->second); !same) {
+    return std::unexpected(FromCheck(&event, same.error()));
+  }
+  pending_locals_.erase(pending);
+  interpreter::Activation activation{
+      .now_unix_ms = now_unix_ms_,
+      .is_replaying = true,
+      .jobs = {interpreter::ResolveActivity{.seq = outcome->seq,
+                                            .resolution = std::move(outcome->resolution)}}};
+  // What the workflow did next was recorded after the marker: it waits to be matched.
+  Activate(activation);
+  return {};
+}
+
 std::vector<interpreter::RespondToQuery> WorkflowRun::Answer(
     const std::vector<interpreter::QueryWorkflow>& queries) {
   return run::AnswerQueries(interpreter_, now_unix_ms_, queries);
 }
 
 std::expected<void, ReplayError> WorkflowRun::Match(const HistoryEvent& event) {
+  // A local activity's marker is the run's own (ResolveLocal) when a marker command of this
+  // worker waits for it; otherwise history resolves the activity now.
+  if (event.event_type() == enums::EVENT_TYPE_MARKER_RECORDED &&
+      event.marker_recorded_event_attributes().marker_name() == kLocalActivityMarker) {
+    const auto* marker =
+        unmatched_.empty() ? nullptr : std::get_if<interpreter::RecordMarker>(&unmatched_.front());
+    if (marker == nullptr || marker->name != kLocalActivityMarker) return ReplayLocalOutcome(event);
+  }
   const run::RecordedCommand recorded = Recorded(event);
   if (unmatched_.empty()) {
     return std::unexpected(FromCheck(&event, run::UnproducedCommand(recorded)));

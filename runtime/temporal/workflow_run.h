@@ -9,6 +9,12 @@
 // ActivityTaskScheduled by event id) resolve the right operation. Commands of the current task
 // stay unmatched until their events come back at the start of the next (sticky) task.
 //
+// Local activities (`local: true`) leave no command: the worker runs them (pending_locals())
+// and hands each outcome to ResolveLocal, which records it as a marker and lets the workflow
+// go on. On replay such a marker resolves its activity where it stands in history, whatever
+// task it ended in (local_activity_marker.h). An activity still pending when history ends is
+// run again by the worker that holds the run: at least once, as with the SDKs.
+//
 // Not thread-safe: a run is driven by one task at a time.
 #ifndef WEFT_RUNTIME_TEMPORAL_WORKFLOW_RUN_H_
 #define WEFT_RUNTIME_TEMPORAL_WORKFLOW_RUN_H_
@@ -19,12 +25,14 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/interpreter/activation.h"
 #include "runtime/interpreter/command.h"
 #include "runtime/run/query_answers.h"
 #include "runtime/temporal/command_encoder.h"
+#include "runtime/temporal/local_activity_marker.h"
 #include "runtime/temporal/workflow_task_splitter.h"
 
 namespace weft::temporal {
@@ -63,6 +71,22 @@ class WorkflowRun {
   std::vector<interpreter::RespondToQuery> Answer(
       const std::vector<interpreter::QueryWorkflow>& queries);
 
+  // The local activities the workflow waits for, by seq: those scheduled and not yet resolved
+  // by a marker or by ResolveLocal, nor cancelled. The worker runs each one it is not running.
+  const std::map<std::uint32_t, interpreter::ScheduleActivity>& pending_locals() const {
+    return pending_locals_;
+  }
+
+  // Delivers a local activity's outcome in the current task: returns its marker followed by
+  // what the workflow commands next. Nothing when the activity is no longer pending (the
+  // workflow cancelled it meanwhile).
+  std::vector<interpreter::Command> ResolveLocal(const LocalActivityOutcome& outcome);
+
+  // The commands the interpreter issued since the last Apply began, as it issued them: local
+  // activities included, their markers not (the worker writes those). For the command trace
+  // (runtime/trace), which must read the same on both engines.
+  std::vector<interpreter::Command> TakeIssued() { return std::exchange(issued_, {}); }
+
   // What encoding this run's commands needs from history (scheduled event ids, child ids).
   const EncodeContext& encode_context() const { return encode_context_; }
 
@@ -70,6 +94,13 @@ class WorkflowRun {
   std::expected<void, ReplayError> AddJob(const HistoryEvent& event,
                                           std::vector<interpreter::Job>& jobs);
   std::expected<void, ReplayError> Match(const HistoryEvent& event);
+  // A local activity marker that no command of this task stands for: history resolving one of
+  // pending_locals_ (replay).
+  std::expected<void, ReplayError> ReplayLocalOutcome(const HistoryEvent& event);
+  // Runs one activation and keeps what it commands: local activities become pending, their
+  // cancellations end them, and commands that leave a record wait for their events. Returns
+  // the commands to send.
+  std::vector<interpreter::Command> Activate(const interpreter::Activation& activation);
 
   Interpreter interpreter_;
   std::int64_t now_unix_ms_ = 0;    // of the last applied task
@@ -79,6 +110,8 @@ class WorkflowRun {
   EncodeContext encode_context_;
   // Commands whose events history has not shown yet, oldest first.
   std::deque<interpreter::Command> unmatched_;
+  std::map<std::uint32_t, interpreter::ScheduleActivity> pending_locals_;
+  std::vector<interpreter::Command> issued_;
   std::map<std::int64_t, std::uint32_t> activity_by_scheduled_event_;
   std::map<std::int64_t, std::string> activity_type_by_scheduled_event_;
   std::map<std::int64_t, std::uint32_t> child_by_initiated_event_;

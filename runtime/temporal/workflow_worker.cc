@@ -12,6 +12,7 @@
 #include "runtime/temporal/command_encoder.h"
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/payload.h"
+#include "runtime/temporal/proto_time.h"
 #include "runtime/temporal/worker_shutdown.h"
 #include "runtime/trace/command_trace.h"
 #include "temporal/api/enums/v1/command_type.pb.h"
@@ -127,6 +128,23 @@ bool AddUpdateMessage(const interpreter::Command& command,
 
 }  // namespace
 
+struct WorkflowWorker::OpenTask {
+  std::string workflow_id;
+  std::string run_id;
+  std::int64_t started_event_id = 0;
+  std::chrono::steady_clock::time_point answer_by;  // 80% of the workflow task timeout
+  std::map<std::string, UpdateRequest> updates;     // riding on the task
+  std::vector<interpreter::QueryWorkflow> queries;  // riding on the task
+  workflowservice::RespondWorkflowTaskCompletedRequest completed;
+  std::vector<interpreter::Command> issued;  // by the interpreter, for the trace
+  CachedRun cached;
+  bool closes = false;
+  int eager_slots = 0;
+  bool timer_started = false;
+  bool time_is_up = false;  // answer_by has come
+  bool answered = false;
+};
+
 std::optional<std::int64_t> FindRequestedVersion(const std::vector<const HistoryEvent*>& history) {
   if (history.empty() || !history.front()->has_workflow_execution_started_event_attributes()) {
     return std::nullopt;
@@ -172,11 +190,12 @@ std::optional<nlohmann::json> FindDefinitionPin(const std::vector<const HistoryE
 
 WorkflowWorker::WorkflowWorker(std::shared_ptr<Connection> connection,
                                WorkflowWorkerOptions options, InterpreterFactory factory,
-                               EagerActivities* eager_activities)
+                               EagerActivities* eager_activities, LocalActivities* local_activities)
     : connection_(std::move(connection)),
       options_(std::move(options)),
       factory_(std::move(factory)),
       eager_activities_(eager_activities),
+      local_activities_(local_activities),
       worker_instance_key_(run::NewUuid()) {
   if (options_.max_cached_runs > 0) {
     sticky_queue_ = connection_->options().identity + "-" + worker_instance_key_;
@@ -323,6 +342,9 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
   const bool continues_cache =
       cached.run != nullptr &&
       (task.has_query() ? events.empty() : first_event_id == cached.last_started_event_id + 1);
+  if (!continues_cache && cached.run != nullptr) {
+    SyncLocals(cached, workflow_id, run_id, /*closes=*/true);  // replayed afresh below
+  }
   if (!continues_cache) cached = CachedRun{};
   if (!continues_cache && first_event_id != 1) events.clear();  // fetch from the first event
   // A query on a current cached run needs no history; anything else reads what it lacks.
@@ -348,6 +370,13 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
     cached.run = std::make_unique<WorkflowRun>(std::move(*interpreter), workflow_id, run_id,
                                                options_.task_queue);
     cached.sdk_recorded = SdkRecorded(history);
+    if (!history.empty() && history.front()->has_workflow_execution_started_event_attributes()) {
+      const auto& started = history.front()->workflow_execution_started_event_attributes();
+      if (started.has_workflow_task_timeout() &&
+          ToMillis(started.workflow_task_timeout()).count() > 0) {
+        cached.task_timeout = ToMillis(started.workflow_task_timeout());
+      }
+    }
     ++full_replays_;
   }
   WorkflowRun& run = *cached.run;
@@ -375,6 +404,7 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
   }
 
   std::vector<interpreter::Command> commands;
+  std::vector<interpreter::Command> issued;  // by the current task, for the trace
   for (const LogicalWorkflowTask& logical : *tasks) {
     const bool current = !logical.completed && logical.started_event_id != 0;
     auto applied =
@@ -387,6 +417,7 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
       return;
     }
     commands = std::move(*applied);
+    issued = run.TakeIssued();
   }
 
   if (task.has_query()) {
@@ -418,7 +449,17 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
     return;
   }
 
-  workflowservice::RespondWorkflowTaskCompletedRequest completed;
+  auto open = std::make_shared<OpenTask>();
+  open->workflow_id = workflow_id;
+  open->run_id = run_id;
+  open->started_event_id = task.started_event_id();
+  open->answer_by = std::chrono::steady_clock::now() + cached.task_timeout * 4 / 5;
+  open->updates = std::move(updates);
+  for (const auto& [id, query] : task.queries()) {
+    open->queries.push_back(
+        {.id = id, .name = query.query_type(), .payload = DecodeOrNull(query.query_args())});
+  }
+  auto& completed = open->completed;
   completed.set_namespace_(namespace_name);
   completed.set_task_token(task.task_token());
   completed.set_identity(connection_->options().identity);
@@ -435,29 +476,121 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
     sticky.mutable_schedule_to_start_timeout()->set_seconds(
         options_.sticky_schedule_to_start.count());
   }
-  bool closes = false;
-  int eager_slots = 0;
+  open->cached = std::move(cached);
+  open->issued = std::move(issued);
+  AddCommands(*open, std::move(commands));
+  Advance(std::move(open));
+}
+
+void WorkflowWorker::AddCommands(OpenTask& open, std::vector<interpreter::Command> commands) {
+  const EncodeContext& context = open.cached.run->encode_context();
   for (const interpreter::Command& command : commands) {
-    closes = closes || std::holds_alternative<interpreter::CompleteWorkflow>(command) ||
-             std::holds_alternative<interpreter::FailWorkflow>(command) ||
-             std::holds_alternative<interpreter::CancelWorkflowExecution>(command) ||
-             std::holds_alternative<interpreter::ContinueAsNew>(command);
-    if (AddUpdateMessage(command, updates, connection_->options().identity, completed)) continue;
-    if (auto encoded = EncodeCommand(command, run.encode_context())) {
-      RequestEagerExecution(*encoded, eager_slots);
-      *completed.add_commands() = std::move(*encoded);
+    open.closes = open.closes || std::holds_alternative<interpreter::CompleteWorkflow>(command) ||
+                  std::holds_alternative<interpreter::FailWorkflow>(command) ||
+                  std::holds_alternative<interpreter::CancelWorkflowExecution>(command) ||
+                  std::holds_alternative<interpreter::ContinueAsNew>(command);
+    if (!AddUpdateMessage(command, open.updates, connection_->options().identity, open.completed)) {
+      if (auto encoded = EncodeCommand(command, context)) {
+        RequestEagerExecution(*encoded, open.eager_slots);
+        *open.completed.add_commands() = std::move(*encoded);
+      }
     }
   }
-  // Queries riding on the task see the state after it (docs/temporal-protocol.md#queries).
-  std::vector<interpreter::QueryWorkflow> queries;
-  for (const auto& [id, query] : task.queries()) {
-    queries.push_back(
-        {.id = id, .name = query.query_type(), .payload = DecodeOrNull(query.query_args())});
+}
+
+void WorkflowWorker::SyncLocals(CachedRun& cached, const std::string& workflow_id,
+                                const std::string& run_id, bool closes) {
+  RunningLocals& locals = *cached.locals;
+  const auto& pending = cached.run->pending_locals();
+  for (auto it = locals.running.begin(); it != locals.running.end();) {
+    if (!closes && pending.contains(it->first)) {
+      ++it;
+      continue;
+    }
+    local_activities_->Cancel(it->second);  // the workflow no longer waits for it
+    it = locals.running.erase(it);
   }
-  if (!queries.empty()) {
+  if (closes) return;
+  for (const auto& [seq, activity] : pending) {
+    if (locals.running.contains(seq) ||
+        std::ranges::any_of(locals.ended, [seq](const auto& ended) { return ended.seq == seq; })) {
+      continue;
+    }
+    if (local_activities_ == nullptr) {
+      locals.ended.push_back(LocalActivityOutcome{
+          .seq = seq,
+          .activity_id = activity.activity_id,
+          .activity_type = activity.activity_type,
+          .resolution = {
+              .status = interpreter::ActivityResolution::Status::kFailed,
+              .failure = interpreter::Failure{.type = "ActivityNotRegistered",
+                                              .message = "this worker runs no local activities",
+                                              .non_retryable = true}}});
+      continue;
+    }
+    // The outcome comes on the activity's thread; the run is touched on the loop thread only.
+    std::weak_ptr<RunningLocals> weak = cached.locals;
+    CallLoop& loop = connection_->loop();
+    locals.running[seq] = local_activities_->Start(
+        activity, workflow_id, run_id, [weak, &loop](LocalActivityOutcome outcome) {
+          loop.After(std::chrono::milliseconds(0), [weak, outcome = std::move(outcome)]() mutable {
+            auto alive = weak.lock();
+            if (!alive) return;  // the run was evicted: its next task runs it again
+            alive->running.erase(outcome.seq);
+            alive->ended.push_back(std::move(outcome));
+            if (auto wake = std::exchange(alive->wake, nullptr)) wake();
+          });
+        });
+  }
+}
+
+void WorkflowWorker::Advance(std::shared_ptr<OpenTask> open) {
+  if (open->answered) return;
+  CachedRun& cached = open->cached;
+  RunningLocals& locals = *cached.locals;
+  while (!locals.ended.empty()) {
+    LocalActivityOutcome outcome = std::move(locals.ended.front());
+    locals.ended.erase(locals.ended.begin());
+    AddCommands(*open, cached.run->ResolveLocal(outcome));
+    for (auto& command : cached.run->TakeIssued()) open->issued.push_back(std::move(command));
+  }
+  SyncLocals(cached, open->workflow_id, open->run_id, open->closes);
+  if (!locals.ended.empty()) return Advance(std::move(open));  // failed without an executor
+  if (locals.running.empty()) return Answer(std::move(open), /*heartbeat=*/false);
+  if (stopping_) {
+    // Left to the server: the task times out and another worker runs the activities again.
+    open->answered = true;
+    SyncLocals(cached, open->workflow_id, open->run_id, /*closes=*/true);
+    return;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (open->time_is_up || now >= open->answer_by) {
+    return Answer(std::move(open), /*heartbeat=*/true);
+  }
+  locals.wake = [this, open] { Advance(open); };
+  if (!open->timer_started) {
+    open->timer_started = true;
+    // The alarm may ring a little before answer_by by the steady clock: it decides.
+    connection_->loop().After(
+        std::chrono::duration_cast<std::chrono::milliseconds>(open->answer_by - now), [this, open] {
+          open->time_is_up = true;
+          Advance(open);
+        });
+  }
+}
+
+void WorkflowWorker::Answer(std::shared_ptr<OpenTask> open, bool heartbeat) {
+  open->answered = true;
+  open->cached.locals->wake = nullptr;  // it holds `open`
+  auto& completed = open->completed;
+  // Asks for the next task at once: the local activities still run, and their outcomes go
+  // with it (docs/temporal-protocol.md#local-activities).
+  if (heartbeat) completed.set_force_create_new_workflow_task(true);
+  // Queries riding on the task see the state after it (docs/temporal-protocol.md#queries).
+  if (!open->queries.empty()) {
     std::map<std::string, std::string> query_types;
-    for (const auto& query : queries) query_types[query.id] = query.name;
-    for (const auto& answer : run.Answer(queries)) {
+    for (const auto& query : open->queries) query_types[query.id] = query.name;
+    for (const auto& answer : open->cached.run->Answer(open->queries)) {
       auto& result = (*completed.mutable_query_results())[answer.id];
       if (answer.failure) {
         result.set_result_type(enums::QUERY_RESULT_TYPE_FAILED);
@@ -473,36 +606,38 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
   // The answer completes on the loop; the run waits for it out of the cache, since its state
   // includes this task, which history only has once the server took the answer.
   Send(&Stub::PrepareAsyncRespondWorkflowTaskCompleted, "RespondWorkflowTaskCompleted", completed,
-       [this, eager_slots, closes, workflow_id = workflow_id, run_id = run_id,
-        started_event_id = task.started_event_id(), commands = std::move(commands),
-        cached = std::move(cached)](
-           std::expected<workflowservice::RespondWorkflowTaskCompletedResponse, RpcError>
-               sent) mutable {
-         if (sent) trace::RecordCommands(workflow_id, commands);
-         if (eager_slots > 0) {
+       [this, open](std::expected<workflowservice::RespondWorkflowTaskCompletedResponse, RpcError>
+                        sent) mutable {
+         if (sent) trace::RecordCommands(open->workflow_id, open->issued);
+         if (open->eager_slots > 0) {
            int granted = 0;
            if (sent) {
              for (auto& activity_task : *sent->mutable_activity_tasks()) {
-               if (granted == eager_slots) break;  // never more than asked for
+               if (granted == open->eager_slots) break;  // never more than asked for
                eager_activities_->RunInReservedSlot(std::move(activity_task));
                ++granted;
              }
            }
-           eager_activities_->ReleaseSlots(eager_slots - granted);
+           eager_activities_->ReleaseSlots(open->eager_slots - granted);
          }
+         CachedRun& cached = open->cached;
          if (!sent) {
            // The server has already failed the task (e.g. a signal arrived before a close
            // command: "UnhandledCommand"); it schedules a new one with the new events. The run
            // is evicted: its state includes a task history will not have.
-           spdlog::warn("workflow {}: {}", workflow_id, sent.error().ToString());
+           spdlog::warn("workflow {}: {}", open->workflow_id, sent.error().ToString());
+           SyncLocals(cached, open->workflow_id, open->run_id, /*closes=*/true);
            return;
          }
          // A discarded speculative task (reset_history_event_id) leaves history behind the
          // cached state: evict, as for a closed run.
-         if (closes || sent->reset_history_event_id() != 0) return;
-         cached.last_started_event_id = started_event_id;
+         if (open->closes || sent->reset_history_event_id() != 0) {
+           SyncLocals(cached, open->workflow_id, open->run_id, /*closes=*/true);
+           return;
+         }
+         cached.last_started_event_id = open->started_event_id;
          cached.sdk_recorded = true;
-         PutCachedRun(run_id, std::move(cached));
+         PutCachedRun(open->run_id, std::move(cached));
        });
 }
 
@@ -541,7 +676,11 @@ void WorkflowWorker::PutCachedRun(const std::string& run_id, CachedRun run) {
   entry->second.run = std::move(run);
   entry->second.recency = recency_.insert(recency_.end(), run_id);
   while (static_cast<int>(cache_.size()) > options_.max_cached_runs) {
-    cache_.erase(recency_.front());  // the least recently used
+    // The least recently used goes, and with it the local activities it ran.
+    for (const auto& [seq, ticket] : cache_[recency_.front()].run.locals->running) {
+      local_activities_->Cancel(ticket);
+    }
+    cache_.erase(recency_.front());
     recency_.pop_front();
   }
 }

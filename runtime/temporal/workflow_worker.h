@@ -14,6 +14,13 @@
 // the server, which has already failed the task. Polls wait for a server that went away and go
 // out again as soon as it is back (poll_backoff.h).
 //
+// Local activities (`local: true`) run in this process while their task stays open
+// (local_activities.h): each outcome is delivered to the run as it comes and recorded as a
+// marker. A task whose local activities outlast 80% of the workflow task timeout is answered
+// with what it has and asks the server for a new task at once (force_create_new_workflow_task),
+// as the SDKs heartbeat a workflow task; the activities go on and the next task picks up their
+// outcomes.
+//
 // Activities that the task schedules on this worker's queue, of types the process runs, are
 // asked for eagerly when an EagerActivities executor is given and has free slots: the server
 // hands them back with the task's completion (eager_activities.h).
@@ -32,6 +39,7 @@
 #include <expected>
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -44,6 +52,7 @@
 
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/eager_activities.h"
+#include "runtime/temporal/local_activities.h"
 #include "runtime/temporal/poll_backoff.h"
 #include "runtime/temporal/workflow_run.h"
 
@@ -81,9 +90,11 @@ std::optional<std::int64_t> FindRequestedVersion(const std::vector<const History
 
 class WorkflowWorker {
  public:
-  // `eager_activities`, if not null, must outlive the worker.
+  // `eager_activities` and `local_activities`, if not null, must outlive the worker. Without
+  // `local_activities`, a local activity fails (ActivityNotRegistered, non-retryable).
   WorkflowWorker(std::shared_ptr<Connection> connection, WorkflowWorkerOptions options,
-                 InterpreterFactory factory, EagerActivities* eager_activities = nullptr);
+                 InterpreterFactory factory, EagerActivities* eager_activities = nullptr,
+                 LocalActivities* local_activities = nullptr);
 
   void Run();
   void Stop();
@@ -96,12 +107,26 @@ class WorkflowWorker {
  private:
   using PollResponse = ::temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse;
 
+  // The local activities this worker runs for a run. It outlives a task, since an activity
+  // may end while its run waits in the cache between two tasks; touched on the loop thread
+  // only.
+  struct RunningLocals {
+    std::map<std::uint32_t, LocalActivities::Ticket> running;  // by seq
+    std::vector<LocalActivityOutcome> ended;                   // not yet delivered to the run
+    std::move_only_function<void()> wake;                      // set while a task waits
+  };
+
   // A run between tasks: its interpreter's state and how far history has reached it.
   struct CachedRun {
     std::unique_ptr<WorkflowRun> run;
     std::int64_t last_started_event_id = 0;
     bool sdk_recorded = false;  // history holds this worker's SDK name and version
+    std::chrono::milliseconds task_timeout{10'000};  // the run's workflow task timeout
+    std::shared_ptr<RunningLocals> locals = std::make_shared<RunningLocals>();
   };
+
+  // A workflow task between its first activation and its answer (workflow_worker.cc).
+  struct OpenTask;
 
   // One of the polls kept out: which queue it takes, and its backoff after errors.
   struct Poller {
@@ -117,6 +142,15 @@ class WorkflowWorker {
             std::string_view method_name, const Request& request, Done done);
   void CallDone();
   void Handle(const PollResponse& task);
+  // Adds the run's commands to the task's answer.
+  void AddCommands(OpenTask& open, std::vector<interpreter::Command> commands);
+  // Delivers the local activities that ended, starts those the run now waits for, and answers
+  // the task once none is left, or as a heartbeat when its time is up.
+  void Advance(std::shared_ptr<OpenTask> open);
+  void Answer(std::shared_ptr<OpenTask> open, bool heartbeat);
+  // Makes the local activities this worker runs for `run` the ones its workflow waits for.
+  void SyncLocals(CachedRun& run, const std::string& workflow_id, const std::string& run_id,
+                  bool closes);
   // Sets request_eager_execution on a ScheduleActivityTask command when the activity runs here
   // and a slot could be reserved for it; counts the slots in `reserved`.
   void RequestEagerExecution(::temporal::api::command::v1::Command& command, int& reserved);
@@ -131,6 +165,7 @@ class WorkflowWorker {
   WorkflowWorkerOptions options_;
   InterpreterFactory factory_;
   EagerActivities* eager_activities_;
+  LocalActivities* local_activities_;
   std::string worker_instance_key_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> tasks_handled_{0};

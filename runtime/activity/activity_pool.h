@@ -1,5 +1,5 @@
-// ActivityPool: the threads that run activity attempts for the embedded engine. Tasks run in
-// submission order on the first free thread.
+// ActivityPool: threads that run activity attempts: the embedded engine's, and a Temporal
+// worker's local activities. Tasks run in submission order on the first free thread.
 //
 // A task that never returns (a hung activity, a Lua C call that cannot be interrupted) would
 // keep its thread for ever. When the engine gives up on such an attempt it calls Abandon: the
@@ -10,8 +10,8 @@
 //
 // Submit() and Abandon() may be called from any thread. The destructor waits for the running
 // tasks of threads not abandoned and drops queued ones.
-#ifndef WEFT_RUNTIME_EMBEDDED_ACTIVITY_POOL_H_
-#define WEFT_RUNTIME_EMBEDDED_ACTIVITY_POOL_H_
+#ifndef WEFT_RUNTIME_ACTIVITY_ACTIVITY_POOL_H_
+#define WEFT_RUNTIME_ACTIVITY_ACTIVITY_POOL_H_
 
 #include <cstdint>
 #include <functional>
@@ -19,7 +19,7 @@
 #include <memory>
 #include <thread>
 
-namespace weft::embedded {
+namespace weft::activity {
 
 class ActivityPool {
  public:
@@ -44,6 +44,6 @@ class ActivityPool {
   std::map<int, std::thread> workers_;  // guarded by shared_->mutex; by worker id
 };
 
-}  // namespace weft::embedded
+}  // namespace weft::activity
 
-#endif  // WEFT_RUNTIME_EMBEDDED_ACTIVITY_POOL_H_
+#endif  // WEFT_RUNTIME_ACTIVITY_ACTIVITY_POOL_H_

@@ -1,4 +1,4 @@
-#include "runtime/embedded/activity_pool.h"
+#include "runtime/activity/activity_pool.h"
 
 #include <pthread.h>
 
@@ -9,7 +9,7 @@
 #include <set>
 #include <utility>
 
-namespace weft::embedded {
+namespace weft::activity {
 
 // What the workers share with the pool; kept alive by every worker, abandoned ones included.
 struct ActivityPool::Shared {
@@ -96,4 +96,4 @@ std::uint64_t ActivityPool::abandoned_threads() const {
   return shared_->abandoned_total;
 }
 
-}  // namespace weft::embedded
+}  // namespace weft::activity

@@ -1,12 +1,12 @@
 // Temporal's retry semantics, row by row: defaults, backoff, cap, attempts, non-retryable
 // errors, next_retry_delay, and the timeouts that are never retried.
-#include "runtime/embedded/activity_retry.h"
+#include "runtime/run/activity_retry.h"
 
 #include <catch2/catch.hpp>
 
 namespace {
 
-using namespace weft::embedded;
+using namespace weft::run;
 namespace ij = weft::interpreter;
 using weft::activity::ActivityError;
 using ms = std::chrono::milliseconds;

@@ -1,4 +1,4 @@
-#include "runtime/embedded/activity_retry.h"
+#include "runtime/run/activity_retry.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include "runtime/interpreter/error_value.h"
 
-namespace weft::embedded {
+namespace weft::run {
 namespace {
 
 using interpreter::Failure;
@@ -113,4 +113,4 @@ Failure ActivityCancelledFailure(const interpreter::ScheduleActivity& activity) 
   return ActivityFailure(activity, cancelled, "CANCEL_REQUESTED");
 }
 
-}  // namespace weft::embedded
+}  // namespace weft::run

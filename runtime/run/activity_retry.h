@@ -1,5 +1,7 @@
 // ActivityRetry: what happens after an activity attempt fails, with Temporal's semantics, and
-// the Failure the interpreter then sees. Pure: the engine passes the clock in.
+// the Failure the interpreter then sees. Pure: the caller passes the clock in. Both engines'
+// own attempts use it: the embedded engine's activities, and the local activities a Temporal
+// worker runs inside a workflow task (the server retries the other activities itself).
 //
 // The policy's defaults are the server's: initial_interval 1 s, backoff_coefficient 2.0,
 // maximum_interval 100 x initial_interval, maximum_attempts 0 (unlimited). An attempt is not
@@ -9,8 +11,8 @@
 // schedule-to-close deadline. ActivityError::next_retry_delay replaces the backoff.
 //
 // Thread-safe (no state).
-#ifndef WEFT_RUNTIME_EMBEDDED_ACTIVITY_RETRY_H_
-#define WEFT_RUNTIME_EMBEDDED_ACTIVITY_RETRY_H_
+#ifndef WEFT_RUNTIME_RUN_ACTIVITY_RETRY_H_
+#define WEFT_RUNTIME_RUN_ACTIVITY_RETRY_H_
 
 #include <cstdint>
 #include <optional>
@@ -20,7 +22,7 @@
 #include "runtime/interpreter/command.h"
 #include "runtime/interpreter/failure.h"
 
-namespace weft::embedded {
+namespace weft::run {
 
 // Which of Temporal's four activity timeouts expired.
 enum class TimeoutType { kStartToClose, kScheduleToClose, kScheduleToStart, kHeartbeat };
@@ -56,6 +58,6 @@ interpreter::Failure ActivityFailure(const interpreter::ScheduleActivity& activi
 // The failure of an activity cancelled at the workflow's request.
 interpreter::Failure ActivityCancelledFailure(const interpreter::ScheduleActivity& activity);
 
-}  // namespace weft::embedded
+}  // namespace weft::run
 
-#endif  // WEFT_RUNTIME_EMBEDDED_ACTIVITY_RETRY_H_
+#endif  // WEFT_RUNTIME_RUN_ACTIVITY_RETRY_H_
