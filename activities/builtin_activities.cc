@@ -1,5 +1,7 @@
 #include "activities/builtin_activities.h"
 
+#include <spdlog/spdlog.h>
+
 #include "activities/basic_activities.h"
 #include "activities/http_request.h"
 #include "activities/llm_chat.h"
@@ -33,9 +35,11 @@ RegistryOptions ProjectRegistryOptions(const std::vector<std::string>& plugins,
   return options;
 }
 
-std::expected<void, activity::ActivityError> RegisterAll(const RegistryOptions& options,
-                                                         activity::ActivityRegistry& registry) {
-  if (auto builtins = RegisterBuiltins(registry); !builtins) return builtins;
+std::expected<RegistryReport, activity::ActivityError> RegisterAll(
+    const RegistryOptions& options, activity::ActivityRegistry& registry) {
+  if (auto builtins = RegisterBuiltins(registry); !builtins) {
+    return std::unexpected(builtins.error());
+  }
   for (const auto& plugin : options.plugins) {
     if (auto loaded = activity::LoadPlugin(plugin, registry); !loaded) {
       return std::unexpected(loaded.error());
@@ -45,10 +49,14 @@ std::expected<void, activity::ActivityError> RegisterAll(const RegistryOptions& 
                                          .limits = options.lua_limits,
                                          .reload_check_interval = options.lua_reload_check_interval,
                                          .registry = &registry});
-  if (auto registered = lua->RegisterAll(registry); !registered) {
-    return std::unexpected(registered.error());
+  auto registered = lua->RegisterAll(registry);
+  if (!registered) return std::unexpected(registered.error());
+  RegistryReport report{.broken_lua_modules = std::move(registered->broken)};
+  for (const auto& broken : report.broken_lua_modules) {
+    spdlog::warn("{} does not load, and its activities fail until it is fixed: {}",
+                 broken.file.string(), broken.error.message);
   }
-  return {};
+  return report;
 }
 
 std::expected<std::set<std::string>, activity::ActivityError> RegisteredActivityNames(

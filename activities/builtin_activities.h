@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/activity/activity_registry.h"
+#include "runtime/lua/lua_activities.h"
 #include "runtime/lua/lua_sandbox.h"
 
 namespace weft::activities {
@@ -32,13 +33,22 @@ struct RegistryOptions {
 RegistryOptions ProjectRegistryOptions(const std::vector<std::string>& plugins,
                                        const std::string& lua_dir);
 
-// Built-ins, plugins and Lua modules in `registry`; the first failure stops (a plugin that
-// does not load, a Lua module with a syntax error, a name registered twice).
-std::expected<void, activity::ActivityError> RegisterAll(const RegistryOptions& options,
-                                                         activity::ActivityRegistry& registry);
+// What RegisterAll could not register but did not stop for.
+struct RegistryReport {
+  // Lua modules that do not load: logged as warnings; their calls fail with LuaModuleError
+  // until the file is fixed, then they are served (lua::LuaActivities).
+  std::vector<lua::BrokenLuaModule> broken_lua_modules;
+};
+
+// Built-ins, plugins and Lua modules in `registry`. A plugin that does not load, an unreadable
+// Lua folder or a name registered twice stops it; a Lua module that does not load does not:
+// the other modules are served, and the report lists it.
+std::expected<RegistryReport, activity::ActivityError> RegisterAll(
+    const RegistryOptions& options, activity::ActivityRegistry& registry);
 
 // The names a worker with these options would run, for `weft validate` to report a `call` of an
-// unknown activity. Builds a registry and drops it.
+// unknown activity. Builds a registry and drops it. A Lua module that does not load adds no
+// names.
 std::expected<std::set<std::string>, activity::ActivityError> RegisteredActivityNames(
     const RegistryOptions& options);
 

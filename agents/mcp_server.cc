@@ -7,6 +7,8 @@
 #include <thread>
 #include <utility>
 
+#include "agents/tool_arguments.h"
+
 namespace weft::agents {
 namespace {
 
@@ -18,6 +20,8 @@ constexpr int kInvalidRequest = -32600;
 constexpr int kMethodNotFound = -32601;
 constexpr int kInvalidParams = -32602;
 constexpr int kInternalError = -32603;
+// MCP's code for resources/read of a URI the server does not have.
+constexpr int kResourceNotFound = -32002;
 
 // Compact, ASCII-safe JSON on one line: the framing needs no embedded newline, and invalid
 // UTF-8 from a tool's output must not make the line unparseable.
@@ -41,8 +45,8 @@ const std::vector<std::string>& McpServer::SupportedVersions() {
   return versions;
 }
 
-McpServer::McpServer(Info info, ToolProvider& tools, std::ostream& out)
-    : info_(std::move(info)), tools_(tools), out_(out) {}
+McpServer::McpServer(Info info, ToolProvider& tools, ResourceProvider* resources, std::ostream& out)
+    : info_(std::move(info)), tools_(tools), resources_(resources), out_(out) {}
 
 McpServer::~McpServer() {
   std::unique_lock lock(calls_mutex_);
@@ -134,8 +138,10 @@ void McpServer::HandleRequest(const json& id, const std::string& method, const j
     // Ready for notifications from here: a client that never sends notifications/initialized
     // (some do not) still hears about new tools.
     initialized_ = true;
+    json capabilities = {{"tools", {{"listChanged", true}}}};
+    if (resources_ != nullptr) capabilities["resources"] = {{"listChanged", false}};
     json result = {{"protocolVersion", version},
-                   {"capabilities", {{"tools", {{"listChanged", true}}}}},
+                   {"capabilities", capabilities},
                    {"serverInfo", {{"name", info_.name}, {"version", info_.version}}}};
     if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
     Send({{"jsonrpc", "2.0"}, {"id", id}, {"result", result}});
@@ -145,6 +151,44 @@ void McpServer::HandleRequest(const json& id, const std::string& method, const j
     json list = json::array();
     for (const Tool& tool : tools_.Tools()) list.push_back(ToolToJson(tool));
     Send({{"jsonrpc", "2.0"}, {"id", id}, {"result", {{"tools", list}}}});
+  } else if (resources_ != nullptr && method == "resources/list") {
+    json list = json::array();
+    for (const Resource& resource : resources_->Resources()) {
+      json item = {
+          {"uri", resource.uri}, {"name", resource.name}, {"mimeType", resource.mime_type}};
+      if (!resource.title.empty()) item["title"] = resource.title;
+      if (!resource.description.empty()) item["description"] = resource.description;
+      item["size"] = resource.size;
+      list.push_back(std::move(item));
+    }
+    Send({{"jsonrpc", "2.0"}, {"id", id}, {"result", {{"resources", list}}}});
+  } else if (resources_ != nullptr && method == "resources/templates/list") {
+    Send({{"jsonrpc", "2.0"}, {"id", id}, {"result", {{"resourceTemplates", json::array()}}}});
+  } else if (resources_ != nullptr && method == "resources/read") {
+    if (!params.contains("uri") || !params["uri"].is_string()) {
+      SendError(id, kInvalidParams, "Invalid params: resources/read needs a string \"uri\"");
+      return;
+    }
+    const std::string uri = params["uri"];
+    std::optional<std::string> text = resources_->Read(uri);
+    if (!text) {
+      Send({{"jsonrpc", "2.0"},
+            {"id", id},
+            {"error",
+             {{"code", kResourceNotFound},
+              {"message", "Resource not found: " + uri + " (resources/list lists them)"},
+              {"data", {{"uri", uri}}}}}});
+      return;
+    }
+    std::string mime_type = "text/plain";
+    for (const Resource& resource : resources_->Resources()) {
+      if (resource.uri == uri) mime_type = resource.mime_type;
+    }
+    Send({{"jsonrpc", "2.0"},
+          {"id", id},
+          {"result",
+           {{"contents",
+             json::array({{{"uri", uri}, {"mimeType", mime_type}, {"text", *text}}})}}}});
   } else if (method == "tools/call") {
     std::lock_guard lock(calls_mutex_);
     ++calls_in_flight_;
@@ -166,17 +210,28 @@ void McpServer::CallTool(json id, json params) {
       json arguments = params.value("arguments", json::object());
       if (arguments.is_null()) arguments = json::object();
       spdlog::info("mcp: call {}", name);
-      std::optional<ToolResult> result = tools_.Call(name, arguments);
+      std::optional<Tool> tool;
+      for (Tool& listed : tools_.Tools()) {
+        if (listed.name == name) tool = std::move(listed);
+      }
+      std::optional<ToolResult> result;
+      if (tool) {
+        auto checked = CheckArguments(*tool, arguments);
+        result = checked ? tools_.Call(name, arguments)
+                         : ToolResult{checked.error().ToJson(), /*is_error=*/true};
+      }
       if (!result) {
-        SendError(id, kInvalidParams, "Unknown tool: " + name);
+        SendError(id, kInvalidParams, "Unknown tool: " + name + " (tools/list lists them)");
       } else {
-        json content = json::array(
-            {{{"type", "text"},
-              {"text", result->value.is_string()
-                           ? result->value.get<std::string>()
-                           : result->value.dump(2, ' ', false, json::error_handler_t::replace)}}});
-        json reply = {{"content", content}, {"isError", result->is_error}};
-        if (result->value.is_object()) reply["structuredContent"] = result->value;
+        const std::string text =
+            result->value.is_string()
+                ? result->value.get<std::string>()
+                : result->value.dump(2, ' ', false, json::error_handler_t::replace);
+        json reply = {{"content", json::array({{{"type", "text"}, {"text", text}}})},
+                      {"isError", result->is_error}};
+        if (result->value.is_object() && text.size() <= kMaxStructuredBytes) {
+          reply["structuredContent"] = result->value;
+        }
         Send({{"jsonrpc", "2.0"}, {"id", id}, {"result", reply}});
       }
     }

@@ -1,13 +1,21 @@
-// McpServer: the Model Context Protocol over stdio, tools only, as `weft mcp` speaks it to an
-// agent (docs/agents.md#weft-mcp). One JSON-RPC 2.0 message per line on the input
+// McpServer: the Model Context Protocol over stdio, tools and resources, as `weft mcp` speaks it
+// to an agent (docs/agents.md#weft-mcp). One JSON-RPC 2.0 message per line on the input
 // and the output, nothing else on the output (logs go to stderr through spdlog). It negotiates
-// the handshake-era protocol versions (2024-11-05 to 2025-11-25), answers ping, tools/list and
-// tools/call, and sends notifications/tools/list_changed when told the tools changed
-// (capability tools.listChanged). What the tools are and do is a ToolProvider's business.
+// the handshake-era protocol versions (2024-11-05 to 2025-11-25), answers ping, tools/list,
+// tools/call, resources/list, resources/templates/list and resources/read, and sends
+// notifications/tools/list_changed when told the tools changed (capability tools.listChanged).
+// What the tools and resources are is a ToolProvider's and a ResourceProvider's business; the
+// server checks each call's arguments against the tool's own inputSchema (tool_arguments.h)
+// before the provider sees them.
 //
 // Errors: malformed messages get the JSON-RPC codes (-32700 parse, -32600 invalid request,
-// -32601 unknown method, -32602 invalid params, including an unknown tool); a tool that fails
-// answers a result with isError, so that the model reads why and corrects itself.
+// -32601 unknown method, -32602 invalid params, including an unknown tool; -32002 an unknown
+// resource); a tool that fails, or is called with arguments its schema refuses, answers a
+// result with isError, so that the model reads why and corrects itself.
+//
+// A result that is a JSON object goes out as text and, when small, also as structuredContent;
+// a large one (over kMaxStructuredBytes of JSON) as text only, so that a client does not
+// receive it twice.
 //
 // Threads: Serve() reads on the calling thread and runs each tools/call on a thread of its
 // own, so a call that waits (a workflow's result) does not hold up pings or other calls;
@@ -42,6 +50,7 @@ struct ToolResult {
 };
 
 // The tools a server publishes. Tools() and Call() may be called from several threads at once.
+// Call() receives arguments that passed CheckArguments against the tool's inputSchema.
 class ToolProvider {
  public:
   virtual ~ToolProvider() = default;
@@ -51,15 +60,37 @@ class ToolProvider {
                                          const nlohmann::json& arguments) = 0;
 };
 
+struct Resource {
+  std::string uri;
+  std::string name;
+  std::string title;
+  std::string description;
+  std::string mime_type;
+  std::size_t size = 0;  // bytes of text
+};
+
+// The resources a server publishes: read-only texts. Thread-safe.
+class ResourceProvider {
+ public:
+  virtual ~ResourceProvider() = default;
+  virtual std::vector<Resource> Resources() = 0;
+  // The text of `uri`; nullopt when there is no such resource.
+  virtual std::optional<std::string> Read(const std::string& uri) = 0;
+};
+
 class McpServer {
  public:
+  // Bigger results go out as text only (see above).
+  static constexpr std::size_t kMaxStructuredBytes = 16 * 1024;
+
   struct Info {
     std::string name;
     std::string version;
     std::string instructions;  // what an agent should know first; sent in initialize
   };
 
-  McpServer(Info info, ToolProvider& tools, std::ostream& out);
+  // `resources` may be null: then the server has no resources capability.
+  McpServer(Info info, ToolProvider& tools, ResourceProvider* resources, std::ostream& out);
   ~McpServer();
   McpServer(const McpServer&) = delete;
   McpServer& operator=(const McpServer&) = delete;
@@ -83,6 +114,7 @@ class McpServer {
 
   Info info_;
   ToolProvider& tools_;
+  ResourceProvider* resources_;
   std::ostream& out_;
   std::mutex write_mutex_;
   std::atomic<bool> initialized_{false};

@@ -5,18 +5,27 @@
 #include <thread>
 
 #include "agents/mcp_server.h"
+#include "agents/reference.h"
 
 namespace weft::agents {
 namespace {
 
 constexpr char kInstructions[] =
-    "weft runs workflows written in YAML durably (embedded engine, or Temporal). Start with "
-    "list_workflows and list_activities. To write one: add_temporal_workflow scaffolds "
-    "workflows/<name>.yaml that validates as written; edit the file; validate_workflow until "
-    "valid (each diagnostic has a code, line, column, JSON path and hint: fix exactly that); "
-    "test_workflow dry-runs tests/workflows/<name>.test.yaml with mocked activities; then call "
-    "the workflow's own tool (its name) to start a durable run, and get_result for its output. "
-    "get_schema gives the language's JSON Schema. The language reference: docs/agents.md.";
+    "weft runs workflows written in YAML durably (embedded engine, or Temporal). Read the "
+    "reference first: the resources weft://docs/agents (the guide), weft://docs/language, "
+    "weft://docs/expressions, weft://docs/activities (Lua activities, typed and non-retryable "
+    "errors), weft://docs/testing (the dry-run test format), weft://schema/workflow.schema.json "
+    "and weft://schema/workflow-test.schema.json, and the shipped examples under "
+    "weft://examples/; or the same texts with get_reference {topic} (guide, language, "
+    "expressions, activities, testing, schema, test-schema, examples). Then list_workflows "
+    "and list_activities (both also list the files that are broken, with their errors). To "
+    "write a workflow without a file system: write_activity {module, lua} (checked in the Lua "
+    "sandbox), write_workflow {yaml} (validated first: fix each diagnostic's code, line, "
+    "column, path and hint), write_test {workflow, yaml} (dry-runs the cases); or "
+    "add_temporal_workflow scaffolds all three. validate_workflow {yaml} checks text without "
+    "writing it; test_workflow dry-runs with mocked activities. Then call the workflow's own "
+    "tool (its name) to start a durable run, and get_result for its output. Unknown arguments "
+    "are refused with the list of accepted ones.";
 
 }  // namespace
 
@@ -27,7 +36,9 @@ void ServeWeftMcp(const WeftToolsOptions& options, const std::string& version,
     if (server_ref != nullptr) server_ref->NotifyToolsChanged();
   });
   tools.Rescan();
-  McpServer server({.name = "weft", .version = version, .instructions = kInstructions}, tools, out);
+  ReferenceResources reference;
+  McpServer server({.name = "weft", .version = version, .instructions = kInstructions}, tools,
+                   &reference, out);
   server_ref = &server;
 
   std::mutex mutex;

@@ -10,6 +10,8 @@
 #include <utility>
 #include <variant>
 
+#include "agents/project_activities.h"
+#include "agents/reference.h"
 #include "agents/weft_process.h"
 #include "agents/workflow_scaffold.h"
 #include "dsl/workflow_schema.h"
@@ -98,7 +100,9 @@ std::vector<Tool> FixedTools() {
        .title = "List workflows",
        .description = "Every workflow definition served from the workflows folder: name, "
                       "version, description, file, sha256. Each is also a tool of its own name "
-                      "that starts a run.",
+                      "that starts a run. `broken` lists the files that do not validate, with "
+                      "their diagnostics (a file that once loaded keeps its last good version "
+                      "served meanwhile).",
        .input_schema = Schema(json::object()),
        .read_only = true},
       {.name = "describe_workflow",
@@ -117,7 +121,10 @@ std::vector<Tool> FixedTools() {
       {.name = "list_activities",
        .title = "List activities",
        .description = "Every activity a `call:` step may use (built-ins, Lua modules of the "
-                      "activities folder), with its description and input schema.",
+                      "activities folder), with its description and input schema. `broken` "
+                      "lists the Lua modules that do not load, with their error (file:line); "
+                      "the others work, and a call into a broken module fails with "
+                      "LuaModuleError until the file is fixed (write_activity).",
        .input_schema = Schema(json::object()),
        .read_only = true},
       {.name = "add_temporal_workflow",
@@ -144,12 +151,14 @@ std::vector<Tool> FixedTools() {
       {.name = "validate_workflow",
        .title = "Validate workflows",
        .description =
-           "Checks a definition file or folder (default: the workflows folder), or the "
-           "workflow `name`. Returns weft validate --json: {valid, files: [{file, valid, name, "
-           "version, sha256, diagnostics: [{code, file, line, column, path, message, hint}]}]}. "
-           "isError is true when anything is invalid.",
-       .input_schema =
-           Schema({{"path", StringProperty("A definition file or folder")}, {"name", name}}),
+           "Checks the definition given as `yaml` text (nothing is written), or a definition "
+           "file or folder (`path`; default: the workflows folder), or the workflow `name`. "
+           "Returns {valid, files: [{file, valid, name, version, sha256, diagnostics: [{code, "
+           "file, line, column, path, message, hint}]}]}. isError is true when anything is "
+           "invalid.",
+       .input_schema = Schema({{"yaml", StringProperty("A whole definition, as text")},
+                               {"path", StringProperty("A definition file or folder")},
+                               {"name", name}}),
        .read_only = true},
       {.name = "test_workflow",
        .title = "Dry-run test cases",
@@ -207,6 +216,9 @@ std::vector<Tool> FixedTools() {
 
 WeftTools::WeftTools(WeftToolsOptions options, std::function<void()> on_tools_changed)
     : options_(std::move(options)),
+      authoring_({.workflows_dir = options_.workflows_dir,
+                  .activities_dir = options_.activities_dir,
+                  .tests_dir = options_.tests_dir}),
       on_tools_changed_(std::move(on_tools_changed)),
       catalog_(options_.workflows_dir) {}
 
@@ -254,6 +266,8 @@ std::vector<Tool> WeftTools::WorkflowTools() {
 
 std::vector<Tool> WeftTools::Tools() {
   std::vector<Tool> tools = FixedTools();
+  tools.push_back(GetReferenceTool());
+  for (Tool& tool : AuthoringTools::Tools()) tools.push_back(std::move(tool));
   for (Tool& tool : WorkflowTools()) tools.push_back(std::move(tool));
   return tools;
 }
@@ -276,6 +290,12 @@ std::optional<ToolResult> WeftTools::Call(const std::string& name, const json& a
   if (name == "query_workflow") return Target("query", arguments, "query");
   if (name == "update_workflow") return Target("update", arguments, "update");
   if (name == "get_result") return GetResult(arguments);
+  if (name == "get_reference") return GetReference(arguments);
+  if (auto written = authoring_.Call(name, arguments)) {
+    // Serve a new or changed workflow now rather than at the next tick.
+    if (name == "write_workflow" && !written->is_error) Rescan();
+    return written;
+  }
   const auto definition = catalog_.Find(name);
   if (definition == nullptr) return std::nullopt;
   bool wrapped = false;
@@ -292,15 +312,26 @@ ToolResult WeftTools::ListWorkflows() {
                     {"file", definition->file},
                     {"sha256", definition->sha256}});
   }
-  return {{{"workflows", list}}};
+  json broken = json::array();
+  for (const auto& [file, diagnostics] : catalog_.Problems()) {
+    json entry = {{"file", file.string()}, {"diagnostics", json::array()}};
+    for (const dsl::Diagnostic& diagnostic : diagnostics) {
+      entry["diagnostics"].push_back(dsl::DiagnosticToJson(diagnostic));
+    }
+    broken.push_back(std::move(entry));
+  }
+  json value = {{"workflows", list}};
+  if (!broken.empty()) value["broken"] = std::move(broken);
+  return {value};
 }
 
 ToolResult WeftTools::DescribeWorkflow(const json& arguments) {
   const std::string name = StringArgument(arguments, "name");
   const auto definition = catalog_.Find(name);
   if (definition == nullptr) {
-    return Failed("no workflow named `" + name + "` in " + options_.workflows_dir.string() +
-                  " (list_workflows lists them; a file that does not validate is not served)");
+    return Failed(
+        "no workflow named `" + name + "` in " + options_.workflows_dir.string() +
+        " (list_workflows lists them, and the files that do not validate under `broken`)");
   }
   json steps = json::array();
   // The top-level steps and everything nested, in document order, from the canonical form.
@@ -360,14 +391,11 @@ ToolResult WeftTools::GetSchema(const json& arguments) {
 }
 
 ToolResult WeftTools::ListActivities() {
-  std::vector<std::string> command = {"activities", "--json"};
-  std::error_code error;
-  if (fs::is_directory(options_.activities_dir, error)) {
-    command.insert(command.end(), {"--lua-dir", options_.activities_dir.string()});
-  }
-  const ProcessOutput output = RunWeft(options_.weft_binary, command, options_.command_timeout);
-  if (output.exit_code != 0) return Failed(ErrorText(output));
-  return {{{"activities", OutputValue(output.out)}}};
+  auto listed = ListProjectActivities(options_.activities_dir);
+  if (!listed) return Failed(listed.error());
+  json value = {{"activities", std::move(listed->activities)}};
+  if (!listed->broken.empty()) value["broken"] = std::move(listed->broken);
+  return {value};
 }
 
 ToolResult WeftTools::AddWorkflow(const json& arguments) {
@@ -384,10 +412,28 @@ ToolResult WeftTools::AddWorkflow(const json& arguments) {
   Rescan();
   json value = scaffold->ToJson();
   value["tool"] = scaffold->name;
+  // The scaffold's next steps are the CLI's; an agent here has the tools.
+  value["next_steps"] = {
+      "describe_workflow {name: \"" + scaffold->name +
+          "\"} shows the file; write_workflow "
+          "replaces it (edit the input schema, the steps and the output)",
+      "validate_workflow {name: \"" + scaffold->name + "\"} until valid",
+      "test_workflow {name: \"" + scaffold->name +
+          "\"} dry-runs the cases; write_test "
+          "replaces them",
+      "the tool `" + scaffold->name + "` starts a durable run; get_result reads its outcome"};
   return {value};
 }
 
 ToolResult WeftTools::ValidateWorkflow(const json& arguments) {
+  if (arguments.contains("yaml")) {
+    if (arguments.contains("path") || arguments.contains("name")) {
+      return Failed("validate_workflow takes `yaml`, or `path`, or `name`: one of them");
+    }
+    json report = authoring_.ValidateText(arguments["yaml"].get<std::string>(), "yaml");
+    const bool valid = report["valid"].get<bool>();
+    return {std::move(report), !valid};
+  }
   std::string path = StringArgument(arguments, "path");
   if (const std::string name = StringArgument(arguments, "name"); path.empty() && !name.empty()) {
     const auto definition = catalog_.Find(name);

@@ -1,5 +1,6 @@
 // WeftTools: the tools `weft mcp` publishes (docs/agents.md lists them). Fixed tools discover
-// (list_workflows, describe_workflow, get_schema, list_activities), write (add_temporal_workflow),
+// (list_workflows, describe_workflow, get_schema, list_activities, get_reference: reference.h),
+// write (add_temporal_workflow; write_workflow, write_activity, write_test: authoring_tools.h),
 // check (validate_workflow, test_workflow) and run workflows (start_workflow, signal_workflow,
 // query_workflow, update_workflow, get_result); and every definition in the workflows folder is
 // also a tool of its own name, whose inputSchema is the workflow's input schema and whose call
@@ -9,8 +10,10 @@
 // timer, and after add_temporal_workflow); when the set of workflow tools changes, the
 // `on_tools_changed` callback runs, and the server sends notifications/tools/list_changed.
 // Runs go through runtime/client: to the embedded engine (a background engine is started when
-// none runs), or to Temporal when the client options hold an address. Validation, dry runs and
-// the activity list run `weft` as a child process (weft_process.h), away from the server.
+// none runs), or to Temporal when the client options hold an address. Validation of files and
+// dry runs run `weft` as a child process (weft_process.h), away from the server; the activity
+// list and the checks of text an agent writes load the Lua modules here, in the sandbox
+// (project_activities.h), so that a module that does not load is listed with its error.
 //
 // Thread-safe: Tools(), Call() and Rescan() may run at once on any threads.
 #ifndef WEFT_AGENTS_WEFT_TOOLS_H_
@@ -24,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/authoring_tools.h"
 #include "agents/mcp_server.h"
 #include "dsl/definition_catalog.h"
 #include "runtime/client/connect_client.h"
@@ -70,6 +74,7 @@ class WeftTools : public ToolProvider {
   std::vector<Tool> WorkflowTools();
 
   WeftToolsOptions options_;
+  AuthoringTools authoring_;
   std::function<void()> on_tools_changed_;
   dsl::DefinitionCatalog catalog_;
   std::mutex rescan_mutex_;

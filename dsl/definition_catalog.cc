@@ -14,6 +14,7 @@ struct DefinitionCatalog::FileState {
   std::uintmax_t size = 0;
   std::filesystem::file_time_type modified;
   std::shared_ptr<const Definition> definition;  // null until the file loads once
+  std::vector<Diagnostic> diagnostics;           // why it does not load now; empty when it does
 };
 
 namespace {
@@ -111,8 +112,10 @@ DefinitionCatalog::ScanResult DefinitionCatalog::Rescan() {
     auto definition = LoadDefinitionFile(path, std::move(options));
     if (definition.has_value()) {
       state->definition = std::move(*definition);
+      state->diagnostics.clear();
       loaded.insert(path);
     } else {
+      state->diagnostics = definition.error();
       result.invalid.emplace_back(path, std::move(definition.error()));
     }
   }
@@ -175,6 +178,16 @@ std::vector<std::shared_ptr<const Definition>> DefinitionCatalog::List() const {
   std::vector<std::shared_ptr<const Definition>> list;
   for (const auto& [key, served] : Served(files_)) list.push_back(served.definition);
   return list;
+}
+
+std::vector<std::pair<std::filesystem::path, std::vector<Diagnostic>>> DefinitionCatalog::Problems()
+    const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::pair<std::filesystem::path, std::vector<Diagnostic>>> problems;
+  for (const auto& [path, state] : files_) {
+    if (!state->diagnostics.empty()) problems.emplace_back(path, state->diagnostics);
+  }
+  return problems;
 }
 
 }  // namespace weft::dsl

@@ -48,6 +48,9 @@ class DefinitionCatalog {
   std::shared_ptr<const Definition> Find(std::string_view name, std::int64_t version) const;
   // Every definition served, sorted by name then version.
   std::vector<std::shared_ptr<const Definition>> List() const;
+  // The files that do not load as they are now, with their diagnostics, in path order; a file
+  // whose last good definition is still served is among them. What an agent fixes next.
+  std::vector<std::pair<std::filesystem::path, std::vector<Diagnostic>>> Problems() const;
 
   const std::filesystem::path& folder() const { return folder_; }
 

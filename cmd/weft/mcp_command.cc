@@ -44,7 +44,9 @@ void RunMcp(const McpOptions& options) {
       .workflows = tools_options.workflows_dir,
       .background_engine = embedded::BackgroundCommand{
           .arguments = {"resume", "--journal", journal, "--workflows",
-                        std::filesystem::absolute(tools_options.workflows_dir).string()}}};
+                        std::filesystem::absolute(tools_options.workflows_dir).string(),
+                        "--lua-dir",
+                        std::filesystem::absolute(tools_options.activities_dir).string()}}};
   spdlog::info("mcp: serving {} on stdio ({} engine)", tools_options.workflows_dir.string(),
                options.address.empty() ? "embedded" : "Temporal " + options.address);
   agents::ServeWeftMcp(tools_options, WEFT_VERSION,

@@ -43,9 +43,26 @@ const ActivityDefinition* ActivityRegistry::Find(std::string_view name) const {
   return it == activities_.end() ? nullptr : &it->second;
 }
 
+void ActivityRegistry::SetDynamic(std::shared_ptr<const DynamicActivities> dynamic) {
+  dynamic_ = std::move(dynamic);
+}
+
+bool ActivityRegistry::Serves(std::string_view name) const {
+  return Find(name) != nullptr || (dynamic_ != nullptr && dynamic_->Serves(name));
+}
+
 ActivityResult ActivityRegistry::Execute(std::string_view name, const nlohmann::json& input,
                                          ActivityContext& context) const {
   const ActivityDefinition* definition = Find(name);
+  if (definition == nullptr && dynamic_ != nullptr && dynamic_->Serves(name)) {
+    try {
+      return dynamic_->Execute(name, input, context);
+    } catch (const std::exception& e) {
+      return std::unexpected(
+          ActivityError::Retryable(std::string(error_type::kInternal),
+                                   "activity '" + std::string(name) + "' threw: " + e.what()));
+    }
+  }
   if (definition == nullptr) {
     return std::unexpected(
         ActivityError::NonRetryable(std::string(error_type::kActivityNotFound),

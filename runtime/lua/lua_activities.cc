@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <unordered_map>
 #include <utility>
 
@@ -19,7 +20,7 @@ std::shared_ptr<LuaActivities> LuaActivities::Create(LuaSandboxOptions options) 
 LuaActivities::LuaActivities(LuaSandboxOptions options)
     : options_(std::move(options)), id_(next_id.fetch_add(1)) {}
 
-LuaSandbox& LuaActivities::SandboxForThisThread() {
+LuaSandbox& LuaActivities::SandboxForThisThread() const {
   // Keyed by a never-reused id rather than `this`, so that a new LuaActivities at the address
   // of a destroyed one never inherits its sandboxes.
   thread_local std::unordered_map<std::uint64_t, std::unique_ptr<LuaSandbox>> sandboxes;
@@ -30,23 +31,46 @@ LuaSandbox& LuaActivities::SandboxForThisThread() {
 
 activity::ActivityResult LuaActivities::Call(std::string_view module, std::string_view function,
                                              const nlohmann::json& input,
-                                             activity::ActivityContext& context) {
+                                             activity::ActivityContext& context) const {
   return SandboxForThisThread().Call(module, function, input, context);
 }
 
 activity::ActivityResult LuaActivities::RunSource(std::string_view source,
                                                   std::string_view chunk_name,
                                                   const nlohmann::json& input,
-                                                  activity::ActivityContext& context) {
+                                                  activity::ActivityContext& context) const {
   return SandboxForThisThread().RunSource(source, chunk_name, input, context);
 }
 
-std::expected<std::vector<std::string>, activity::ActivityError> LuaActivities::RegisterAll(
+bool LuaActivities::Serves(std::string_view name) const {
+  if (options_.module_dir.empty()) return false;
+  const auto dot = name.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return false;
+  const std::string_view module = name.substr(0, dot);
+  // Module names are Lua identifiers (the sandbox refuses others), so this never leaves the
+  // folder.
+  for (char c : module) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  std::error_code failed;
+  return std::filesystem::is_regular_file(options_.module_dir / (std::string(module) + ".lua"),
+                                          failed);
+}
+
+activity::ActivityResult LuaActivities::Execute(std::string_view name, const nlohmann::json& input,
+                                                activity::ActivityContext& context) const {
+  const auto dot = name.find('.');
+  return Call(name.substr(0, dot), name.substr(dot + 1), input, context);
+}
+
+std::expected<LuaRegistration, activity::ActivityError> LuaActivities::RegisterAll(
     activity::ActivityRegistry& registry) {
   using activity::ActivityDefinition;
   using activity::ActivityError;
-  std::vector<std::string> names;
+  LuaRegistration registration;
+  std::vector<std::string>& names = registration.names;
   std::shared_ptr<LuaActivities> self = shared_from_this();
+  registry.SetDynamic(self);
 
   ActivityDefinition inline_definition{
       .name = std::string(kInlineActivityName),
@@ -71,8 +95,11 @@ std::expected<std::vector<std::string>, activity::ActivityError> LuaActivities::
     names.emplace_back(kInlineActivityName);
   }
 
-  if (options_.module_dir.empty()) return names;
+  if (options_.module_dir.empty()) return registration;
   std::error_code failed;
+  // A folder that does not exist yet holds no modules yet: the first one written is served by
+  // its first call (Serves), like any module added later.
+  if (!std::filesystem::exists(options_.module_dir, failed) && !failed) return registration;
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(options_.module_dir, failed)) {
     if (entry.path().extension() == ".lua") files.push_back(entry.path());
@@ -87,7 +114,10 @@ std::expected<std::vector<std::string>, activity::ActivityError> LuaActivities::
   for (const auto& file : files) {
     std::string module = file.stem().string();
     auto functions = sandbox.Describe(module);
-    if (!functions) return std::unexpected(functions.error());
+    if (!functions) {
+      registration.broken.push_back({module, file, std::move(functions.error())});
+      continue;
+    }
     for (auto& info : *functions) {
       std::string function = info.name;
       ActivityDefinition definition{
@@ -107,7 +137,7 @@ std::expected<std::vector<std::string>, activity::ActivityError> LuaActivities::
       names.push_back(std::move(name));
     }
   }
-  return names;
+  return registration;
 }
 
 }  // namespace weft::lua

@@ -278,6 +278,12 @@ std::expected<int, ActivityError> LuaSandbox::LoadedModule(std::string_view modu
   int status = Protected(&LuaSandbox::LoadTrampoline, &job, nullptr);
   if (status != LUA_OK) {
     ActivityError error = ErrorFromStack(status, "loading " + file_name);
+    if (error.type == error_type::kLuaError) {
+      // Its own type, so that a caller (and a `catch`) tells a module that does not load from
+      // an error its function raised. Retryable: fixing the file lets the next attempt run.
+      error.type = std::string(error_type::kModuleError);
+      error.details = {{"file", path.string()}};
+    }
     lua_settop(L_, 0);
     Forget(module);
     return std::unexpected(std::move(error));

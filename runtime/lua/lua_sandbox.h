@@ -44,6 +44,7 @@ inline constexpr std::string_view kMemoryLimit = "LuaMemoryLimit";
 inline constexpr std::string_view kResultTooLarge = "LuaResultTooLarge";
 inline constexpr std::string_view kInvalidResult = "LuaInvalidResult";
 inline constexpr std::string_view kModuleNotFound = "LuaModuleNotFound";
+inline constexpr std::string_view kModuleError = "LuaModuleError";  // the module does not load
 }  // namespace error_type
 
 struct LuaLimits {

@@ -218,7 +218,7 @@ void ActivityWorker::Stop() {
 }
 
 bool ActivityWorker::Serves(std::string_view task_queue, std::string_view activity_type) const {
-  return task_queue == options_.task_queue && registry_.Find(activity_type) != nullptr;
+  return task_queue == options_.task_queue && registry_.Serves(activity_type);
 }
 
 bool ActivityWorker::TryReserveSlot() {

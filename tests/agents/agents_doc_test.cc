@@ -1,5 +1,6 @@
-// docs/agents.md is what an agent reads first, so its examples must work: the workflow
-// validates against the project's activities, and the test file passes `weft test`.
+// docs/agents.md is what an agent reads first, and docs/testing.md what it reads to write test
+// cases, so their examples must work through the CLI too: the workflow validates against the
+// project's activities, and the test file passes `weft test`.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <iterator>
@@ -31,9 +32,12 @@ std::vector<std::string> YamlBlocks(const std::string& file) {
 
 }  // namespace
 
-TEST_CASE("docs/agents.md: the example workflow validates and the example test passes") {
-  const auto blocks = YamlBlocks(kSourceDir + "/docs/agents.md");
-  REQUIRE(blocks.size() == 2);
+TEST_CASE("docs/agents.md: the example workflow validates; docs/testing.md: the example passes") {
+  auto blocks = YamlBlocks(kSourceDir + "/docs/agents.md");
+  REQUIRE(blocks.size() == 1);
+  const auto testing = YamlBlocks(kSourceDir + "/docs/testing.md");
+  REQUIRE(testing.size() == 1);
+  blocks.push_back(testing[0]);
   TempFolder folder;
   const std::string workflow = folder.Write("send-invoice.yaml", blocks[0]);
   auto validated =

@@ -96,7 +96,7 @@ TEST_CASE("weft mcp speaks JSON-RPC 2.0 on stdio, with MCP's version negotiation
   for (auto it = begin; it != end; ++it) codes.push_back(it->second["error"]["code"]);
   CHECK(codes == std::vector<int>{-32700, -32600});
   CHECK(reply("2")["error"]["code"] == -32600);
-  CHECK(reply("3")["error"]["code"] == -32601);
+  CHECK(reply("3")["result"]["resources"].size() > 7);  // the reference (agents/reference.h)
   CHECK(reply("9")["error"]["code"] == -32601);
   CHECK(reply("4")["result"] == json::object());
   CHECK(reply("5")["error"]["code"] == -32602);
@@ -114,7 +114,8 @@ TEST_CASE("weft mcp speaks JSON-RPC 2.0 on stdio, with MCP's version negotiation
     }
   }
   CHECK(hello);
-  CHECK(tools.size() == 13);
+  // 12 fixed tools, get_reference, write_workflow, write_activity, write_test, and hello.
+  CHECK(tools.size() == 17);
 }
 
 TEST_CASE("an agent's session through the official MCP TypeScript SDK") {
@@ -132,6 +133,18 @@ TEST_CASE("an agent's session through the official MCP TypeScript SDK") {
   INFO(result.out << result.err);
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("ok: 2 list_changed notifications"));
+}
+
+TEST_CASE("an agent without a file system reads the reference and authors a workflow over MCP") {
+  const char* sdk = std::getenv("WEFT_MCP_SDK");
+  REQUIRE(sdk != nullptr);
+  TempFolder project;
+  std::filesystem::create_directories(project / "workflows");
+  auto result = RunProcess({"node", kSourceDir + "/tests/agents/mcp_authoring_client.mjs",
+                            WeftBinary(), project.path().string(), sdk});
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("ok: authored and ran a workflow over MCP alone"));
 }
 
 TEST_CASE("with --address, workflow tools start runs on Temporal, served by weft worker") {

@@ -119,8 +119,11 @@ TEST_CASE("a broken file keeps its last good definition served and reports its d
   CHECK(scan.invalid[0].second[0].file == (folder.path() / "hello.yaml").string());
   CHECK(catalog.Find("hello") == good);
 
-  // Reported once: an unchanged broken file is not reloaded.
+  // Reported once: an unchanged broken file is not reloaded; but it stays among the problems.
   CHECK(catalog.Rescan().invalid.empty());
+  REQUIRE(catalog.Problems().size() == 1);
+  CHECK(catalog.Problems()[0].first == folder.path() / "hello.yaml");
+  CHECK(catalog.Problems()[0].second[0].code == scan.invalid[0].second[0].code);
 
   // A file that never loaded serves nothing.
   folder.Write("new.yaml", "dsl: 1\nname: [");
@@ -128,11 +131,15 @@ TEST_CASE("a broken file keeps its last good definition served and reports its d
   CHECK(scan.invalid.size() == 1);
   CHECK(catalog.List().size() == 1);
 
-  // Fixed: served again.
+  CHECK(catalog.Problems().size() == 2);
+
+  // Fixed: served again, and no longer a problem.
   folder.Write("hello.yaml", Workflow("hello", 1, "fixed"));
   scan = catalog.Rescan();
   CHECK(scan.changed == std::vector<std::string>{"hello"});
   CHECK(catalog.Find("hello")->sha256 != good->sha256);
+  REQUIRE(catalog.Problems().size() == 1);
+  CHECK(catalog.Problems()[0].first == folder.path() / "new.yaml");
 }
 
 TEST_CASE("a removed file takes its definitions away") {

@@ -8,7 +8,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "runtime/activity/activity_context.h"
 #include "runtime/activity/activity_registry.h"
@@ -137,8 +139,11 @@ TEST_CASE("a module keeps its globals between calls until its file changes") {
   WriteFile(dir / "m.lua", "return { v = function() return end\n");
   auto broken = sandbox.Call("m", "v", {}, context);
   REQUIRE_FALSE(broken);
-  CHECK(broken.error().type == "LuaError");
+  // A module that does not load has its own type, so that it is told from an error it raised.
+  CHECK(broken.error().type == "LuaModuleError");
+  CHECK_FALSE(broken.error().non_retryable);
   CHECK_THAT(broken.error().message, Catch::StartsWith("m.lua:2:"));
+  CHECK(broken.error().details["file"] == (dir / "m.lua").string());
   std::filesystem::remove(dir / "m.lua");
   auto gone = sandbox.Call("m", "v", {}, context);
   REQUIRE_FALSE(gone);
@@ -180,6 +185,45 @@ TEST_CASE("LuaActivities registers module.function names with their docs") {
   CHECK(registry.Execute("calc.add", {{"a", 1}, {"b", 2}}, context) == nlohmann::json{{"sum", 3}});
   CHECK(registry.Execute("lua.inline", {{"source", "return input + 1"}, {"input", 1}}, context) ==
         nlohmann::json(2));
+}
+
+TEST_CASE(
+    "a module that does not load is reported; the others serve; a fix or a new module "
+    "is served without registering again") {
+  auto dir = std::filesystem::temp_directory_path() / "weft-lua-broken-test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  WriteFile(dir / "good.lua", "return { one = function() return 1 end }\n");
+  WriteFile(dir / "bad.lua", "return { two = function() return 2 end\n");
+  ActivityRegistry registry;
+  auto lua = LuaActivities::Create({.module_dir = dir, .reload_check_interval = {}});
+  auto registered = lua->RegisterAll(registry);
+  REQUIRE(registered);
+  CHECK(registered->names == std::vector<std::string>{"lua.inline", "good.one"});
+  REQUIRE(registered->broken.size() == 1);
+  CHECK(registered->broken[0].module == "bad");
+  CHECK(registered->broken[0].file == dir / "bad.lua");
+  CHECK(registered->broken[0].error.type == "LuaModuleError");
+  CHECK_THAT(registered->broken[0].error.message, Catch::StartsWith("bad.lua:2:"));
+
+  LocalActivityContext context;
+  CHECK(registry.Execute("good.one", {}, context) == nlohmann::json(1));
+  // A call into the broken module fails with its load error, retryable, not ActivityNotFound.
+  CHECK(registry.Serves("bad.two"));
+  auto broken = registry.Execute("bad.two", {}, context);
+  REQUIRE_FALSE(broken);
+  CHECK(broken.error().type == "LuaModuleError");
+  CHECK_FALSE(broken.error().non_retryable);
+
+  WriteFile(dir / "bad.lua", "return { two = function() return 2 end }\n");
+  CHECK(registry.Execute("bad.two", {}, context) == nlohmann::json(2));
+  WriteFile(dir / "later.lua", "return { three = function() return 3 end }\n");
+  CHECK(registry.Serves("later.three"));
+  CHECK(registry.Execute("later.three", {}, context) == nlohmann::json(3));
+  CHECK_FALSE(registry.Serves("nowhere.four"));
+  CHECK(registry.Execute("nowhere.four", {}, context).error().type == "ActivityNotFound");
+  CHECK_FALSE(registry.Serves("../etc.passwd"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("each thread gets its own sandbox") {
