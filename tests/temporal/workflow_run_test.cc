@@ -65,6 +65,12 @@ class History {
   void TimerFired(const std::string& id) {
     Add(enums::EVENT_TYPE_TIMER_FIRED).mutable_timer_fired_event_attributes()->set_timer_id(id);
   }
+  void Marker(const std::string& name, json data) {
+    auto& attributes =
+        *Add(enums::EVENT_TYPE_MARKER_RECORDED).mutable_marker_recorded_event_attributes();
+    attributes.set_marker_name(name);
+    (*attributes.mutable_details())["data"] = weft::temporal::ToPayloads(data);
+  }
   void Signaled(const std::string& name, json payload) {
     auto& attributes = *Add(enums::EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
                             .mutable_workflow_execution_signaled_event_attributes();
@@ -129,6 +135,40 @@ History ActivityAndTimerHistory() {
   history.Task();                                                     // 13, 14, 15
   history.Add(enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);        // 16
   return history;
+}
+
+// A local activity first, then a timer once it resolved, then completion with its result.
+struct LocalThenTimer {
+  std::vector<interpreter::Activation> seen;
+  json result;
+
+  std::vector<interpreter::Command> operator()(const interpreter::Activation& activation) {
+    seen.push_back(activation);
+    std::vector<interpreter::Command> commands;
+    for (const auto& job : activation.jobs) {
+      if (std::holds_alternative<interpreter::StartWorkflow>(job)) {
+        commands.push_back(interpreter::ScheduleActivity{.seq = 1,
+                                                         .activity_id = "1",
+                                                         .activity_type = "reserve",
+                                                         .timeouts = {.start_to_close = 10s},
+                                                         .local = true});
+      } else if (const auto* resolved = std::get_if<interpreter::ResolveActivity>(&job)) {
+        result = resolved->resolution.result;
+        commands.push_back(interpreter::StartTimer{.seq = 1, .duration = 1s});
+      } else if (std::holds_alternative<interpreter::FireTimer>(job)) {
+        commands.push_back(interpreter::CompleteWorkflow{.result = result});
+      }
+    }
+    return commands;
+  }
+};
+
+json LocalMarkerData(std::uint32_t seq, const std::string& type, json result) {
+  return {{"seq", seq},
+          {"activity_id", std::to_string(seq)},
+          {"activity_type", type},
+          {"attempt", 2},
+          {"result", std::move(result)}};
 }
 
 std::expected<std::vector<interpreter::Command>, ReplayError> ReplayAll(
@@ -323,4 +363,100 @@ TEST_CASE("an event applied twice to one run is refused, never counted twice") {
   REQUIRE_FALSE(again);
   CHECK(again.error().kind == ReplayError::Kind::kRepeatedEvent);
   CHECK(workflow.seen.size() == 3);  // the interpreter never saw the repeated start
+}
+
+TEST_CASE("a local activity leaves no command; its outcome goes out as a marker, then the rest") {
+  History history;
+  history.Started({});
+  history.Task(false);  // the current task
+  auto tasks = SplitIntoWorkflowTasks(history.All());
+  REQUIRE(tasks);
+  LocalThenTimer workflow;
+  WorkflowRun run(std::ref(workflow), "order-7", "run-1", "weft");
+  auto commands = ReplayAll(run, *tasks);
+  REQUIRE(commands);
+  CHECK(commands->empty());  // nothing for the server: the worker runs the activity
+  REQUIRE(run.pending_locals().size() == 1);
+  CHECK(run.pending_locals().at(1).activity_type == "reserve");
+  REQUIRE(run.TakeIssued().size() == 1);  // the trace still sees the schedule
+
+  auto next = run.ResolveLocal({.seq = 1,
+                                .activity_id = "1",
+                                .activity_type = "reserve",
+                                .attempt = 2,
+                                .resolution = {.result = {{"held", 3}}}});
+  REQUIRE(next.size() == 2);
+  const auto& marker = std::get<interpreter::RecordMarker>(next[0]);
+  CHECK(marker.name == "weft.local_activity");
+  CHECK(marker.data == LocalMarkerData(1, "reserve", {{"held", 3}}));
+  CHECK(std::holds_alternative<interpreter::StartTimer>(next[1]));
+  CHECK(run.pending_locals().empty());
+  CHECK(workflow.result == json{{"held", 3}});
+  // An outcome of an activity no longer pending (cancelled meanwhile) changes nothing.
+  CHECK(run.ResolveLocal({.seq = 1, .activity_type = "reserve"}).empty());
+}
+
+TEST_CASE("on replay a local activity's marker resolves it where history recorded it") {
+  History history;
+  history.Started({});
+  history.Task();                                                                       // 2, 3, 4
+  history.Marker("weft.local_activity", LocalMarkerData(1, "reserve", {{"held", 3}}));  // 5
+  history.TimerStarted("1");                                                            // 6
+  history.TimerFired("1");                                                              // 7
+  history.Task();                                                                       // 8, 9, 10
+  history.Add(enums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);                          // 11
+  auto tasks = SplitIntoWorkflowTasks(history.All());
+  REQUIRE(tasks);
+  LocalThenTimer workflow;
+  WorkflowRun run(std::ref(workflow), "order-7", "run-1", "weft");
+  auto last = ReplayAll(run, *tasks);
+  REQUIRE(last);
+  CHECK(last->empty());
+  CHECK(run.pending_locals().empty());  // nothing to run again
+  REQUIRE(workflow.seen.size() == 3);
+  const auto& resolved = std::get<interpreter::ResolveActivity>(workflow.seen[1].jobs.at(0));
+  CHECK(resolved.seq == 1);
+  CHECK(resolved.resolution.result == json{{"held", 3}});
+  CHECK(workflow.seen[1].is_replaying);
+}
+
+TEST_CASE("a local activity with no marker yet stays pending after replay, to be run again") {
+  History history;
+  history.Started({});
+  history.Task();       // a heartbeat: completed without the marker
+  history.Task(false);  // the current task
+  auto tasks = SplitIntoWorkflowTasks(history.All());
+  REQUIRE(tasks);
+  LocalThenTimer workflow;
+  WorkflowRun run(std::ref(workflow), "order-7", "run-1", "weft");
+  auto commands = ReplayAll(run, *tasks);
+  REQUIRE(commands);
+  CHECK(commands->empty());
+  CHECK(run.pending_locals().contains(1));
+}
+
+TEST_CASE("a local activity marker that does not match what the workflow scheduled diverges") {
+  auto replay = [](json data) {
+    History history;
+    history.Started({});
+    history.Task();
+    history.Marker("weft.local_activity", std::move(data));
+    history.Task(false);
+    auto tasks = SplitIntoWorkflowTasks(history.All());
+    REQUIRE(tasks);
+    LocalThenTimer workflow;
+    WorkflowRun run(std::ref(workflow), "order-7", "run-1", "weft");
+    return ReplayAll(run, *tasks);
+  };
+  auto other_type = replay(LocalMarkerData(1, "release", nullptr));
+  REQUIRE_FALSE(other_type);
+  CHECK(other_type.error().code == "WEFT3001");
+  CHECK(other_type.error().event_id == 5);
+  auto never_scheduled = replay(LocalMarkerData(2, "reserve", nullptr));
+  REQUIRE_FALSE(never_scheduled);
+  CHECK(never_scheduled.error().code == "WEFT3003");
+  auto unreadable = replay(json{{"seq", "one"}});
+  REQUIRE_FALSE(unreadable);
+  CHECK(unreadable.error().kind == ReplayError::Kind::kUnsupportedEvent);
+  CHECK_THAT(unreadable.error().message, Catch::Contains("needs seq"));
 }
