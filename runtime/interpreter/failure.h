@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 namespace weft::interpreter {
@@ -35,9 +36,10 @@ struct Failure {
   // kActivity: {"activity_type", "activity_id"}; kChildWorkflow: {"workflow_type",
   // "workflow_id", "run_id"}; kTimeout: {"timeout_type": "START_TO_CLOSE" | ...}.
   nlohmann::json info;
-  // Who raised it, as Temporal's Failure.source says ("GoSDK", "weft"); empty when the failure
-  // was raised here. Kept as it came, so that a cause keeps its origin.
-  std::string source;
+  // Who raised it, as Temporal's Failure.source says ("GoSDK", "weft"); nullopt when the
+  // failure was raised here. Kept as it came, so that a cause keeps its origin, even when that
+  // origin wrote none (the Python SDK leaves it empty).
+  std::optional<std::string> source;
 };
 
 }  // namespace weft::interpreter

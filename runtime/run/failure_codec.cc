@@ -45,7 +45,7 @@ json FailureToJson(const Failure& failure) {
               {"message", failure.message}};
   if (!failure.details.is_null()) out["details"] = failure.details;
   if (failure.non_retryable) out["non_retryable"] = true;
-  if (!failure.source.empty()) out["source"] = failure.source;
+  if (failure.source && !failure.source->empty()) out["source"] = *failure.source;
   if (!failure.stack_trace.empty()) out["stack_trace"] = failure.stack_trace;
   if (!failure.info.is_null() && !failure.info.empty()) out["info"] = failure.info;
   if (failure.cause) out["cause"] = FailureToJson(*failure.cause);
@@ -65,7 +65,7 @@ Failure FailureFromJson(const json& value) {
   failure.kind = KindFromName(text("kind"));
   failure.type = text("type");
   failure.message = text("message");
-  failure.source = text("source");
+  if (value.contains("source")) failure.source = text("source");
   failure.stack_trace = text("stack_trace");
   if (auto found = value.find("details"); found != value.end()) failure.details = *found;
   if (auto found = value.find("info"); found != value.end()) failure.info = *found;

@@ -119,6 +119,9 @@ class Connection {
   CallLoop& loop() const;
 
   WorkflowService::Stub& workflow_service() const { return *workflow_service_; }
+  // The channel, for the stubs of the other services (OperatorService); calls on it take their
+  // context from NewCallContext() like every other.
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
   const ConnectionOptions& options() const { return options_; }
 
  private:

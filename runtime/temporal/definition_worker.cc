@@ -5,6 +5,7 @@
 #include "runtime/temporal/activity_worker.h"
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/definition_interpreter_factory.h"
+#include "runtime/temporal/search_attribute_check.h"
 #include "runtime/temporal/workflow_worker.h"
 
 namespace weft::temporal {
@@ -42,6 +43,9 @@ std::expected<std::unique_ptr<DefinitionWorker>, std::string> DefinitionWorker::
   if (auto reachable = (*connection)->CheckServer(); !reachable) {
     return std::unexpected(reachable.error().message);
   }
+  // Runs of a definition that sets a search attribute the namespace lacks would fail every
+  // workflow task; say so once, now.
+  WarnAboutMissingSearchAttributes(**connection, catalog->List());
   (*connection)->WatchConnectivity();
   return std::unique_ptr<DefinitionWorker>(new DefinitionWorker(
       std::make_unique<Workers>(*connection, options, std::move(catalog), registry)));

@@ -65,8 +65,9 @@ std::string RetryStateName(enums::RetryState state) {
 Failure ToTemporalFailure(const interpreter::Failure& failure) {
   Failure proto;
   proto.set_message(failure.message);
-  // A failure raised elsewhere (a Go activity's) keeps its source on the way through.
-  proto.set_source(failure.source.empty() ? "weft" : failure.source);
+  // A failure raised elsewhere (a Go or Python activity's) keeps its source on the way through,
+  // empty or not.
+  proto.set_source(failure.source.value_or("weft"));
   proto.set_stack_trace(failure.stack_trace);
   switch (failure.kind) {
     case Kind::kApplication:

@@ -1,8 +1,10 @@
-// One conformance suite, two engines. Every scenario of tests/conformance/scenarios.yaml runs
-// on the embedded engine and on a real Temporal dev server, driven the way a user drives them:
-// through the `weft` binary (`weft run --detach` or `weft start`, then `weft signal`, `update`,
-// `query`, `result`), with the same workflows and the same Lua activities. Both must end as the
-// scenario says, and therefore the same way.
+// Two suites of scenarios, two engines. Every scenario of tests/conformance/scenarios.yaml (on
+// the suite's own workflows and activities) and of tests/conformance/shipped.yaml (on
+// workflows/ and activities/, exactly as they ship) runs on the embedded engine and on a real
+// Temporal dev server, driven the way a user drives them: through the `weft` binary (`weft run
+// --detach` or `weft start`, then `weft signal`, `update`, `query`, `result`), with the same
+// workflows and the same Lua activities. Both must end as the scenario says, and therefore the
+// same way.
 //
 // Both engines also write the interpreter's commands to a trace file (WEFT_TRACE) as they
 // issue them; for scenarios whose events arrive in a fixed order (everything but the
@@ -12,11 +14,13 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -32,7 +36,27 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const fs::path kSuiteDir = fs::path(WEFT_SOURCE_DIR) / "tests/conformance";
+const fs::path kSourceDir = fs::path(WEFT_SOURCE_DIR);
+
+// A folder of workflows, the Lua activities they call, and the scenarios that run them.
+struct Suite {
+  std::string name;  // also the Temporal task queue
+  fs::path workflows;
+  fs::path activities;
+  fs::path scenarios;
+  // Custom search attributes (Keyword) the workflows set: registered in the dev server's
+  // namespace before the worker starts, as docs/temporal.md tells users to.
+  std::vector<std::string> search_attributes;
+};
+
+const Suite kConformance{"conformance", kSourceDir / "tests/conformance/workflows",
+                         kSourceDir / "tests/conformance/activities",
+                         kSourceDir / "tests/conformance/scenarios.yaml"};
+const Suite kShipped{"shipped",
+                     kSourceDir / "workflows",
+                     kSourceDir / "activities",
+                     kSourceDir / "tests/conformance/shipped.yaml",
+                     {"CustomerId"}};
 
 json ToJson(const YAML::Node& node) {
   switch (node.Type()) {
@@ -64,6 +88,7 @@ json ToJson(const YAML::Node& node) {
 
 struct Scenario {
   std::string workflow;
+  std::string name;  // unique in the suite: the workflow id, the section's name
   json input = json::object();
   json actions = json::array();
   json result;
@@ -71,12 +96,13 @@ struct Scenario {
   bool concurrent = false;
 };
 
-std::vector<Scenario> LoadScenarios() {
+std::vector<Scenario> LoadScenarios(const Suite& suite) {
   std::vector<Scenario> scenarios;
-  for (const auto& node : YAML::LoadFile((kSuiteDir / "scenarios.yaml").string())) {
+  for (const auto& node : YAML::LoadFile(suite.scenarios.string())) {
     json entry = ToJson(node);
     Scenario scenario;
     scenario.workflow = entry["workflow"];
+    scenario.name = entry.value("name", scenario.workflow);
     if (entry.contains("input")) scenario.input = entry["input"];
     if (entry.contains("actions")) scenario.actions = entry["actions"];
     if (entry.contains("result")) scenario.result = entry["result"];
@@ -115,7 +141,10 @@ class Engine {
 
 class EmbeddedEngine : public Engine {
  public:
-  EmbeddedEngine() : dir_(TempDir("embedded")) { ::setenv("WEFT_TRACE", trace().c_str(), 1); }
+  explicit EmbeddedEngine(const Suite& suite)
+      : suite_(suite), dir_(TempDir(suite.name + "-embedded")) {
+    ::setenv("WEFT_TRACE", trace().c_str(), 1);
+  }
   ~EmbeddedEngine() override {
     // The detached engine stops by itself once no run is left; give it the chance.
     std::error_code ignored;
@@ -128,23 +157,30 @@ class EmbeddedEngine : public Engine {
   ProcessResult Start(const std::string& workflow, const std::string& id,
                       const json& input) override {
     return Client({"run", workflow, "--id", id, "--input", input.dump(), "--detach", "--workflows",
-                   (kSuiteDir / "workflows").string(), "--lua-dir",
-                   (kSuiteDir / "activities").string()});
+                   suite_.workflows.string(), "--lua-dir", suite_.activities.string()});
   }
   fs::path trace() const override { return dir_ / "trace.txt"; }
 
  private:
+  const Suite& suite_;
   fs::path dir_;
 };
 
 class TemporalEngine : public Engine {
  public:
-  TemporalEngine() : dir_(TempDir("temporal")), server_(DevServer::Shared()) {
-    worker_ =
-        ChildProcess::Start({WeftBinary(), "worker", "--address", server_.address(), "--task-queue",
-                             kQueue, "--workflows", (kSuiteDir / "workflows").string(), "--lua-dir",
-                             (kSuiteDir / "activities").string()},
-                            {{"WEFT_TRACE", trace().string()}});
+  explicit TemporalEngine(const Suite& suite)
+      : suite_(suite), dir_(TempDir(suite.name + "-temporal")), server_(DevServer::Shared()) {
+    for (const std::string& attribute : suite.search_attributes) {
+      ProcessResult created = RunProcess({TemporalCli(), "operator", "search-attribute", "create",
+                                          "--name", attribute, "--type", "Keyword", "--address",
+                                          server_.address(), "--namespace", "default"});
+      INFO(created.out << created.err);
+      REQUIRE(created.exit_code == 0);
+    }
+    worker_ = ChildProcess::Start(
+        {WeftBinary(), "worker", "--address", server_.address(), "--task-queue", suite.name,
+         "--workflows", suite.workflows.string(), "--lua-dir", suite.activities.string()},
+        {{"WEFT_TRACE", trace().string()}});
     worker_->WaitForOutput("weft worker on task queue", std::chrono::seconds(30));
   }
   ~TemporalEngine() override {
@@ -156,12 +192,19 @@ class TemporalEngine : public Engine {
   std::vector<std::string> Target() const override { return {"--address", server_.address()}; }
   ProcessResult Start(const std::string& workflow, const std::string& id,
                       const json& input) override {
-    return Client({"start", workflow, "--id", id, "--input", input.dump(), "--task-queue", kQueue});
+    return Client(
+        {"start", workflow, "--id", id, "--input", input.dump(), "--task-queue", suite_.name});
   }
   fs::path trace() const override { return dir_ / "trace.txt"; }
+  const ChildProcess& worker() const { return *worker_; }
 
  private:
-  static constexpr const char* kQueue = "conformance";
+  static std::string TemporalCli() {
+    const char* cli = std::getenv("WEFT_TEMPORAL_CLI");
+    return cli != nullptr ? cli : "temporal";
+  }
+
+  const Suite& suite_;
   fs::path dir_;
   DevServer& server_;
   std::unique_ptr<ChildProcess> worker_;
@@ -225,7 +268,19 @@ Ending RunScenario(Engine& engine, const Scenario& scenario, const std::string& 
   for (const json& action : scenario.actions) {
     INFO(engine.name() << " " << scenario.workflow << " action " << action.dump());
     const json payload = action.value("payload", json(nullptr));
-    if (action.contains("signal")) {
+    if (action.contains("signal") && action.contains("child")) {
+      // A child the run starts (`<parent id>/<step id>-<n>`): signalled once it exists.
+      const std::string child = id + "/" + action["child"].get<std::string>();
+      ProcessResult sent;
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      do {
+        sent = engine.Client({"signal", child, action["signal"], "--input", payload.dump()});
+        if (sent.exit_code == 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      } while (std::chrono::steady_clock::now() < deadline);
+      INFO(sent.out << sent.err);
+      REQUIRE(sent.exit_code == 0);
+    } else if (action.contains("signal")) {
       auto sent = engine.Client({"signal", id, action["signal"], "--input", payload.dump()});
       REQUIRE(sent.exit_code == 0);
     } else {
@@ -257,16 +312,13 @@ std::vector<std::string> TraceOf(const fs::path& file, const std::string& id) {
   return lines;
 }
 
-}  // namespace
-
-TEST_CASE("conformance: every scenario ends the same way on both engines") {
-  const std::vector<Scenario> scenarios = LoadScenarios();
-  REQUIRE(scenarios.size() >= 9);
-  EmbeddedEngine embedded;
-  TemporalEngine temporal;
+void RunSuite(const Suite& suite, const std::vector<Scenario>& scenarios) {
+  EmbeddedEngine embedded(suite);
+  TemporalEngine temporal(suite);
   for (const Scenario& scenario : scenarios) {
-    DYNAMIC_SECTION(scenario.workflow) {
-      const std::string id = "conformance-" + scenario.workflow;
+    DYNAMIC_SECTION(scenario.name) {
+      INFO("weft worker:\n" << temporal.worker().LogTail());
+      const std::string id = suite.name + "-" + scenario.name;
       Ending expected{scenario.result, scenario.error};
       Ending on_embedded = RunScenario(embedded, scenario, id);
       Ending on_temporal = RunScenario(temporal, scenario, id);
@@ -299,6 +351,29 @@ TEST_CASE("conformance: every scenario ends the same way on both engines") {
       }
     }
   }
+}
+
+}  // namespace
+
+TEST_CASE("conformance: every scenario ends the same way on both engines") {
+  const std::vector<Scenario> scenarios = LoadScenarios(kConformance);
+  REQUIRE(scenarios.size() >= 9);
+  RunSuite(kConformance, scenarios);
+}
+
+TEST_CASE("every shipped workflow runs as shipped, on both engines") {
+  const std::vector<Scenario> scenarios = LoadScenarios(kShipped);
+  // Each definition of workflows/ has a scenario, and together they use every step kind and
+  // every kind of handler.
+  std::set<std::string> covered;
+  for (const Scenario& scenario : scenarios) covered.insert(scenario.workflow);
+  for (const auto& entry : fs::directory_iterator(kShipped.workflows)) {
+    if (entry.path().extension() != ".yaml") continue;
+    INFO("workflows/" << entry.path().filename().string() << " needs a scenario in shipped.yaml");
+    CHECK(covered.contains(entry.path().stem().string()));
+  }
+  REQUIRE(covered.size() >= 8);
+  RunSuite(kShipped, scenarios);
 }
 
 }  // namespace weft::testing

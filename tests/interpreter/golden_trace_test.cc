@@ -97,6 +97,19 @@ std::map<std::string, Activity> StandardActivities() {
        [](const json&) {
          return Completed({{"invited", 3}});
        }},
+      {"clusters.reserve",
+       [](const json& in) {
+         return Completed({{"id", "rsv-" + in["customer_id"].get<std::string>()}, {"nodes", 3}});
+       }},
+      {"clusters.create",
+       [](const json& in) {
+         return Completed({{"cluster_id", "cl-" + in["reservation_id"].get<std::string>()},
+                           {"nodes", in["nodes"]}});
+       }},
+      {"clusters.release",
+       [](const json& in) {
+         return Completed({{"released", in["reservation_id"]}});
+       }},
   };
 }
 
@@ -218,6 +231,17 @@ std::vector<Scenario> Scenarios() {
       {"customer-onboarding-enterprise",
        "customer-onboarding",
        {{"customer_id", "c-1"}, {"plan", "enterprise"}, {"email", "c@example.com"}}});
+  Scenario provisioned{
+      "provision-cluster", "provision-cluster", {{"customer_id", "c-3"}, {"size", "small"}}};
+  provisioned.extra_jobs.emplace(3, SignalWorkflow{"healthy", {{"by", "ops"}}});
+  scenarios.push_back(provisioned);
+  scenarios.push_back({"provision-cluster-too-slow",
+                       "provision-cluster",
+                       {{"customer_id", "c-4"}, {"size", "large"}, {"deadline", "30m"}}});
+  scenarios.push_back(
+      {"send-welcome", "send-welcome", {{"email", "t@example.com"}, {"plan", "team"}}});
+  scenarios.push_back(
+      {"send-welcome-free", "send-welcome", {{"email", "f@example.com"}, {"plan", "free"}}});
   scenarios.push_back({"customer-onboarding-free",
                        "customer-onboarding",
                        {{"customer_id", "c-2"}, {"plan", "free"}, {"email", "f@example.com"}}});

@@ -10,6 +10,9 @@ Prints one JSON object: what Python saw. Scenarios:
   invalid  start `interop-counter` with an input its schema refuses, and report the error
   child    run the Python workflow `py-parent-of-weft` on <python-task-queue>, whose child is
            the weft workflow `interop-greets`
+  activity_failure
+           start `interop-declines`, whose activity (the Python worker's `decline`) fails for
+           good, and report the ActivityError and its cause as the SDK reads them
 """
 
 import asyncio
@@ -19,7 +22,7 @@ import sys
 import uuid
 
 from temporalio.client import Client, WorkflowFailureError, WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 
 async def drive(client: Client, queue: str) -> dict:
@@ -62,6 +65,37 @@ async def failure(client: Client, queue: str, workflow: str, argument: object) -
                 "details": list(getattr(cause, "details", []) or [])}
 
 
+async def activity_failure(client: Client, queue: str) -> dict:
+    workflow_id = f"py-weft-activity-fails-{uuid.uuid4()}"
+    try:
+        await client.execute_workflow("interop-declines", {"id": "order-9", "amount": 20000},
+                                      id=workflow_id, task_queue=queue)
+        return {"failed": False}
+    except WorkflowFailureError as error:
+        activity_error = error.cause
+        seen = {"failed": True, "workflow_id": workflow_id,
+                "class": type(activity_error).__name__}
+        if isinstance(activity_error, ActivityError):
+            seen.update({
+                "activity_type": activity_error.activity_type,
+                "activity_id": activity_error.activity_id,
+                "scheduled_event_id": activity_error.scheduled_event_id,
+                "started_event_id": activity_error.started_event_id,
+                "identity": activity_error.identity,
+                "retry_state": activity_error.retry_state.name
+                if activity_error.retry_state is not None else None,
+            })
+        cause = activity_error.cause
+        seen["cause"] = {"class": type(cause).__name__,
+                         "type": getattr(cause, "type", None),
+                         "message": getattr(cause, "message", str(cause)),
+                         "non_retryable": getattr(cause, "non_retryable", None),
+                         "details": list(getattr(cause, "details", []) or []),
+                         "source": cause.failure.source if getattr(cause, "failure", None)
+                         else None}
+        return seen
+
+
 async def child(client: Client, queue: str, python_queue: str) -> dict:
     result = await client.execute_workflow(
         "py-parent-of-weft",
@@ -80,6 +114,8 @@ async def main() -> None:
         seen = await failure(client, queue, "interop-fails", {"id": "order-7"})
     elif scenario == "invalid":
         seen = await failure(client, queue, "interop-counter", {"start": "not a number"})
+    elif scenario == "activity_failure":
+        seen = await activity_failure(client, queue)
     elif scenario == "child":
         seen = await child(client, queue, sys.argv[4])
     else:

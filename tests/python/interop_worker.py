@@ -21,6 +21,13 @@ async def greet(name: str) -> str:
     return f"Hello, {name}!"
 
 
+@activity.defn
+async def decline(order: dict) -> None:
+    """Fails for good: the failure a weft workflow records and a Python client reads back."""
+    raise ApplicationError(f"card declined for {order['amount']}", {"order": order["id"]},
+                           type="CardDeclined", non_retryable=True)
+
+
 @workflow.defn(name="py-echo")
 class Echo:
     @workflow.run
@@ -135,7 +142,7 @@ async def main(address: str, task_queue: str) -> None:
     client = await Client.connect(address)
     worker = Worker(client, task_queue=task_queue, workflows=[Echo, Counter, Fails, Waits, Nap, CallsWeft,
                                                            ParentOfWeft],
-                    activities=[greet])
+                    activities=[greet, decline])
     async with worker:
         print("ready", flush=True)
         await asyncio.Event().wait()

@@ -79,7 +79,26 @@ output: '${ {"greeting": vars.greeting} }'
 )";
 }
 
-// One weft worker serving the three workflows, shared by the tests of this file.
+// Calls the Python worker's activity `decline`, which fails for good.
+std::string Declines(const std::string& python_queue) {
+  return R"(dsl: 1
+name: interop-declines
+input:
+  type: object
+  required: [id, amount]
+  properties: {id: {type: string}, amount: {type: number}}
+steps:
+  - id: charge
+    call: decline
+    args: ${ input }
+    task_queue: )" +
+         python_queue + R"(
+    timeouts: {start_to_close: 10s}
+    retry: {maximum_attempts: 3}
+)";
+}
+
+// One weft worker serving the workflows, shared by the tests of this file.
 struct WeftSide {
   weft::testing::TempFolder workflows{"weft-interop"};
   std::string queue = weft::testing::UniqueName("weft-interop");
@@ -89,6 +108,7 @@ struct WeftSide {
     workflows.Write("interop-counter.yaml", kCounter);
     workflows.Write("interop-fails.yaml", kFails);
     workflows.Write("interop-greets.yaml", Greets(weft::testing::PythonTaskQueue()));
+    workflows.Write("interop-declines.yaml", Declines(weft::testing::PythonTaskQueue()));
     worker = weft::testing::StartWeftWorker(weft::testing::DevServer::Shared().address(), queue,
                                             workflows.path());
   }
@@ -140,6 +160,43 @@ TEST_CASE("a weft failure reaches Python as an ApplicationError with its type") 
   CHECK(seen["message"] == "card declined for order-7");
   CHECK(seen["non_retryable"] == true);
   CHECK(seen["details"] == json::array({{{"order", "order-7"}}}));
+}
+
+TEST_CASE("an activity failure reaches Python with the info the server recorded") {
+  const json seen = PythonClient("activity_failure");
+  INFO(seen.dump(2));
+  REQUIRE(seen["failed"] == true);
+  CHECK(seen["class"] == "ActivityError");
+  CHECK(seen["activity_type"] == "decline");
+
+  // The fields weft wrote are those of the server's ActivityTaskFailed event.
+  auto client = weft::testing::ConnectClient(weft::testing::DevServer::Shared().address());
+  const json history = weft::testing::HistoryOf(client, seen["workflow_id"]);
+  json failed;
+  for (const json& event : history["events"]) {
+    if (event["eventType"] == "EVENT_TYPE_ACTIVITY_TASK_FAILED") {
+      failed = event["activityTaskFailedEventAttributes"];
+    }
+  }
+  REQUIRE(failed.is_object());
+  CHECK(seen["scheduled_event_id"].get<std::int64_t>() > 0);
+  CHECK(std::to_string(seen["scheduled_event_id"].get<std::int64_t>()) ==
+        failed["scheduledEventId"]);
+  CHECK(std::to_string(seen["started_event_id"].get<std::int64_t>()) == failed["startedEventId"]);
+  CHECK_FALSE(seen["identity"].get<std::string>().empty());
+  CHECK(seen["identity"] == failed["identity"]);
+  // Not retried although the policy allows three attempts: the Python error said so.
+  CHECK(seen["retry_state"] == "NON_RETRYABLE_FAILURE");
+  CHECK(failed["retryState"] == "RETRY_STATE_NON_RETRYABLE_FAILURE");
+
+  // The Python activity's own error, with what it said, and the source it was written with.
+  const json& cause = seen["cause"];
+  CHECK(cause["class"] == "ApplicationError");
+  CHECK(cause["type"] == "CardDeclined");
+  CHECK(cause["message"] == "card declined for 20000");
+  CHECK(cause["non_retryable"] == true);
+  CHECK(cause["details"] == json::array({{{"order", "order-9"}}}));
+  CHECK(cause["source"] == failed["failure"].value("source", ""));
 }
 
 TEST_CASE("an input the definition's schema refuses fails the run, non-retryable, saying where") {
