@@ -1,60 +1,10 @@
 #include "runtime/temporal/connection.h"
 
-#include <absl/synchronization/mutex.h>
-#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <array>
-#include <fstream>
-#include <sstream>
-#include <utility>
 
 namespace weft::temporal {
-namespace {
-
-// Clients and workers both receive whole histories in one message; the SDKs raise gRPC's 4 MiB
-// default to 128 MiB (docs/temporal-protocol.md#message-sizes).
-constexpr int kMaxMessageBytes = 128 << 20;
-
-std::expected<std::string, RpcError> ReadFile(const std::string& path, std::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return std::unexpected(RpcError{grpc::StatusCode::INVALID_ARGUMENT, "",
-                                    "cannot read the " + std::string(what) + " " + path});
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::expected<std::shared_ptr<grpc::ChannelCredentials>, RpcError> Credentials(
-    const ConnectionOptions& options) {
-  if (!options.tls && options.api_key.empty()) return grpc::InsecureChannelCredentials();
-  grpc::SslCredentialsOptions ssl;
-  if (options.tls) {
-    const TlsOptions& tls = *options.tls;
-    if (!tls.server_ca_file.empty()) {
-      auto ca = ReadFile(tls.server_ca_file, "server CA file");
-      if (!ca) return std::unexpected(ca.error());
-      ssl.pem_root_certs = *ca;
-    }
-    if (tls.client_cert_file.empty() != tls.client_key_file.empty()) {
-      return std::unexpected(RpcError{grpc::StatusCode::INVALID_ARGUMENT, "",
-                                      "mTLS needs both a client certificate and its key"});
-    }
-    if (!tls.client_cert_file.empty()) {
-      auto cert = ReadFile(tls.client_cert_file, "client certificate");
-      if (!cert) return std::unexpected(cert.error());
-      auto key = ReadFile(tls.client_key_file, "client key");
-      if (!key) return std::unexpected(key.error());
-      ssl.pem_cert_chain = *cert;
-      ssl.pem_private_key = *key;
-    }
-  }
-  return grpc::SslCredentials(ssl);
-}
-
-}  // namespace
 
 std::string RpcError::ToString() const {
   std::string text = method.empty() ? std::string("temporal") : method;
@@ -91,50 +41,6 @@ std::string DefaultIdentity() {
   return std::to_string(getpid()) + "@" + host.data();
 }
 
-std::expected<std::shared_ptr<Connection>, RpcError> Connection::Open(ConnectionOptions options) {
-  // Debian builds abseil without NDEBUG, which leaves the deadlock detector of absl::Mutex on:
-  // it records every lock gRPC takes in a global graph (3-6 % of a worker's CPU in perf).
-  // Lock order is gRPC's business and is tested upstream.
-  static const bool detector_off = [] {
-    absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-    return true;
-  }();
-  (void)detector_off;
-  if (options.identity.empty()) options.identity = DefaultIdentity();
-  auto credentials = Credentials(options);
-  if (!credentials) return std::unexpected(credentials.error());
-
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  args.SetMaxSendMessageSize(kMaxMessageBytes);
-  // The Go SDK's keepalive: ping every 30 s, give up after 15 s, also between calls.
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30'000);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 15'000);
-  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  // Temporal's calls are retried by the worker and the client themselves (polls loop, answers
-  // are idempotent by task token); gRPC's own retry layer only adds a cost to every call.
-  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
-  // Reconnect within a second of the server's return (kMaxReconnectBackoff).
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, static_cast<int>(kMaxReconnectBackoff.count()));
-  if (options.tls && !options.tls->server_name.empty()) {
-    args.SetSslTargetNameOverride(options.tls->server_name);
-  }
-  auto channel = grpc::CreateCustomChannel(options.address, *credentials, args);
-  return std::shared_ptr<Connection>(new Connection(std::move(options), std::move(channel)));
-}
-
-Connection::Connection(ConnectionOptions options, std::shared_ptr<grpc::Channel> channel)
-    : options_(std::move(options)),
-      channel_(std::move(channel)),
-      workflow_service_(WorkflowService::NewStub(channel_)) {}
-
-CallLoop& Connection::loop() const {
-  std::call_once(loop_started_, [this] { loop_ = std::make_unique<CallLoop>(); });
-  return *loop_;
-}
-
 std::unique_ptr<grpc::ClientContext> Connection::NewCallContext(
     std::chrono::milliseconds timeout) const {
   auto context = std::make_unique<grpc::ClientContext>();
@@ -142,9 +48,9 @@ std::unique_ptr<grpc::ClientContext> Connection::NewCallContext(
   // An unknown client-name is accepted by the server; a known one would be version-checked.
   context->AddMetadata("client-name", "weft");
   context->AddMetadata("client-version", WEFT_VERSION);
-  context->AddMetadata("temporal-namespace", options_.namespace_name);
-  if (!options_.api_key.empty()) {
-    context->AddMetadata("authorization", "Bearer " + options_.api_key);
+  context->AddMetadata("temporal-namespace", options().namespace_name);
+  if (!options().api_key.empty()) {
+    context->AddMetadata("authorization", "Bearer " + options().api_key);
   }
   return context;
 }
@@ -153,95 +59,6 @@ std::unique_ptr<grpc::ClientContext> Connection::NewPollContext() const {
   auto context = NewCallContext(kLongPollTimeout);
   context->set_wait_for_ready(true);
   return context;
-}
-
-std::expected<void, RpcError> Connection::CheckServer(std::chrono::milliseconds timeout) const {
-  const std::string& address = options_.address;
-  auto refused = [&](const RpcError& error) {
-    return RpcError{error.code, error.method,
-                    "the server at " + address +
-                        " refused the credentials (--api-key, --tls-*): " + error.message};
-  };
-  WorkflowService::Stub& stub = *workflow_service_;
-  ::temporal::api::workflowservice::v1::GetSystemInfoResponse info;
-  auto context = NewCallContext(timeout);
-  context->set_wait_for_ready(true);
-  grpc::Status status = stub.GetSystemInfo(context.get(), {}, &info);
-  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    // Waiting for the channel hides why it never became ready; a call that fails fast says it.
-    auto again =
-        Call(&WorkflowService::Stub::GetSystemInfo, "GetSystemInfo",
-             ::temporal::api::workflowservice::v1::GetSystemInfoRequest{}, std::chrono::seconds(1));
-    status = again ? grpc::Status::OK
-                   : grpc::Status(again.error().code == grpc::StatusCode::DEADLINE_EXCEEDED
-                                      ? grpc::StatusCode::UNAVAILABLE
-                                      : again.error().code,
-                                  again.error().message);
-  }
-  if (!status.ok()) {
-    RpcError error{status.error_code(), "GetSystemInfo", status.error_message()};
-    if (error.code == grpc::StatusCode::UNAUTHENTICATED ||
-        error.code == grpc::StatusCode::PERMISSION_DENIED) {
-      return std::unexpected(refused(error));
-    }
-    error.message =
-        "no Temporal server answered at " + address + " within " +
-        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) +
-        " s (--address): " + error.message;
-    return std::unexpected(error);
-  }
-  ::temporal::api::workflowservice::v1::DescribeNamespaceRequest describe;
-  describe.set_namespace_(options_.namespace_name);
-  auto described =
-      Call(&WorkflowService::Stub::DescribeNamespace, "DescribeNamespace", describe, timeout);
-  if (!described) {
-    RpcError error = described.error();
-    if (error.code == grpc::StatusCode::NOT_FOUND) {
-      error.message = "the server at " + address + " has no namespace `" + options_.namespace_name +
-                      "` (--namespace; create it with `temporal operator " + "namespace create " +
-                      options_.namespace_name + "`)";
-      return std::unexpected(error);
-    }
-    if (error.code == grpc::StatusCode::UNAUTHENTICATED ||
-        error.code == grpc::StatusCode::PERMISSION_DENIED) {
-      return std::unexpected(refused(error));
-    }
-    return std::unexpected(error);
-  }
-  return {};
-}
-
-void Connection::WatchConnectivity() {
-  if (connectivity_watcher_.joinable()) return;
-  connectivity_watcher_ = std::jthread([this](std::stop_token stop) {
-    // Only a server that was reached and then lost is worth a line: IDLE and CONNECTING come and
-    // go on a healthy channel, and a server that never answered was reported by CheckServer().
-    grpc_connectivity_state state = channel_->GetState(/*try_to_connect=*/false);
-    bool connected = state == GRPC_CHANNEL_READY;
-    bool lost = false;
-    std::chrono::steady_clock::time_point left_ready;
-    while (!stop.stop_requested()) {
-      const auto poll = std::chrono::system_clock::now() + std::chrono::milliseconds(250);
-      if (!channel_->WaitForStateChange(state, poll)) continue;
-      const grpc_connectivity_state previous = std::exchange(state, channel_->GetState(false));
-      if (previous == GRPC_CHANNEL_READY) left_ready = std::chrono::steady_clock::now();
-      if (state == GRPC_CHANNEL_READY) {
-        if (lost) {
-          spdlog::info(
-              "the Temporal server at {} is back after {:.1f} s; polling again", options_.address,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - left_ready).count());
-        }
-        connected = true;
-        lost = false;
-      } else if (state == GRPC_CHANNEL_TRANSIENT_FAILURE && connected && !lost) {
-        lost = true;
-        spdlog::warn(
-            "lost the connection to the Temporal server at {}; reconnecting (at least every {} "
-            "ms), polls wait for it",
-            options_.address, kMaxReconnectBackoff.count());
-      }
-    }
-  });
 }
 
 }  // namespace weft::temporal

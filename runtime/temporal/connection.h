@@ -1,28 +1,35 @@
-// A Connection is one gRPC channel to a Temporal frontend, together with how every call on it
-// must be dressed: the metadata the server expects from an SDK (client-name, client-version,
-// temporal-namespace, and authorization when an API key is set) and a deadline on every call,
-// because the server rejects long polls that carry none (docs/temporal-protocol.md#connection).
+// Connection: how the Temporal worker and client reach the server's frontend. It carries the
+// unary calls of WorkflowService they make (task polls and their answers, heartbeats, history
+// reads, the client's calls), dresses each call as the server expects (the metadata of an SDK
+// and a deadline on every call, docs/temporal-protocol.md#connection), and completes
+// asynchronous calls on one loop thread (call_loop.h).
 //
-// A server that goes away is reconnected to with a backoff of at most kMaxReconnectBackoff, so
-// that work resumes within about a second of its return; task polls wait for the channel to be
-// ready instead of failing while it is not (NewPollContext), and WatchConnectivity() logs the
-// loss and the return once for the whole process, where every poller would log each attempt.
+// It is the seam between the Temporal engine and the network. GrpcConnection
+// (grpc_connection.h) is a channel to a real server. tests/temporal/fake_connection.h plays the
+// server in unit tests: it hands out canned tasks and histories and records what the workers
+// answer, so that the worker's cache, sticky queue, queries and updates are tested without one.
 //
-// Thread-safe: one Connection is shared by every poller and client call of a process; each call
-// gets its own grpc::ClientContext from NewCallContext().
+// Callers name a method of the generated stub, which fixes the request and response types at
+// compile time, and its name. An implementation sees each call erased: the method's name and
+// its messages, which is all a fake reads and answers, and a function that runs the call on a
+// real stub, which is what GrpcConnection does with it.
+//
+// Thread-safe: one Connection is shared by every poller and client call of a process. Each call
+// gets its own grpc::ClientContext from NewCallContext(); the owner of a context may cancel it
+// until the call has completed.
 #ifndef WEFT_RUNTIME_TEMPORAL_CONNECTION_H_
 #define WEFT_RUNTIME_TEMPORAL_CONNECTION_H_
 
+#include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
 #include <concepts>
 #include <expected>
+#include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include "runtime/temporal/call_loop.h"
 #include "runtime/temporal/connection_options.h"
@@ -35,11 +42,9 @@ inline constexpr std::chrono::seconds kLongPollTimeout{70};
 // Every other call.
 inline constexpr std::chrono::seconds kDefaultCallTimeout{30};
 // gRPC waits up to 120 s between attempts to reach a server that went away; a worker must see
-// it back sooner than that (the SDKs resume within seconds).
+// it back sooner than that (the SDKs resume within seconds). GrpcConnection reconnects and
+// PollBackoff retries at least this often.
 inline constexpr std::chrono::milliseconds kMaxReconnectBackoff{1000};
-// How long CheckServer() waits for a server that does not answer yet: a worker started together
-// with its server gets the time to find it, a mistyped address fails within seconds.
-inline constexpr std::chrono::seconds kServerCheckTimeout{5};
 
 // A failed call: the gRPC status, and the method it came from.
 struct RpcError {
@@ -54,28 +59,23 @@ class Connection {
  public:
   using WorkflowService = ::temporal::api::workflowservice::v1::WorkflowService;
 
-  // Creates the channel. Connecting is lazy: a dead server shows up as UNAVAILABLE on the first
-  // call, not here. Fails only on options that cannot work, such as unreadable TLS files.
-  static std::expected<std::shared_ptr<Connection>, RpcError> Open(ConnectionOptions options);
+  virtual ~Connection() = default;
 
-  // A context for one call: the headers above and a deadline `timeout` from now.
+  virtual const ConnectionOptions& options() const = 0;
+
+  // The loop on which CallAsync's continuations run; owners of continuations also set their
+  // timers on it (a poll's backoff).
+  virtual CallLoop& loop() const = 0;
+
+  // A context for one call: the SDK's headers (client-name, client-version, temporal-namespace,
+  // and authorization with an API key) and a deadline `timeout` from now.
   std::unique_ptr<grpc::ClientContext> NewCallContext(
       std::chrono::milliseconds timeout = kDefaultCallTimeout) const;
   // A context for a task long poll: kLongPollTimeout, and it waits while the server is
   // unreachable rather than failing at once, so that it goes out the moment the server is back.
   std::unique_ptr<grpc::ClientContext> NewPollContext() const;
 
-  // What the SDKs check before a worker starts: that a Temporal server answers at the address
-  // (waiting up to `timeout` for it), that it accepts the credentials, and that the namespace
-  // exists. The error says which, in words that point at the flag to fix.
-  std::expected<void, RpcError> CheckServer(
-      std::chrono::milliseconds timeout = kServerCheckTimeout) const;
-
-  // Logs one warning when the channel loses the server and one line when it is back, from a
-  // thread of its own that stops with the connection. Workers call it once.
-  void WatchConnectivity();
-
-  // Calls a unary WorkflowService method through the generated stub with a fresh context.
+  // Calls a unary WorkflowService method and blocks until it completes.
   //   auto info = connection->Call(&WorkflowService::Stub::GetSystemInfo, "GetSystemInfo", req);
   template <typename Request, typename Response>
   std::expected<Response, RpcError> Call(
@@ -85,7 +85,11 @@ class Connection {
       std::chrono::milliseconds timeout = kDefaultCallTimeout) const {
     Response response;
     auto context = NewCallContext(timeout);
-    grpc::Status status = (workflow_service_.get()->*method)(context.get(), request, &response);
+    const grpc::Status status =
+        Unary(method_name, request, response, *context,
+              [&](WorkflowService::Stub& stub, grpc::ClientContext& call_context) {
+                return (stub.*method)(&call_context, request, &response);
+              });
     if (!status.ok()) {
       return std::unexpected(
           RpcError{status.error_code(), std::string(method_name), status.error_message()});
@@ -93,9 +97,8 @@ class Connection {
     return response;
   }
 
-  // Starts a unary call on the connection's CallLoop; `done` runs on the loop thread with the
-  // response or the error. `context` comes from NewCallContext(); its owner may cancel it
-  // until `done` has run.
+  // Starts a unary call; `done` runs on the loop thread with the response or the error.
+  // `context` comes from NewCallContext() or NewPollContext().
   //   connection->CallAsync(&WorkflowService::Stub::PrepareAsyncRespondActivityTaskCompleted,
   //                         "RespondActivityTaskCompleted", NewCallContext(), request, done);
   template <typename Request, typename Response, typename Done>
@@ -103,36 +106,49 @@ class Connection {
   void CallAsync(CallLoop::PrepareMethod<WorkflowService::Stub, Request, Response> method,
                  std::string_view method_name, std::unique_ptr<grpc::ClientContext> context,
                  const Request& request, Done done) const {
-    loop().Start<WorkflowService::Stub, Request, Response>(
-        *workflow_service_, method, std::move(context), request,
-        [name = std::string(method_name), done = std::move(done)](const grpc::Status& status,
-                                                                  Response& response) mutable {
-          if (status.ok()) {
-            done(std::move(response));
-          } else {
-            done(std::unexpected(RpcError{status.error_code(), name, status.error_message()}));
-          }
+    Finish finish = [name = std::string(method_name), done = std::move(done)](
+                        const grpc::Status& status, google::protobuf::Message& response) mutable {
+      if (status.ok()) {
+        done(std::move(static_cast<Response&>(response)));
+      } else {
+        done(std::unexpected(RpcError{status.error_code(), name, status.error_message()}));
+      }
+    };
+    StartUnary(
+        method_name, request, Response::default_instance(), std::move(context), std::move(finish),
+        [method, &request](WorkflowService::Stub& stub, CallLoop& call_loop,
+                           std::unique_ptr<grpc::ClientContext> call_context, Finish call_finish) {
+          call_loop.Start<WorkflowService::Stub, Request, Response>(
+              stub, method, std::move(call_context), request,
+              [call_finish = std::move(call_finish)](const grpc::Status& status,
+                                                     Response& response) mutable {
+                call_finish(status, response);
+              });
         });
   }
 
-  // The loop of CallAsync, started on first use.
-  CallLoop& loop() const;
+ protected:
+  // The end of an asynchronous call: its status, and its response, a message of the method's
+  // response type (empty on an error).
+  using Finish = std::move_only_function<void(const grpc::Status&, google::protobuf::Message&)>;
+  // Runs a blocking call on a real stub, filling the response given to Unary().
+  using StubCall = std::function<grpc::Status(WorkflowService::Stub&, grpc::ClientContext&)>;
+  // Starts an asynchronous call on a real stub and its loop; the call holds `request` only until
+  // this returns.
+  using AsyncStubCall = std::move_only_function<void(WorkflowService::Stub&, CallLoop&,
+                                                     std::unique_ptr<grpc::ClientContext>, Finish)>;
 
-  WorkflowService::Stub& workflow_service() const { return *workflow_service_; }
-  // The channel, for the stubs of the other services (OperatorService); calls on it take their
-  // context from NewCallContext() like every other.
-  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
-  const ConnectionOptions& options() const { return options_; }
-
- private:
-  Connection(ConnectionOptions options, std::shared_ptr<grpc::Channel> channel);
-
-  ConnectionOptions options_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<WorkflowService::Stub> workflow_service_;
-  std::jthread connectivity_watcher_;  // before the channel goes, it stops
-  mutable std::once_flag loop_started_;
-  mutable std::unique_ptr<CallLoop> loop_;  // last: it drains before the channel goes
+  // Runs `method_name` to completion on the calling thread; `response` is an empty message of
+  // its response type, filled when the call succeeds.
+  virtual grpc::Status Unary(std::string_view method_name, const google::protobuf::Message& request,
+                             google::protobuf::Message& response, grpc::ClientContext& context,
+                             const StubCall& on_stub) const = 0;
+  // Starts `method_name`; `finish` runs exactly once, on loop()'s thread. `response_type` is the
+  // default instance of the method's response type. `request` is valid only during the call.
+  virtual void StartUnary(std::string_view method_name, const google::protobuf::Message& request,
+                          const google::protobuf::Message& response_type,
+                          std::unique_ptr<grpc::ClientContext> context, Finish finish,
+                          AsyncStubCall on_stub) const = 0;
 };
 
 // The identity SDK workers report: "<pid>@<hostname>".

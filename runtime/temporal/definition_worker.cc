@@ -5,6 +5,7 @@
 #include "runtime/temporal/activity_worker.h"
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/definition_interpreter_factory.h"
+#include "runtime/temporal/grpc_connection.h"
 #include "runtime/temporal/search_attribute_check.h"
 #include "runtime/temporal/workflow_worker.h"
 
@@ -36,7 +37,7 @@ struct DefinitionWorker::Workers {
 std::expected<std::unique_ptr<DefinitionWorker>, std::string> DefinitionWorker::Create(
     DefinitionWorkerOptions options, std::shared_ptr<const dsl::DefinitionCatalog> catalog,
     const activity::ActivityRegistry& registry) {
-  auto connection = Connection::Open(options.connection);
+  auto connection = GrpcConnection::Open(options.connection);
   if (!connection) return std::unexpected(connection.error().ToString());
   // As the SDKs do, a worker that cannot reach its server and namespace says so and stops,
   // rather than polling for ever.

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "runtime/temporal/connection.h"
+#include "runtime/temporal/grpc_connection.h"
 #include "temporal/api/operatorservice/v1/service.grpc.pb.h"
 
 namespace weft::temporal {
@@ -51,7 +51,7 @@ std::string MissingSearchAttributesWarning(const std::vector<MissingSearchAttrib
 }
 
 std::optional<std::vector<MissingSearchAttribute>> WarnAboutMissingSearchAttributes(
-    const Connection& connection,
+    const GrpcConnection& connection,
     const std::vector<std::shared_ptr<const dsl::Definition>>& definitions) {
   bool any = false;
   for (const auto& definition : definitions) any = any || !definition->search_attributes.empty();

@@ -21,7 +21,7 @@
 
 namespace weft::temporal {
 
-class Connection;
+class GrpcConnection;
 
 // A search attribute some definitions set that the namespace does not have.
 struct MissingSearchAttribute {
@@ -43,7 +43,7 @@ std::string MissingSearchAttributesWarning(const std::vector<MissingSearchAttrib
 // `definitions` set one it lacks. Returns what was missing; nullopt when the server would not
 // list them.
 std::optional<std::vector<MissingSearchAttribute>> WarnAboutMissingSearchAttributes(
-    const Connection& connection,
+    const GrpcConnection& connection,
     const std::vector<std::shared_ptr<const dsl::Definition>>& definitions);
 
 }  // namespace weft::temporal

@@ -6,6 +6,7 @@
 #include "runtime/run/random_id.h"
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/failure.h"
+#include "runtime/temporal/grpc_connection.h"
 #include "runtime/temporal/payload.h"
 #include "runtime/temporal/proto_time.h"
 #include "temporal/api/enums/v1/update.pb.h"
@@ -80,7 +81,7 @@ std::string_view StatusName(WorkflowOutcome::Status status) {
 
 std::expected<WorkflowClient, ClientError> WorkflowClient::Connect(
     const ConnectionOptions& options) {
-  auto connection = Connection::Open(options);
+  auto connection = GrpcConnection::Open(options);
   if (!connection) return std::unexpected(FromRpc(connection.error(), "connect"));
   if (auto reachable = (*connection)->CheckServer(); !reachable) {
     ClientError error = FromRpc(reachable.error(), "connect");

@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "runtime/temporal/connection.h"
+#include "runtime/temporal/grpc_connection.h"
 
 namespace weft::testing {
 namespace {
@@ -70,7 +70,7 @@ std::vector<std::string> ServerArgs(const DevServerOptions& options, int port, i
 }
 
 bool Answers(const std::string& address) {
-  auto connection = temporal::Connection::Open({.address = address});
+  auto connection = temporal::GrpcConnection::Open({.address = address});
   if (!connection) return false;
   auto info = (*connection)
                   ->Call(&Stub::GetSystemInfo, "GetSystemInfo",

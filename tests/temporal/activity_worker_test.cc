@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "runtime/temporal/grpc_connection.h"
 #include "runtime/temporal/workflow_client.h"
 #include "tests/support/dev_server.h"
 #include "tests/support/python_worker.h"
@@ -66,7 +67,8 @@ ActivityRegistry& TestActivities() {
 class RunningActivityWorker {
  public:
   explicit RunningActivityWorker(const std::string& task_queue) {
-    auto connection = weft::temporal::Connection::Open({.address = DevServer::Shared().address()});
+    auto connection =
+        weft::temporal::GrpcConnection::Open({.address = DevServer::Shared().address()});
     REQUIRE(connection);
     worker_ = std::make_unique<weft::temporal::ActivityWorker>(
         *connection, weft::temporal::ActivityWorkerOptions{.task_queue = task_queue},

@@ -14,13 +14,13 @@
 #include <sstream>
 #include <thread>
 
-#include "runtime/temporal/connection.h"
+#include "runtime/temporal/grpc_connection.h"
 
 namespace {
 
 namespace workflowservice = ::temporal::api::workflowservice::v1;
 namespace enums = ::temporal::api::enums::v1;
-using weft::temporal::Connection;
+using weft::temporal::GrpcConnection;
 using weft::testing::DevServer;
 
 // Alive means running: a zombie that nobody has reaped yet is dead.
@@ -46,9 +46,10 @@ bool DiesWithin(pid_t pid, std::chrono::seconds limit) {
 
 TEST_CASE("GetSystemInfo and DescribeNamespace through the generated stub") {
   DevServer& server = DevServer::Shared();
-  auto connection = Connection::Open({.address = server.address(), .namespace_name = "default"});
+  auto connection =
+      GrpcConnection::Open({.address = server.address(), .namespace_name = "default"});
   REQUIRE(connection);
-  Connection::WorkflowService::Stub& stub = (*connection)->workflow_service();
+  GrpcConnection::WorkflowService::Stub& stub = (*connection)->workflow_service();
 
   workflowservice::GetSystemInfoResponse info;
   auto context = (*connection)->NewCallContext(std::chrono::seconds(10));
@@ -72,12 +73,12 @@ TEST_CASE("GetSystemInfo and DescribeNamespace through the generated stub") {
 }
 
 TEST_CASE("DescribeNamespace of a namespace that does not exist is NOT_FOUND") {
-  auto connection = Connection::Open({.address = DevServer::Shared().address()});
+  auto connection = GrpcConnection::Open({.address = DevServer::Shared().address()});
   REQUIRE(connection);
   workflowservice::DescribeNamespaceRequest describe;
   describe.set_namespace_("no-such-namespace");
   auto described = (*connection)
-                       ->Call(&Connection::WorkflowService::Stub::DescribeNamespace,
+                       ->Call(&GrpcConnection::WorkflowService::Stub::DescribeNamespace,
                               "DescribeNamespace", describe);
   REQUIRE_FALSE(described);
   CHECK(described.error().code == grpc::StatusCode::NOT_FOUND);
@@ -89,10 +90,10 @@ TEST_CASE("Stop ends the server") {
   REQUIRE(ProcessAlive(pid));
   server->Stop();
   CHECK_FALSE(ProcessAlive(pid));
-  auto connection = Connection::Open({.address = server->address()});
+  auto connection = GrpcConnection::Open({.address = server->address()});
   REQUIRE(connection);
   CHECK_FALSE((*connection)
-                  ->Call(&Connection::WorkflowService::Stub::GetSystemInfo, "GetSystemInfo",
+                  ->Call(&GrpcConnection::WorkflowService::Stub::GetSystemInfo, "GetSystemInfo",
                          workflowservice::GetSystemInfoRequest{}, std::chrono::seconds(2)));
 }
 

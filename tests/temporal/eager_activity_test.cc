@@ -10,6 +10,7 @@
 
 #include "runtime/interpreter/activation.h"
 #include "runtime/temporal/activity_worker.h"
+#include "runtime/temporal/grpc_connection.h"
 #include "runtime/temporal/workflow_client.h"
 #include "runtime/temporal/workflow_worker.h"
 #include "tests/support/dev_server.h"
@@ -22,7 +23,7 @@ using weft::activity::ActivityContext;
 using weft::activity::ActivityRegistry;
 using weft::activity::ActivityResult;
 using weft::temporal::ActivityWorker;
-using weft::temporal::Connection;
+using weft::temporal::GrpcConnection;
 using weft::temporal::WorkflowClient;
 using weft::temporal::WorkflowRun;
 using weft::temporal::WorkflowWorker;
@@ -88,7 +89,7 @@ struct AddAll {
 class Workers {
  public:
   Workers(const DevServer& server, const std::string& queue, AddAll script, int max_concurrent) {
-    auto connection = Connection::Open({.address = server.address()});
+    auto connection = GrpcConnection::Open({.address = server.address()});
     REQUIRE(connection);
     activities_ =
         std::make_unique<ActivityWorker>(*connection,

@@ -8,7 +8,7 @@
 #include <map>
 #include <set>
 
-#include "runtime/temporal/connection.h"
+#include "runtime/temporal/grpc_connection.h"
 #include "runtime/temporal/payload.h"
 #include "temporal/api/enums/v1/event_type.pb.h"
 #include "tests/support/dev_server.h"
@@ -18,13 +18,13 @@
 namespace {
 
 using nlohmann::json;
-using weft::temporal::Connection;
+using weft::temporal::GrpcConnection;
 using weft::temporal::WorkflowClient;
 using weft::testing::DevServer;
 using weft::testing::TempFolder;
 namespace enums = ::temporal::api::enums::v1;
 namespace workflowservice = ::temporal::api::workflowservice::v1;
-using Stub = Connection::WorkflowService::Stub;
+using Stub = GrpcConnection::WorkflowService::Stub;
 
 constexpr char kStory[] = R"(dsl: 1
 name: story
@@ -128,7 +128,7 @@ TEST_CASE("the UI reads a weft run's steps, its handlers, its stack and its SDK"
   weft::testing::WaitUntilClosed(client, id);
 
   // The history, through the API as the UI reads it: summaries and the SDK.
-  auto connection = Connection::Open({.address = address});
+  auto connection = GrpcConnection::Open({.address = address});
   REQUIRE(connection);
   workflowservice::GetWorkflowExecutionHistoryRequest request;
   request.set_namespace_("default");

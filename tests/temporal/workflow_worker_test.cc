@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "runtime/temporal/grpc_connection.h"
 #include "runtime/temporal/workflow_client.h"
 #include "tests/support/dev_server.h"
 #include "tests/support/python_worker.h"
@@ -18,7 +19,7 @@ namespace {
 
 namespace interpreter = weft::interpreter;
 using nlohmann::json;
-using weft::temporal::Connection;
+using weft::temporal::GrpcConnection;
 using weft::temporal::WorkflowClient;
 using weft::temporal::WorkflowOutcome;
 using weft::temporal::WorkflowRun;
@@ -123,7 +124,7 @@ class RunningWorker {
  public:
   RunningWorker(const std::string& task_queue, WorkflowRun::Interpreter script,
                 int max_cached_runs = 1000) {
-    auto connection = Connection::Open({.address = DevServer::Shared().address()});
+    auto connection = GrpcConnection::Open({.address = DevServer::Shared().address()});
     REQUIRE(connection);
     worker_ = std::make_unique<WorkflowWorker>(
         *connection,

@@ -1,8 +1,8 @@
-// Connection: every call carries the headers a Temporal server expects from an SDK and a
+// GrpcConnection: every call carries the headers a Temporal server expects from an SDK and a
 // deadline. Checked against an in-process WorkflowService that records what it receives, and
 // against an address where nothing listens.
 
-#include "runtime/temporal/connection.h"
+#include "runtime/temporal/grpc_connection.h"
 
 #include <grpcpp/grpcpp.h>
 
@@ -16,7 +16,7 @@
 namespace {
 
 namespace workflowservice = ::temporal::api::workflowservice::v1;
-using weft::temporal::Connection;
+using weft::temporal::GrpcConnection;
 using Stub = workflowservice::WorkflowService::Stub;
 
 // Answers GetSystemInfo and remembers the metadata and deadline of the last call.
@@ -70,7 +70,7 @@ struct RecordingServer {
 TEST_CASE("every call carries the SDK headers and the namespace") {
   RecordingServer server;
   REQUIRE(server.port > 0);
-  auto connection = Connection::Open({.address = server.address(), .namespace_name = "orders"});
+  auto connection = GrpcConnection::Open({.address = server.address(), .namespace_name = "orders"});
   REQUIRE(connection);
 
   auto info =
@@ -89,7 +89,7 @@ TEST_CASE("every call carries the SDK headers and the namespace") {
 TEST_CASE("an API key is sent as a bearer token") {
   RecordingServer server;
   // Without TLS, so that the in-process server can read it; with a real key TLS is implied.
-  auto connection = Connection::Open({.address = server.address(), .api_key = "secret-key"});
+  auto connection = GrpcConnection::Open({.address = server.address(), .api_key = "secret-key"});
   REQUIRE(connection);
   // Opening with an API key turns TLS on, which this plaintext server cannot speak: build the
   // context and call through a plaintext stub to see the headers the connection would send.
@@ -103,7 +103,7 @@ TEST_CASE("an API key is sent as a bearer token") {
 
 TEST_CASE("every call has a deadline") {
   RecordingServer server;
-  auto connection = Connection::Open({.address = server.address()});
+  auto connection = GrpcConnection::Open({.address = server.address()});
   REQUIRE(connection);
 
   const auto before = std::chrono::system_clock::now();
@@ -123,7 +123,7 @@ TEST_CASE("every call has a deadline") {
 
 TEST_CASE("a dead server is a clear UNAVAILABLE error within the deadline") {
   const int port = weft::testing::FreeLoopbackPort();
-  auto connection = Connection::Open({.address = "127.0.0.1:" + std::to_string(port)});
+  auto connection = GrpcConnection::Open({.address = "127.0.0.1:" + std::to_string(port)});
   REQUIRE(connection);
 
   const auto start = std::chrono::steady_clock::now();
@@ -138,13 +138,13 @@ TEST_CASE("a dead server is a clear UNAVAILABLE error within the deadline") {
 }
 
 TEST_CASE("TLS files that cannot be read are an error when the connection opens") {
-  auto connection =
-      Connection::Open({.tls = weft::temporal::TlsOptions{.server_ca_file = "/no/such/ca.pem"}});
+  auto connection = GrpcConnection::Open(
+      {.tls = weft::temporal::TlsOptions{.server_ca_file = "/no/such/ca.pem"}});
   REQUIRE_FALSE(connection);
   CHECK_THAT(connection.error().ToString(), Catch::Contains("/no/such/ca.pem"));
 
-  auto half_mtls =
-      Connection::Open({.tls = weft::temporal::TlsOptions{.client_cert_file = "/tmp/cert.pem"}});
+  auto half_mtls = GrpcConnection::Open(
+      {.tls = weft::temporal::TlsOptions{.client_cert_file = "/tmp/cert.pem"}});
   REQUIRE_FALSE(half_mtls);
   CHECK_THAT(half_mtls.error().ToString(), Catch::Contains("both"));
 }
