@@ -8,10 +8,10 @@
 
 #include "agents/atomic_file.h"
 #include "agents/project_activities.h"
-#include "agents/workflow_tests.h"
 #include "dsl/loader.h"
 #include "runtime/activity/activity_context.h"
 #include "runtime/dry_run/test_case.h"
+#include "runtime/dry_run/workflow_tests.h"
 #include "runtime/lua/lua_sandbox.h"
 
 namespace weft::agents {
@@ -266,7 +266,8 @@ ToolResult AuthoringTools::WriteTest(const json& arguments) const {
   std::error_code ignored;
   const bool replaced = fs::exists(file, ignored);
   if (auto written = ReplaceFileAtomically(file, yaml); !written) return Refused(written.error());
-  const TestReport report = RunWorkflowTests({file.string()}, folders_.workflows_dir);
+  const dry_run::TestReport report =
+      dry_run::RunWorkflowTests({file.string()}, folders_.workflows_dir);
   return {
       {{"written", file.string()},
        {"replaced", replaced},

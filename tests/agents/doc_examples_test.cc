@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "agents/project_activities.h"
-#include "agents/workflow_tests.h"
 #include "dsl/input_check.h"
 #include "dsl/loader.h"
 #include "dsl/yaml_reader.h"
+#include "runtime/dry_run/workflow_tests.h"
 #include "tests/agents/temp_folder.h"
 
 namespace {
@@ -126,7 +126,7 @@ TEST_CASE("every yaml example in docs/ loads, passes, or fits the schema where i
       for (const auto& shipped : fs::directory_iterator(kSourceDir + "/workflows")) {
         fs::copy_file(shipped.path(), folder.path() / "workflows" / shipped.path().filename());
       }
-      auto report = weft::agents::RunWorkflowTests({file}, folder.path() / "workflows");
+      auto report = weft::dry_run::RunWorkflowTests({file}, folder.path() / "workflows");
       INFO(report.ToJson().dump(2));
       CHECK(report.passed());
     } else if (value.is_array()) {

@@ -1,15 +1,16 @@
-#include "agents/workflow_tests.h"
+#include "runtime/dry_run/workflow_tests.h"
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "dsl/codes.h"
+#include "dsl/duration.h"
 #include "dsl/input_check.h"
 #include "dsl/resolve_definition.h"
 #include "runtime/dry_run/test_case.h"
 
-namespace weft::agents {
+namespace weft::dry_run {
 namespace {
 
 namespace fs = std::filesystem;
@@ -63,7 +64,7 @@ void Prepare(TestFileReport& report, const fs::path& workflows_dir) {
     report.problems.push_back(FileProblem(report.file, "cannot read " + report.file.string()));
     return;
   }
-  auto parsed = dry_run::ParseTestFile(text, report.file.string());
+  auto parsed = ParseTestFile(text, report.file.string());
   if (!parsed) {
     report.problems = parsed.error();
     return;
@@ -82,12 +83,11 @@ void Prepare(TestFileReport& report, const fs::path& workflows_dir) {
   }
   report.definition = *resolved;
   report.workflow_file = report.definition->file;
-  for (const dry_run::TestCase& test_case : parsed->cases) {
+  for (const TestCase& test_case : parsed->cases) {
     // The input is checked as an engine checks it before a run starts.
     if (auto checked = dsl::CheckInput(report.definition->input_schema, test_case.input);
         !checked) {
-      dry_run::CaseResult result{
-          .name = test_case.name, .line = test_case.line, .status = "rejected"};
+      CaseResult result{.name = test_case.name, .line = test_case.line, .status = "rejected"};
       result.failures.push_back({.what = "input",
                                  .message = "the input does not match the workflow's input "
                                             "schema: " +
@@ -95,7 +95,7 @@ void Prepare(TestFileReport& report, const fs::path& workflows_dir) {
                                  .actual = test_case.input});
       report.cases.push_back(std::move(result));
     } else {
-      report.cases.push_back(dry_run::RunCase(report.definition, test_case));
+      report.cases.push_back(RunCase(report.definition, test_case));
     }
   }
 }
@@ -108,7 +108,7 @@ TestReport RunWorkflowTests(const std::vector<std::string>& paths, const fs::pat
     TestFileReport entry{.file = file};
     Prepare(entry, workflows_dir);
     if (!entry.problems.empty()) ++report.broken_files;
-    for (const dry_run::CaseResult& result : entry.cases) {
+    for (const CaseResult& result : entry.cases) {
       ++report.cases;
       if (!result.passed) ++report.failed;
     }
@@ -132,10 +132,45 @@ json TestReport::ToJson() const {
         entry["errors"].push_back(dsl::DiagnosticToJson(diagnostic));
       }
     }
-    for (const dry_run::CaseResult& result : file.cases) entry["cases"].push_back(result.ToJson());
+    for (const CaseResult& result : file.cases) entry["cases"].push_back(result.ToJson());
     out["files"].push_back(std::move(entry));
   }
   return out;
 }
 
-}  // namespace weft::agents
+std::string TestReport::Text() const {
+  if (files.empty()) return "";
+  std::ostringstream out;
+  auto value = [&out](const char* label, const json& shown) {
+    if (!shown.is_null()) out << "          " << label << shown.dump() << "\n";
+  };
+  for (const TestFileReport& file : files) {
+    if (!file.problems.empty()) {
+      out << file.file.string() << ": cannot run\n";
+      for (const dsl::Diagnostic& diagnostic : file.problems) {
+        out << dsl::FormatDiagnostic(diagnostic, file.problem_source);
+      }
+      continue;
+    }
+    out << file.file.string() << " (" << file.definition->name << " v" << file.definition->version
+        << ")\n";
+    for (const CaseResult& result : file.cases) {
+      out << (result.passed ? "  ok    " : "  FAIL  ") << result.name << "  (" << result.status
+          << ", " << result.steps.size() << " steps, virtual time "
+          << dsl::FormatDuration(dsl::Duration(result.virtual_time_ms)) << ")\n";
+      for (const CaseFailure& failure : result.failures) {
+        out << "        " << file.file.string() << ":" << result.line << ": " << failure.what
+            << (failure.step.empty() ? "" : " [step " + failure.step + "]") << ": "
+            << failure.message << "\n";
+        value("expected: ", failure.expected);
+        value("actual:   ", failure.actual);
+      }
+    }
+  }
+  out << cases << (cases == 1 ? " case, " : " cases, ") << failed << " failed";
+  if (broken_files > 0) out << ", " << broken_files << " files could not run";
+  out << "\n";
+  return out.str();
+}
+
+}  // namespace weft::dry_run
