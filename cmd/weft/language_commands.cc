@@ -5,7 +5,6 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -15,44 +14,17 @@
 #include "dsl/canonical_yaml.h"
 #include "dsl/loader.h"
 #include "dsl/mermaid_graph.h"
+#include "dsl/validation_report.h"
 #include "dsl/workflow_schema.h"
 
 namespace weft::cli {
 namespace {
 
-namespace fs = std::filesystem;
-
-std::string ReadText(const fs::path& path) {
+std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// The definition files named by `paths`: files as given, folders searched recursively for
-// *.yaml and *.yml, in sorted order. Paths that do not exist are returned too, so that loading
-// reports them.
-std::vector<fs::path> DefinitionFiles(const std::vector<std::string>& paths) {
-  std::vector<fs::path> files;
-  for (const std::string& name : paths) {
-    const fs::path path(name);
-    std::error_code error;
-    if (!fs::is_directory(path, error)) {
-      files.push_back(path);
-      continue;
-    }
-    std::vector<fs::path> found;
-    for (fs::recursive_directory_iterator it(path, error), end; !error && it != end;
-         it.increment(error)) {
-      const fs::path& file = it->path();
-      if (it->is_regular_file() && (file.extension() == ".yaml" || file.extension() == ".yml")) {
-        found.push_back(file);
-      }
-    }
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  return files;
 }
 
 struct ValidateOptions {
@@ -62,64 +34,26 @@ struct ValidateOptions {
   std::string lua_dir;
 };
 
-// The names a worker started here would serve: built-ins, --plugin libraries and the Lua
-// modules of --lua-dir (default ./activities), as `weft activities` lists them.
-std::set<std::string> RegisteredActivities(const ValidateOptions& options) {
-  const activities::RegistryOptions registry_options =
-      activities::ProjectRegistryOptions(options.plugins, options.lua_dir);
-  auto names = activities::RegisteredActivityNames(registry_options);
-  if (!names) {
-    std::cerr << "weft validate: " << names.error().message << "\n";
+void RunValidate(const ValidateOptions& options) {
+  // `call`s are checked against what a worker started here would serve, as `weft activities`
+  // lists it.
+  auto activity_names = activities::RegisteredActivityNames(
+      activities::ProjectRegistryOptions(options.plugins, options.lua_dir));
+  if (!activity_names) {
+    std::cerr << "weft validate: " << activity_names.error().message << "\n";
     throw CLI::RuntimeError(1);
   }
-  return std::move(*names);
-}
-
-void RunValidate(const ValidateOptions& options) {
-  const std::vector<std::string> paths =
-      options.paths.empty() ? std::vector<std::string>{"workflows"} : options.paths;
-  const std::vector<fs::path> files = DefinitionFiles(paths);
-  const dsl::LoadOptions load_options{.known_activities = RegisteredActivities(options)};
-  nlohmann::json report = {{"valid", true}, {"files", nlohmann::json::array()}};
-  std::size_t errors = 0;
-  std::size_t invalid_files = 0;
-  for (const fs::path& file : files) {
-    auto result = dsl::LoadDefinitionFile(file, load_options);
-    nlohmann::json entry = {{"file", file.string()}, {"valid", result.has_value()}};
-    if (result) {
-      const dsl::Definition& definition = **result;
-      entry["name"] = definition.name;
-      entry["version"] = definition.version;
-      entry["sha256"] = definition.sha256;
-      entry["diagnostics"] = nlohmann::json::array();
-      if (!options.json) {
-        std::cout << file.string() << ": ok (" << definition.name << " v" << definition.version
-                  << ", sha256 " << definition.sha256.substr(0, 12) << ")\n";
-      }
-    } else {
-      ++invalid_files;
-      errors += result.error().size();
-      entry["diagnostics"] = nlohmann::json::array();
-      const std::string text = options.json ? std::string() : ReadText(file);
-      for (const dsl::Diagnostic& diagnostic : result.error()) {
-        entry["diagnostics"].push_back(dsl::DiagnosticToJson(diagnostic));
-        if (!options.json) std::cout << dsl::FormatDiagnostic(diagnostic, text);
-      }
-      report["valid"] = false;
-    }
-    report["files"].push_back(std::move(entry));
-  }
-  if (files.empty()) {
-    report["valid"] = false;
-    if (!options.json) std::cerr << "weft validate: no definitions found\n";
-  }
+  const dsl::ValidationReport report = dsl::ValidateDefinitions(
+      options.paths.empty() ? std::vector<std::string>{"workflows"} : options.paths,
+      {.known_activities = std::move(*activity_names)});
   if (options.json) {
-    std::cout << report.dump(2) << "\n";
-  } else if (!files.empty()) {
-    std::cout << files.size() << (files.size() == 1 ? " file" : " files") << ", " << invalid_files
-              << " invalid, " << errors << (errors == 1 ? " error" : " errors") << "\n";
+    std::cout << report.ToJson().dump(2) << "\n";
+  } else if (report.files.empty()) {
+    std::cerr << "weft validate: no definitions found\n";
+  } else {
+    std::cout << report.Text();
   }
-  if (!report["valid"].get<bool>()) throw CLI::RuntimeError(1);
+  if (!report.valid()) throw CLI::RuntimeError(1);
 }
 
 // Loads one definition or prints its diagnostics to stderr and fails.
