@@ -2,19 +2,14 @@
 // `weft history`) against this build, and says whether the build is deterministic for it. Exit
 // 0: deterministic; 1: it diverged (the event and the command are printed); 2: the history or
 // the arguments cannot be used.
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cmd/weft/commands.h"
-#include "dsl/definition_catalog.h"
-#include "runtime/temporal/history_replayer.h"
+#include "runtime/temporal/history_file_replay.h"
 
 namespace weft::cli {
 namespace {
@@ -26,60 +21,21 @@ struct ReplayOptions {
   bool json = false;
 };
 
-[[noreturn]] void Fail(const std::string& message, int exit_code) {
-  std::cerr << "weft replay: " << message << "\n";
-  throw CLI::RuntimeError(exit_code);
-}
-
-std::string ReadHistory(const std::string& file) {
-  if (file == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) Fail(file + ": cannot be read", 2);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 void RunReplay(const ReplayOptions& options) {
-  // Only a history without a pin needs the folder; by default ./workflows, when there is one.
-  std::shared_ptr<dsl::DefinitionCatalog> catalog;
-  std::string folder = options.workflows_dir;
-  if (folder.empty() && std::filesystem::is_directory("workflows")) folder = "workflows";
-  if (!folder.empty()) {
-    catalog = std::make_shared<dsl::DefinitionCatalog>(folder);
-    catalog->Rescan();
-  }
-
+  const auto catalog = temporal::ReplayCatalog(options.workflows_dir);
   bool all_deterministic = true;
   nlohmann::json reports = nlohmann::json::array();
   for (const std::string& file : options.files) {
-    auto replayer = temporal::HistoryReplayer::FromJson(ReadHistory(file));
-    if (!replayer) Fail(file + ": " + replayer.error(), 2);
-    auto report = replayer->Replay(catalog, options.workflow_id);
-    if (!report) Fail(file + ": " + report.error(), 2);
-    all_deterministic = all_deterministic && report->deterministic();
+    auto replay = temporal::ReplayHistoryFile(file, std::cin, catalog, options.workflow_id);
+    if (!replay) {
+      std::cerr << "weft replay: " << replay.error() << "\n";
+      throw CLI::RuntimeError(2);
+    }
+    all_deterministic = all_deterministic && replay->report.deterministic();
     if (options.json) {
-      nlohmann::json item = {{"file", file},
-                             {"workflow_type", report->workflow_type},
-                             {"definition", report->definition},
-                             {"events", report->events},
-                             {"workflow_tasks", report->workflow_tasks},
-                             {"deterministic", report->deterministic()}};
-      if (report->divergence) {
-        item["divergence"] = {{"event_id", report->divergence->event_id},
-                              {"message", report->divergence->message}};
-      }
-      reports.push_back(std::move(item));
-    } else if (report->deterministic()) {
-      std::cout << file << ": deterministic: " << report->workflow_type << ", "
-                << report->workflow_tasks << " workflow tasks, " << report->events
-                << " events replayed against " << report->definition << "\n";
+      reports.push_back(replay->ToJson());
     } else {
-      std::cout << file << ": NOT deterministic: " << report->workflow_type << " against "
-                << report->definition << "\n  at event " << report->divergence->event_id << ": "
-                << report->divergence->message << "\n";
+      std::cout << replay->Text();
     }
   }
   if (options.json) std::cout << (reports.size() == 1 ? reports[0] : reports).dump(2) << "\n";

@@ -1,20 +1,13 @@
-// worker: serves every definition of a workflows folder on a Temporal task queue, and the
-// activity registry on the same queue. The folder is rescanned every second: new and changed
-// definitions serve new runs at once, runs in flight keep the definition pinned in their
-// history. SIGINT and SIGTERM shut down gracefully (ShutdownWorker); a server that goes away
-// is polled again with backoff until it comes back.
+// worker: serves every definition of a workflows folder, and the activity registry, on a
+// Temporal task queue (runtime/temporal/folder_worker.h: the serving and the rescanning). Here:
+// the flags, the registry, and SIGINT and SIGTERM, which shut the worker down gracefully.
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <csignal>
-#include <filesystem>
 #include <iostream>
 #include <memory>
-#include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,9 +15,8 @@
 #include "activities/builtin_activities.h"
 #include "cmd/weft/commands.h"
 #include "cmd/weft/connection_flags.h"
-#include "dsl/definition_catalog.h"
 #include "runtime/activity/activity_registry.h"
-#include "runtime/temporal/definition_worker.h"
+#include "runtime/temporal/folder_worker.h"
 
 namespace weft::cli {
 namespace {
@@ -46,19 +38,9 @@ struct WorkerOptions {
   throw CLI::RuntimeError(1);
 }
 
-void LogScan(const dsl::DefinitionCatalog::ScanResult& scan) {
-  for (const auto& name : scan.changed) spdlog::info("serving workflow {}", name);
-  for (const auto& name : scan.removed) spdlog::info("no longer serving workflow {}", name);
-  for (const auto& [path, diagnostics] : scan.invalid) {
-    for (const auto& diagnostic : diagnostics) {
-      spdlog::warn("{}", dsl::FormatDiagnostic(diagnostic));
-    }
-  }
-}
-
 void RunWorker(const WorkerOptions& options) {
   // SIGINT and SIGTERM are taken by this thread alone, in sigwait() below, which stops the
-  // workers. Blocked before any thread starts (gRPC's, Lua's, ours), so that every thread
+  // worker. Blocked before any thread starts (gRPC's, Lua's, ours), so that every thread
   // inherits the mask and a signal never interrupts a call or an activity.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -66,61 +48,33 @@ void RunWorker(const WorkerOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  const activities::RegistryOptions registry_options =
-      activities::ProjectRegistryOptions(options.plugins, options.lua_dir);
   activity::ActivityRegistry registry;
-  if (auto registered = activities::RegisterAll(registry_options, registry); !registered) {
+  if (auto registered = activities::RegisterAll(
+          activities::ProjectRegistryOptions(options.plugins, options.lua_dir), registry);
+      !registered) {
     Fail(registered.error().message);
   }
-  std::set<std::string> activity_names;
-  for (const auto* definition : registry.List()) activity_names.insert(definition->name);
-
-  if (std::error_code failed; !std::filesystem::is_directory(options.workflows_dir, failed)) {
-    Fail("no workflows folder at " + options.workflows_dir + " (give one with --workflows)");
-  }
-  auto catalog = std::make_shared<dsl::DefinitionCatalog>(
-      options.workflows_dir, dsl::LoadOptions{.known_activities = activity_names});
-  LogScan(catalog->Rescan());
-
-  auto worker = temporal::DefinitionWorker::Create(
-      temporal::DefinitionWorkerOptions{
-          .connection = options.connection.Options(),
-          .task_queue = options.task_queue,
-          .workflow_pollers = options.workflow_pollers,
-          .max_cached_runs = options.max_cached_runs,
-          .max_concurrent_activities = options.max_concurrent_activities},
-      catalog, registry);
+  auto worker = temporal::FolderWorker::Create(
+      {.worker = {.connection = options.connection.Options(),
+                  .task_queue = options.task_queue,
+                  .workflow_pollers = options.workflow_pollers,
+                  .max_cached_runs = options.max_cached_runs,
+                  .max_concurrent_activities = options.max_concurrent_activities},
+       .workflows = options.workflows_dir,
+       .rescan_interval = std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::duration<double>(options.rescan_seconds))},
+      registry);
   if (!worker) Fail(worker.error());
 
-  std::mutex mutex;
-  std::condition_variable stopped_changed;
-  bool stopped = false;
-  std::thread workers([&] { (*worker)->Run(); });
-  std::thread rescans([&] {
-    const auto interval = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::duration<double>(options.rescan_seconds));
-    std::unique_lock lock(mutex);
-    while (!stopped_changed.wait_for(lock, interval, [&] { return stopped; })) {
-      lock.unlock();
-      LogScan(catalog->Rescan());
-      lock.lock();
-    }
-  });
+  std::thread serving([&] { (*worker)->Run(); });
   spdlog::info("weft worker on task queue {} at {} (namespace {}): {} workflows, {} activities",
                options.task_queue, options.connection.address, options.connection.namespace_name,
-               catalog->List().size(), activity_names.size());
-
+               (*worker)->workflows(), registry.List().size());
   int signal = 0;
   sigwait(&stop_signals, &signal);
   spdlog::info("{}: shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
-  {
-    std::lock_guard lock(mutex);
-    stopped = true;
-  }
-  stopped_changed.notify_all();
   (*worker)->Stop();
-  rescans.join();
-  workers.join();
+  serving.join();
   spdlog::info("weft worker stopped");
 }
 

@@ -1,0 +1,73 @@
+#include "runtime/temporal/folder_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace weft::temporal {
+namespace {
+
+void LogScan(const dsl::DefinitionCatalog::ScanResult& scan) {
+  for (const auto& name : scan.changed) spdlog::info("serving workflow {}", name);
+  for (const auto& name : scan.removed) spdlog::info("no longer serving workflow {}", name);
+  for (const auto& [path, diagnostics] : scan.invalid) {
+    for (const auto& diagnostic : diagnostics) {
+      spdlog::warn("{}", dsl::FormatDiagnostic(diagnostic));
+    }
+  }
+}
+
+}  // namespace
+
+std::expected<std::unique_ptr<FolderWorker>, std::string> FolderWorker::Create(
+    FolderWorkerOptions options, const activity::ActivityRegistry& registry) {
+  if (std::error_code failed; !std::filesystem::is_directory(options.workflows, failed)) {
+    return std::unexpected("no workflows folder at " + options.workflows.string() +
+                           " (give one with --workflows)");
+  }
+  auto catalog = std::make_shared<dsl::DefinitionCatalog>(
+      options.workflows, dsl::LoadOptions{.known_activities = registry.Names()});
+  LogScan(catalog->Rescan());
+  auto worker = DefinitionWorker::Create(options.worker, catalog, registry);
+  if (!worker) return std::unexpected(worker.error());
+  return std::unique_ptr<FolderWorker>(
+      new FolderWorker(std::move(options), std::move(catalog), std::move(*worker)));
+}
+
+FolderWorker::FolderWorker(FolderWorkerOptions options,
+                           std::shared_ptr<dsl::DefinitionCatalog> catalog,
+                           std::unique_ptr<DefinitionWorker> worker)
+    : options_(std::move(options)), catalog_(std::move(catalog)), worker_(std::move(worker)) {}
+
+void FolderWorker::Run() {
+  std::thread rescans([this] { RescanUntilStopped(); });
+  worker_->Run();
+  {
+    // Should the worker ever return without Stop(), the rescans must not outlive it.
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+  }
+  stopped_changed_.notify_all();
+  rescans.join();
+}
+
+void FolderWorker::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+  }
+  stopped_changed_.notify_all();
+  worker_->Stop();
+}
+
+void FolderWorker::RescanUntilStopped() {
+  std::unique_lock lock(mutex_);
+  while (!stopped_changed_.wait_for(lock, options_.rescan_interval, [this] { return stopped_; })) {
+    // Not under the lock: a slow scan must not hold up Stop().
+    lock.unlock();
+    LogScan(catalog_->Rescan());
+    lock.lock();
+  }
+}
+
+}  // namespace weft::temporal

@@ -1,0 +1,67 @@
+#include "runtime/temporal/history_file_replay.h"
+
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+namespace weft::temporal {
+
+nlohmann::json HistoryFileReplay::ToJson() const {
+  nlohmann::json item = {{"file", file},
+                         {"workflow_type", report.workflow_type},
+                         {"definition", report.definition},
+                         {"events", report.events},
+                         {"workflow_tasks", report.workflow_tasks},
+                         {"deterministic", report.deterministic()}};
+  if (report.divergence) {
+    item["divergence"] = {{"event_id", report.divergence->event_id},
+                          {"message", report.divergence->message}};
+  }
+  return item;
+}
+
+std::string HistoryFileReplay::Text() const {
+  std::ostringstream out;
+  if (report.deterministic()) {
+    out << file << ": deterministic: " << report.workflow_type << ", " << report.workflow_tasks
+        << " workflow tasks, " << report.events << " events replayed against " << report.definition
+        << "\n";
+  } else {
+    out << file << ": NOT deterministic: " << report.workflow_type << " against "
+        << report.definition << "\n  at event " << report.divergence->event_id << ": "
+        << report.divergence->message << "\n";
+  }
+  return out.str();
+}
+
+std::shared_ptr<const dsl::DefinitionCatalog> ReplayCatalog(const std::filesystem::path& folder) {
+  std::filesystem::path chosen = folder;
+  if (std::error_code missing;
+      chosen.empty() && std::filesystem::is_directory("workflows", missing)) {
+    chosen = "workflows";
+  }
+  if (chosen.empty()) return nullptr;
+  auto catalog = std::make_shared<dsl::DefinitionCatalog>(chosen);
+  catalog->Rescan();
+  return catalog;
+}
+
+std::expected<HistoryFileReplay, std::string> ReplayHistoryFile(
+    const std::string& file, std::istream& standard_input,
+    const std::shared_ptr<const dsl::DefinitionCatalog>& catalog, const std::string& workflow_id) {
+  std::string text;
+  if (file == "-") {
+    text.assign(std::istreambuf_iterator<char>(standard_input), {});
+  } else {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return std::unexpected(file + ": cannot be read");
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto replayer = HistoryReplayer::FromJson(text);
+  if (!replayer) return std::unexpected(file + ": " + replayer.error());
+  auto report = replayer->Replay(catalog, workflow_id);
+  if (!report) return std::unexpected(file + ": " + report.error());
+  return HistoryFileReplay{.file = file, .report = std::move(*report)};
+}
+
+}  // namespace weft::temporal
