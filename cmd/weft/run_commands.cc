@@ -223,9 +223,23 @@ std::unique_ptr<client::EmbeddedClient> Open(const EngineFlags& flags) {
   return OrFail(client::EmbeddedClient::Open({.journal = flags.journal}));
 }
 
-void List(const EngineFlags& flags, bool as_json, std::int64_t limit) {
-  const auto runs = OrFail(Open(flags)->List(limit));
-  if (as_json) {
+struct ListOptions {
+  EngineFlags flags;
+  bool json = false;
+  std::string workflow, status;
+  std::int64_t limit = 50;
+};
+
+void List(const ListOptions& options) {
+  client::ListFilter filter{.workflow = options.workflow, .limit = options.limit};
+  for (int i = 0; i <= static_cast<int>(client::RunStatus::kContinuedAsNew); ++i) {
+    if (const auto status = static_cast<client::RunStatus>(i);
+        !options.status.empty() && client::RunStatusName(status) == options.status) {
+      filter.status = status;
+    }
+  }
+  const auto runs = OrFail(Open(options.flags)->List(filter));
+  if (options.json) {
     json out = json::array();
     for (const auto& run : runs) out.push_back(run.details);
     std::cout << out.dump(2) << "\n";
@@ -360,14 +374,16 @@ void AddRunCommands(CLI::App& app) {
     command->callback([flags] { Resume(*flags); });
   }
   {
-    auto flags = std::make_shared<EngineFlags>();
-    auto as_json = std::make_shared<bool>(false);
-    auto limit = std::make_shared<std::int64_t>(50);
+    auto options = std::make_shared<ListOptions>();
     auto* command = app.add_subcommand("list", "List the embedded engine's runs, newest first");
-    flags->AddJournal(*command);
-    command->add_flag("--json", *as_json, "One JSON array, for machines");
-    command->add_option("--limit,-n", *limit, "How many")->capture_default_str();
-    command->callback([flags, as_json, limit] { List(*flags, *as_json, *limit); });
+    options->flags.AddJournal(*command);
+    command->add_flag("--json", options->json, "One JSON array, for machines");
+    command->add_option("--limit,-n", options->limit, "How many")->capture_default_str();
+    command->add_option("--workflow", options->workflow, "Only the runs of this definition");
+    command->add_option("--status", options->status, "Only the runs in this status")
+        ->check(CLI::IsMember({"pending", "running", "completed", "failed", "cancelled",
+                               "terminated", "timed_out", "continued_as_new"}));
+    command->callback([options] { List(*options); });
   }
   {
     auto flags = std::make_shared<EngineFlags>();

@@ -235,8 +235,14 @@ std::expected<RunSummary, ClientError> EmbeddedClient::Describe(const Execution&
   return summary;
 }
 
-std::expected<std::vector<RunSummary>, ClientError> EmbeddedClient::List(std::int64_t limit) {
-  auto runs = journal_.journal().ListRuns(limit);
+std::expected<std::vector<RunSummary>, ClientError> EmbeddedClient::List(const ListFilter& filter) {
+  std::optional<embedded::RunStatus> status;
+  if (filter.status) {
+    // The names are one vocabulary on both sides.
+    status = embedded::RunStatusFromName(RunStatusName(*filter.status));
+    if (!status) return std::vector<RunSummary>{};
+  }
+  auto runs = journal_.journal().ListRuns(filter.limit, filter.workflow, status);
   if (!runs) return std::unexpected(Error(ClientError::Kind::kOther, runs.error()));
   std::vector<RunSummary> summaries;
   for (const RunRecord& run : *runs) summaries.push_back(Summary(run));

@@ -52,7 +52,7 @@ class EmbeddedClient : public WorkflowClient {
                                              const std::string& reason) override;
   std::expected<Outcome, ClientError> Result(const Execution& execution) override;
   std::expected<RunSummary, ClientError> Describe(const Execution& execution) override;
-  std::expected<std::vector<RunSummary>, ClientError> List(std::int64_t limit) override;
+  std::expected<std::vector<RunSummary>, ClientError> List(const ListFilter& filter) override;
 
  private:
   EmbeddedClient(EmbeddedClientOptions options, embedded::JournalClient journal)

@@ -1,5 +1,7 @@
 #include "runtime/client/temporal_client.h"
 
+#include <optional>
+
 #include "runtime/interpreter/failure.h"
 #include "runtime/run/failure_codec.h"
 
@@ -90,6 +92,45 @@ RunStatus StatusOf(Status status) {
   return RunStatus::kFailed;
 }
 
+RunStatus StatusOf(temporal::ExecutionStatus status) {
+  using From = temporal::ExecutionStatus;
+  switch (status) {
+    case From::kRunning:
+      return RunStatus::kRunning;
+    case From::kCompleted:
+      return RunStatus::kCompleted;
+    case From::kFailed:
+      return RunStatus::kFailed;
+    case From::kCancelled:
+      return RunStatus::kCancelled;
+    case From::kTerminated:
+      return RunStatus::kTerminated;
+    case From::kContinuedAsNew:
+      return RunStatus::kContinuedAsNew;
+    case From::kTimedOut:
+      return RunStatus::kTimedOut;
+  }
+  return RunStatus::kRunning;
+}
+
+// The keys of the embedded engine's run record that visibility knows, and Temporal's own.
+RunSummary Summary(const temporal::ExecutionInfo& info) {
+  const RunStatus status = StatusOf(info.status);
+  json details = {{"run_id", info.execution.run_id}, {"workflow_id", info.execution.workflow_id},
+                  {"name", info.workflow_type},      {"status", RunStatusName(status)},
+                  {"created_ms", info.start_ms},     {"closed_ms", info.close_ms},
+                  {"task_queue", info.task_queue},   {"history_length", info.history_length}};
+  if (!info.parent.run_id.empty()) details["parent_run_id"] = info.parent.run_id;
+  if (!info.search_attributes.empty()) details["search_attributes"] = info.search_attributes;
+  if (!info.memo.empty()) details["memo"] = info.memo;
+  return {.execution = {info.execution.workflow_id, info.execution.run_id},
+          .workflow = info.workflow_type,
+          .status = status,
+          .created_ms = info.start_ms,
+          .closed_ms = info.close_ms,
+          .details = std::move(details)};
+}
+
 }  // namespace
 
 std::expected<std::unique_ptr<TemporalClient>, ClientError> TemporalClient::Connect(
@@ -147,15 +188,65 @@ std::expected<Outcome, ClientError> TemporalClient::Result(const Execution& exec
 }
 
 std::expected<RunSummary, ClientError> TemporalClient::Describe(const Execution& execution) {
-  return std::unexpected(ClientError{ClientError::Kind::kUnsupported,
-                                     "describing " + execution.workflow_id +
-                                         " on Temporal is not supported yet; `weft history` "
-                                         "prints its history"});
+  auto description = client_.Describe(Target(execution));
+  if (!description) return std::unexpected(Converted(description.error()));
+  RunSummary summary = Summary(description->info);
+  json& details = summary.details;
+  details["input"] = description->input;
+  // A weft run names its definition in its pin: the name, version and hash it runs.
+  if (const auto& pin = description->definition_pin; pin && pin->contains("sha256")) {
+    details["name"] = pin->value("name", description->info.workflow_type);
+    details["version"] = pin->value("version", 0);
+    details["sha256"] = pin->value("sha256", "");
+  }
+  if (const auto& outcome = description->outcome) {
+    if (outcome->status == Status::kCompleted) {
+      details["result"] = outcome->result;
+    } else {
+      details["failure"] = EndingFailure(*outcome);
+    }
+  }
+  if (!description->continued_from.empty()) details["continued_from"] = description->continued_from;
+  if (!description->continued_to.empty()) details["continued_to"] = description->continued_to;
+  details["waiting_on"] = description->waiting_on;
+  return summary;
 }
 
-std::expected<std::vector<RunSummary>, ClientError> TemporalClient::List(std::int64_t) {
-  return std::unexpected(ClientError{ClientError::Kind::kUnsupported,
-                                     "listing workflows on Temporal is not supported yet"});
+std::expected<std::vector<RunSummary>, ClientError> TemporalClient::List(const ListFilter& filter) {
+  std::optional<temporal::ExecutionStatus> status;
+  if (filter.status) {
+    using To = temporal::ExecutionStatus;
+    switch (*filter.status) {
+      case RunStatus::kPending:
+        return std::vector<RunSummary>{};  // a Temporal run starts running at once
+      case RunStatus::kRunning:
+        status = To::kRunning;
+        break;
+      case RunStatus::kCompleted:
+        status = To::kCompleted;
+        break;
+      case RunStatus::kFailed:
+        status = To::kFailed;
+        break;
+      case RunStatus::kCancelled:
+        status = To::kCancelled;
+        break;
+      case RunStatus::kTerminated:
+        status = To::kTerminated;
+        break;
+      case RunStatus::kTimedOut:
+        status = To::kTimedOut;
+        break;
+      case RunStatus::kContinuedAsNew:
+        status = To::kContinuedAsNew;
+        break;
+    }
+  }
+  auto runs = client_.List(temporal::VisibilityQuery(filter.workflow, status), filter.limit);
+  if (!runs) return std::unexpected(Converted(runs.error()));
+  std::vector<RunSummary> summaries;
+  for (const auto& info : *runs) summaries.push_back(Summary(info));
+  return summaries;
 }
 
 }  // namespace weft::client

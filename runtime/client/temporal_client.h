@@ -1,8 +1,10 @@
 // TemporalClient: WorkflowClient over a Temporal server (runtime/temporal's WorkflowClient), for
 // any workflow on it, weft's or any SDK's. It turns the server's answers into the client's one
 // shape: a cancelled, terminated or timed-out run gets a failure_codec failure as the embedded
-// engine writes one. Describe() and List() need calls runtime/temporal does not make yet:
-// kUnsupported. The Temporal-only history stays on temporal::WorkflowClient (`weft history`).
+// engine writes one. Describe() reads the server's description and the run's first and last
+// events, so that a run's details have the embedded engine's keys (its pinned definition's name,
+// version and hash, its input, result or failure); List() asks the visibility store. The
+// Temporal-only history stays on temporal::WorkflowClient (`weft history`).
 //
 // Thread-safe, as the connection under it.
 #ifndef WEFT_RUNTIME_CLIENT_TEMPORAL_CLIENT_H_
@@ -37,7 +39,7 @@ class TemporalClient : public WorkflowClient {
                                              const std::string& reason) override;
   std::expected<Outcome, ClientError> Result(const Execution& execution) override;
   std::expected<RunSummary, ClientError> Describe(const Execution& execution) override;
-  std::expected<std::vector<RunSummary>, ClientError> List(std::int64_t limit) override;
+  std::expected<std::vector<RunSummary>, ClientError> List(const ListFilter& filter) override;
 
   const temporal::WorkflowClient& temporal() const { return client_; }
 

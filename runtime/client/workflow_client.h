@@ -16,6 +16,7 @@
 #include <expected>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,7 +31,6 @@ struct ClientError {
     kInvalidArgument,  // e.g. an input its workflow's schema refuses
     kClosed,           // the run is closed and takes no more messages
     kRejected,         // a query or update failed, or its validator refused it
-    kUnsupported,      // this engine cannot do it
     kOther,
   };
   Kind kind = Kind::kOther;
@@ -90,14 +90,29 @@ struct Sent {
   bool queued = false;
 };
 
+// Which runs List() returns: of one workflow (a definition's name, a workflow type), in one
+// status, newest first, at most `limit`. Temporal answers from its visibility store, which
+// lags the runs by up to a second or so.
+struct ListFilter {
+  std::string workflow;             // empty: every workflow
+  std::optional<RunStatus> status;  // none: every status
+  std::int64_t limit = 50;
+};
+
 struct RunSummary {
   Execution execution;
   std::string workflow;  // the definition's name, or the workflow type
   RunStatus status = RunStatus::kRunning;
   std::int64_t created_ms = 0;
   std::int64_t closed_ms = 0;  // 0 while open
-  // Everything the engine knows of the run, as JSON (embedded: the journal's run record; from
-  // Describe() its history of activations and what it waits on, too).
+  // Everything the engine knows of the run, as JSON, in one shape on both engines: run_id,
+  // workflow_id, name, status, created_ms, closed_ms, and when known version and sha256 (of
+  // the pinned definition), input, result, failure, parent_run_id, continued_from,
+  // continued_to, search_attributes, memo. From Describe(), what the run waits on too
+  // (waiting_on: [{kind, seq, attempt, due_ms}]); on the embedded engine its history of
+  // activations (activations: [{seq, time_ms, jobs, commands}]); on Temporal its task queue
+  // and history length. Temporal's List() knows only what its visibility store holds: no
+  // version, sha256, input, result or failure.
   nlohmann::json details;
 };
 
@@ -125,8 +140,7 @@ class WorkflowClient {
   // Waits until the run ends. Embedded: kUnavailable when no engine executes it.
   virtual std::expected<Outcome, ClientError> Result(const Execution& execution) = 0;
   virtual std::expected<RunSummary, ClientError> Describe(const Execution& execution) = 0;
-  // The newest runs first.
-  virtual std::expected<std::vector<RunSummary>, ClientError> List(std::int64_t limit) = 0;
+  virtual std::expected<std::vector<RunSummary>, ClientError> List(const ListFilter& filter) = 0;
 };
 
 }  // namespace weft::client

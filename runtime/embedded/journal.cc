@@ -175,6 +175,10 @@ std::expected<std::vector<RunRecord>, std::string> Journal::QueryRuns(
   Statement& s = **statement;
   if (!text_argument.empty()) s.Bind(1, text_argument);
   if (int_argument != 0) s.Bind(1, int_argument);
+  return ReadRuns(s);
+}
+
+std::expected<std::vector<RunRecord>, std::string> Journal::ReadRuns(Statement& s) {
   std::vector<RunRecord> runs;
   const bool read = s.ForEachRow([&] {
     RunRecord run;
@@ -245,10 +249,21 @@ std::expected<std::vector<std::string>, std::string> Journal::PendingRunIds() {
   return ids;
 }
 
-std::expected<std::vector<RunRecord>, std::string> Journal::ListRuns(std::int64_t limit) {
+std::expected<std::vector<RunRecord>, std::string> Journal::ListRuns(
+    std::int64_t limit, std::string_view name, std::optional<RunStatus> status) {
+  // An empty parameter (bound as '' or, from an empty view, as NULL) matches every run: one
+  // statement, prepared once, for every filter.
   static const std::string sql = std::string("SELECT ") + kRunColumns +
-                                 " FROM runs ORDER BY created_ms DESC, rowid DESC LIMIT ?1";
-  return QueryRuns(sql.c_str(), {}, limit);
+                                 " FROM runs WHERE (coalesce(?2, '') = '' OR name = ?2) AND "
+                                 "(coalesce(?3, '') = '' OR status = ?3) ORDER BY created_ms DESC, "
+                                 "rowid DESC LIMIT ?1";
+  auto statement = Prepare(sql.c_str());
+  if (!statement) return std::unexpected(statement.error());
+  Statement& s = **statement;
+  s.Bind(1, limit);
+  s.Bind(2, name);
+  s.Bind(3, status ? RunStatusName(*status) : std::string_view());
+  return ReadRuns(s);
 }
 
 std::expected<std::vector<ActivationRecord>, std::string> Journal::Activations(

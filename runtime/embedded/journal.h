@@ -201,8 +201,10 @@ class Journal {
   std::expected<std::vector<RunRecord>, std::string> PendingRuns();
   // Just the ids: the engine's frequent check for runs other processes created.
   std::expected<std::vector<std::string>, std::string> PendingRunIds();
-  // Newest first.
-  std::expected<std::vector<RunRecord>, std::string> ListRuns(std::int64_t limit);
+  // Newest first. A `name` or a `status` keeps only the runs of that definition or status.
+  std::expected<std::vector<RunRecord>, std::string> ListRuns(
+      std::int64_t limit, std::string_view name = {},
+      std::optional<RunStatus> status = std::nullopt);
   std::expected<std::vector<ActivationRecord>, std::string> Activations(std::string_view run_id);
   std::expected<std::vector<OperationRecord>, std::string> Operations(std::string_view run_id);
   std::expected<std::vector<InboxItem>, std::string> InboxAfter(std::int64_t id);
@@ -221,6 +223,8 @@ class Journal {
   std::expected<std::vector<RunRecord>, std::string> QueryRuns(const char* sql,
                                                                std::string_view text_argument,
                                                                std::int64_t int_argument);
+  // The rows of a statement that selects kRunColumns.
+  std::expected<std::vector<RunRecord>, std::string> ReadRuns(Statement& statement);
   std::string Error(std::string_view what) const;
 
   sqlite3* db_;

@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
+
 #include "runtime/run/failure_codec.h"
 #include "runtime/run/random_id.h"
 #include "runtime/temporal/connection.h"
@@ -9,6 +11,7 @@
 #include "runtime/temporal/grpc_connection.h"
 #include "runtime/temporal/payload.h"
 #include "runtime/temporal/proto_time.h"
+#include "runtime/temporal/workflow_worker.h"
 #include "temporal/api/enums/v1/update.pb.h"
 #include "temporal/api/history/v1/message.pb.h"
 
@@ -56,12 +59,134 @@ common::WorkflowExecution ToProto(const WorkflowExecution& execution) {
   return proto;
 }
 
-std::string Describe(const WorkflowExecution& execution) {
+std::string NameOf(const WorkflowExecution& execution) {
   return "workflow " + execution.workflow_id +
          (execution.run_id.empty() ? "" : " (run " + execution.run_id + ")");
 }
 
+// How the run whose close event this is ended, and the run the server started after it, if
+// any (a continue-as-new, a retry, a cron run). A continue-as-new has no outcome of its own.
+// The error says what is wrong with the event.
+struct Ending {
+  std::optional<WorkflowOutcome> outcome;
+  std::string next_run_id;
+};
+
+std::expected<Ending, std::string> EndingOf(const history::HistoryEvent& event) {
+  using Status = WorkflowOutcome::Status;
+  Ending ending;
+  WorkflowOutcome outcome;
+  if (event.has_workflow_execution_completed_event_attributes()) {
+    const auto& attributes = event.workflow_execution_completed_event_attributes();
+    auto result = FromPayloads(attributes.result());
+    if (!result) return std::unexpected(result.error());
+    outcome.status = Status::kCompleted;
+    outcome.result = std::move(*result);
+    ending.next_run_id = attributes.new_execution_run_id();  // a cron run
+  } else if (event.has_workflow_execution_failed_event_attributes()) {
+    const auto& attributes = event.workflow_execution_failed_event_attributes();
+    outcome.status = Status::kFailed;
+    outcome.failure = run::FailureToJson(FromTemporalFailure(attributes.failure()));
+    ending.next_run_id = attributes.new_execution_run_id();  // retried
+  } else if (event.has_workflow_execution_timed_out_event_attributes()) {
+    outcome.status = Status::kTimedOut;
+    ending.next_run_id =
+        event.workflow_execution_timed_out_event_attributes().new_execution_run_id();
+  } else if (event.has_workflow_execution_continued_as_new_event_attributes()) {
+    ending.next_run_id =
+        event.workflow_execution_continued_as_new_event_attributes().new_execution_run_id();
+    return ending;
+  } else if (event.has_workflow_execution_canceled_event_attributes()) {
+    outcome.status = Status::kCancelled;
+    const auto& details = event.workflow_execution_canceled_event_attributes().details();
+    if (auto value = FromPayloads(details); value) outcome.failure = *value;
+  } else if (event.has_workflow_execution_terminated_event_attributes()) {
+    outcome.status = Status::kTerminated;
+    outcome.failure = {{"reason", event.workflow_execution_terminated_event_attributes().reason()}};
+  } else {
+    return std::unexpected("unexpected close event " + enums::EventType_Name(event.event_type()));
+  }
+  ending.outcome = std::move(outcome);
+  return ending;
+}
+
+std::int64_t Millis(const google::protobuf::Timestamp& time) {
+  if (time.seconds() == 0 && time.nanos() == 0) return 0;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(ToTimePoint(time).time_since_epoch())
+      .count();
+}
+
+ExecutionStatus StatusOf(enums::WorkflowExecutionStatus status) {
+  switch (status) {
+    case enums::WORKFLOW_EXECUTION_STATUS_COMPLETED:
+      return ExecutionStatus::kCompleted;
+    case enums::WORKFLOW_EXECUTION_STATUS_FAILED:
+      return ExecutionStatus::kFailed;
+    case enums::WORKFLOW_EXECUTION_STATUS_CANCELED:
+      return ExecutionStatus::kCancelled;
+    case enums::WORKFLOW_EXECUTION_STATUS_TERMINATED:
+      return ExecutionStatus::kTerminated;
+    case enums::WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW:
+      return ExecutionStatus::kContinuedAsNew;
+    case enums::WORKFLOW_EXECUTION_STATUS_TIMED_OUT:
+      return ExecutionStatus::kTimedOut;
+    default:
+      return ExecutionStatus::kRunning;
+  }
+}
+
+// Payloads that do not decode (another SDK's encoding) are kept as their error, not dropped.
+template <typename Map>
+nlohmann::json Decoded(const Map& fields) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, payload] : fields) {
+    auto value = FromPayload(payload);
+    out[name] = value ? *value : nlohmann::json{{"undecoded", value.error()}};
+  }
+  return out;
+}
+
+ExecutionInfo InfoOf(const ::temporal::api::workflow::v1::WorkflowExecutionInfo& info) {
+  return {.execution = {info.execution().workflow_id(), info.execution().run_id()},
+          .workflow_type = info.type().name(),
+          .status = StatusOf(info.status()),
+          .start_ms = Millis(info.start_time()),
+          .close_ms = Millis(info.close_time()),
+          .task_queue = info.task_queue(),
+          .history_length = info.history_length(),
+          .parent = {info.parent_execution().workflow_id(), info.parent_execution().run_id()},
+          .memo = Decoded(info.memo().fields()),
+          .search_attributes = Decoded(info.search_attributes().indexed_fields())};
+}
+
+// "123" as the number a weft run's activity id is; any other id as it is.
+nlohmann::json SequenceOf(const std::string& id) {
+  if (id.empty() || id.size() > 9 || id.find_first_not_of("0123456789") != std::string::npos) {
+    return id;
+  }
+  return std::stoi(id);
+}
+
+// A string literal of the visibility query language.
+std::string Quoted(const std::string& value) {
+  const char quote = value.find('\'') == std::string::npos ? '\'' : '"';
+  return quote + value + quote;
+}
+
 }  // namespace
+
+std::string VisibilityQuery(const std::string& workflow_type,
+                            std::optional<ExecutionStatus> status) {
+  std::string query;
+  if (!workflow_type.empty()) query = "WorkflowType = " + Quoted(workflow_type);
+  if (status) {
+    static constexpr const char* kNames[] = {"Running",    "Completed",      "Failed",  "Canceled",
+                                             "Terminated", "ContinuedAsNew", "TimedOut"};
+    query += (query.empty() ? "" : " AND ") + std::string("ExecutionStatus = '") +
+             kNames[static_cast<int>(*status)] + "'";
+  }
+  return query;
+}
 
 std::string_view StatusName(WorkflowOutcome::Status status) {
   switch (status) {
@@ -160,7 +285,7 @@ std::expected<void, ClientError> WorkflowClient::Signal(const WorkflowExecution&
       connection_->Call(&Stub::SignalWorkflowExecution, "SignalWorkflowExecution", request);
   if (!response) {
     return std::unexpected(
-        FromRpc(response.error(), "signal " + signal + " to " + Describe(execution)));
+        FromRpc(response.error(), "signal " + signal + " to " + NameOf(execution)));
   }
   return {};
 }
@@ -174,7 +299,7 @@ std::expected<nlohmann::json, ClientError> WorkflowClient::Query(
   request.mutable_query()->set_query_type(query);
   *request.mutable_query()->mutable_query_args() = ToPayloads(argument);
   auto response = connection_->Call(&Stub::QueryWorkflow, "QueryWorkflow", request);
-  const std::string what = "query " + query + " of " + Describe(execution);
+  const std::string what = "query " + query + " of " + NameOf(execution);
   if (!response) {
     ClientError error = FromRpc(response.error(), what);
     // A handler that throws, or an unknown query type, comes back as a failed call.
@@ -200,7 +325,7 @@ std::expected<nlohmann::json, ClientError> WorkflowClient::Query(
 std::expected<nlohmann::json, ClientError> WorkflowClient::Update(
     const WorkflowExecution& execution, const std::string& update,
     const nlohmann::json& argument) const {
-  const std::string what = "update " + update + " of " + Describe(execution);
+  const std::string what = "update " + update + " of " + NameOf(execution);
   workflowservice::UpdateWorkflowExecutionRequest request;
   request.set_namespace_(connection_->options().namespace_name);
   *request.mutable_workflow_execution() = ToProto(execution);
@@ -252,7 +377,7 @@ std::expected<void, ClientError> WorkflowClient::Cancel(const WorkflowExecution&
   request.set_reason(reason);
   auto response = connection_->Call(&Stub::RequestCancelWorkflowExecution,
                                     "RequestCancelWorkflowExecution", request);
-  if (!response) return std::unexpected(FromRpc(response.error(), "cancel " + Describe(execution)));
+  if (!response) return std::unexpected(FromRpc(response.error(), "cancel " + NameOf(execution)));
   return {};
 }
 
@@ -266,7 +391,7 @@ std::expected<void, ClientError> WorkflowClient::Terminate(const WorkflowExecuti
   auto response =
       connection_->Call(&Stub::TerminateWorkflowExecution, "TerminateWorkflowExecution", request);
   if (!response) {
-    return std::unexpected(FromRpc(response.error(), "terminate " + Describe(execution)));
+    return std::unexpected(FromRpc(response.error(), "terminate " + NameOf(execution)));
   }
   return {};
 }
@@ -286,7 +411,7 @@ std::expected<WorkflowOutcome, ClientError> WorkflowClient::Result(
     auto response = connection_->Call(&Stub::GetWorkflowExecutionHistory,
                                       "GetWorkflowExecutionHistory", request, kLongPollTimeout);
     if (!response) {
-      return std::unexpected(FromRpc(response.error(), "result of " + Describe(current)));
+      return std::unexpected(FromRpc(response.error(), "result of " + NameOf(current)));
     }
     if (response->history().events_size() == 0) {
       // The server's long poll ended before the run did: ask again from where it left off.
@@ -294,54 +419,126 @@ std::expected<WorkflowOutcome, ClientError> WorkflowClient::Result(
       continue;
     }
     page_token.clear();
-    const history::HistoryEvent& event = response->history().events(0);
-    WorkflowOutcome outcome;
-    outcome.run_id = current.run_id;
-    auto next_run = [&](const std::string& run_id) {
-      current.run_id = run_id;
-      return !run_id.empty();
-    };
-    if (event.has_workflow_execution_completed_event_attributes()) {
-      const auto& attributes = event.workflow_execution_completed_event_attributes();
-      if (next_run(attributes.new_execution_run_id())) continue;  // a cron run
-      auto result = FromPayloads(attributes.result());
-      if (!result) {
-        return std::unexpected(
-            ClientError{ClientError::Kind::kOther,
-                        "result of " + Describe(execution) + ": " + result.error(), nullptr});
-      }
-      outcome.status = WorkflowOutcome::Status::kCompleted;
-      outcome.result = std::move(*result);
-    } else if (event.has_workflow_execution_failed_event_attributes()) {
-      const auto& attributes = event.workflow_execution_failed_event_attributes();
-      if (next_run(attributes.new_execution_run_id())) continue;  // retried
-      outcome.status = WorkflowOutcome::Status::kFailed;
-      outcome.failure = run::FailureToJson(FromTemporalFailure(attributes.failure()));
-    } else if (event.has_workflow_execution_timed_out_event_attributes()) {
-      if (next_run(event.workflow_execution_timed_out_event_attributes().new_execution_run_id())) {
-        continue;
-      }
-      outcome.status = WorkflowOutcome::Status::kTimedOut;
-    } else if (event.has_workflow_execution_continued_as_new_event_attributes()) {
-      next_run(event.workflow_execution_continued_as_new_event_attributes().new_execution_run_id());
-      continue;
-    } else if (event.has_workflow_execution_canceled_event_attributes()) {
-      outcome.status = WorkflowOutcome::Status::kCancelled;
-      const auto& details = event.workflow_execution_canceled_event_attributes().details();
-      if (auto value = FromPayloads(details); value) outcome.failure = *value;
-    } else if (event.has_workflow_execution_terminated_event_attributes()) {
-      outcome.status = WorkflowOutcome::Status::kTerminated;
-      outcome.failure = {
-          {"reason", event.workflow_execution_terminated_event_attributes().reason()}};
-    } else {
+    auto ending = EndingOf(response->history().events(0));
+    if (!ending) {
       return std::unexpected(ClientError{ClientError::Kind::kOther,
-                                         "result of " + Describe(execution) +
-                                             ": unexpected close event " +
-                                             enums::EventType_Name(event.event_type()),
+                                         "result of " + NameOf(execution) + ": " + ending.error(),
                                          nullptr});
     }
-    return outcome;
+    // A continue-as-new, a retry or a cron run: the result is the last run's.
+    if (!ending->outcome || !ending->next_run_id.empty()) {
+      current.run_id = ending->next_run_id;
+      continue;
+    }
+    ending->outcome->run_id = current.run_id;
+    return std::move(*ending->outcome);
   }
+}
+
+std::expected<ExecutionDescription, ClientError> WorkflowClient::Describe(
+    const WorkflowExecution& execution) const {
+  const std::string what = "describe " + NameOf(execution);
+  workflowservice::DescribeWorkflowExecutionRequest request;
+  request.set_namespace_(connection_->options().namespace_name);
+  *request.mutable_execution() = ToProto(execution);
+  auto response =
+      connection_->Call(&Stub::DescribeWorkflowExecution, "DescribeWorkflowExecution", request);
+  if (!response) return std::unexpected(FromRpc(response.error(), what));
+  ExecutionDescription description{.info = InfoOf(response->workflow_execution_info())};
+  for (const auto& activity : response->pending_activities()) {
+    description.waiting_on.push_back(
+        {{"kind", "activity"},
+         {"seq", SequenceOf(activity.activity_id())},
+         {"activity_type", activity.activity_type().name()},
+         {"attempt", activity.attempt()},
+         {"state", enums::PendingActivityState_Name(activity.state())}});
+  }
+  for (const auto& child : response->pending_children()) {
+    description.waiting_on.push_back({{"kind", "child"},
+                                      {"seq", child.initiated_id()},
+                                      {"workflow_id", child.workflow_id()},
+                                      {"workflow_type", child.workflow_type_name()}});
+  }
+
+  // The first workflow task holds the start event and the pin; the events after it are not
+  // read, so that describing a long run costs what describing a short one does.
+  const WorkflowExecution run = description.info.execution;
+  std::vector<history::HistoryEvent> first;
+  std::string page_token;
+  do {
+    workflowservice::GetWorkflowExecutionHistoryRequest page;
+    page.set_namespace_(connection_->options().namespace_name);
+    *page.mutable_execution() = ToProto(run);
+    page.set_maximum_page_size(100);
+    page.set_next_page_token(page_token);
+    auto events =
+        connection_->Call(&Stub::GetWorkflowExecutionHistory, "GetWorkflowExecutionHistory", page);
+    if (!events) return std::unexpected(FromRpc(events.error(), what));
+    for (auto& event : *events->mutable_history()->mutable_events())
+      first.push_back(std::move(event));
+    page_token = events->next_page_token();
+    const auto tasks_started = std::ranges::count_if(first, [](const auto& event) {
+      return event.event_type() == enums::EVENT_TYPE_WORKFLOW_TASK_STARTED;
+    });
+    if (tasks_started >= 2) break;
+  } while (!page_token.empty());
+  if (!first.empty() && first.front().has_workflow_execution_started_event_attributes()) {
+    const auto& started = first.front().workflow_execution_started_event_attributes();
+    if (auto input = FromPayloads(started.input()); input) description.input = std::move(*input);
+    description.continued_from = started.continued_execution_run_id();
+  }
+  std::vector<const history::HistoryEvent*> events;
+  for (const auto& event : first) events.push_back(&event);
+  description.definition_pin = FindDefinitionPin(events);
+
+  if (description.info.status != ExecutionStatus::kRunning) {
+    workflowservice::GetWorkflowExecutionHistoryRequest close;
+    close.set_namespace_(connection_->options().namespace_name);
+    *close.mutable_execution() = ToProto(run);
+    close.set_history_event_filter_type(enums::HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT);
+    auto closed =
+        connection_->Call(&Stub::GetWorkflowExecutionHistory, "GetWorkflowExecutionHistory", close);
+    if (!closed) return std::unexpected(FromRpc(closed.error(), what));
+    if (closed->history().events_size() > 0) {
+      auto ending = EndingOf(closed->history().events(0));
+      if (!ending) {
+        return std::unexpected(
+            ClientError{ClientError::Kind::kOther, what + ": " + ending.error(), nullptr});
+      }
+      if (ending->outcome) {
+        description.outcome = std::move(ending->outcome);
+        description.outcome->run_id = run.run_id;
+      } else {
+        description.continued_to = ending->next_run_id;
+      }
+    }
+  }
+  return description;
+}
+
+std::expected<std::vector<ExecutionInfo>, ClientError> WorkflowClient::List(
+    const std::string& query, std::int64_t limit) const {
+  std::vector<ExecutionInfo> runs;
+  std::string page_token;
+  do {
+    workflowservice::ListWorkflowExecutionsRequest request;
+    request.set_namespace_(connection_->options().namespace_name);
+    request.set_page_size(static_cast<std::int32_t>(std::min<std::int64_t>(limit, 1000)));
+    request.set_next_page_token(page_token);
+    request.set_query(query);
+    auto response =
+        connection_->Call(&Stub::ListWorkflowExecutions, "ListWorkflowExecutions", request);
+    if (!response) {
+      return std::unexpected(
+          FromRpc(response.error(), "list workflows" + (query.empty() ? "" : " where " + query)));
+    }
+    for (const auto& info : response->executions()) {
+      if (static_cast<std::int64_t>(runs.size()) >= limit) break;
+      runs.push_back(InfoOf(info));
+    }
+    page_token = response->next_page_token();
+  } while (!page_token.empty() && static_cast<std::int64_t>(runs.size()) < limit);
+  return runs;
 }
 
 std::expected<std::string, ClientError> WorkflowClient::HistoryJson(
@@ -356,7 +553,7 @@ std::expected<std::string, ClientError> WorkflowClient::HistoryJson(
     auto response = connection_->Call(&Stub::GetWorkflowExecutionHistory,
                                       "GetWorkflowExecutionHistory", request);
     if (!response) {
-      return std::unexpected(FromRpc(response.error(), "history of " + Describe(execution)));
+      return std::unexpected(FromRpc(response.error(), "history of " + NameOf(execution)));
     }
     for (auto& event : *response->mutable_history()->mutable_events()) {
       *all.add_events() = std::move(event);
@@ -373,7 +570,7 @@ std::expected<std::string, ClientError> WorkflowClient::HistoryJson(
   if (!status.ok()) {
     return std::unexpected(ClientError{
         ClientError::Kind::kOther,
-        "history of " + Describe(execution) + ": " + std::string(status.message()), nullptr});
+        "history of " + NameOf(execution) + ": " + std::string(status.message()), nullptr});
   }
   return json;
 }

@@ -9,11 +9,13 @@
 #define WEFT_RUNTIME_TEMPORAL_WORKFLOW_CLIENT_H_
 
 #include <chrono>
+#include <cstdint>
 #include <expected>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "runtime/temporal/connection_options.h"
 
@@ -69,6 +71,51 @@ struct WorkflowOutcome {
 
 std::string_view StatusName(WorkflowOutcome::Status status);
 
+enum class ExecutionStatus {
+  kRunning,
+  kCompleted,
+  kFailed,
+  kCancelled,
+  kTerminated,
+  kContinuedAsNew,
+  kTimedOut,
+};
+
+// What the server's visibility store knows of a run: the answer of ListWorkflowExecutions, and
+// the heart of DescribeWorkflowExecution's.
+struct ExecutionInfo {
+  WorkflowExecution execution;
+  std::string workflow_type;
+  ExecutionStatus status = ExecutionStatus::kRunning;
+  std::int64_t start_ms = 0;
+  std::int64_t close_ms = 0;  // 0 while open
+  std::string task_queue;
+  std::int64_t history_length = 0;
+  WorkflowExecution parent;                                     // empty when the run is no child
+  nlohmann::json memo = nlohmann::json::object();               // each value decoded
+  nlohmann::json search_attributes = nlohmann::json::object();  // each value decoded
+};
+
+// DescribeWorkflowExecution, and what the run's history adds to it.
+struct ExecutionDescription {
+  ExecutionInfo info;
+  nlohmann::json input;  // the run's argument, from its start event
+  std::string continued_from;
+  std::string continued_to;
+  // A weft run's definition pin (interpreter::kDefinitionMarker): {name, version, sha256, ...}.
+  std::optional<nlohmann::json> definition_pin;
+  // How a closed run ended; none while it runs, or when it continued as new.
+  std::optional<WorkflowOutcome> outcome;
+  // The activities and children the run waits on:
+  // [{"kind": "activity", "seq", "activity_type", "attempt", "state"}],
+  // [{"kind": "child", "seq", "workflow_id", "workflow_type"}].
+  nlohmann::json waiting_on = nlohmann::json::array();
+};
+
+// A visibility query for the runs of `workflow_type` (empty: any) in `status` (none: any).
+std::string VisibilityQuery(const std::string& workflow_type,
+                            std::optional<ExecutionStatus> status);
+
 class WorkflowClient {
  public:
   // Fails, with a message naming the flag to fix, when no server answers at the address within
@@ -103,6 +150,16 @@ class WorkflowClient {
 
   // Waits until the run ends, following continue-as-new and retries to the last run.
   std::expected<WorkflowOutcome, ClientError> Result(const WorkflowExecution& execution) const;
+
+  // The run (empty run_id: the latest of the workflow id) as the server describes it, with its
+  // input, pin and ending read from its history: its first workflow task and its close event.
+  std::expected<ExecutionDescription, ClientError> Describe(
+      const WorkflowExecution& execution) const;
+
+  // The runs a visibility query (VisibilityQuery(); empty: all) selects, newest first, at most
+  // `limit`. Visibility lags the runs: a run started a moment ago may not be listed yet.
+  std::expected<std::vector<ExecutionInfo>, ClientError> List(const std::string& query,
+                                                              std::int64_t limit) const;
 
   // The whole history, as JSON in the format `temporal workflow show -o json` prints.
   std::expected<std::string, ClientError> HistoryJson(const WorkflowExecution& execution) const;

@@ -84,7 +84,7 @@ TEST_CASE("Start refuses what an engine would refuse, before any run exists") {
   auto bad_input = client->Start({.workflow = "counter", .input = {{"goal", "many"}}});
   REQUIRE_FALSE(bad_input);
   CHECK(bad_input.error().kind == ClientError::Kind::kInvalidArgument);
-  auto listed = client->List(10);
+  auto listed = client->List({.limit = 10});
   REQUIRE(listed);
   CHECK(listed->empty());
 }
@@ -143,7 +143,7 @@ TEST_CASE("the client knows the lease; results, failures and closed runs read al
   CHECK(described->workflow == "counter");
   CHECK(described->status == RunStatus::kFailed);
   CHECK(described->details["activations"].size() >= 1);
-  auto listed = client->List(10);
+  auto listed = client->List({.limit = 10});
   REQUIRE(listed);
   REQUIRE(listed->size() == 1);
   CHECK(listed->front().execution.run_id == started->execution.run_id);
@@ -159,3 +159,26 @@ TEST_CASE("an unknown workflow id is not found") {
 }
 
 }  // namespace
+
+TEST_CASE("List keeps the runs of one workflow and one status, newest first") {
+  Project project;
+  auto client = project.Connect();
+  auto first = client->Start({.workflow = "counter", .input = {{"goal", 1}}});
+  auto second = client->Start({.workflow = "counter", .input = {{"goal", 2}}});
+  REQUIRE(first);
+  REQUIRE(second);
+  auto count = [&](const weft::client::ListFilter& filter) {
+    auto listed = client->List(filter);
+    REQUIRE(listed);
+    return listed->size();
+  };
+  CHECK(count({.workflow = "counter"}) == 2);
+  CHECK(count({.workflow = "other"}) == 0);
+  CHECK(count({.status = RunStatus::kPending}) == 2);  // no engine has taken them
+  CHECK(count({.status = RunStatus::kRunning}) == 0);
+  CHECK(count({.workflow = "counter", .status = RunStatus::kCompleted}) == 0);
+  auto newest = client->List({.workflow = "counter", .status = RunStatus::kPending, .limit = 1});
+  REQUIRE(newest);
+  REQUIRE(newest->size() == 1);
+  CHECK(newest->front().execution.run_id == second->execution.run_id);
+}
