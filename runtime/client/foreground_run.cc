@@ -1,0 +1,60 @@
+#include "runtime/client/foreground_run.h"
+
+#include "activities/builtin_activities.h"
+#include "runtime/client/embedded_client.h"
+#include "runtime/embedded/host.h"
+
+namespace weft::client {
+namespace {
+
+embedded::Host MakeHost(const ForegroundOptions& options) {
+  return embedded::Host(
+      {.journal = options.journal,
+       .workflows = options.workflows,
+       .make_registry =
+           [&options]() -> std::expected<std::unique_ptr<activity::ActivityRegistry>, std::string> {
+         auto registry = std::make_unique<activity::ActivityRegistry>();
+         if (auto done = activities::RegisterAll(
+                 activities::ProjectRegistryOptions(options.plugins, options.lua_dir), *registry);
+             !done) {
+           return std::unexpected(done.error().message);
+         }
+         return registry;
+       },
+       .on_progress =
+           [&options](const embedded::ProgressEvent& event) {
+             if (options.on_progress) options.on_progress(DescribeProgress(event));
+           },
+       .on_notice =
+           [&options](const std::string& notice) {
+             if (options.on_notice) options.on_notice(notice);
+           },
+       .poll = options.poll});
+}
+
+}  // namespace
+
+std::expected<Outcome, ClientError> RunInForeground(const StartRequest& request,
+                                                    const ForegroundOptions& options) {
+  auto client = EmbeddedClient::Open({.journal = options.journal, .workflows = options.workflows});
+  if (!client) return std::unexpected(client.error());
+  auto started = (*client)->Start(request);
+  if (!started) return std::unexpected(started.error());
+  const Execution& run = started->execution;
+  if (started->reused && options.on_notice) {
+    options.on_notice("resuming run " + run.run_id + " (" + run.workflow_id + ")");
+  }
+  embedded::Host host = MakeHost(options);
+  auto closed = host.Drive(run.run_id);
+  if (!closed) return std::unexpected(ClientError{ClientError::Kind::kOther, closed.error()});
+  return (*client)->Result({closed->workflow_id, closed->run_id});
+}
+
+std::expected<bool, ClientError> ResumeInForeground(const ForegroundOptions& options) {
+  embedded::Host host = MakeHost(options);
+  auto resumed = host.Resume();
+  if (!resumed) return std::unexpected(ClientError{ClientError::Kind::kOther, resumed.error()});
+  return *resumed;
+}
+
+}  // namespace weft::client

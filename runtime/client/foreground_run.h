@@ -1,0 +1,47 @@
+// RunInForeground and ResumeInForeground: `weft run` and `weft resume` as functions, the embedded
+// engine executed by the calling process (embedded/host.h has the lease policy). RunInForeground
+// starts a run through EmbeddedClient (the same request again gives back the unfinished run it
+// started, and says so), executes it until it closes, or watches the process that holds the
+// journal execute it, and returns how it ended. ResumeInForeground executes every unfinished
+// run of the journal until none is open. Both report progress as ProgressLines and say why they
+// wait in notices. The activity registry is built by the project's rule
+// (activities::ProjectRegistryOptions), once, when this process takes the lease.
+//
+// Blocks the calling thread. Callbacks run on the engine's thread (progress) or the caller's
+// (notices); they must not call back into the run.
+#ifndef WEFT_RUNTIME_CLIENT_FOREGROUND_RUN_H_
+#define WEFT_RUNTIME_CLIENT_FOREGROUND_RUN_H_
+
+#include <chrono>
+#include <expected>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "runtime/client/progress_line.h"
+#include "runtime/client/workflow_client.h"
+
+namespace weft::client {
+
+struct ForegroundOptions {
+  std::filesystem::path journal = ".weft/journal.db";
+  std::filesystem::path workflows = "workflows";
+  std::vector<std::string> plugins;  // --plugin
+  std::string lua_dir;               // --lua-dir; empty: ./activities when it exists
+  std::function<void(const ProgressLine&)> on_progress;
+  std::function<void(const std::string&)> on_notice;
+  std::chrono::milliseconds poll{100};  // how often a process without the lease looks
+};
+
+// kNotFound or kInvalidArgument when the request names no loadable definition or its input is
+// refused (nothing was started); other kinds when the journal or the engine fails.
+std::expected<Outcome, ClientError> RunInForeground(const StartRequest& request,
+                                                    const ForegroundOptions& options);
+
+// False, after a notice, when another process holds the lease: that process executes the runs.
+std::expected<bool, ClientError> ResumeInForeground(const ForegroundOptions& options);
+
+}  // namespace weft::client
+
+#endif  // WEFT_RUNTIME_CLIENT_FOREGROUND_RUN_H_

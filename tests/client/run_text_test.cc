@@ -1,0 +1,87 @@
+// Runs as text: the table of `weft list` and the description of `weft show`, from the client's
+// one shape, with the sections an engine does not report left out.
+#include "runtime/client/run_text.h"
+
+#include <catch2/catch.hpp>
+
+namespace {
+
+using nlohmann::json;
+using weft::client::RunDescriptionText;
+using weft::client::RunListText;
+using weft::client::RunStatus;
+using weft::client::UtcTimestamp;
+
+// 2026-01-01 00:00:00 UTC.
+constexpr std::int64_t kNewYear = 1'767'225'600'000;
+
+}  // namespace
+
+TEST_CASE("times are UTC, and an unset time is a dash") {
+  CHECK(UtcTimestamp(kNewYear) == "2026-01-01 00:00:00");
+  CHECK(UtcTimestamp(0) == "-");
+}
+
+TEST_CASE("the list is a table, one run a row") {
+  const std::string text = RunListText({{.execution = {"order-1", "run-1"},
+                                         .workflow = "order",
+                                         .status = RunStatus::kTimedOut,
+                                         .created_ms = kNewYear}});
+  CHECK(text ==
+        "RUN ID                                WORKFLOW ID                   NAME                "
+        "STATUS            STARTED (UTC)\n"
+        "run-1                                 order-1                       order               "
+        "timed_out         2026-01-01 00:00:00\n");
+}
+
+TEST_CASE("a run's description: identity, history, what it waits on, its result") {
+  const json run = {
+      {"run_id", "run-1"},
+      {"workflow_id", "order-1"},
+      {"name", "order"},
+      {"version", 2},
+      {"sha256", "0123456789abcdef"},
+      {"status", "completed"},
+      {"created_ms", kNewYear},
+      {"closed_ms", kNewYear + 61'000},
+      {"continued_from", "run-0"},
+      {"activations",
+       {{{"seq", 1},
+         {"time_ms", kNewYear},
+         {"jobs", {{{"job", "start_workflow"}, {"input", {{"n", 1}}}}}},
+         {"commands",
+          {{{"command", "schedule_activity"},
+            {"activity_type", "charge"},
+            {"step_path", "/steps/0"},
+            {"seq", 1}},
+           {{"command", "start_timer"}, {"duration_ms", 1500}}}}}}},
+      {"waiting_on", {{{"kind", "activity"}, {"seq", 1}, {"attempt", 2}, {"due_ms", 0}}}},
+      {"result", {{"ok", true}}}};
+  CHECK(RunDescriptionText(run) ==
+        "run       run-1\n"
+        "workflow  order-1\n"
+        "name      order v2 (sha256 0123456789ab)\n"
+        "status    completed\n"
+        "started   2026-01-01 00:00:00 UTC\n"
+        "closed    2026-01-01 00:01:01 UTC\n"
+        "continues run-0\n"
+        "\nhistory\n"
+        "  #1  2026-01-01 00:00:00  start {\"n\":1}\n"
+        "        → schedule charge (/steps/0, seq 1); timer 1.5s\n"
+        "\nwaiting on\n"
+        "  activity 1 attempt 2\n"
+        "\nresult\n{\n  \"ok\": true\n}\n");
+}
+
+TEST_CASE("what an engine does not report is left out") {
+  // A run of another SDK on Temporal: no pinned definition, no activations.
+  const json run = {{"run_id", "run-1"},          {"workflow_id", "py-1"},  {"name", "py-echo"},
+                    {"status", "running"},        {"created_ms", kNewYear}, {"closed_ms", 0},
+                    {"waiting_on", json::array()}};
+  CHECK(RunDescriptionText(run) ==
+        "run       run-1\n"
+        "workflow  py-1\n"
+        "name      py-echo\n"
+        "status    running\n"
+        "started   2026-01-01 00:00:00 UTC\n");
+}
