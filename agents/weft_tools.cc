@@ -478,7 +478,8 @@ ToolResult WeftTools::StartWorkflow(const std::string& name, const json& input,
   auto started = (*client)->Start({.workflow = name,
                                    .input = input.is_null() ? json::object() : input,
                                    .workflow_id = workflow_id,
-                                   .task_queue = options_.task_queue});
+                                   .task_queue = options_.task_queue,
+                                   .workflows = options_.workflows_dir});
   if (!started) return Failed(started.error().message, started.error().failure);
   return {{{"engine", (*client)->engine()},
            {"workflow", name},

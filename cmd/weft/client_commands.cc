@@ -3,7 +3,6 @@
 // history (Temporal only). The connection flags and their environment variables are the
 // Temporal CLI's, so that a shell set up for `temporal` is set up for weft.
 
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -12,9 +11,7 @@
 #include "cmd/weft/connection_flags.h"
 #include "cmd/weft/json_argument.h"
 #include "cmd/weft/output.h"
-#include "dsl/definition_catalog.h"
 #include "runtime/client/connect_client.h"
-#include "runtime/interpreter/workflow_instance.h"
 #include "runtime/temporal/workflow_client.h"
 
 namespace weft::cli {
@@ -105,22 +102,13 @@ void AddClientCommands(CLI::App& app) {
             "--detach`",
             2);
       }
-      client::StartRequest request{.workflow = state->workflow_type,
-                                   .input = Argument(state->input, "--input"),
-                                   .workflow_id = state->workflow_id,
-                                   .task_queue = state->task_queue,
-                                   .summary = state->summary,
-                                   .details = state->details};
-      // A weft definition the worker is likely to serve too: the run says which it is. The
-      // worker's own folder decides what runs; a stale local copy only makes a stale summary.
-      if (std::error_code missing; std::filesystem::is_directory(state->workflows, missing)) {
-        dsl::DefinitionCatalog catalog(state->workflows);
-        catalog.Rescan();
-        if (auto definition = catalog.Find(state->workflow_type)) {
-          if (request.summary.empty()) request.summary = interpreter::RunSummary(*definition);
-          if (request.details.empty()) request.details = interpreter::RunDetails(*definition);
-        }
-      }
+      const client::StartRequest request{.workflow = state->workflow_type,
+                                         .input = Argument(state->input, "--input"),
+                                         .workflow_id = state->workflow_id,
+                                         .task_queue = state->task_queue,
+                                         .summary = state->summary,
+                                         .details = state->details,
+                                         .workflows = state->workflows};
       auto client = OrFail(client::ConnectClient({.temporal = state->connection.Options()}));
       const client::Started started = OrFail(client->Start(request));
       if (!state->wait) {

@@ -2,7 +2,9 @@
 
 #include <optional>
 
+#include "dsl/definition_catalog.h"
 #include "runtime/interpreter/failure.h"
+#include "runtime/interpreter/workflow_instance.h"
 #include "runtime/run/failure_codec.h"
 
 namespace weft::client {
@@ -141,11 +143,21 @@ std::expected<std::unique_ptr<TemporalClient>, ClientError> TemporalClient::Conn
 }
 
 std::expected<Started, ClientError> TemporalClient::Start(const StartRequest& request) {
+  std::string summary = request.summary, details = request.details;
+  if (std::error_code missing; (summary.empty() || details.empty()) && !request.workflows.empty() &&
+                               std::filesystem::is_directory(request.workflows, missing)) {
+    dsl::DefinitionCatalog catalog(request.workflows);
+    catalog.Rescan();
+    if (auto definition = catalog.Find(request.workflow)) {
+      if (summary.empty()) summary = interpreter::RunSummary(*definition);
+      if (details.empty()) details = interpreter::RunDetails(*definition);
+    }
+  }
   auto execution = client_.Start(request.workflow, request.input,
                                  {.workflow_id = request.workflow_id,
                                   .task_queue = request.task_queue,
-                                  .summary = request.summary,
-                                  .details = request.details});
+                                  .summary = summary,
+                                  .details = details});
   if (!execution) return std::unexpected(Converted(execution.error()));
   return Started{.execution = {execution->workflow_id, execution->run_id}};
 }

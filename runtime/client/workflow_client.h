@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -51,9 +52,13 @@ struct StartRequest {
   // Embedded only, without a workflow_id: an unfinished run of the same workflow with the same
   // input is returned instead of starting another, so that the same command again resumes it.
   bool reuse_unfinished = false;
-  // Temporal only: the run's summary and details in the Temporal UI (user metadata).
+  // Temporal only: the run's summary and details in the Temporal UI (user metadata). Empty:
+  // those of the definition of this name in `workflows`, when it has one (its name and version;
+  // its hash and description). The worker's own folder decides what runs; a stale local copy
+  // only makes a stale summary.
   std::string summary;
   std::string details;
+  std::filesystem::path workflows;  // Temporal only; empty: no defaults
 };
 
 struct Started {
