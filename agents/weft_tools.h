@@ -11,9 +11,12 @@
 // `on_tools_changed` callback runs, and the server sends notifications/tools/list_changed.
 // Runs go through runtime/client: to the embedded engine (a background engine is started when
 // none runs), or to Temporal when the client options hold an address. Validation of files and
-// dry runs run `weft` as a child process (weft_process.h), away from the server; the activity
-// list and the checks of text an agent writes load the Lua modules here, in the sandbox
-// (project_activities.h), so that a module that does not load is listed with its error.
+// dry runs run `weft` as a child process (weft_process.h), away from the server: they are
+// library functions too (dsl/validation_report.h, runtime/dry_run/workflow_tests.h), but they
+// run the agent's definitions and load its plugins, and a child can be killed at the timeout
+// where a thread of the server cannot. The activity list and the checks of text an agent writes
+// load the Lua modules here, in the sandbox (project_activities.h), so that a module that does
+// not load is listed with its error.
 //
 // Thread-safe: Tools(), Call() and Rescan() may run at once on any threads.
 #ifndef WEFT_AGENTS_WEFT_TOOLS_H_

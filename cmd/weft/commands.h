@@ -29,9 +29,9 @@ void AddWorkerCommand(CLI::App& app);
 void AddReplayCommand(CLI::App& app);
 // run, resume, list, show: the embedded engine (runtime/embedded).
 void AddRunCommands(CLI::App& app);
-// test: dry runs of test cases with mocked activities on virtual time.
+// test: dry runs of test cases with mocked activities on virtual time (runtime/dry_run).
 void AddTestCommand(CLI::App& app);
-// mcp: the MCP server for agents (cmd/weft/mcp/).
+// mcp: the MCP server for agents (agents/).
 void AddMcpCommand(CLI::App& app);
 
 }  // namespace weft::cli
