@@ -10,6 +10,7 @@
 
 #include "agents/weft_mcp.h"
 #include "cmd/weft/commands.h"
+#include "runtime/client/foreground_run.h"
 
 namespace weft::cli {
 namespace {
@@ -38,15 +39,12 @@ void RunMcp(const McpOptions& options) {
                                    .api_key = options.api_key};
   // A run started on the embedded engine is executed by a background `weft resume`, as after
   // `weft run --detach`.
-  const std::string journal = std::filesystem::absolute(".weft/journal.db").string();
-  tools_options.client.embedded = {
-      .journal = journal,
-      .workflows = tools_options.workflows_dir,
-      .background_engine = embedded::BackgroundCommand{
-          .arguments = {"resume", "--journal", journal, "--workflows",
-                        std::filesystem::absolute(tools_options.workflows_dir).string(),
-                        "--lua-dir",
-                        std::filesystem::absolute(tools_options.activities_dir).string()}}};
+  const client::ForegroundOptions engine{.journal = ".weft/journal.db",
+                                         .workflows = tools_options.workflows_dir,
+                                         .lua_dir = tools_options.activities_dir.string()};
+  tools_options.client.embedded = {.journal = std::filesystem::absolute(engine.journal),
+                                   .workflows = engine.workflows,
+                                   .background_engine = client::BackgroundResume(engine)};
   spdlog::info("mcp: serving {} on stdio ({} engine)", tools_options.workflows_dir.string(),
                options.address.empty() ? "embedded" : "Temporal " + options.address);
   agents::ServeWeftMcp(tools_options, WEFT_VERSION,

@@ -4,7 +4,6 @@
 // and printing: progress lines rewritten in place on a terminal, tables, a run's history.
 #include <unistd.h>
 
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -22,7 +21,6 @@
 namespace weft::cli {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 // The flags every embedded command shares.
@@ -48,19 +46,8 @@ struct EngineFlags {
                     "Directory of Lua activity modules (default: ./activities if present)")
         ->envname("WEFT_LUA_DIR");
   }
-  // The arguments that give a background `weft resume` the same engine.
-  std::vector<std::string> EngineArguments() const {
-    std::vector<std::string> args{"--journal", fs::absolute(journal).string(), "--workflows",
-                                  fs::absolute(workflows).string()};
-    for (const auto& plugin : plugins) {
-      args.push_back("--plugin");
-      args.push_back(fs::absolute(plugin).string());
-    }
-    if (!lua_dir.empty()) {
-      args.push_back("--lua-dir");
-      args.push_back(fs::absolute(lua_dir).string());
-    }
-    return args;
+  client::ForegroundOptions Engine() const {
+    return {.journal = journal, .workflows = workflows, .plugins = plugins, .lua_dir = lua_dir};
   }
 };
 
@@ -93,12 +80,10 @@ class ProgressPrinter {
 };
 
 client::ForegroundOptions Foreground(const EngineFlags& flags, ProgressPrinter& progress) {
-  return {.journal = flags.journal,
-          .workflows = flags.workflows,
-          .plugins = flags.plugins,
-          .lua_dir = flags.lua_dir,
-          .on_progress = [&progress](const client::ProgressLine& line) { progress(line); },
-          .on_notice = [](const std::string& notice) { std::cerr << "weft: " << notice << "\n"; }};
+  client::ForegroundOptions options = flags.Engine();
+  options.on_progress = [&progress](const client::ProgressLine& line) { progress(line); };
+  options.on_notice = [](const std::string& notice) { std::cerr << "weft: " << notice << "\n"; };
+  return options;
 }
 
 struct RunOptions {
@@ -132,12 +117,10 @@ void RunWorkflow(const RunOptions& options) {
     return;
   }
   // A background `weft resume` with the same engine, unless an engine runs already.
-  std::vector<std::string> arguments{"resume"};
-  for (auto& arg : options.flags.EngineArguments()) arguments.push_back(std::move(arg));
   auto client = OrFail(client::EmbeddedClient::Open(
       {.journal = options.flags.journal,
        .workflows = options.flags.workflows,
-       .background_engine = embedded::BackgroundCommand{.arguments = arguments}}));
+       .background_engine = client::BackgroundResume(options.flags.Engine())}));
   auto started = client->Start(request);
   if (!started) Fail(started.error(), exit_code(started.error()));
   if (started->reused) {

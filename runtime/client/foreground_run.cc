@@ -2,7 +2,6 @@
 
 #include "activities/builtin_activities.h"
 #include "runtime/client/embedded_client.h"
-#include "runtime/embedded/host.h"
 
 namespace weft::client {
 namespace {
@@ -55,6 +54,22 @@ std::expected<bool, ClientError> ResumeInForeground(const ForegroundOptions& opt
   auto resumed = host.Resume();
   if (!resumed) return std::unexpected(ClientError{ClientError::Kind::kOther, resumed.error()});
   return *resumed;
+}
+
+embedded::BackgroundCommand BackgroundResume(const ForegroundOptions& options) {
+  namespace fs = std::filesystem;
+  embedded::BackgroundCommand command{
+      .arguments = {"resume", "--journal", fs::absolute(options.journal).string(), "--workflows",
+                    fs::absolute(options.workflows).string()}};
+  for (const auto& plugin : options.plugins) {
+    command.arguments.push_back("--plugin");
+    command.arguments.push_back(fs::absolute(plugin).string());
+  }
+  if (!options.lua_dir.empty()) {
+    command.arguments.push_back("--lua-dir");
+    command.arguments.push_back(fs::absolute(options.lua_dir).string());
+  }
+  return command;
 }
 
 }  // namespace weft::client

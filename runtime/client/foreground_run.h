@@ -4,8 +4,9 @@
 // started, and says so), executes it until it closes, or watches the process that holds the
 // journal execute it, and returns how it ended. ResumeInForeground executes every unfinished
 // run of the journal until none is open. Both report progress as ProgressLines and say why they
-// wait in notices. The activity registry is built by the project's rule
-// (activities::ProjectRegistryOptions), once, when this process takes the lease.
+// wait in notices. BackgroundResume() is the command line of the same engine in another process.
+// The activity registry is built by the project's rule (activities::ProjectRegistryOptions), once,
+// when this process takes the lease.
 //
 // Blocks the calling thread. Callbacks run on the engine's thread (progress) or the caller's
 // (notices); they must not call back into the run.
@@ -21,6 +22,7 @@
 
 #include "runtime/client/progress_line.h"
 #include "runtime/client/workflow_client.h"
+#include "runtime/embedded/host.h"
 
 namespace weft::client {
 
@@ -41,6 +43,11 @@ std::expected<Outcome, ClientError> RunInForeground(const StartRequest& request,
 
 // False, after a notice, when another process holds the lease: that process executes the runs.
 std::expected<bool, ClientError> ResumeInForeground(const ForegroundOptions& options);
+
+// ResumeInForeground with these options in a process of its own: this binary's `weft resume`
+// with the same journal, workflows, plugins and Lua folder, made absolute, for a process that
+// starts runs and returns (`weft run --detach`, `weft mcp`; embedded/host.h starts it).
+embedded::BackgroundCommand BackgroundResume(const ForegroundOptions& options);
 
 }  // namespace weft::client
 

@@ -176,3 +176,20 @@ TEST_CASE("resuming executes every unfinished run of the journal") {
   REQUIRE(done);
   CHECK(done->size() == 2);
 }
+
+TEST_CASE("the same engine in the background is `resume` with every path made absolute") {
+  const auto command = weft::client::BackgroundResume({.journal = "j/journal.db",
+                                                       .workflows = "flows",
+                                                       .plugins = {"p/a.so", "/abs/b.so"},
+                                                       .lua_dir = "lua"});
+  const auto absolute = [](const char* path) { return fs::absolute(path).string(); };
+  CHECK(command.program == "/proc/self/exe");
+  CHECK(command.arguments ==
+        std::vector<std::string>{"resume", "--journal", absolute("j/journal.db"), "--workflows",
+                                 absolute("flows"), "--plugin", absolute("p/a.so"), "--plugin",
+                                 "/abs/b.so", "--lua-dir", absolute("lua")});
+  // Without a Lua folder, none is named: the engine looks for ./activities where it runs.
+  const auto plain = weft::client::BackgroundResume({.journal = "/j.db", .workflows = "/w"});
+  CHECK(plain.arguments ==
+        std::vector<std::string>{"resume", "--journal", "/j.db", "--workflows", "/w"});
+}
