@@ -122,6 +122,35 @@ nlohmann::json Scaffold::ToJson() const {
   return out;
 }
 
+std::string Scaffold::Text() const {
+  std::string text;
+  for (const ScaffoldedFile& file : files) {
+    text += "created " + file.path.string() + " (" + file.role + ")\n";
+  }
+  text += "\nNext steps:\n";
+  int number = 1;
+  for (const std::string& step : next_steps) {
+    text += "  " + std::to_string(number++) + ". " + step + "\n";
+  }
+  return text;
+}
+
+std::string_view ScaffoldError::KindName() const {
+  switch (kind) {
+    case Kind::kInvalidArgument:
+      return "invalid_argument";
+    case Kind::kExists:
+      return "exists";
+    case Kind::kIo:
+      return "io";
+  }
+  return "io";
+}
+
+nlohmann::json ScaffoldError::ToJson() const {
+  return {{"created", false}, {"error", KindName()}, {"message", message}};
+}
+
 std::expected<Scaffold, ScaffoldError> ScaffoldWorkflow(const ScaffoldRequest& request) {
   const std::string module = LuaModuleName(request.name);
   const fs::path workflow_file = request.workflows_dir / (request.name + ".yaml");

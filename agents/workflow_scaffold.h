@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace weft::agents {
@@ -41,12 +42,18 @@ struct Scaffold {
   std::vector<ScaffoldedFile> files;
   std::vector<std::string> next_steps;  // commands and edits, in order, for an agent
   nlohmann::json ToJson() const;
+  // What `weft new` prints: "created <path> (<role>)" per file, then the numbered next steps.
+  std::string Text() const;
 };
 
 struct ScaffoldError {
   enum class Kind { kInvalidArgument, kExists, kIo };
   Kind kind;
   std::string message;
+  // "invalid_argument", "exists", "io".
+  std::string_view KindName() const;
+  // {"created": false, "error": KindName(), "message"}: `weft new --json` on failure.
+  nlohmann::json ToJson() const;
 };
 
 std::expected<Scaffold, ScaffoldError> ScaffoldWorkflow(const ScaffoldRequest& request);

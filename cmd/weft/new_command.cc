@@ -1,4 +1,4 @@
-// new: the add-temporal-workflow scaffolder (cmd/weft/workflow_scaffold.h). Exit codes: 0
+// new: the add-temporal-workflow scaffolder (agents/workflow_scaffold.h). Exit codes: 0
 // created, 2 an invalid name or argument, 3 a file already exists (nothing written), 1 an I/O
 // error.
 #include <iostream>
@@ -11,7 +11,6 @@
 namespace weft::cli {
 namespace {
 
-using agents::ScaffoldedFile;
 using agents::ScaffoldError;
 using agents::ScaffoldRequest;
 using agents::ScaffoldWorkflow;
@@ -27,34 +26,19 @@ void RunNew(NewOptions& options) {
   auto scaffold = ScaffoldWorkflow(options.request);
   if (!scaffold) {
     const ScaffoldError& error = scaffold.error();
-    const int exit_code = error.kind == ScaffoldError::Kind::kInvalidArgument ? 2
-                          : error.kind == ScaffoldError::Kind::kExists        ? 3
-                                                                              : 1;
-    if (options.json) {
-      const char* kind = error.kind == ScaffoldError::Kind::kInvalidArgument ? "invalid_argument"
-                         : error.kind == ScaffoldError::Kind::kExists        ? "exists"
-                                                                             : "io";
-      std::cout
-          << nlohmann::json{{"created", false}, {"error", kind}, {"message", error.message}}.dump(2)
-          << "\n";
-    }
+    if (options.json) std::cout << error.ToJson().dump(2) << "\n";
     std::cerr << "weft new: " << error.message << "\n";
-    throw CLI::RuntimeError(exit_code);
+    throw CLI::RuntimeError(error.kind == ScaffoldError::Kind::kInvalidArgument ? 2
+                            : error.kind == ScaffoldError::Kind::kExists        ? 3
+                                                                                : 1);
   }
-  if (options.json) {
-    nlohmann::json out = scaffold->ToJson();
-    out["created"] = true;
-    std::cout << out.dump(2) << "\n";
+  if (!options.json) {
+    std::cout << scaffold->Text();
     return;
   }
-  for (const ScaffoldedFile& file : scaffold->files) {
-    std::cout << "created " << file.path.string() << " (" << file.role << ")\n";
-  }
-  std::cout << "\nNext steps:\n";
-  int number = 1;
-  for (const std::string& step : scaffold->next_steps) {
-    std::cout << "  " << number++ << ". " << step << "\n";
-  }
+  nlohmann::json out = scaffold->ToJson();
+  out["created"] = true;
+  std::cout << out.dump(2) << "\n";
 }
 
 }  // namespace

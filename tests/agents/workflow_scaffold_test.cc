@@ -49,10 +49,28 @@ TEST_CASE("an existing workflow is never overwritten; a bad name writes nothing"
   CHECK(second.error().kind == ScaffoldError::Kind::kExists);
   CHECK(project.Read("workflows/again.yaml") == before);
 
+  CHECK(second.error().ToJson() == nlohmann::json{{"created", false},
+                                                  {"error", "exists"},
+                                                  {"message", second.error().message}});
+
   auto bad = ScaffoldWorkflow(Request(project, "Bad_Name"));
   REQUIRE_FALSE(bad);
   CHECK(bad.error().kind == ScaffoldError::Kind::kInvalidArgument);
+  CHECK(bad.error().KindName() == "invalid_argument");
   CHECK_FALSE(project.Exists("workflows/Bad_Name.yaml"));
+}
+
+TEST_CASE("the text of a scaffold lists the files it created, then the numbered next steps") {
+  const weft::agents::Scaffold scaffold{
+      .name = "greet",
+      .activity = "log",
+      .files = {{"workflows/greet.yaml", "workflow"}},
+      .next_steps = {"weft validate workflows/greet.yaml", "weft run greet"}};
+  CHECK(scaffold.Text() ==
+        "created workflows/greet.yaml (workflow)\n"
+        "\nNext steps:\n"
+        "  1. weft validate workflows/greet.yaml\n"
+        "  2. weft run greet\n");
 }
 
 TEST_CASE("Lua module names follow workflow names") {
