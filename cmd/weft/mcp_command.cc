@@ -10,6 +10,7 @@
 
 #include "agents/weft_mcp.h"
 #include "cmd/weft/commands.h"
+#include "cmd/weft/connection_flags.h"
 #include "runtime/client/foreground_run.h"
 
 namespace weft::cli {
@@ -18,7 +19,7 @@ namespace {
 struct McpOptions {
   std::string directory;
   agents::WeftToolsOptions tools;
-  std::string address, namespace_name = "default", api_key;
+  ConnectionFlags connection;  // none: the embedded engine
   int rescan_interval_ms = 1000;
 };
 
@@ -34,9 +35,7 @@ void RunMcp(const McpOptions& options) {
     }
   }
   agents::WeftToolsOptions tools_options = options.tools;
-  tools_options.client.temporal = {.address = options.address,
-                                   .namespace_name = options.namespace_name,
-                                   .api_key = options.api_key};
+  tools_options.client.temporal = options.connection.Options();
   // A run started on the embedded engine is executed by a background `weft resume`, as after
   // `weft run --detach`.
   const client::ForegroundOptions engine{.journal = ".weft/journal.db",
@@ -45,8 +44,9 @@ void RunMcp(const McpOptions& options) {
   tools_options.client.embedded = {.journal = std::filesystem::absolute(engine.journal),
                                    .workflows = engine.workflows,
                                    .background_engine = client::BackgroundResume(engine)};
-  spdlog::info("mcp: serving {} on stdio ({} engine)", tools_options.workflows_dir.string(),
-               options.address.empty() ? "embedded" : "Temporal " + options.address);
+  spdlog::info(
+      "mcp: serving {} on stdio ({} engine)", tools_options.workflows_dir.string(),
+      options.connection.address.empty() ? "embedded" : "Temporal " + options.connection.address);
   agents::ServeWeftMcp(tools_options, WEFT_VERSION,
                        std::chrono::milliseconds(options.rescan_interval_ms), std::cin, std::cout);
 }
@@ -65,15 +65,7 @@ void AddMcpCommand(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--tests", options->tools.tests_dir, "Test case folder")
       ->capture_default_str();
-  command
-      ->add_option("--address", options->address,
-                   "Run workflows on this Temporal frontend (default: the embedded engine)")
-      ->envname("TEMPORAL_ADDRESS");
-  command->add_option("--namespace,-n", options->namespace_name, "Temporal namespace")
-      ->envname("TEMPORAL_NAMESPACE")
-      ->capture_default_str();
-  command->add_option("--api-key", options->api_key, "Temporal API key")
-      ->envname("TEMPORAL_API_KEY");
+  options->connection.AddTo(*command, /*address_optional=*/true);
   command->add_option("--task-queue,-t", options->tools.task_queue, "Temporal task queue")
       ->capture_default_str();
   command
