@@ -1,7 +1,7 @@
-// ActivityListing: a registry's activities as `weft activities` prints them: as JSON (the
-// contract of `weft activities --json` and of the MCP tool list_activities: name, description,
-// source, origin when there is one, input_schema when declared) or as an aligned table, one
-// activity a line with its input schema under it.
+// ActivityListing: a registry's activities as `weft activities` prints them and the MCP tool
+// list_activities returns them: as JSON (the contract of both: name, description, source,
+// origin when there is one, input_schema when declared) or as an aligned table, one activity a
+// line with its input schema under it.
 //
 // Pure functions over a registry that is no longer registered to; any thread may call them.
 #ifndef WEFT_RUNTIME_ACTIVITY_ACTIVITY_LISTING_H_
