@@ -214,10 +214,27 @@ void McpServer::CallTool(json id, json params) {
       for (Tool& listed : tools_.Tools()) {
         if (listed.name == name) tool = std::move(listed);
       }
+      // MCP's progress: the client names a token (a string or an integer) in _meta; each
+      // notification carries it and a progress value that only grows.
+      ProgressReporter progress = [](double, const std::string&) {};
+      const json token = params.contains("_meta") && params["_meta"].is_object()
+                             ? params["_meta"].value("progressToken", json())
+                             : json();
+      if (token.is_string() || token.is_number_integer()) {
+        progress = [this, token, last = -1.0](double value, const std::string& message) mutable {
+          value = std::max(value, last + 1e-3);
+          last = value;
+          json notification = {{"progressToken", token}, {"progress", value}};
+          if (!message.empty()) notification["message"] = message;
+          Send({{"jsonrpc", "2.0"},
+                {"method", "notifications/progress"},
+                {"params", std::move(notification)}});
+        };
+      }
       std::optional<ToolResult> result;
       if (tool) {
         auto checked = CheckArguments(*tool, arguments);
-        result = checked ? tools_.Call(name, arguments)
+        result = checked ? tools_.Call(name, arguments, progress)
                          : ToolResult{checked.error().ToJson(), /*is_error=*/true};
       }
       if (!result) {

@@ -17,6 +17,11 @@
 // a large one (over kMaxStructuredBytes of JSON) as text only, so that a client does not
 // receive it twice.
 //
+// Progress: a tools/call whose params carry `_meta.progressToken` gets
+// notifications/progress for that token while it runs, as often as the tool reports (a tool that
+// waits, get_result, reports about once a second), so a client sees it alive and may reset its
+// request timeout.
+//
 // Threads: Serve() reads on the calling thread and runs each tools/call on a thread of its
 // own, so a call that waits (a workflow's result) does not hold up pings or other calls;
 // replies may therefore come out of order, as JSON-RPC allows. NotifyToolsChanged() may be
@@ -26,6 +31,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <istream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -49,15 +55,21 @@ struct ToolResult {
   bool is_error = false;
 };
 
+// How a tool that takes a while tells the client it is alive: `progress` grows with each report
+// (seconds waited, say); `message` says where things stand. A no-op when the client asked for no
+// progress. Called on the tool call's own thread.
+using ProgressReporter = std::function<void(double progress, const std::string& message)>;
+
 // The tools a server publishes. Tools() and Call() may be called from several threads at once.
 // Call() receives arguments that passed CheckArguments against the tool's inputSchema.
 class ToolProvider {
  public:
   virtual ~ToolProvider() = default;
   virtual std::vector<Tool> Tools() = 0;
-  // nullopt: there is no tool of that name (a protocol error, -32602).
-  virtual std::optional<ToolResult> Call(const std::string& name,
-                                         const nlohmann::json& arguments) = 0;
+  // nullopt: there is no tool of that name (a protocol error, -32602). `progress` is never
+  // empty.
+  virtual std::optional<ToolResult> Call(const std::string& name, const nlohmann::json& arguments,
+                                         const ProgressReporter& progress) = 0;
 };
 
 struct Resource {

@@ -24,8 +24,12 @@ constexpr char kInstructions[] =
     "column, path and hint), write_test {workflow, yaml} (dry-runs the cases); or "
     "add_temporal_workflow scaffolds all three. validate_workflow {yaml} checks text without "
     "writing it; test_workflow dry-runs with mocked activities. Then call the workflow's own "
-    "tool (its name) to start a durable run, and get_result for its output. Unknown arguments "
-    "are refused with the list of accepted ones.";
+    "tool (its name) or start_workflow {name, input, workflow_id} to start a durable run; "
+    "follow it with describe_run (steps in progress by id, retries, timers, awaited signals) "
+    "and get_result {workflow_id, wait_seconds}, which answers status running when the wait "
+    "is over (call again); list_runs and cancel_workflow manage runs. A failed run's result "
+    "is data: error {type, message, step, compensations} and the failure's cause chain. "
+    "Unknown arguments are refused with the list of accepted ones.";
 
 }  // namespace
 

@@ -5,7 +5,6 @@
 #include <fstream>
 #include <functional>
 #include <sstream>
-#include <thread>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -32,9 +31,6 @@ json Schema(json properties, std::vector<std::string> required = {}) {
 json StringProperty(const std::string& description) {
   return {{"type", "string"}, {"description", description}};
 }
-
-// Any JSON value: inputs and payloads have the workflow's own schema.
-json AnyJson(const std::string& description) { return {{"description", description}}; }
 
 std::string ReadText(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -169,46 +165,6 @@ std::vector<Tool> FixedTools() {
            "`name`: tests/workflows/<name>.test.yaml. Returns weft test --json.",
        .input_schema = Schema({{"path", StringProperty("A test file or folder")}, {"name", name}}),
        .read_only = true},
-      {.name = "start_workflow",
-       .title = "Start a workflow",
-       .description = "Starts a durable run of a workflow and returns its workflow_id at once; "
-                      "read the outcome with get_result.",
-       .input_schema = Schema({{"name", name},
-                               {"input", AnyJson("The input, checked against the workflow's "
-                                                 "input schema")},
-                               {"workflow_id", StringProperty("A workflow id (default: a new "
-                                                              "one)")}},
-                              {"name"})},
-      {.name = "signal_workflow",
-       .title = "Signal a workflow",
-       .description = "Sends a signal (declared under handlers.signals) to a running workflow.",
-       .input_schema = Schema({{"workflow_id", workflow_id},
-                               {"signal", StringProperty("The signal name")},
-                               {"input", AnyJson("The signal's payload")}},
-                              {"workflow_id", "signal"})},
-      {.name = "query_workflow",
-       .title = "Query a workflow",
-       .description = "Asks a workflow a query (declared under handlers.queries); no effect on "
-                      "the run.",
-       .input_schema = Schema({{"workflow_id", workflow_id},
-                               {"query", StringProperty("The query name")},
-                               {"input", AnyJson("The query's argument")}},
-                              {"workflow_id", "query"}),
-       .read_only = true},
-      {.name = "update_workflow",
-       .title = "Update a workflow",
-       .description = "Sends an update (declared under handlers.updates), waits for it and "
-                      "returns its result, or why it was rejected.",
-       .input_schema = Schema({{"workflow_id", workflow_id},
-                               {"update", StringProperty("The update name")},
-                               {"input", AnyJson("The update's payload")}},
-                              {"workflow_id", "update"})},
-      {.name = "get_result",
-       .title = "Get a workflow's result",
-       .description = "Waits for a run to finish and returns its output; isError with the "
-                      "failure when it failed.",
-       .input_schema = Schema({{"workflow_id", workflow_id}}, {"workflow_id"}),
-       .read_only = true},
   };
 }
 
@@ -219,6 +175,9 @@ WeftTools::WeftTools(WeftToolsOptions options, std::function<void()> on_tools_ch
       authoring_({.workflows_dir = options_.workflows_dir,
                   .activities_dir = options_.activities_dir,
                   .tests_dir = options_.tests_dir}),
+      runs_({.client = options_.client,
+             .task_queue = options_.task_queue,
+             .workflows = options_.workflows_dir}),
       on_tools_changed_(std::move(on_tools_changed)),
       catalog_(options_.workflows_dir) {}
 
@@ -267,12 +226,18 @@ std::vector<Tool> WeftTools::WorkflowTools() {
 std::vector<Tool> WeftTools::Tools() {
   std::vector<Tool> tools = FixedTools();
   tools.push_back(GetReferenceTool());
+  for (Tool& tool : RunTools::Tools()) tools.push_back(std::move(tool));
   for (Tool& tool : AuthoringTools::Tools()) tools.push_back(std::move(tool));
   for (Tool& tool : WorkflowTools()) tools.push_back(std::move(tool));
   return tools;
 }
 
 std::optional<ToolResult> WeftTools::Call(const std::string& name, const json& arguments) {
+  return Call(name, arguments, [](double, const std::string&) {});
+}
+
+std::optional<ToolResult> WeftTools::Call(const std::string& name, const json& arguments,
+                                          const ProgressReporter& progress) {
   if (name == "list_workflows") return ListWorkflows();
   if (name == "describe_workflow") return DescribeWorkflow(arguments);
   if (name == "get_schema") return GetSchema(arguments);
@@ -282,14 +247,10 @@ std::optional<ToolResult> WeftTools::Call(const std::string& name, const json& a
   if (name == "test_workflow") return TestWorkflow(arguments);
   if (name == "start_workflow") {
     const std::string workflow = StringArgument(arguments, "name");
-    if (workflow.empty()) return Failed("start_workflow needs `name`, the workflow to start");
     return StartWorkflow(workflow, arguments.value("input", json()),
                          StringArgument(arguments, "workflow_id"));
   }
-  if (name == "signal_workflow") return Target("signal", arguments, "signal");
-  if (name == "query_workflow") return Target("query", arguments, "query");
-  if (name == "update_workflow") return Target("update", arguments, "update");
-  if (name == "get_result") return GetResult(arguments);
+  if (auto run = runs_.Call(name, arguments, progress)) return run;
   if (name == "get_reference") return GetReference(arguments);
   if (auto written = authoring_.Call(name, arguments)) {
     // Serve a new or changed workflow now rather than at the next tick.
@@ -470,79 +431,13 @@ ToolResult WeftTools::TestWorkflow(const json& arguments) {
 
 ToolResult WeftTools::StartWorkflow(const std::string& name, const json& input,
                                     const std::string& workflow_id) {
+  // The embedded engine runs the folder's definitions; a Temporal worker may serve others.
   if (catalog_.Find(name) == nullptr && !temporal()) {
-    return Failed("no workflow named `" + name + "` in " + options_.workflows_dir.string());
+    return Failed("no workflow named `" + name + "` in " + options_.workflows_dir.string() +
+                  " (list_workflows lists them, and the files that do not validate under "
+                  "`broken`)");
   }
-  auto client = client::ConnectClient(options_.client);
-  if (!client) return Failed(client.error().message);
-  auto started = (*client)->Start({.workflow = name,
-                                   .input = input.is_null() ? json::object() : input,
-                                   .workflow_id = workflow_id,
-                                   .task_queue = options_.task_queue,
-                                   .workflows = options_.workflows_dir});
-  if (!started) return Failed(started.error().message, started.error().failure);
-  return {{{"engine", (*client)->engine()},
-           {"workflow", name},
-           {"workflow_id", started->execution.workflow_id},
-           {"run_id", started->execution.run_id},
-           {"next", "get_result with this workflow_id waits for the output"}}};
-}
-
-ToolResult WeftTools::Target(const std::string& command, const json& arguments,
-                             const char* handler_key) {
-  const std::string workflow_id = StringArgument(arguments, "workflow_id");
-  const std::string handler = StringArgument(arguments, handler_key);
-  if (workflow_id.empty() || handler.empty()) {
-    return Failed(command + "_workflow needs `workflow_id` and `" + handler_key + "`");
-  }
-  auto client = client::ConnectClient(options_.client);
-  if (!client) return Failed(client.error().message);
-  const client::Execution execution{.workflow_id = workflow_id};
-  const json input = arguments.value("input", json());
-  json value = {{"workflow_id", workflow_id}, {handler_key, handler}};
-  std::expected<json, client::ClientError> answer;
-  if (command == "signal") {
-    auto sent = (*client)->Signal(execution, handler, input);
-    if (!sent) return Failed(sent.error().message, sent.error().failure);
-    value["delivered"] = !sent->queued;
-    if (sent->queued) value["queued"] = true;
-    return {value};
-  }
-  answer = command == "query" ? (*client)->Query(execution, handler, input)
-                              : (*client)->Update(execution, handler, input);
-  if (!answer) return Failed(answer.error().message, answer.error().failure);
-  value["result"] = std::move(*answer);
-  return {value};
-}
-
-ToolResult WeftTools::GetResult(const json& arguments) {
-  const std::string workflow_id = StringArgument(arguments, "workflow_id");
-  if (workflow_id.empty()) return Failed("get_result needs `workflow_id`");
-  auto client = client::ConnectClient(options_.client);
-  if (!client) return Failed(client.error().message);
-  auto outcome = (*client)->Result({.workflow_id = workflow_id});
-  // A background engine that was just started may not hold the journal yet: give it a moment
-  // rather than report a run nobody executes.
-  for (int attempt = 0; !temporal() && attempt < 25 && !outcome &&
-                        outcome.error().kind == client::ClientError::Kind::kUnavailable;
-       ++attempt) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    outcome = (*client)->Result({.workflow_id = workflow_id});
-  }
-  if (!outcome) {
-    return {
-        {{"workflow_id", workflow_id}, {"status", "failed"}, {"error", outcome.error().message}},
-        true};
-  }
-  if (outcome->status != client::RunStatus::kCompleted) {
-    return {{{"workflow_id", workflow_id},
-             {"status", client::RunStatusName(outcome->status)},
-             {"failure", outcome->failure},
-             {"error", outcome->failure.value(
-                           "message", std::string(client::RunStatusName(outcome->status)))}},
-            true};
-  }
-  return {{{"workflow_id", workflow_id}, {"status", "completed"}, {"result", outcome->result}}};
+  return runs_.Start(name, input, workflow_id);
 }
 
 }  // namespace weft::agents

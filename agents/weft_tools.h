@@ -1,8 +1,9 @@
 // WeftTools: the tools `weft mcp` publishes (docs/agents.md lists them). Fixed tools discover
 // (list_workflows, describe_workflow, get_schema, list_activities, get_reference: reference.h),
 // write (add_temporal_workflow; write_workflow, write_activity, write_test: authoring_tools.h),
-// check (validate_workflow, test_workflow) and run workflows (start_workflow, signal_workflow,
-// query_workflow, update_workflow, get_result); and every definition in the workflows folder is
+// check (validate_workflow, test_workflow) and run and follow workflows (start_workflow,
+// signal_workflow, query_workflow, update_workflow, cancel_workflow, get_result, list_runs,
+// describe_run: run_tools.h); and every definition in the workflows folder is
 // also a tool of its own name, whose inputSchema is the workflow's input schema and whose call
 // starts a durable run.
 //
@@ -32,6 +33,7 @@
 
 #include "agents/authoring_tools.h"
 #include "agents/mcp_server.h"
+#include "agents/run_tools.h"
 #include "dsl/definition_catalog.h"
 #include "runtime/client/connect_client.h"
 
@@ -58,7 +60,10 @@ class WeftTools : public ToolProvider {
   void Rescan();
 
   std::vector<Tool> Tools() override;
-  std::optional<ToolResult> Call(const std::string& name, const nlohmann::json& arguments) override;
+  std::optional<ToolResult> Call(const std::string& name, const nlohmann::json& arguments,
+                                 const ProgressReporter& progress) override;
+  // The same, for a caller that wants no progress.
+  std::optional<ToolResult> Call(const std::string& name, const nlohmann::json& arguments);
 
  private:
   bool temporal() const { return !options_.client.temporal.address.empty(); }
@@ -71,13 +76,11 @@ class WeftTools : public ToolProvider {
   ToolResult TestWorkflow(const nlohmann::json& arguments);
   ToolResult StartWorkflow(const std::string& name, const nlohmann::json& input,
                            const std::string& workflow_id);
-  ToolResult Target(const std::string& command, const nlohmann::json& arguments,
-                    const char* handler_key);
-  ToolResult GetResult(const nlohmann::json& arguments);
   std::vector<Tool> WorkflowTools();
 
   WeftToolsOptions options_;
   AuthoringTools authoring_;
+  RunTools runs_;
   std::function<void()> on_tools_changed_;
   dsl::DefinitionCatalog catalog_;
   std::mutex rescan_mutex_;

@@ -5,6 +5,9 @@
 #include "dsl/input_check.h"
 #include "dsl/resolve_definition.h"
 #include "runtime/embedded/journal_lease.h"
+#include "runtime/embedded/recovery.h"
+#include "runtime/run/failure_codec.h"
+#include "runtime/run/query_answers.h"
 
 namespace weft::client {
 namespace {
@@ -170,7 +173,31 @@ std::expected<Sent, ClientError> EmbeddedClient::Signal(const Execution& executi
 std::expected<json, ClientError> EmbeddedClient::Query(const Execution& execution,
                                                        const std::string& query,
                                                        const json& argument) {
-  return Deliver(execution, "query", query, argument, true, nullptr);
+  auto run = Find(execution, /*open=*/false);
+  if (!run) return std::unexpected(run.error());
+  if (!embedded::IsClosed(run->status)) {
+    return Deliver(execution, "query", query, argument, true, nullptr);
+  }
+  // A closed run is answered here, as Temporal answers it by replaying its history: its
+  // interpreter is rebuilt from the journal, so no engine needs to be running.
+  auto instance = embedded::RebuildInstance(journal_.journal(), *run);
+  if (!instance) {
+    return std::unexpected(Error(ClientError::Kind::kOther,
+                                 "run " + run->run_id + " cannot answer: " + instance.error()));
+  }
+  const auto interpret = [&instance](const interpreter::Activation& activation) {
+    return (*instance)->Activate(activation);
+  };
+  const auto answers = run::AnswerQueries(interpret, run->closed_ms,
+                                          {{.id = "1", .name = query, .payload = argument}});
+  if (answers.empty()) return std::unexpected(Error(ClientError::Kind::kOther, "no answer"));
+  if (answers.front().failure) {
+    const json failure = run::FailureToJson(*answers.front().failure);
+    return std::unexpected(
+        Error(ClientError::Kind::kRejected,
+              "query " + query + " failed: " + failure.value("message", "refused"), failure));
+  }
+  return answers.front().result.value_or(json());
 }
 
 std::expected<json, ClientError> EmbeddedClient::Update(const Execution& execution,
@@ -229,8 +256,12 @@ std::expected<RunSummary, ClientError> EmbeddedClient::Describe(const Execution&
   }
   summary.details["waiting_on"] = json::array();
   for (const auto& o : *operations) {
-    summary.details["waiting_on"].push_back(
-        {{"kind", o.kind}, {"seq", o.seq}, {"due_ms", o.due_ms}, {"attempt", o.attempt}});
+    json waiting = {{"kind", o.kind}, {"seq", o.seq}, {"due_ms", o.due_ms}, {"attempt", o.attempt}};
+    // A retrying activity's last failure (activity_attempt.cc writes it), failure_codec JSON.
+    if (o.data.is_object() && o.data.contains("last_failure")) {
+      waiting["last_failure"] = o.data["last_failure"];
+    }
+    summary.details["waiting_on"].push_back(std::move(waiting));
   }
   return summary;
 }

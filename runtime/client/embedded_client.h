@@ -3,7 +3,9 @@
 // through the journal's inbox to whichever process holds the journal's lease, and queries and
 // updates wait for its reply. It knows the lease: a message to a run no engine executes is
 // queued (Sent::queued), and waiting for the result of such a run fails at once instead of
-// hanging. With a background engine command, Start() launches an engine when none runs.
+// hanging. A query to a closed run is answered here, from the run's interpreter rebuilt from
+// its journal (embedded/recovery.h), so it needs no engine. With a background engine command,
+// Start() launches an engine when none runs.
 //
 // Owns one journal connection: one thread at a time.
 #ifndef WEFT_RUNTIME_CLIENT_EMBEDDED_CLIENT_H_

@@ -481,6 +481,10 @@ std::string WorkflowInstance::State::StackTrace() const {
       stack += "at " + Label(fiber, step) + " (" + dsl::StepKindName(step.kind());
       if (const auto* call = std::get_if<dsl::CallStep>(&step.body)) {
         stack += " " + call->call.activity;
+      } else if (const auto* await = std::get_if<dsl::AwaitStep>(&step.body);
+                 await != nullptr && await->signal) {
+        // What a person must send to move it on (describe_run lists it).
+        stack += " signal " + *await->signal;
       }
       stack += ")\n";
     }

@@ -114,8 +114,9 @@ TEST_CASE("weft mcp speaks JSON-RPC 2.0 on stdio, with MCP's version negotiation
     }
   }
   CHECK(hello);
-  // 12 fixed tools, get_reference, write_workflow, write_activity, write_test, and hello.
-  CHECK(tools.size() == 17);
+  // 7 fixed tools, get_reference, 8 run tools (run_tools.h), write_workflow, write_activity,
+  // write_test, and hello.
+  CHECK(tools.size() == 20);
 }
 
 TEST_CASE("an agent's session through the official MCP TypeScript SDK") {

@@ -133,10 +133,19 @@ TEST_CASE("the client knows the lease; results, failures and closed runs read al
   CHECK(outcome->failure["type"] == "TooMuch");  // failure_codec JSON
   CHECK(outcome->execution.run_id == started->execution.run_id);
 
+  // A closed run still answers queries, from its final state, with no engine running (as
+  // Temporal replays a closed run's history to answer); signals it refuses.
   auto late = client->Query(execution, "total", nullptr);
-  REQUIRE_FALSE(late);
-  CHECK(late.error().kind == ClientError::Kind::kClosed);
-  CHECK_THAT(late.error().message, Catch::Contains("failed"));
+  REQUIRE(late);
+  CHECK(*late == 3);
+  auto unknown = client->Query(execution, "nope", nullptr);
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().kind == ClientError::Kind::kRejected);
+  CHECK_THAT(unknown.error().message, Catch::Contains("KnownQueryTypes"));
+  auto signalled = client->Signal(execution, "add", 1);
+  REQUIRE_FALSE(signalled);
+  CHECK(signalled.error().kind == ClientError::Kind::kClosed);
+  CHECK_THAT(signalled.error().message, Catch::Contains("failed"));
 
   auto described = client->Describe(execution);
   REQUIRE(described);

@@ -1,0 +1,596 @@
+#include "agents/run_tools.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <thread>
+#include <utility>
+
+#include "runtime/embedded/host.h"
+#include "runtime/embedded/journal_lease.h"
+
+namespace weft::agents {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+json Schema(json properties, std::vector<std::string> required = {}) {
+  json schema = {
+      {"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
+  if (!required.empty()) schema["required"] = required;
+  return schema;
+}
+
+json StringProperty(const std::string& description) {
+  return {{"type", "string"}, {"description", description}};
+}
+
+// Any JSON value: inputs and payloads have the workflow's own schema.
+json AnyJson(const std::string& description) { return {{"description", description}}; }
+
+std::string StringArgument(const json& arguments, const char* key) {
+  const auto it = arguments.find(key);
+  return it != arguments.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+ToolResult Failed(std::string message, json details = nullptr) {
+  json value = {{"error", std::move(message)}};
+  if (!details.is_null()) value["details"] = std::move(details);
+  return {std::move(value), true};
+}
+
+// A client's refusal as a result. An id that no run has is "not_found", which an agent must
+// not read as a failed run, nor as one still running.
+ToolResult ClientFailure(const client::ClientError& error, const std::string& workflow_id) {
+  if (error.kind == client::ClientError::Kind::kNotFound) {
+    return {{{"workflow_id", workflow_id},
+             {"status", "not_found"},
+             {"error", "no run has the workflow id `" + workflow_id +
+                           "` (list_runs lists the runs; start_workflow returns the id)"}},
+            true};
+  }
+  return Failed(error.message, error.failure);
+}
+
+bool IsOpen(client::RunStatus status) {
+  return status == client::RunStatus::kPending || status == client::RunStatus::kRunning ||
+         status == client::RunStatus::kContinuedAsNew;  // the next run is about to be found
+}
+
+// The innermost failure of failure_codec JSON: the error a step raised (CardDeclined), under
+// the activity or child failure that wraps it.
+const json& RootCause(const json& failure) {
+  const json* root = &failure;
+  while (root->is_object() && root->contains("cause") && (*root)["cause"].is_object()) {
+    root = &(*root)["cause"];
+  }
+  return *root;
+}
+
+// A closed run as get_result answers: the output, or the failure in the dry run's shape
+// ({type, message, step, compensations}, test_workflow's `error`) with failure_codec's whole
+// JSON beside it.
+ToolResult OutcomeResult(const client::Outcome& outcome, const std::string& workflow_id) {
+  json value = {{"workflow_id", workflow_id},
+                {"run_id", outcome.execution.run_id},
+                {"status", client::RunStatusName(outcome.status)}};
+  if (outcome.status == client::RunStatus::kCompleted) {
+    value["result"] = outcome.result;
+    return {std::move(value)};
+  }
+  const json& root = RootCause(outcome.failure);
+  json error = {{"type", root.value("type", "")},
+                {"message", root.value("message", std::string(value["status"]))}};
+  if (outcome.failure.contains("step")) error["step"] = outcome.failure["step"];
+  if (outcome.failure.contains("compensations")) {
+    error["compensations"] = outcome.failure["compensations"];
+  }
+  value["error"] = std::move(error);
+  value["failure"] = outcome.failure;
+  return {std::move(value), true};
+}
+
+// What each operation of a run is, from the commands its history recorded: "activity 3" is
+// the step `charge_payment` calling payments.charge. Keyed by kind ("activity", "timer",
+// "child") and seq, as the run's waiting_on names them.
+struct Operation {
+  std::string step;
+  std::string what;  // the activity type, the child's workflow type
+};
+using Operations = std::map<std::pair<std::string, std::int64_t>, Operation>;
+
+Operations OperationsOf(const json& activations) {
+  Operations operations;
+  if (!activations.is_array()) return operations;
+  for (const json& activation : activations) {
+    for (const json& command : activation.value("commands", json::array())) {
+      const std::string kind = command.value("command", "");
+      const std::int64_t seq = command.value("seq", std::int64_t{0});
+      const std::string step = command.value("step_label", command.value("step_path", ""));
+      if (kind == "schedule_activity") {
+        operations[{"activity", seq}] = {step, command.value("activity_type", "")};
+      } else if (kind == "start_timer") {
+        operations[{"timer", seq}] = {step, ""};
+      } else if (kind == "start_child_workflow") {
+        operations[{"child", seq}] = {step, command.value("workflow_type", "")};
+      }
+    }
+  }
+  return operations;
+}
+
+std::string StepOf(const Operations& operations, const std::string& kind, std::int64_t seq) {
+  auto found = operations.find({kind, seq});
+  return found == operations.end() ? std::string() : found->second.step;
+}
+
+// One activation of the history as a line each for what happened and what the run did next,
+// naming steps by id.
+json HistoryEntry(const json& activation, const Operations& operations) {
+  json events = json::array();
+  for (const json& job : activation.value("jobs", json::array())) {
+    const std::string kind = job.value("job", "");
+    const std::int64_t seq = job.value("seq", std::int64_t{0});
+    if (kind == "start_workflow") {
+      events.push_back("started");
+    } else if (kind == "resolve_activity") {
+      std::string text = StepOf(operations, "activity", seq) + " " + job.value("status", "");
+      if (job.contains("failure")) {
+        text += ": " + RootCause(job["failure"]).value("message", "");
+      }
+      events.push_back(std::move(text));
+    } else if (kind == "fire_timer") {
+      events.push_back(StepOf(operations, "timer", seq) + " timer fired");
+    } else if (kind == "signal" || kind == "update") {
+      events.push_back(kind + " " + job.value("name", ""));
+    } else if (kind == "cancel") {
+      events.push_back("cancellation requested");
+    } else if (kind == "resolve_child") {
+      events.push_back(StepOf(operations, "child", seq) + " child " + job.value("status", ""));
+    } else if (!kind.empty()) {
+      events.push_back(kind);
+    }
+  }
+  json commands = json::array();
+  for (const json& command : activation.value("commands", json::array())) {
+    const std::string kind = command.value("command", "");
+    const std::string step = command.value("step_label", command.value("step_path", ""));
+    if (kind == "schedule_activity") {
+      commands.push_back(step + ": call " + command.value("activity_type", ""));
+    } else if (kind == "start_timer") {
+      commands.push_back(step + ": timer " +
+                         std::to_string(command.value("duration_ms", std::int64_t{0})) + " ms");
+    } else if (kind == "start_child_workflow") {
+      commands.push_back(step + ": child " + command.value("workflow_type", ""));
+    } else if (kind == "fail_workflow") {
+      commands.push_back("fail: " +
+                         RootCause(command.value("failure", json())).value("message", ""));
+    } else if (kind == "complete_workflow") {
+      commands.push_back("complete");
+    } else if (kind != "record_marker") {
+      commands.push_back(kind);
+    }
+  }
+  return {{"seq", activation.value("seq", 0)},
+          {"time_ms", activation.value("time_ms", std::int64_t{0})},
+          {"events", std::move(events)},
+          {"commands", std::move(commands)}};
+}
+
+// The interpreter's `__stack_trace` ("at thumbs/resize[3] (call images.resize)", "at approve
+// (await signal approval)"): the steps in progress, one per branch or iteration.
+json StepsInProgress(const std::string& trace) {
+  json steps = json::array();
+  std::size_t start = 0;
+  while (start < trace.size()) {
+    std::size_t end = trace.find('\n', start);
+    if (end == std::string::npos) end = trace.size();
+    const std::string line = trace.substr(start, end - start);
+    start = end + 1;
+    const std::size_t open = line.rfind(" (");
+    if (!line.starts_with("at ") || open == std::string::npos || !line.ends_with(")")) continue;
+    const std::string inside = line.substr(open + 2, line.size() - open - 3);
+    const std::size_t space = inside.find(' ');
+    json step = {{"step", line.substr(3, open - 3)}, {"kind", inside.substr(0, space)}};
+    if (space != std::string::npos) {
+      const std::string rest = inside.substr(space + 1);
+      if (rest.starts_with("signal ")) {
+        step["signal"] = rest.substr(7);
+      } else {
+        step["activity"] = rest;
+      }
+    }
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
+std::vector<Tool> RunToolList() {
+  const json name = StringProperty("The workflow name (its `name:`), e.g. order-clothes");
+  const json workflow_id = StringProperty("The workflow id start_workflow returned");
+  json statuses = json::array();
+  for (auto status :
+       {client::RunStatus::kPending, client::RunStatus::kRunning, client::RunStatus::kCompleted,
+        client::RunStatus::kFailed, client::RunStatus::kCancelled, client::RunStatus::kTerminated,
+        client::RunStatus::kTimedOut, client::RunStatus::kContinuedAsNew}) {
+    statuses.push_back(client::RunStatusName(status));
+  }
+  return {
+      {.name = "start_workflow",
+       .title = "Start a workflow",
+       .description = "Starts a durable run of a workflow and returns its workflow_id at once "
+                      "(the one you gave, or a new one); follow it with describe_run and "
+                      "get_result. A workflow_id whose run is still running is refused.",
+       .input_schema = Schema({{"name", name},
+                               {"input", AnyJson("The input, checked against the workflow's "
+                                                 "input schema")},
+                               {"workflow_id", StringProperty("A workflow id (default: a new "
+                                                              "one)")}},
+                              {"name"})},
+      {.name = "signal_workflow",
+       .title = "Signal a workflow",
+       .description = "Sends a signal (declared under handlers.signals) to a running workflow.",
+       .input_schema = Schema({{"workflow_id", workflow_id},
+                               {"signal", StringProperty("The signal name")},
+                               {"input", AnyJson("The signal's payload")}},
+                              {"workflow_id", "signal"})},
+      {.name = "query_workflow",
+       .title = "Query a workflow",
+       .description = "Asks a workflow a query (declared under handlers.queries); no effect on "
+                      "the run. A finished run answers too, from its final state.",
+       .input_schema = Schema({{"workflow_id", workflow_id},
+                               {"query", StringProperty("The query name")},
+                               {"input", AnyJson("The query's argument")}},
+                              {"workflow_id", "query"}),
+       .read_only = true},
+      {.name = "update_workflow",
+       .title = "Update a workflow",
+       .description = "Sends an update (declared under handlers.updates), waits for it and "
+                      "returns its result, or why it was rejected (its validator's failure).",
+       .input_schema = Schema({{"workflow_id", workflow_id},
+                               {"update", StringProperty("The update name")},
+                               {"input", AnyJson("The update's payload")}},
+                              {"workflow_id", "update"})},
+      {.name = "cancel_workflow",
+       .title = "Cancel a workflow",
+       .description = "Asks a running workflow to cancel: what it waits on is cancelled, its "
+                      "finally blocks and compensations run, and it ends as cancelled.",
+       .input_schema = Schema({{"workflow_id", workflow_id},
+                               {"reason", StringProperty("Why (kept with the request)")}},
+                              {"workflow_id"})},
+      {.name = "get_result",
+       .title = "Get a workflow's result",
+       .description =
+           "Waits up to wait_seconds (default 30) for a run to finish. Returns {status: "
+           "completed, result}; or isError with {status: failed, error: {type, message, step, "
+           "compensations}, failure} (the failure with its cause chain and attempt); or "
+           "{status: running} when the time is up: call again, or describe_run. "
+           "{status: not_found} for an id no run has. Sends progress notifications while "
+           "waiting when the call has a progressToken.",
+       .input_schema = Schema({{"workflow_id", workflow_id},
+                               {"wait_seconds",
+                                {{"type", "number"},
+                                 {"minimum", 0},
+                                 {"maximum", RunTools::kMaxWaitSeconds},
+                                 {"description",
+                                  "How long to wait for the end (default 30; 0: "
+                                  "look once)"}}}},
+                              {"workflow_id"}),
+       .read_only = true},
+      {.name = "list_runs",
+       .title = "List runs",
+       .description = "The runs, newest first: workflow_id, run_id, workflow, status, "
+                      "created_ms, closed_ms. Filter by workflow name and status.",
+       .input_schema =
+           Schema({{"workflow", name},
+                   {"status",
+                    {{"type", "string"}, {"enum", statuses}, {"description", "Only this status"}}},
+                   {"limit",
+                    {{"type", "integer"},
+                     {"minimum", 1},
+                     {"maximum", 1000},
+                     {"description", "At most this many (default 20)"}}}}),
+       .read_only = true},
+      {.name = "describe_run",
+       .title = "Describe a run",
+       .description = "Where a run stands, by step id: status; the steps in progress (one per "
+                      "branch or iteration, e.g. resize[3]); pending activities with their "
+                      "attempt and last failure; timers; the signals it awaits; a short "
+                      "history; and when it has ended its result or failure.",
+       .input_schema = Schema({{"workflow_id", workflow_id}}, {"workflow_id"}),
+       .read_only = true},
+  };
+}
+
+}  // namespace
+
+std::vector<Tool> RunTools::Tools() { return RunToolList(); }
+
+std::optional<ToolResult> RunTools::Call(const std::string& name, const json& arguments,
+                                         const ProgressReporter& progress) const {
+  // The server checks arguments against each tool's schema first; a caller that does not
+  // (a test, another provider) still gets a refusal rather than a call with an empty id.
+  const auto missing = [&](std::initializer_list<const char*> keys) -> std::optional<ToolResult> {
+    for (const char* key : keys) {
+      if (StringArgument(arguments, key).empty()) {
+        return Failed(name + " needs the string argument `" + key + "`");
+      }
+    }
+    return std::nullopt;
+  };
+  if (name == "start_workflow") {
+    if (auto refused = missing({"name"})) return refused;
+  } else if (name == "signal_workflow") {
+    if (auto refused = missing({"workflow_id", "signal"})) return refused;
+  } else if (name == "query_workflow") {
+    if (auto refused = missing({"workflow_id", "query"})) return refused;
+  } else if (name == "update_workflow") {
+    if (auto refused = missing({"workflow_id", "update"})) return refused;
+  } else if (name == "cancel_workflow" || name == "get_result" || name == "describe_run") {
+    if (auto refused = missing({"workflow_id"})) return refused;
+  }
+  if (name == "start_workflow") {
+    return Start(StringArgument(arguments, "name"), arguments.value("input", json()),
+                 StringArgument(arguments, "workflow_id"));
+  }
+  if (name == "signal_workflow") return Message("signal", arguments, "signal");
+  if (name == "query_workflow") return Message("query", arguments, "query");
+  if (name == "update_workflow") return Message("update", arguments, "update");
+  if (name == "cancel_workflow") return Cancel(arguments);
+  if (name == "get_result") return GetResult(arguments, progress);
+  if (name == "list_runs") return ListRuns(arguments);
+  if (name == "describe_run") return DescribeRun(arguments);
+  return std::nullopt;
+}
+
+void RunTools::EnsureEngine() const {
+  const auto& embedded = options_.client.embedded;
+  if (temporal() || !embedded.background_engine ||
+      embedded::JournalLease::IsHeld(embedded.journal)) {
+    return;
+  }
+  if (auto started = embedded::StartBackgroundEngine(embedded.journal, *embedded.background_engine);
+      !started) {
+    spdlog::warn("mcp: could not start a background engine: {}", started.error());
+  }
+}
+
+ToolResult RunTools::Start(const std::string& workflow, const json& input,
+                           const std::string& workflow_id) const {
+  auto client = client::ConnectClient(options_.client);
+  if (!client) return Failed(client.error().message);
+  auto started = (*client)->Start({.workflow = workflow,
+                                   .input = input.is_null() ? json::object() : input,
+                                   .workflow_id = workflow_id,
+                                   .task_queue = options_.task_queue,
+                                   .workflows = options_.workflows});
+  if (!started) {
+    if (started.error().kind == client::ClientError::Kind::kAlreadyStarted) {
+      return {{{"workflow_id", workflow_id},
+               {"status", "already_running"},
+               {"error", started.error().message +
+                             "; give another workflow_id, or follow this run (describe_run, "
+                             "get_result)"}},
+              true};
+    }
+    return Failed(started.error().message, started.error().failure);
+  }
+  return {{{"engine", (*client)->engine()},
+           {"workflow", workflow},
+           {"workflow_id", started->execution.workflow_id},
+           {"run_id", started->execution.run_id},
+           {"next",
+            "describe_run shows where it stands; get_result {workflow_id, wait_seconds} waits "
+            "for the output"}}};
+}
+
+ToolResult RunTools::Message(const std::string& command, const json& arguments,
+                             const char* handler_key) const {
+  const std::string workflow_id = StringArgument(arguments, "workflow_id");
+  const std::string handler = StringArgument(arguments, handler_key);
+  auto client = client::ConnectClient(options_.client);
+  if (!client) return Failed(client.error().message);
+  const client::Execution execution{.workflow_id = workflow_id};
+  const json input = arguments.value("input", json());
+  json value = {{"workflow_id", workflow_id}, {handler_key, handler}};
+  if (command == "signal") {
+    auto sent = (*client)->Signal(execution, handler, input);
+    if (!sent) return ClientFailure(sent.error(), workflow_id);
+    value["delivered"] = !sent->queued;
+    if (sent->queued) {
+      value["queued"] = true;
+      EnsureEngine();  // so that it is delivered now rather than whenever an engine comes
+    }
+    return {value};
+  }
+  auto answer = command == "query" ? (*client)->Query(execution, handler, input)
+                                   : (*client)->Update(execution, handler, input);
+  if (!answer) {
+    ToolResult failed = ClientFailure(answer.error(), workflow_id);
+    if (answer.error().kind == client::ClientError::Kind::kRejected) {
+      failed.value = {{"workflow_id", workflow_id},
+                      {handler_key, handler},
+                      {"rejected", true},
+                      {"error", answer.error().message},
+                      {"failure", answer.error().failure}};
+    }
+    return failed;
+  }
+  value["result"] = std::move(*answer);
+  return {value};
+}
+
+ToolResult RunTools::Cancel(const json& arguments) const {
+  const std::string workflow_id = StringArgument(arguments, "workflow_id");
+  auto client = client::ConnectClient(options_.client);
+  if (!client) return Failed(client.error().message);
+  std::string reason = StringArgument(arguments, "reason");
+  if (reason.empty()) reason = "cancelled over MCP";
+  auto sent = (*client)->Cancel({.workflow_id = workflow_id}, reason);
+  if (!sent) return ClientFailure(sent.error(), workflow_id);
+  if (sent->queued) EnsureEngine();
+  return {{{"workflow_id", workflow_id},
+           {"cancel_requested", true},
+           {"next", "get_result reads how it ended (status cancelled, or its failure)"}}};
+}
+
+ToolResult RunTools::GetResult(const json& arguments, const ProgressReporter& progress) const {
+  const std::string workflow_id = StringArgument(arguments, "workflow_id");
+  double wait = arguments.contains("wait_seconds") && arguments["wait_seconds"].is_number()
+                    ? arguments["wait_seconds"].get<double>()
+                    : kDefaultWaitSeconds;
+  wait = std::clamp(wait, 0.0, kMaxWaitSeconds);
+  const auto begin = Clock::now();
+  const auto deadline =
+      begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
+  auto client = client::ConnectClient(options_.client);
+  if (!client) return Failed(client.error().message);
+  const client::Execution execution{.workflow_id = workflow_id};
+  auto next_report = begin;
+  for (;;) {
+    auto described = (*client)->Describe(execution);
+    if (!described) {
+      if (described.error().kind != client::ClientError::Kind::kUnsupported) {
+        return ClientFailure(described.error(), workflow_id);
+      }
+      // An engine that cannot describe a run: wait for the end without a bound.
+      auto outcome = (*client)->Result(execution);
+      if (!outcome) return ClientFailure(outcome.error(), workflow_id);
+      return OutcomeResult(*outcome, workflow_id);
+    }
+    if (!IsOpen(described->status)) {
+      auto outcome = (*client)->Result(execution);
+      if (!outcome) return ClientFailure(outcome.error(), workflow_id);
+      return OutcomeResult(*outcome, workflow_id);
+    }
+    EnsureEngine();
+    const auto now = Clock::now();
+    const double waited = std::chrono::duration<double>(now - begin).count();
+    if (now >= deadline) {
+      return {{{"workflow_id", workflow_id},
+               {"run_id", described->execution.run_id},
+               {"status", client::RunStatusName(described->status)},
+               {"waited_seconds", std::round(waited * 10) / 10},
+               {"next",
+                "still running: get_result again to wait longer; describe_run shows where it "
+                "stands (steps in progress, retries, timers, awaited signals)"}}};
+    }
+    if (now >= next_report) {
+      progress(waited, "run " + workflow_id + " is " +
+                           std::string(client::RunStatusName(described->status)) + " after " +
+                           std::to_string(static_cast<int>(waited)) + " s");
+      next_report = now + options_.progress_every;
+    }
+    std::this_thread::sleep_for(std::min<Clock::duration>(options_.poll, deadline - now));
+  }
+}
+
+ToolResult RunTools::ListRuns(const json& arguments) const {
+  const std::string workflow = StringArgument(arguments, "workflow");
+  const std::string status = StringArgument(arguments, "status");
+  const std::int64_t limit = arguments.value("limit", std::int64_t{20});
+  auto client = client::ConnectClient(options_.client);
+  if (!client) return Failed(client.error().message);
+  // The filter is applied here, over the newest runs, until the client filters itself.
+  auto runs = (*client)->List(std::max<std::int64_t>(limit, 1000));
+  if (!runs) return Failed(runs.error().message);
+  json list = json::array();
+  for (const client::RunSummary& run : *runs) {
+    if (!workflow.empty() && run.workflow != workflow) continue;
+    if (!status.empty() && client::RunStatusName(run.status) != status) continue;
+    if (static_cast<std::int64_t>(list.size()) >= limit) break;
+    json entry = {{"workflow_id", run.execution.workflow_id},
+                  {"run_id", run.execution.run_id},
+                  {"workflow", run.workflow},
+                  {"status", client::RunStatusName(run.status)},
+                  {"created_ms", run.created_ms}};
+    if (run.closed_ms != 0) entry["closed_ms"] = run.closed_ms;
+    list.push_back(std::move(entry));
+  }
+  return {{{"engine", (*client)->engine()}, {"runs", std::move(list)}}};
+}
+
+ToolResult RunTools::DescribeRun(const json& arguments) const {
+  const std::string workflow_id = StringArgument(arguments, "workflow_id");
+  client::ClientOptions options = options_.client;
+  // The stack query below must not hold the agent up when an engine is slow to take the run.
+  options.embedded.reply_timeout = std::chrono::seconds(5);
+  auto client = client::ConnectClient(options);
+  if (!client) return Failed(client.error().message);
+  auto described = (*client)->Describe({.workflow_id = workflow_id});
+  if (!described) return ClientFailure(described.error(), workflow_id);
+  const json& details = described->details;
+  json value = {{"workflow_id", described->execution.workflow_id},
+                {"run_id", described->execution.run_id},
+                {"workflow", described->workflow},
+                {"status", client::RunStatusName(described->status)},
+                {"created_ms", described->created_ms}};
+  if (described->closed_ms != 0) value["closed_ms"] = described->closed_ms;
+  if (details.contains("input")) value["input"] = details["input"];
+  if (details.contains("result")) value["result"] = details["result"];
+  if (details.contains("failure")) value["failure"] = details["failure"];
+
+  const Operations operations = OperationsOf(details.value("activations", json::array()));
+  json activities = json::array();
+  json timers = json::array();
+  json children = json::array();
+  for (const json& waiting : details.value("waiting_on", json::array())) {
+    const std::string kind = waiting.value("kind", "");
+    const std::int64_t seq = waiting.value("seq", std::int64_t{0});
+    auto found = operations.find({kind, seq});
+    json entry = {{"seq", seq}};
+    if (found != operations.end()) entry["step"] = found->second.step;
+    if (kind == "activity") {
+      if (found != operations.end()) entry["activity"] = found->second.what;
+      entry["attempt"] = waiting.value("attempt", 1);
+      if (waiting.value("attempt", 1) > 1)
+        entry["next_attempt_ms"] = waiting.value("due_ms", std::int64_t{0});
+      if (waiting.contains("last_failure")) entry["last_failure"] = waiting["last_failure"];
+      activities.push_back(std::move(entry));
+    } else if (kind == "timer") {
+      entry["due_ms"] = waiting.value("due_ms", std::int64_t{0});
+      timers.push_back(std::move(entry));
+    } else if (kind == "child") {
+      if (found != operations.end()) entry["workflow"] = found->second.what;
+      children.push_back(std::move(entry));
+    }
+  }
+  value["pending_activities"] = std::move(activities);
+  value["timers"] = std::move(timers);
+  if (!children.empty()) value["children"] = std::move(children);
+
+  if (described->status == client::RunStatus::kRunning) {
+    EnsureEngine();
+    // The interpreter's own account of where each branch stands, on either engine.
+    auto trace = (*client)->Query({.workflow_id = workflow_id}, "__stack_trace", nullptr);
+    if (trace && trace->is_string()) {
+      json steps = StepsInProgress(trace->get<std::string>());
+      json signals = json::array();
+      for (const json& step : steps) {
+        if (step.contains("signal")) signals.push_back(step["signal"]);
+      }
+      value["in_progress"] = std::move(steps);
+      value["awaiting_signals"] = std::move(signals);
+    } else if (!trace) {
+      value["in_progress_unknown"] = trace.error().message;
+    }
+  }
+
+  if (details.contains("activations") && details["activations"].is_array()) {
+    const json& activations = details["activations"];
+    json history = json::array();
+    const std::size_t first =
+        activations.size() > kHistoryEntries ? activations.size() - kHistoryEntries : 0;
+    for (std::size_t i = first; i < activations.size(); ++i) {
+      history.push_back(HistoryEntry(activations[i], operations));
+    }
+    value["history"] = std::move(history);
+    if (first > 0) value["history_omitted"] = first;
+  }
+  return {std::move(value)};
+}
+
+}  // namespace weft::agents

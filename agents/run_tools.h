@@ -1,0 +1,82 @@
+// RunTools: the MCP tools that start runs and follow them, on whichever engine the client
+// options mean (runtime/client/connect_client.h): start_workflow, signal_workflow,
+// query_workflow, update_workflow, cancel_workflow, get_result, list_runs and describe_run
+// (docs/agents.md lists them with their results).
+//
+// Made for an agent that follows a run it cannot see: the workflow_id it gives is the one it
+// gets back, and one that is running refuses a second start; an id no run has says "not_found",
+// which is neither failed nor running; get_result waits at most `wait_seconds` (so it never
+// outlives the client's request timeout), reports progress while it waits, and then answers
+// `running`; describe_run says where a run stands by step id (`charge_payment`, `resize[3]`):
+// the steps in progress, the activities with their attempt and last failure, the timers, the
+// signals it awaits, and a short history. A failed run's failure is failure_codec's JSON (type,
+// message, step, compensations, info.attempt, the cause chain), the same on both engines.
+//
+// On the embedded engine, a run that no engine executes (its engine exited, or was never
+// started) gets a background engine from get_result and describe_run, as from a start: the
+// agent has no CLI to resume it with.
+//
+// Stateless apart from its options: each call connects a client of its own; any thread.
+#ifndef WEFT_AGENTS_RUN_TOOLS_H_
+#define WEFT_AGENTS_RUN_TOOLS_H_
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agents/mcp_server.h"
+#include "runtime/client/connect_client.h"
+
+namespace weft::agents {
+
+struct RunToolsOptions {
+  client::ClientOptions client;
+  std::string task_queue = "weft";  // Temporal only
+  // Temporal only: a start takes its defaults (timeouts, version) from the definition here.
+  std::filesystem::path workflows;
+  // How often a waiting get_result looks at the run, and how often it reports progress.
+  std::chrono::milliseconds poll{200};
+  std::chrono::milliseconds progress_every{std::chrono::seconds(1)};
+};
+
+class RunTools {
+ public:
+  // get_result's wait when the call names none, and the longest it may name: under the MCP
+  // TypeScript SDK's default request timeout (60 s).
+  static constexpr double kDefaultWaitSeconds = 30;
+  static constexpr double kMaxWaitSeconds = 3600;
+  // describe_run's history: the newest activations.
+  static constexpr std::size_t kHistoryEntries = 12;
+
+  explicit RunTools(RunToolsOptions options) : options_(std::move(options)) {}
+
+  static std::vector<Tool> Tools();
+  // nullopt: `name` is none of Tools().
+  std::optional<ToolResult> Call(const std::string& name, const nlohmann::json& arguments,
+                                 const ProgressReporter& progress) const;
+
+  // start_workflow's and every workflow tool's start. The caller checks that the workflow
+  // exists where it can (the embedded engine's folder).
+  ToolResult Start(const std::string& workflow, const nlohmann::json& input,
+                   const std::string& workflow_id) const;
+
+ private:
+  bool temporal() const { return !options_.client.temporal.address.empty(); }
+  ToolResult Message(const std::string& command, const nlohmann::json& arguments,
+                     const char* handler_key) const;
+  ToolResult Cancel(const nlohmann::json& arguments) const;
+  ToolResult GetResult(const nlohmann::json& arguments, const ProgressReporter& progress) const;
+  ToolResult ListRuns(const nlohmann::json& arguments) const;
+  ToolResult DescribeRun(const nlohmann::json& arguments) const;
+  // Embedded: starts a background engine when no process holds the journal's lease.
+  void EnsureEngine() const;
+
+  RunToolsOptions options_;
+};
+
+}  // namespace weft::agents
+
+#endif  // WEFT_AGENTS_RUN_TOOLS_H_
