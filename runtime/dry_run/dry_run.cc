@@ -116,18 +116,16 @@ std::string FirstDifference(const json& expected, const json& actual) {
 
 ip::Failure MockFailure(const Mock& mock, const std::string& activity_type,
                         const std::string& activity_id) {
-  auto cause = std::make_shared<ip::Failure>();
-  cause->kind = ip::Failure::Kind::kApplication;
-  cause->type = mock.error_type;
-  cause->message = mock.error_message.empty() ? mock.error_type : mock.error_message;
-  cause->details = mock.error_details;
-  cause->non_retryable = mock.non_retryable;
-  ip::Failure failure;
-  failure.kind = ip::Failure::Kind::kActivity;
-  failure.message = "activity " + activity_type + " failed";
-  failure.cause = std::move(cause);
-  failure.info = {{"activity_type", activity_type}, {"activity_id", activity_id}};
-  return failure;
+  ip::Failure cause;
+  cause.kind = ip::Failure::Kind::kApplication;
+  cause.type = mock.error_type;
+  cause.message = mock.error_message.empty() ? mock.error_type : mock.error_message;
+  cause.details = mock.error_details;
+  cause.non_retryable = mock.non_retryable;
+  // As a real run's final failure reads (run/activity_retry.h): a mock is the last attempt.
+  return ip::ActivityFailure(
+      std::move(cause),
+      {{"activity_type", activity_type}, {"activity_id", activity_id}, {"attempt", 1}});
 }
 
 class Driver final : private run::CommandHandler {
@@ -322,6 +320,8 @@ class Driver final : private run::CommandHandler {
     result_.status = "failed";
     const ip::Failure& root = RootCause(c.failure);
     result_.error = {{"type", root.type}, {"message", root.message}};
+    if (!c.failure.step.empty()) result_.error["step"] = c.failure.step;
+    if (!c.failure.compensations.empty()) result_.error["compensations"] = c.failure.compensations;
     if (&root != &c.failure) result_.error["failure"] = FailureToJson(c.failure);
     failure_ = c.failure;
   }

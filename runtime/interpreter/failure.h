@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace weft::interpreter {
 
@@ -40,6 +41,13 @@ struct Failure {
   // failure was raised here. Kept as it came, so that a cause keeps its origin, even when that
   // origin wrote none (the Python SDK leaves it empty).
   std::optional<std::string> source;
+  // Set on a run's own failure (FailWorkflow) only, by the interpreter that knows the run: the
+  // step that raised it as a person reads it ("charge_payment", "resize[3]"), and the
+  // compensations that ran before the run failed, in the order they ran ("compensate
+  // charge_payment"). A person or an agent reading a failed run learns where it failed and
+  // what was undone without reading its history.
+  std::string step;
+  std::vector<std::string> compensations;
 };
 
 }  // namespace weft::interpreter

@@ -31,10 +31,11 @@ namespace weft::interpreter {
 struct Outcome {
   enum class Kind { kValue, kError, kReturn, kContinueAsNew };
   Kind kind = Kind::kValue;
-  nlohmann::json value;   // kValue: the result; kReturn: the output; kContinueAsNew: the input
-  Failure failure;        // kError
-  std::string step;       // kError: the id of the step that raised it
-  nlohmann::json resume;  // kContinueAsNew from a `while` loop: where the next run picks up
+  nlohmann::json value;    // kValue: the result; kReturn: the output; kContinueAsNew: the input
+  Failure failure;         // kError
+  std::string step;        // kError: the id of the step that raised it
+  std::string step_label;  // kError: that step as a person reads it ("resize[3]"), when known
+  nlohmann::json resume;   // kContinueAsNew from a `while` loop: where the next run picks up
 
   static Outcome Value(nlohmann::json value) {
     Outcome outcome;

@@ -222,7 +222,8 @@ struct WorkflowInstance::State {
 
   std::map<std::uint32_t, Fiber> fibers;  // by id: creation order is run order
   std::uint32_t next_fiber = 0;
-  std::vector<Compensation> compensations;  // registered, oldest first
+  std::vector<Compensation> compensations;     // registered, oldest first
+  std::vector<std::string> compensations_run;  // their labels, as they started
 
   std::uint32_t activity_seq = 0;
   std::uint32_t timer_seq = 0;
@@ -649,6 +650,10 @@ void WorkflowInstance::State::AdvanceBlock(Fiber& fiber, BlockFrame& frame) {
       return;
     }
     if (outcome.kind == Outcome::Kind::kError && outcome.step.empty()) outcome.step = step.id;
+    // The innermost block sees the error first: its step, with the iteration it ran in.
+    if (outcome.kind == Outcome::Kind::kError && outcome.step_label.empty()) {
+      outcome.step_label = Label(fiber, step);
+    }
     return PopWith(fiber, std::move(outcome));
   }
   if (frame.next >= frame.block->size()) return PopWith(fiber, Outcome::Value(frame.last));
@@ -1210,6 +1215,7 @@ void WorkflowInstance::State::AdvanceCompensation(Fiber& fiber, CompensationFram
   fiber.incoming.reset();
   if (frame.next >= frame.entries.size()) return PopWith(fiber, Outcome::Value(nullptr));
   Compensation& compensation = frame.entries[frame.next++];
+  compensations_run.push_back(compensation.label);
   Push(fiber, CallFrame{.call = compensation.call,
                         .locals = std::move(compensation.locals),
                         .label = std::move(compensation.label)});
@@ -1304,7 +1310,10 @@ void WorkflowInstance::State::Close(Command command) {
 
 void WorkflowInstance::State::CloseWithFailure(const Outcome& outcome) {
   if (outcome.failure.kind == Failure::Kind::kCancelled) return Close(CancelWorkflowExecution{});
-  Close(FailWorkflow{outcome.failure});
+  Failure failure = outcome.failure;
+  failure.step = outcome.step_label.empty() ? outcome.step : outcome.step_label;
+  failure.compensations = compensations_run;
+  Close(FailWorkflow{std::move(failure)});
 }
 
 void WorkflowInstance::State::FailRun(Failure failure) { Close(FailWorkflow{std::move(failure)}); }

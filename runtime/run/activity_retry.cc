@@ -81,9 +81,11 @@ const char* TimeoutTypeName(TimeoutType type) {
   return "START_TO_CLOSE";
 }
 
-RetryDecision DecideRetry(const interpreter::ScheduleActivity& activity, std::int32_t attempt,
-                          const AttemptFailure& failure, std::int64_t scheduled_at_ms,
-                          std::int64_t now_ms) {
+namespace {
+
+RetryDecision Decide(const interpreter::ScheduleActivity& activity, std::int32_t attempt,
+                     const AttemptFailure& failure, std::int64_t scheduled_at_ms,
+                     std::int64_t now_ms) {
   if (NeverRetried(activity, failure)) {
     return {.failure = ActivityFailure(activity, failure, "NON_RETRYABLE_FAILURE")};
   }
@@ -99,6 +101,22 @@ RetryDecision DecideRetry(const interpreter::ScheduleActivity& activity, std::in
     return {.failure = ActivityFailure(activity, failure, "TIMEOUT")};
   }
   return {.retry = true, .next_attempt_at_ms = next};
+}
+
+// The decision, with the final failure saying which attempt failed for good.
+RetryDecision WithAttempt(RetryDecision decision, std::int32_t attempt) {
+  if (!decision.retry && decision.failure.info.is_object()) {
+    decision.failure.info["attempt"] = attempt;
+  }
+  return decision;
+}
+
+}  // namespace
+
+RetryDecision DecideRetry(const interpreter::ScheduleActivity& activity, std::int32_t attempt,
+                          const AttemptFailure& failure, std::int64_t scheduled_at_ms,
+                          std::int64_t now_ms) {
+  return WithAttempt(Decide(activity, attempt, failure, scheduled_at_ms, now_ms), attempt);
 }
 
 Failure ActivityFailure(const interpreter::ScheduleActivity& activity,

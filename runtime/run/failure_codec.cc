@@ -47,6 +47,8 @@ json FailureToJson(const Failure& failure) {
   if (failure.non_retryable) out["non_retryable"] = true;
   if (failure.source && !failure.source->empty()) out["source"] = *failure.source;
   if (!failure.stack_trace.empty()) out["stack_trace"] = failure.stack_trace;
+  if (!failure.step.empty()) out["step"] = failure.step;
+  if (!failure.compensations.empty()) out["compensations"] = failure.compensations;
   if (!failure.info.is_null() && !failure.info.empty()) out["info"] = failure.info;
   if (failure.cause) out["cause"] = FailureToJson(*failure.cause);
   return out;
@@ -67,6 +69,12 @@ Failure FailureFromJson(const json& value) {
   failure.message = text("message");
   if (value.contains("source")) failure.source = text("source");
   failure.stack_trace = text("stack_trace");
+  failure.step = text("step");
+  if (auto found = value.find("compensations"); found != value.end() && found->is_array()) {
+    for (const json& label : *found) {
+      if (label.is_string()) failure.compensations.push_back(label.get<std::string>());
+    }
+  }
   if (auto found = value.find("details"); found != value.end()) failure.details = *found;
   if (auto found = value.find("info"); found != value.end()) failure.info = *found;
   if (auto found = value.find("non_retryable"); found != value.end() && found->is_boolean()) {

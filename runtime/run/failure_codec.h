@@ -4,12 +4,15 @@
 // returns it, so a failure reads the same wherever a person or an agent meets it:
 //
 //   {"kind": "activity", "type": "CardDeclined", "message": "...",
-//    "info": {"activity_type": "payments.charge", "activity_id": "1", ...},
+//    "step": "charge_payment", "compensations": ["compensate reserve_stock"],
+//    "info": {"activity_type": "payments.charge", "activity_id": "1", "attempt": 3, ...},
 //    "cause": {"kind": "application", "type": "CardDeclined", "message": "...",
 //              "non_retryable": true, "details": ...}}
 //
-// Only what is set appears: "details", "non_retryable", "source", "stack_trace", "info" and
-// "cause" are left out when empty. Reading never throws: what is not an object becomes an
+// Only what is set appears: "details", "non_retryable", "source", "stack_trace", "step",
+// "compensations", "info" and "cause" are left out when empty. "step" and "compensations" are
+// a run's own failure's (interpreter/failure.h); "info.attempt" is the attempt of an activity
+// that failed for good. Reading never throws: what is not an object becomes an
 // application failure whose message is the text.
 //
 // Pure functions; thread-safe.

@@ -243,6 +243,10 @@ steps:
   auto end = run.FailActivity(5, "RefundFailed");
   REQUIRE(Kinds(end) == std::vector<std::string>{"fail_workflow"});
   CHECK(Last<FailWorkflow>(run).failure.cause->type == "NoCourier");
+  // The run's failure says where it failed and which compensations ran, in the order they ran.
+  CHECK(Last<FailWorkflow>(run).failure.step == "ship");
+  CHECK(Last<FailWorkflow>(run).failure.compensations ==
+        std::vector<std::string>{"compensate reserve", "compensate charge"});
 }
 
 TEST_CASE("catch with compensate undoes only its own try block") {
@@ -589,6 +593,28 @@ steps:
   const auto& refund = std::get<ScheduleActivity>(run.commands().at(0));
   CHECK(refund.activity_type == "payments.refund");
   CHECK(refund.step_label == "compensate charge[0]");
+  run.Complete(2, nullptr);
+  CHECK(Last<FailWorkflow>(run).failure.step == "boom");
+  CHECK(Last<FailWorkflow>(run).failure.compensations ==
+        std::vector<std::string>{"compensate charge[0]"});
+}
+
+TEST_CASE("a run that fails inside a foreach names the iteration") {
+  Run run(std::string(kHeader) + R"(
+defaults: {call: {timeouts: {start_to_close: 10s}}}
+steps:
+  - id: each
+    foreach:
+      in: ${ [1, 2] }
+      steps:
+        - id: resize
+          call: images.resize
+)");
+  run.Start();
+  run.Complete(1, "ok");
+  run.FailActivity(2, "TooBig");
+  CHECK(Last<FailWorkflow>(run).failure.step == "resize[1]");
+  CHECK(Last<FailWorkflow>(run).failure.compensations.empty());
 }
 
 TEST_CASE("the metadata query lists the handlers and tells what the run executes") {

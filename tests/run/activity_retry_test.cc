@@ -44,6 +44,7 @@ TEST_CASE("maximum_attempts ends the retries with the last failure as the cause"
   CHECK(last.failure.cause->message == "it broke");
   CHECK(last.failure.info["retry_state"] == "MAXIMUM_ATTEMPTS_REACHED");
   CHECK(last.failure.info["activity_type"] == "payments.charge");
+  CHECK(last.failure.info["attempt"] == 3);  // which attempt failed for good
 }
 
 TEST_CASE("non-retryable by flag or by type") {

@@ -31,6 +31,21 @@ TEST_CASE("a failure chain round-trips through its JSON") {
   CHECK(FailureToJson(FailureFromJson(written)) == written);
 }
 
+TEST_CASE("a run's failure says where it failed and what was undone, and reads back") {
+  Failure failure{.type = "OutOfStock",
+                  .message = "no jackets left",
+                  .step = "items/ship[2]",
+                  .compensations = {"compensate charge_payment", "compensate reserve"}};
+  const json written = FailureToJson(failure);
+  CHECK(written["step"] == "items/ship[2]");
+  CHECK(written["compensations"] == json{"compensate charge_payment", "compensate reserve"});
+  CHECK(FailureToJson(FailureFromJson(written)) == written);
+  // An activity's or a child's failure has neither: only what is set appears.
+  const json plain = FailureToJson(Failure{.type = "Boom", .message = "it broke"});
+  CHECK_FALSE(plain.contains("step"));
+  CHECK_FALSE(plain.contains("compensations"));
+}
+
 TEST_CASE("every kind has a name that reads back") {
   for (Failure::Kind kind :
        {Failure::Kind::kApplication, Failure::Kind::kTimeout, Failure::Kind::kCancelled,
