@@ -15,7 +15,9 @@ std::string Seconds(std::int64_t ms) {
 
 ProgressLine DescribeProgress(const embedded::ProgressEvent& e) {
   using Kind = embedded::ProgressEvent::Kind;
-  const std::string step = e.step_path + " " + e.activity_type;
+  // The step as the definition names it ("charge_payment", "resize[3]"); an event without one
+  // falls back to its path.
+  const std::string step = (e.step.empty() ? e.step_path : e.step) + " " + e.activity_type;
   const std::string attempt = " attempt " + std::to_string(e.attempt);
   switch (e.kind) {
     case Kind::kRunStarted:

@@ -49,12 +49,16 @@ std::string DescribeJob(const json& job) {
 std::string DescribeCommand(const json& command) {
   const std::string kind = command.value("command", "?");
   if (kind == "schedule_activity") {
-    return "schedule " + command.value("activity_type", "") + " (" +
-           command.value("step_path", "") + ", seq " + std::to_string(command.value("seq", 0)) +
-           ")";
+    // A journal written before step labels were recorded has only the path.
+    std::string step = command.value("step_label", "");
+    if (step.empty()) step = command.value("step_path", "");
+    return step + ": schedule " + command.value("activity_type", "") + " (seq " +
+           std::to_string(command.value("seq", 0)) + ")";
   }
   if (kind == "start_timer") {
-    return "timer " + Seconds(command.value("duration_ms", std::int64_t{0}));
+    const std::string step = command.value("step_label", "");
+    return (step.empty() ? "" : step + ": ") + "timer " +
+           Seconds(command.value("duration_ms", std::int64_t{0}));
   }
   if (kind == "record_marker") return "marker " + command.value("name", "");
   if (kind == "complete_workflow") return "complete " + Short(command["result"]);

@@ -137,6 +137,7 @@ void ActivityAttempts::Dispatch(Run& run, std::uint32_t seq, ActivityTask& task)
                   .run_id = run.record.run_id,
                   .workflow_id = run.record.workflow_id,
                   .step_path = task.spec.step_path,
+                  .step = task.spec.step_label,
                   .activity_type = task.spec.activity_type,
                   .attempt = task.attempt});
 
@@ -243,6 +244,7 @@ void ActivityAttempts::AttemptFailed(Run& run, std::uint32_t seq, ActivityTask& 
       .run_id = run.record.run_id,
       .workflow_id = run.record.workflow_id,
       .step_path = task.spec.step_path,
+      .step = task.spec.step_label,
       .activity_type = task.spec.activity_type,
       .attempt = task.attempt,
       .elapsed_ms = elapsed,
@@ -296,6 +298,7 @@ void ActivityAttempts::OnFinished(Run& run, AttemptFinished& finished) {
                   .run_id = run.record.run_id,
                   .workflow_id = run.record.workflow_id,
                   .step_path = task->second.spec.step_path,
+                  .step = task->second.spec.step_label,
                   .activity_type = task->second.spec.activity_type,
                   .attempt = task->second.attempt,
                   .elapsed_ms = core_.Now() - task->second.current->started_ms.load()});

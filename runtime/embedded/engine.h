@@ -52,6 +52,7 @@ struct ProgressEvent {
   std::string run_id;
   std::string workflow_id;
   std::string step_path;      // "/steps/2" for activities
+  std::string step;           // "charge_payment", "resize[3]": the step as a person reads it
   std::string activity_type;  // for activities
   std::int32_t attempt = 0;
   std::int64_t elapsed_ms = 0;  // of the attempt, or the timer's duration

@@ -150,7 +150,8 @@ struct CommandEncoder {
             {"task_queue", OptionalString(command.task_queue)},
             {"timeouts", TimeoutsToJson(command.timeouts)},
             {"retry", RetryToJson(command.retry)},
-            {"step_path", command.step_path}};
+            {"step_path", command.step_path},
+            {"step_label", command.step_label}};
   }
   json operator()(const interpreter::RequestCancelActivity& command) const {
     return {{"command", "request_cancel_activity"}, {"seq", command.seq}};
@@ -158,7 +159,8 @@ struct CommandEncoder {
   json operator()(const interpreter::StartTimer& command) const {
     return {{"command", "start_timer"},
             {"seq", command.seq},
-            {"duration_ms", command.duration.count()}};
+            {"duration_ms", command.duration.count()},
+            {"step_label", command.step_label}};
   }
   json operator()(const interpreter::CancelTimer& command) const {
     return {{"command", "cancel_timer"}, {"seq", command.seq}};
@@ -171,7 +173,8 @@ struct CommandEncoder {
             {"input", command.input},
             {"task_queue", OptionalString(command.task_queue)},
             {"parent_close_policy", ParentClosePolicyName(command.parent_close_policy)},
-            {"version", command.version ? json(*command.version) : json(nullptr)}};
+            {"version", command.version ? json(*command.version) : json(nullptr)},
+            {"step_label", command.step_label}};
   }
   json operator()(const interpreter::RequestCancelChildWorkflow& command) const {
     return {{"command", "request_cancel_child_workflow"}, {"seq", command.seq}};
@@ -384,6 +387,7 @@ std::expected<interpreter::ScheduleActivity, std::string> ScheduleActivityFromJs
     command.retry.non_retryable_error_types =
         retry.value("non_retryable_error_types", std::vector<std::string>{});
     command.step_path = value.value("step_path", "");
+    command.step_label = value.value("step_label", "");  // absent in older journals
     return command;
   } catch (const std::exception& error) {
     return std::unexpected(std::string("malformed journaled activity: ") + error.what());

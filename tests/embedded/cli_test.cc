@@ -117,7 +117,9 @@ TEST_CASE("weft run: progress on stderr, the result on stdout; bad input exits 2
   INFO(ran.err);
   REQUIRE(ran.exit_code == 0);
   CHECK(json::parse(ran.out) == json{{"greeting", "Hello, Ada!"}});
-  CHECK(ran.err.find("/steps/0 log") != std::string::npos);  // plain lines: not a terminal
+  // Plain lines (not a terminal), naming the step by its id, not by its path.
+  CHECK(ran.err.find("greet log") != std::string::npos);
+  CHECK(ran.err.find("/steps/0") == std::string::npos);
   CHECK(ran.err.find("completed") != std::string::npos);
 
   ProcessResult bad = project.Run({"run", "hello", "--input", R"({"name": ""})"});
@@ -137,7 +139,8 @@ TEST_CASE("weft run: progress on stderr, the result on stdout; bad input exits 2
   CHECK(runs[0]["status"] == "completed");
   ProcessResult shown = project.Client({"show", runs[0]["run_id"].get<std::string>()});
   CHECK(shown.exit_code == 0);
-  CHECK(shown.out.find("schedule log") != std::string::npos);
+  CHECK(shown.out.find("greet: schedule log") != std::string::npos);
+  CHECK(shown.out.find("/steps/0") == std::string::npos);
 }
 
 TEST_CASE("detached runs take signals, queries and updates from other processes; pinned") {

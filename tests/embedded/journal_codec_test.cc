@@ -73,10 +73,18 @@ TEST_CASE("a scheduled activity reads back for re-arming after a restart") {
                 .backoff_coefficient = 2.0,
                 .maximum_attempts = 3,
                 .non_retryable_error_types = {"CardDeclined"}},
-      .step_path = "/steps/0"};
+      .step_path = "/steps/0/foreach/steps/0",
+      .step_label = "charge[2]"};
   auto decoded = ScheduleActivityFromJson(CommandToJson(command));
   REQUIRE(decoded);
+  CHECK(decoded->step_label == "charge[2]");  // what weft show and describe_run print
   CHECK(CommandToJson(*decoded) == CommandToJson(command));
+  // A journal written before step labels were kept still reads, with none.
+  json older = CommandToJson(command);
+  older.erase("step_label");
+  auto old = ScheduleActivityFromJson(older);
+  REQUIRE(old);
+  CHECK(old->step_label.empty());
 }
 
 TEST_CASE("query answers are not journaled") {
