@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -146,6 +147,21 @@ TEST_CASE("an agent without a file system reads the reference and authors a work
   INFO(result.out << result.err);
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.out, Catch::Contains("ok: authored and ran a workflow over MCP alone"));
+}
+
+TEST_CASE("an agent without a file system writes a workflow, then follows its runs over MCP") {
+  const char* sdk = std::getenv("WEFT_MCP_SDK");
+  REQUIRE(sdk != nullptr);
+  TempFolder project;
+  std::filesystem::create_directories(project / "workflows");
+  std::filesystem::create_directories(project / "activities");
+  // A module that does not load, beside the ones the agent writes, as an editor leaves one.
+  std::ofstream(project / "activities/broken.lua") << "return {\n";
+  auto result = RunProcess({"node", kSourceDir + "/tests/agents/mcp_following_client.mjs",
+                            WeftBinary(), project.path().string(), sdk});
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("ok: wrote, ran and followed workflows over MCP alone"));
 }
 
 TEST_CASE("with --address, workflow tools start runs on Temporal, served by weft worker") {
