@@ -212,10 +212,7 @@ std::vector<Tool> RunToolList() {
   const json name = StringProperty("The workflow name (its `name:`), e.g. order-clothes");
   const json workflow_id = StringProperty("The workflow id start_workflow returned");
   json statuses = json::array();
-  for (auto status :
-       {client::RunStatus::kPending, client::RunStatus::kRunning, client::RunStatus::kCompleted,
-        client::RunStatus::kFailed, client::RunStatus::kCancelled, client::RunStatus::kTerminated,
-        client::RunStatus::kTimedOut, client::RunStatus::kContinuedAsNew}) {
+  for (client::RunStatus status : client::kRunStatuses) {
     statuses.push_back(client::RunStatusName(status));
   }
   return {
@@ -452,15 +449,7 @@ ToolResult RunTools::GetResult(const json& arguments, const ProgressReporter& pr
   auto next_report = begin;
   for (;;) {
     auto described = (*client)->Describe(execution);
-    if (!described) {
-      if (described.error().kind != client::ClientError::Kind::kUnsupported) {
-        return ClientFailure(described.error(), workflow_id);
-      }
-      // An engine that cannot describe a run: wait for the end without a bound.
-      auto outcome = (*client)->Result(execution);
-      if (!outcome) return ClientFailure(outcome.error(), workflow_id);
-      return OutcomeResult(*outcome, workflow_id);
-    }
+    if (!described) return ClientFailure(described.error(), workflow_id);
     if (!IsOpen(described->status)) {
       auto outcome = (*client)->Result(execution);
       if (!outcome) return ClientFailure(outcome.error(), workflow_id);
@@ -492,16 +481,17 @@ ToolResult RunTools::ListRuns(const json& arguments) const {
   const std::string workflow = StringArgument(arguments, "workflow");
   const std::string status = StringArgument(arguments, "status");
   const std::int64_t limit = arguments.value("limit", std::int64_t{20});
+  client::ListFilter filter{.workflow = workflow, .limit = std::max<std::int64_t>(limit, 1)};
+  if (!status.empty()) {
+    filter.status = client::ParseRunStatus(status);
+    if (!filter.status) return Failed("list_runs: `status` " + status + " is no run status");
+  }
   auto client = client::ConnectClient(options_.client);
   if (!client) return Failed(client.error().message);
-  // The filter is applied here, over the newest runs, until the client filters itself.
-  auto runs = (*client)->List(std::max<std::int64_t>(limit, 1000));
+  auto runs = (*client)->List(filter);
   if (!runs) return Failed(runs.error().message);
   json list = json::array();
   for (const client::RunSummary& run : *runs) {
-    if (!workflow.empty() && run.workflow != workflow) continue;
-    if (!status.empty() && client::RunStatusName(run.status) != status) continue;
-    if (static_cast<std::int64_t>(list.size()) >= limit) break;
     json entry = {{"workflow_id", run.execution.workflow_id},
                   {"run_id", run.execution.run_id},
                   {"workflow", run.workflow},

@@ -149,10 +149,13 @@ struct ListOptions {
 
 void List(const ListOptions& options) {
   client::ListFilter filter{.workflow = options.workflow, .limit = options.limit};
-  for (int i = 0; i <= static_cast<int>(client::RunStatus::kContinuedAsNew); ++i) {
-    if (const auto status = static_cast<client::RunStatus>(i);
-        !options.status.empty() && client::RunStatusName(status) == options.status) {
-      filter.status = status;
+  if (!options.status.empty()) {
+    filter.status = client::ParseRunStatus(options.status);
+    if (!filter.status) {
+      Fail("--status " + options.status +
+               " is no run status (pending, running, completed, failed, cancelled, terminated, "
+               "timed_out, continued_as_new)",
+           2);
     }
   }
   const auto runs = OrFail(Open(options.flags)->List(filter));

@@ -24,4 +24,11 @@ std::string_view RunStatusName(RunStatus status) {
   return "running";
 }
 
+std::optional<RunStatus> ParseRunStatus(std::string_view name) {
+  for (RunStatus status : kRunStatuses) {
+    if (RunStatusName(status) == name) return status;
+  }
+  return std::nullopt;
+}
+
 }  // namespace weft::client

@@ -79,6 +79,13 @@ enum class RunStatus {
 // "pending", "running", "completed", "failed", "cancelled", "terminated", "timed_out",
 // "continued_as_new".
 std::string_view RunStatusName(RunStatus status);
+// The status of that name; nullopt for any other text.
+std::optional<RunStatus> ParseRunStatus(std::string_view name);
+// Every status, in declaration order (for listings and schemas).
+inline constexpr RunStatus kRunStatuses[] = {RunStatus::kPending,   RunStatus::kRunning,
+                                             RunStatus::kCompleted, RunStatus::kFailed,
+                                             RunStatus::kCancelled, RunStatus::kTerminated,
+                                             RunStatus::kTimedOut,  RunStatus::kContinuedAsNew};
 
 // How a run ended, after following continue-as-new (and Temporal's retries) to the last run.
 struct Outcome {

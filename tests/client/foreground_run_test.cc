@@ -108,6 +108,10 @@ TEST_CASE("each progress event has its line; an activity that only started is no
         "↻ /steps/0 charge attempt 2 failed after 0.4s: card declined; retrying");
   retrying.kind = Event::Kind::kActivityFailed;
   CHECK(DescribeProgress(retrying).text == "✗ /steps/0 charge attempt 2 failed: card declined");
+  // An event that names its step shows that name; the path is only a fallback.
+  Event named = done;
+  named.step = "resize[3]";
+  CHECK(DescribeProgress(named).text == "✓ resize[3] charge attempt 2 0.4s");
   CHECK(DescribeProgress({.kind = Event::Kind::kTimerStarted, .elapsed_ms = 90'000}).text ==
         "⏲ waiting 90.0s (durable timer)");
   CHECK(DescribeProgress({.kind = Event::Kind::kRunStarted, .run_id = "r1", .workflow_id = "w1"})
@@ -129,7 +133,7 @@ TEST_CASE("a run is executed to its end in this process, its progress reported")
   CHECK(outcome->result == json{{"said", "hi Ada"}});
   CHECK(project.Printed("run " + outcome->execution.run_id + " (" + outcome->execution.workflow_id +
                         ") started"));
-  CHECK(project.Printed("✓ /steps/0 log"));
+  CHECK(project.Printed("✓ say log"));  // the step by its id, not its path
   CHECK(project.Printed("run " + outcome->execution.run_id + " completed after"));
   CHECK(project.notices.empty());
 }

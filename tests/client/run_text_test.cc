@@ -53,8 +53,18 @@ TEST_CASE("a run's description: identity, history, what it waits on, its result"
           {{{"command", "schedule_activity"},
             {"activity_type", "charge"},
             {"step_path", "/steps/0"},
+            {"step_label", "charge"},
             {"seq", 1}},
-           {{"command", "start_timer"}, {"duration_ms", 1500}}}}}}},
+           {{"command", "start_timer"}, {"step_label", "cool_off"}, {"duration_ms", 1500}}}}},
+        // A journal written before step labels were recorded: the path stands in.
+        {{"seq", 2},
+         {"time_ms", kNewYear + 1000},
+         {"jobs", {{{"job", "fire_timer"}, {"seq", 2}}}},
+         {"commands",
+          {{{"command", "schedule_activity"},
+            {"activity_type", "ship"},
+            {"step_path", "/steps/2"},
+            {"seq", 3}}}}}}},
       {"waiting_on", {{{"kind", "activity"}, {"seq", 1}, {"attempt", 2}, {"due_ms", 0}}}},
       {"result", {{"ok", true}}}};
   CHECK(RunDescriptionText(run) ==
@@ -67,7 +77,9 @@ TEST_CASE("a run's description: identity, history, what it waits on, its result"
         "continues run-0\n"
         "\nhistory\n"
         "  #1  2026-01-01 00:00:00  start {\"n\":1}\n"
-        "        → schedule charge (/steps/0, seq 1); timer 1.5s\n"
+        "        → charge: schedule charge (seq 1); cool_off: timer 1.5s\n"
+        "  #2  2026-01-01 00:00:01  timer 2 fired\n"
+        "        → /steps/2: schedule ship (seq 3)\n"
         "\nwaiting on\n"
         "  activity 1 attempt 2\n"
         "\nresult\n{\n  \"ok\": true\n}\n");
