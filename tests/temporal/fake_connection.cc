@@ -1,5 +1,8 @@
 #include "tests/temporal/fake_connection.h"
 
+#include <algorithm>
+#include <string>
+
 namespace weft::testing {
 namespace {
 
@@ -30,9 +33,9 @@ void FakeConnection::AddActivityTask(const std::string& task_queue, ActivityTask
   MatchPolls();
 }
 
-void FakeConnection::SetHistory(const std::string& run_id, History history) {
+void FakeConnection::SetHistory(const std::string& run_id, History history, int page_size) {
   std::lock_guard lock(mutex_);
-  histories_[run_id] = std::move(history);
+  histories_[run_id] = {std::move(history), page_size};
 }
 
 void FakeConnection::FailNextCall(const std::string& method_name, grpc::StatusCode code) {
@@ -74,8 +77,14 @@ grpc::Status FakeConnection::Unary(std::string_view method_name,
       return grpc::Status(grpc::StatusCode::NOT_FOUND,
                           "the fake server has no history of run " + read.execution().run_id());
     }
+    // The token is the index of the page's first event: opaque to the worker, as the server's.
+    const auto& [events, page_size] = history->second;
+    const int first = read.next_page_token().empty() ? 0 : std::stoi(read.next_page_token());
+    const int end =
+        page_size > 0 ? std::min(first + page_size, events.events_size()) : events.events_size();
     workflowservice::GetWorkflowExecutionHistoryResponse page;
-    *page.mutable_history() = history->second;
+    for (int i = first; i < end; ++i) *page.mutable_history()->add_events() = events.events(i);
+    if (end < events.events_size()) page.set_next_page_token(std::to_string(end));
     response.CopyFrom(page);
   }
   return grpc::Status::OK;

@@ -49,8 +49,9 @@ class FakeConnection final : public temporal::Connection {
   // The task that the next poll of `task_queue` receives; at once if a poll waits.
   void AddWorkflowTask(const std::string& task_queue, WorkflowTask task);
   void AddActivityTask(const std::string& task_queue, ActivityTask task);
-  // The whole history of a run, as GetWorkflowExecutionHistory returns it, in one page.
-  void SetHistory(const std::string& run_id, History history);
+  // The whole history of a run, as GetWorkflowExecutionHistory returns it: in pages of
+  // `page_size` events (0: one page), each but the last with the token of the next.
+  void SetHistory(const std::string& run_id, History history, int page_size = 0);
   // The next call of `method_name` fails with `code`.
   void FailNextCall(const std::string& method_name, grpc::StatusCode code);
   // Answers every waiting poll, and every later one, with CANCELLED.
@@ -122,7 +123,11 @@ class FakeConnection final : public temporal::Connection {
   mutable std::map<std::string, std::deque<std::unique_ptr<google::protobuf::Message>>> tasks_;
   mutable std::deque<Poll> polls_;  // waiting, oldest first
   mutable bool polls_ended_ = false;
-  std::map<std::string, History> histories_;                  // by run id
+  struct StoredHistory {
+    History history;
+    int page_size = 0;
+  };
+  std::map<std::string, StoredHistory> histories_;            // by run id
   mutable std::map<std::string, grpc::StatusCode> failures_;  // by method
   mutable std::deque<Completion> completions_;                // for the loop thread, in order
   mutable bool completing_ = false;  // a RunCompletions() is queued on the loop

@@ -109,6 +109,15 @@ void RunHistory::AddUpdate(WorkflowTask& task, const std::string& update_id,
   message.mutable_body()->PackFrom(request);
 }
 
+void RunHistory::TaskFailed(enums::WorkflowTaskFailedCause cause) {
+  auto& failed =
+      *Add(enums::EVENT_TYPE_WORKFLOW_TASK_FAILED).mutable_workflow_task_failed_event_attributes();
+  failed.set_scheduled_event_id(started_event_id_ - 1);
+  failed.set_started_event_id(started_event_id_);
+  failed.set_cause(cause);
+  ScheduleTask();
+}
+
 void RunHistory::Complete(const Answer& answer) {
   auto& completed = *Add(enums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
                          .mutable_workflow_task_completed_event_attributes();

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "temporal/api/enums/v1/failed_cause.pb.h"
 #include "temporal/api/history/v1/message.pb.h"
 #include "temporal/api/workflowservice/v1/request_response.pb.h"
 
@@ -52,6 +53,10 @@ class RunHistory {
   // The worker's answer to the task started last: WorkflowTaskCompleted, then one event per
   // command in order (an update's acceptance and completion from the answer's messages).
   void Complete(const Answer& answer);
+  // The server refused the answer to the task started last: WorkflowTaskFailed, and a new
+  // task scheduled, as the server does. The sticky queue still gets the events since the task
+  // answered last.
+  void TaskFailed(::temporal::api::enums::v1::WorkflowTaskFailedCause cause);
 
   const ::temporal::api::history::v1::History& history() const { return history_; }
   const std::string& run_id() const { return run_id_; }

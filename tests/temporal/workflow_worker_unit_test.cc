@@ -1,6 +1,7 @@
 // The workflow worker against a FakeConnection that plays the server: which runs it keeps in
 // its cache and which it replays from the whole history, its sticky queue, queries in both of
-// their forms, and updates accepted, rejected and replayed. The histories are canned
+// their forms, updates accepted, rejected and replayed, an answer the server refuses, a history
+// the workflow does not match, and histories read in pages. The histories are canned
 // (run_history.h) and the workflow is a small script, so each test states exactly what the
 // server sent and checks what the worker answered. workflow_worker_test.cc runs the same worker
 // against a real dev server.
@@ -381,4 +382,112 @@ TEST_CASE("a replayed run rebuilds an accepted update from its history, without 
   run.Signal("finish", nullptr);
   CHECK(CompletedResult(worker.Hand(run, run.FullTask())) == 3);
   CHECK(worker.server().All<workflowservice::RespondWorkflowTaskFailedRequest>().empty());
+}
+
+TEST_CASE("an answer the server refuses evicts the run; its next task replays the whole history") {
+  WorkerOnFakeServer worker(/*max_cached_runs=*/10);
+  RunHistory run("counter-1", "run-1", "counter", nullptr);
+  worker.Hand(run, run.FullTask());
+  const std::string sticky = worker.StickyQueue();
+
+  // The server fails the task (as when a signal arrived before a close command); the worker's
+  // state now holds a task history will not have.
+  run.Signal("add", 5);
+  worker.server().FailNextCall("RespondWorkflowTaskCompleted", grpc::StatusCode::INVALID_ARGUMENT);
+  worker.server().SetHistory(run.run_id(), run.history());
+  worker.server().AddWorkflowTask(sticky, run.StickyTask());
+  worker.server().Next<Answer>();
+  run.TaskFailed(enums::WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND);
+
+  // The next task carries the events since the task answered last, which the worker cannot
+  // continue from: it reads the whole history and replays, counting the signal once.
+  run.Signal("finish", nullptr);
+  const Answer answer = worker.Hand(run, run.StickyTask(), sticky);
+  CHECK(CompletedResult(answer) == 5);
+  CHECK(worker.HistoryReads() == 1);
+  CHECK(worker.worker().full_replays() == 2);
+  CHECK(worker.server().All<workflowservice::RespondWorkflowTaskFailedRequest>().empty());
+}
+
+TEST_CASE("a history the workflow does not command fails the task as non-deterministic, once") {
+  WorkerOnFakeServer worker(/*max_cached_runs=*/10);
+  RunHistory run("counter-1", "run-1", "counter", nullptr);
+  // History says the first task scheduled an activity; the counter starts a timer.
+  run.FullTask();
+  Answer recorded;
+  auto& command = *recorded.add_commands();
+  command.set_command_type(enums::COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK);
+  command.mutable_schedule_activity_task_command_attributes()->set_activity_id("1");
+  command.mutable_schedule_activity_task_command_attributes()->mutable_activity_type()->set_name(
+      "charge");
+  run.Complete(recorded);
+  run.Signal("finish", nullptr);
+
+  worker.server().SetHistory(run.run_id(), run.history());
+  worker.server().AddWorkflowTask(kQueue, run.FullTask());
+  const auto failed = worker.server().Next<workflowservice::RespondWorkflowTaskFailedRequest>();
+  CHECK(failed.cause() == enums::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR);
+  CHECK(failed.failure().message().find("charge") != std::string::npos);
+  CHECK(failed.failure().application_failure_info().type() == "NonDeterminismError");
+
+  // The retried task (attempt 2) is not reported again, so that a broken run does not spin
+  // between server and worker; it times out instead. The worker goes on serving other runs.
+  RunHistory::WorkflowTask retried = run.FullTask();
+  retried.set_attempt(2);
+  worker.server().AddWorkflowTask(kQueue, std::move(retried));
+  RunHistory other("counter-2", "run-2", "counter", nullptr);
+  CHECK(CommandTypes(worker.Hand(other, other.FullTask())) ==
+        std::vector{enums::COMMAND_TYPE_START_TIMER});
+  CHECK(worker.server().All<workflowservice::RespondWorkflowTaskFailedRequest>().size() == 1);
+  CHECK(worker.server().All<Answer>().size() == 1);  // the other run's only
+}
+
+TEST_CASE("a history longer than a page is read page by page, from the poll's token or the start") {
+  WorkerOnFakeServer worker(/*max_cached_runs=*/1);
+  RunHistory run("counter-1", "run-1", "counter", nullptr);
+  worker.Hand(run, run.FullTask());
+  for (int i = 1; i <= 6; ++i) {
+    run.Signal("add", i);
+    worker.Hand(run, run.StickyTask(), worker.StickyQueue());
+  }
+
+  SECTION("a full task whose poll response holds the first page only") {
+    run.Signal("add", 100);
+    RunHistory::WorkflowTask task = run.FullTask();
+    const int total = task.history().events_size();
+    // The first page in the poll response, the rest from GetWorkflowExecutionHistory in pages
+    // of four, starting at the poll's token.
+    task.mutable_history()->mutable_events()->DeleteSubrange(5, total - 5);
+    task.set_next_page_token("5");
+    worker.server().SetHistory(run.run_id(), run.history(), /*page_size=*/4);
+    // Another run takes the cache's only place, so this task is not continued from it.
+    RunHistory other("counter-2", "run-2", "counter", nullptr);
+    worker.Hand(other, other.FullTask());
+    worker.server().AddWorkflowTask(kQueue, std::move(task));
+    Answer answer = worker.server().Next<Answer>();
+    run.Complete(answer);
+    const auto reads = worker.server().All<HistoryRead>();
+    REQUIRE(static_cast<int>(reads.size()) == (total - 5 + 3) / 4);
+    CHECK(reads.front().next_page_token() == "5");
+    CHECK(reads.back().next_page_token() == std::to_string(5 + 4 * (reads.size() - 1)));
+    run.Signal("finish", nullptr);
+    CHECK(CompletedResult(worker.Hand(run, run.StickyTask(), worker.StickyQueue())) == 121);
+  }
+
+  SECTION("a sticky task of an evicted run reads every page from the first event") {
+    RunHistory other("counter-2", "run-2", "counter", nullptr);
+    worker.Hand(other, other.FullTask());  // evicts counter-1
+    run.Signal("finish", nullptr);
+    RunHistory::WorkflowTask task = run.StickyTask();
+    worker.server().SetHistory(run.run_id(), run.history(), /*page_size=*/3);
+    worker.server().AddWorkflowTask(worker.StickyQueue(), std::move(task));
+    const Answer answer = worker.server().Next<Answer>();
+    CHECK(CompletedResult(answer) == 21);
+    const auto reads = worker.server().All<HistoryRead>();
+    REQUIRE(reads.size() >= 2);
+    CHECK(reads.front().next_page_token().empty());
+    for (std::size_t i = 1; i < reads.size(); ++i) {
+      CHECK(reads[i].next_page_token() == std::to_string(3 * i));
+    }
+  }
 }
