@@ -147,17 +147,19 @@ struct ListOptions {
   std::int64_t limit = 50;
 };
 
-void List(const ListOptions& options) {
-  client::ListFilter filter{.workflow = options.workflow, .limit = options.limit};
-  if (!options.status.empty()) {
-    filter.status = client::ParseRunStatus(options.status);
-    if (!filter.status) {
-      Fail("--status " + options.status +
-               " is no run status (pending, running, completed, failed, cancelled, terminated, "
-               "timed_out, continued_as_new)",
-           2);
-    }
+std::vector<std::string> StatusNames() {
+  std::vector<std::string> names;
+  for (client::RunStatus status : client::kRunStatuses) {
+    names.emplace_back(client::RunStatusName(status));
   }
+  return names;
+}
+
+void List(const ListOptions& options) {
+  // --status is checked against the names by CLI11.
+  const client::ListFilter filter{.workflow = options.workflow,
+                                  .status = client::ParseRunStatus(options.status),
+                                  .limit = options.limit};
   const auto runs = OrFail(Open(options.flags)->List(filter));
   const bool as_json = options.json;
   if (!as_json) {
@@ -207,8 +209,7 @@ void AddRunCommands(CLI::App& app) {
     command->add_option("--limit,-n", options->limit, "How many")->capture_default_str();
     command->add_option("--workflow", options->workflow, "Only the runs of this definition");
     command->add_option("--status", options->status, "Only the runs in this status")
-        ->check(CLI::IsMember({"pending", "running", "completed", "failed", "cancelled",
-                               "terminated", "timed_out", "continued_as_new"}));
+        ->check(CLI::IsMember(StatusNames()));
     command->callback([options] { List(*options); });
   }
   {

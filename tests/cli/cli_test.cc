@@ -67,6 +67,20 @@ TEST_CASE("no command, or an unknown one, is an error on stderr") {
   CHECK_THAT(unknown.err, Catch::Contains("frobnicate"));
 }
 
+TEST_CASE("a usage error exits 2 and names the argument; --help and --version exit 0") {
+  auto bad_value = RunProcess({WeftBinary(), "list", "--status", "bogus"});
+  CHECK(bad_value.exit_code == 2);
+  CHECK_THAT(bad_value.err, Catch::Contains("--status: bogus not in"));
+  auto missing = RunProcess({WeftBinary(), "run"});
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Catch::Contains("workflow is required"));
+  auto unknown_flag = RunProcess({WeftBinary(), "list", "--frob"});
+  CHECK(unknown_flag.exit_code == 2);
+  CHECK_THAT(unknown_flag.err, Catch::Contains("--frob"));
+  CHECK(RunProcess({WeftBinary(), "list", "--help"}).exit_code == 0);
+  CHECK(RunProcess({WeftBinary(), "--version"}).exit_code == 0);
+}
+
 TEST_CASE("an unknown command is an error with a suggestion, --help or not") {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"reslt", "--help"}, std::vector<std::string>{"reslt", "x"},
