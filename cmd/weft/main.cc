@@ -87,12 +87,12 @@ int main(int argc, char** argv) {
   if (auto word = CommandWord(argc, argv); word && IsUnknownCommand(app, *word)) return 2;
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
+  } catch (const CLI::RuntimeError& error) {  // a command that failed, with its own exit code
+    return error.get_exit_code();
+  } catch (const CLI::Error& error) {
     // A usage error exits 2, as every other usage error of weft's (CLI11 has a code per kind);
     // --help and --version are "errors" that succeed.
     return app.exit(error) == 0 ? 0 : 2;
-  } catch (const CLI::Error& error) {  // a command that failed, with its own exit code
-    return app.exit(error);
   }
   if (app.get_subcommands().empty()) {
     std::cerr << app.help() << "\nweft: a command is required\n";

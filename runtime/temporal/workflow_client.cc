@@ -399,6 +399,19 @@ std::expected<void, ClientError> WorkflowClient::Terminate(const WorkflowExecuti
 std::expected<WorkflowOutcome, ClientError> WorkflowClient::Result(
     const WorkflowExecution& execution) const {
   WorkflowExecution current = execution;
+  if (current.run_id.empty()) {
+    // The latest run, named: the close event does not say which run it closed, and the result
+    // should (`weft result` prints it), and a run started later under the same id is not this.
+    workflowservice::DescribeWorkflowExecutionRequest request;
+    request.set_namespace_(connection_->options().namespace_name);
+    *request.mutable_execution() = ToProto(current);
+    auto described = connection_->Call(&Stub::DescribeWorkflowExecution,
+                                       "DescribeWorkflowExecution", request);
+    if (!described) {
+      return std::unexpected(FromRpc(described.error(), "result of " + NameOf(execution)));
+    }
+    current.run_id = described->workflow_execution_info().execution().run_id();
+  }
   std::string page_token;
   while (true) {
     workflowservice::GetWorkflowExecutionHistoryRequest request;

@@ -200,11 +200,18 @@ TEST_CASE("the client commands drive a Python workflow from the shell") {
   REQUIRE(result.exit_code == 0);
   CHECK(json::parse(result.out) == 8);
 
-  auto failed = RunProcess({WeftBinary(), "start", "py-fails", "--input", R"({"id":"o-1"})",
-                            "--task-queue", TaskQueue(), "--address", address, "--wait"});
+  const std::string failing_id = UniqueId("cli-fails");
+  auto failed =
+      RunProcess({WeftBinary(), "start", "py-fails", "--input", R"({"id":"o-1"})", "--id",
+                  failing_id, "--task-queue", TaskQueue(), "--address", address, "--wait"});
   CHECK(failed.exit_code == 1);
   CHECK_THAT(json::parse(failed.out).dump(), Catch::Contains("CardDeclined"));
   CHECK_THAT(failed.err, Catch::Contains("failed: card declined"));
+  // The result of the latest run names that run, though the command named none.
+  auto failed_result = RunProcess({WeftBinary(), "result", failing_id, "--address", address});
+  CHECK(failed_result.exit_code == 1);
+  CHECK_THAT(failed_result.err, Catch::Contains(" (" + failing_id + ") failed"));
+  CHECK_THAT(failed_result.err, !Catch::Contains("run  ("));
 }
 
 TEST_CASE("a server that is not there is a clear error, not a hang") {
