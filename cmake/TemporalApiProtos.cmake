@@ -17,8 +17,12 @@ else()
 endif()
 set(WEFT_CACHE_DIR ${_weft_default_cache} CACHE PATH "Downloads kept between builds")
 
-# Leaves the verified tarball of the pinned package at <out_var>, downloading it with `npm pack`
-# only when the cache does not already hold it.
+# The registry the package is fetched from: any npm registry or mirror serves the same tarball
+# at the same path, and the SHA-256 pin checks it.
+set(WEFT_NPM_REGISTRY https://registry.npmjs.org CACHE STRING "npm registry for build-time downloads")
+
+# Leaves the verified tarball of the pinned package at <out_var>, downloading it only when the
+# cache does not already hold it. A plain HTTPS download (no npm needed to build weft).
 function(_weft_core_bridge_tarball out_var)
   set(dir ${WEFT_CACHE_DIR}/npm)
   set(tarball ${dir}/temporalio-core-bridge-${WEFT_CORE_BRIDGE_VERSION}.tgz)
@@ -30,25 +34,20 @@ function(_weft_core_bridge_tarball out_var)
     endif()
     file(REMOVE ${tarball})
   endif()
-  find_program(NPM_PROGRAM npm)
-  if(NOT NPM_PROGRAM)
-    message(FATAL_ERROR "npm is needed to fetch the Temporal API protos; run scripts/setup")
-  endif()
+  set(url ${WEFT_NPM_REGISTRY}/@temporalio/core-bridge/-/core-bridge-${WEFT_CORE_BRIDGE_VERSION}.tgz)
+  message(STATUS "Fetching ${url} for the Temporal API protos")
   file(MAKE_DIRECTORY ${dir})
-  message(STATUS "Fetching @temporalio/core-bridge@${WEFT_CORE_BRIDGE_VERSION} for the Temporal API protos")
-  execute_process(
-    COMMAND ${NPM_PROGRAM} pack --silent --pack-destination ${dir}
-            @temporalio/core-bridge@${WEFT_CORE_BRIDGE_VERSION}
-    RESULT_VARIABLE result OUTPUT_QUIET ERROR_VARIABLE error)
-  if(NOT result EQUAL 0 OR NOT EXISTS ${tarball})
-    message(FATAL_ERROR "npm pack @temporalio/core-bridge@${WEFT_CORE_BRIDGE_VERSION} failed: ${error}")
+  # Downloaded beside its final name and moved when verified, so that an interrupted download
+  # never passes for the package.
+  file(DOWNLOAD ${url} ${tarball}.part STATUS status TLS_VERIFY ON
+       EXPECTED_HASH SHA256=${WEFT_CORE_BRIDGE_SHA256})
+  list(GET status 0 code)
+  if(NOT code EQUAL 0)
+    list(GET status 1 message)
+    file(REMOVE ${tarball}.part)
+    message(FATAL_ERROR "downloading ${url} failed: ${message}")
   endif()
-  file(SHA256 ${tarball} actual)
-  if(NOT actual STREQUAL WEFT_CORE_BRIDGE_SHA256)
-    file(REMOVE ${tarball})
-    message(FATAL_ERROR "@temporalio/core-bridge@${WEFT_CORE_BRIDGE_VERSION}: SHA-256 ${actual} "
-                        "does not match the pin ${WEFT_CORE_BRIDGE_SHA256}")
-  endif()
+  file(RENAME ${tarball}.part ${tarball})
   set(${out_var} ${tarball} PARENT_SCOPE)
 endfunction()
 

@@ -19,10 +19,28 @@ find_package(gRPC REQUIRED)               # runtime/temporal
 pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)  # runtime/lua
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)     # dsl: matches()
 
-if(WEFT_BUILD_TESTS)
+# The tests and benchmarks need tools that running weft does not (`scripts/setup --tests`
+# installs them). AUTO builds them when those are installed, so that the quick start, which
+# installs only what weft needs, configures too; ON requires them.
+if(WEFT_BUILD_TESTS STREQUAL "AUTO")
+  find_package(Catch2 2 QUIET)
+  find_path(HTTPLIB_INCLUDE_DIR httplib.h)
+  if(Catch2_FOUND AND HTTPLIB_INCLUDE_DIR)
+    set(WEFT_BUILD_TESTS ON)
+  else()
+    message(STATUS "Tests not built: Catch2 or cpp-httplib is missing (scripts/setup --tests)")
+    set(WEFT_BUILD_TESTS OFF)
+  endif()
+elseif(WEFT_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
   find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)  # loopback HTTP servers in tests
 endif()
-if(WEFT_BUILD_BENCHMARKS)
+if(WEFT_BUILD_BENCHMARKS STREQUAL "AUTO")
+  find_package(benchmark QUIET)
+  set(WEFT_BUILD_BENCHMARKS ${benchmark_FOUND})
+  if(NOT benchmark_FOUND)
+    message(STATUS "Benchmarks not built: Google Benchmark is missing (scripts/setup --tests)")
+  endif()
+elseif(WEFT_BUILD_BENCHMARKS)
   find_package(benchmark REQUIRED)
 endif()

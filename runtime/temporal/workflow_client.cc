@@ -405,8 +405,8 @@ std::expected<WorkflowOutcome, ClientError> WorkflowClient::Result(
     workflowservice::DescribeWorkflowExecutionRequest request;
     request.set_namespace_(connection_->options().namespace_name);
     *request.mutable_execution() = ToProto(current);
-    auto described = connection_->Call(&Stub::DescribeWorkflowExecution,
-                                       "DescribeWorkflowExecution", request);
+    auto described =
+        connection_->Call(&Stub::DescribeWorkflowExecution, "DescribeWorkflowExecution", request);
     if (!described) {
       return std::unexpected(FromRpc(described.error(), "result of " + NameOf(execution)));
     }
