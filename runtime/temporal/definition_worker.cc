@@ -38,7 +38,8 @@ std::expected<std::unique_ptr<DefinitionWorker>, std::string> DefinitionWorker::
     DefinitionWorkerOptions options, std::shared_ptr<const dsl::DefinitionCatalog> catalog,
     const activity::ActivityRegistry& registry) {
   auto connection = GrpcConnection::Open(options.connection);
-  if (!connection) return std::unexpected(connection.error().ToString());
+  // Open() fails only on options it cannot use (a file, a flag); its message says which.
+  if (!connection) return std::unexpected(connection.error().message);
   // As the SDKs do, a worker that cannot reach its server and namespace says so and stops,
   // rather than polling for ever.
   if (auto reachable = (*connection)->CheckServer(); !reachable) {

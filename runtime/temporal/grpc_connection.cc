@@ -1,11 +1,14 @@
 #include "runtime/temporal/grpc_connection.h"
 
 #include <absl/synchronization/mutex.h>
+#include <grpc/support/log.h>
 #include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <sstream>
 #include <utility>
+
+#include "runtime/temporal/tls_diagnosis.h"
 
 namespace weft::temporal {
 namespace {
@@ -38,7 +41,8 @@ std::expected<std::shared_ptr<grpc::ChannelCredentials>, RpcError> Credentials(
     }
     if (tls.client_cert_file.empty() != tls.client_key_file.empty()) {
       return std::unexpected(RpcError{grpc::StatusCode::INVALID_ARGUMENT, "",
-                                      "mTLS needs both a client certificate and its key"});
+                                      "mutual TLS needs both a client certificate "
+                                      "(--tls-cert-path) and its key (--tls-key-path)"});
     }
     if (!tls.client_cert_file.empty()) {
       auto cert = ReadFile(tls.client_cert_file, "client certificate");
@@ -61,6 +65,12 @@ std::expected<std::shared_ptr<GrpcConnection>, RpcError> GrpcConnection::Open(
   // Lock order is gRPC's business and is tested upstream.
   static const bool detector_off = [] {
     absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+    // gRPC core logs each failed handshake or reconnection attempt to stderr, several a second;
+    // what a user needs of them CheckServer() and the connectivity watcher say once. The rest
+    // is for --log-level debug.
+    gpr_set_log_function([](gpr_log_func_args* args) {
+      spdlog::debug("grpc {}:{}: {}", args->file, args->line, args->message);
+    });
     return true;
   }();
   (void)detector_off;
@@ -143,6 +153,12 @@ std::expected<void, RpcError> GrpcConnection::CheckServer(std::chrono::milliseco
     if (error.code == grpc::StatusCode::UNAUTHENTICATED ||
         error.code == grpc::StatusCode::PERMISSION_DENIED) {
       return std::unexpected(refused(error));
+    }
+    // A TLS problem (a certificate, a missing client certificate, TLS on one side only) looks
+    // like an unreachable server to gRPC; a handshake of our own says which.
+    if (auto tls = DiagnoseTls(options_, std::chrono::seconds(3))) {
+      error.message = *tls;
+      return std::unexpected(error);
     }
     error.message =
         "no Temporal server answered at " + address + " within " +
