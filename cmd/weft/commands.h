@@ -31,6 +31,8 @@ void AddReplayCommand(CLI::App& app);
 void AddRunCommands(CLI::App& app);
 // test: dry runs of test cases with mocked activities on virtual time (runtime/dry_run).
 void AddTestCommand(CLI::App& app);
+// schedule create|list|describe|pause|unpause|trigger|delete: Temporal's schedules.
+void AddScheduleCommands(CLI::App& app);
 // mcp: the MCP server for agents (agents/).
 void AddMcpCommand(CLI::App& app);
 

@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
   weft::cli::AddRunCommands(app);
   weft::cli::AddTestCommand(app);
   weft::cli::AddMcpCommand(app);
+  weft::cli::AddScheduleCommands(app);
 
   if (auto word = CommandWord(argc, argv); word && IsUnknownCommand(app, *word)) return 2;
   try {

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "runtime/client/workflow_client.h"
+#include "runtime/temporal/workflow_client.h"
 
 namespace weft::cli {
 
@@ -26,6 +27,12 @@ T OrFail(std::expected<T, std::string> value, int exit_code = 1) {
 template <typename T>
 T OrFail(std::expected<T, client::ClientError> value, int exit_code = 1) {
   if (!value) Fail(value.error(), exit_code);
+  if constexpr (!std::is_void_v<T>) return std::move(*value);
+}
+
+template <typename T>
+T OrFail(std::expected<T, temporal::ClientError> value, int exit_code = 1) {
+  if (!value) Fail(value.error().message, exit_code);
   if constexpr (!std::is_void_v<T>) return std::move(*value);
 }
 

@@ -40,6 +40,18 @@ std::expected<nlohmann::json, std::string> FromPayload(const Payload& payload);
 // caller passing several positional arguments) reads as a JSON array of them.
 std::expected<nlohmann::json, std::string> FromPayloads(const Payloads& payloads);
 
+// A memo's or search attributes' fields, each decoded; one that does not decode (another SDK's
+// encoding) is kept as {"undecoded": <why>}, not dropped.
+template <typename Map>
+nlohmann::json DecodeFields(const Map& fields) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, payload] : fields) {
+    auto value = FromPayload(payload);
+    out[name] = value ? *value : nlohmann::json{{"undecoded", value.error()}};
+  }
+  return out;
+}
+
 }  // namespace weft::temporal
 
 #endif  // WEFT_RUNTIME_TEMPORAL_PAYLOAD_H_

@@ -26,6 +26,18 @@ inline std::chrono::system_clock::time_point ToTimePoint(const google::protobuf:
           std::chrono::seconds(time.seconds()) + std::chrono::nanoseconds(time.nanos())));
 }
 
+// Milliseconds since the Unix epoch; 0 for an unset timestamp.
+inline std::int64_t ToUnixMillis(const google::protobuf::Timestamp& time) {
+  if (time.seconds() == 0 && time.nanos() == 0) return 0;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(ToTimePoint(time).time_since_epoch())
+      .count();
+}
+
+inline void SetUnixMillis(google::protobuf::Timestamp* time, std::int64_t ms) {
+  time->set_seconds(ms / 1000);
+  time->set_nanos(static_cast<std::int32_t>((ms % 1000) * 1'000'000));
+}
+
 }  // namespace weft::temporal
 
 #endif  // WEFT_RUNTIME_TEMPORAL_PROTO_TIME_H_

@@ -6,6 +6,7 @@
 
 #include "runtime/run/failure_codec.h"
 #include "runtime/run/random_id.h"
+#include "runtime/temporal/client_error.h"
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/grpc_connection.h"
@@ -23,34 +24,6 @@ namespace enums = ::temporal::api::enums::v1;
 namespace history = ::temporal::api::history::v1;
 namespace common = ::temporal::api::common::v1;
 using Stub = Connection::WorkflowService::Stub;
-
-ClientError FromRpc(const RpcError& error, std::string_view what) {
-  ClientError::Kind kind = ClientError::Kind::kOther;
-  switch (error.code) {
-    case grpc::StatusCode::UNAVAILABLE:
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      kind = ClientError::Kind::kUnavailable;
-      break;
-    case grpc::StatusCode::NOT_FOUND:
-      kind = ClientError::Kind::kNotFound;
-      break;
-    case grpc::StatusCode::ALREADY_EXISTS:
-      kind = ClientError::Kind::kAlreadyStarted;
-      break;
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      kind = ClientError::Kind::kInvalidArgument;
-      break;
-    default:
-      break;
-  }
-  std::string message = std::string(what) + ": ";
-  if (kind == ClientError::Kind::kUnavailable) {
-    message += "the Temporal server does not answer (" + error.ToString() + ")";
-  } else {
-    message += error.message.empty() ? error.ToString() : error.message;
-  }
-  return ClientError{kind, std::move(message), nullptr};
-}
 
 common::WorkflowExecution ToProto(const WorkflowExecution& execution) {
   common::WorkflowExecution proto;
@@ -110,12 +83,6 @@ std::expected<Ending, std::string> EndingOf(const history::HistoryEvent& event) 
   return ending;
 }
 
-std::int64_t Millis(const google::protobuf::Timestamp& time) {
-  if (time.seconds() == 0 && time.nanos() == 0) return 0;
-  return std::chrono::duration_cast<std::chrono::milliseconds>(ToTimePoint(time).time_since_epoch())
-      .count();
-}
-
 ExecutionStatus StatusOf(enums::WorkflowExecutionStatus status) {
   switch (status) {
     case enums::WORKFLOW_EXECUTION_STATUS_COMPLETED:
@@ -135,28 +102,17 @@ ExecutionStatus StatusOf(enums::WorkflowExecutionStatus status) {
   }
 }
 
-// Payloads that do not decode (another SDK's encoding) are kept as their error, not dropped.
-template <typename Map>
-nlohmann::json Decoded(const Map& fields) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [name, payload] : fields) {
-    auto value = FromPayload(payload);
-    out[name] = value ? *value : nlohmann::json{{"undecoded", value.error()}};
-  }
-  return out;
-}
-
 ExecutionInfo InfoOf(const ::temporal::api::workflow::v1::WorkflowExecutionInfo& info) {
   return {.execution = {info.execution().workflow_id(), info.execution().run_id()},
           .workflow_type = info.type().name(),
           .status = StatusOf(info.status()),
-          .start_ms = Millis(info.start_time()),
-          .close_ms = Millis(info.close_time()),
+          .start_ms = ToUnixMillis(info.start_time()),
+          .close_ms = ToUnixMillis(info.close_time()),
           .task_queue = info.task_queue(),
           .history_length = info.history_length(),
           .parent = {info.parent_execution().workflow_id(), info.parent_execution().run_id()},
-          .memo = Decoded(info.memo().fields()),
-          .search_attributes = Decoded(info.search_attributes().indexed_fields())};
+          .memo = DecodeFields(info.memo().fields()),
+          .search_attributes = DecodeFields(info.search_attributes().indexed_fields())};
 }
 
 // "123" as the number a weft run's activity id is; any other id as it is.

@@ -165,6 +165,8 @@ class WorkflowClient {
   std::expected<std::string, ClientError> HistoryJson(const WorkflowExecution& execution) const;
 
  private:
+  friend class ScheduleClient;  // speaks the schedule calls on the same connection
+
   explicit WorkflowClient(std::shared_ptr<Connection> connection)
       : connection_(std::move(connection)) {}
 
