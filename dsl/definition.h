@@ -227,6 +227,22 @@ struct UpdateHandler {
   SourceRange range;
 };
 
+// A schedule the definition declares (`schedules:`): when a run of it starts by itself, with
+// which input and under which policies. Temporal's schedules, created by `weft worker
+// --sync-schedules` (runtime/temporal/schedule_sync.h). Not part of a run's behaviour.
+struct DeclaredSchedule {
+  std::string id;                   // unique in the definition
+  std::vector<std::string> crons;   // cron strings ("0 9 * * MON-FRI", "@every 1h")
+  std::vector<Duration> intervals;  // at least one of crons and intervals
+  std::string time_zone;            // IANA name; empty: UTC
+  Duration jitter{0};
+  std::string overlap = "skip";  // skip, buffer_one, buffer_all, cancel_other, ...
+  std::optional<Duration> catchup_window;
+  bool pause_on_failure = false;
+  bool paused = false;
+  nlohmann::json input = nlohmann::json::object();  // checked against the input schema
+};
+
 struct Definition {
   std::int64_t dsl = 1;
   std::string name;
@@ -247,6 +263,7 @@ struct Definition {
   std::optional<Duration> timeout;  // workflow execution timeout
   std::map<std::string, Template> search_attributes;
   std::map<std::string, Template> memo;
+  std::vector<DeclaredSchedule> schedules;
 
   // The canonical JSON form (dsl/canonical_form.h) and the lowercase hex SHA-256 of its text:
   // the definition's identity beside (name, version).

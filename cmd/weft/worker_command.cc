@@ -31,6 +31,7 @@ struct WorkerOptions {
   int max_cached_runs = 1000;
   int max_concurrent_activities = 16;
   double rescan_seconds = 1.0;
+  bool sync_schedules = false;
 };
 
 [[noreturn]] void Fail(const std::string& message) {
@@ -62,7 +63,8 @@ void RunWorker(const WorkerOptions& options) {
                   .max_concurrent_activities = options.max_concurrent_activities},
        .workflows = options.workflows_dir,
        .rescan_interval = std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::duration<double>(options.rescan_seconds))},
+           std::chrono::duration<double>(options.rescan_seconds)),
+       .sync_schedules = options.sync_schedules},
       registry);
   if (!worker) Fail(worker.error());
 
@@ -112,6 +114,9 @@ void AddWorkerCommand(CLI::App& app) {
   command->add_option("--rescan-seconds", options->rescan_seconds, "How often workflows/ is read")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 3600.0));
+  command->add_flag("--sync-schedules", options->sync_schedules,
+                    "Create, update and delete the Temporal schedules the definitions declare "
+                    "(`schedules:`), and only those");
   command->callback([options] { RunWorker(*options); });
 }
 

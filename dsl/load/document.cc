@@ -15,6 +15,7 @@
 #include "dsl/codes.h"
 #include "dsl/load/handlers.h"
 #include "dsl/load/loader_context.h"
+#include "dsl/load/schedules.h"
 #include "dsl/load/steps.h"
 #include "dsl/loader.h"
 #include "dsl/sha256.h"
@@ -57,7 +58,7 @@ void LoadDocument(LoaderContext& loader, const SourceNode& root, Definition& def
   loader.CheckKeys(
       root,
       {"dsl", "name", "version", "description", "input", "vars", "defaults", "handlers", "steps",
-       "output", "on_failure", "timeout", "search_attributes", "memo"},
+       "output", "on_failure", "timeout", "search_attributes", "memo", "schedules"},
       "the definition");
 
   const SourceNode* dsl = root.Find("dsl");
@@ -152,6 +153,7 @@ void LoadDocument(LoaderContext& loader, const SourceNode& root, Definition& def
     }
   }
   if (const SourceNode* timeout = root.Find("timeout")) def.timeout = loader.DurationOf(timeout);
+  if (const SourceNode* schedules = root.Find("schedules")) LoadSchedules(loader, *schedules, def);
   for (const char* key : {"search_attributes", "memo"}) {
     const SourceNode* node = root.Find(key);
     if (node == nullptr || !loader.ExpectMapping(*node, std::string("`") + key + "`")) continue;

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "runtime/temporal/schedule_sync.h"
+
 namespace weft::temporal {
 namespace {
 
@@ -30,14 +32,40 @@ std::expected<std::unique_ptr<FolderWorker>, std::string> FolderWorker::Create(
   LogScan(catalog->Rescan());
   auto worker = DefinitionWorker::Create(options.worker, catalog, registry);
   if (!worker) return std::unexpected(worker.error());
-  return std::unique_ptr<FolderWorker>(
-      new FolderWorker(std::move(options), std::move(catalog), std::move(*worker)));
+  std::optional<ScheduleClient> schedules;
+  if (options.sync_schedules) {
+    auto client = WorkflowClient::Connect(options.worker.connection);
+    if (!client) return std::unexpected(client.error().message);
+    schedules.emplace(*client);
+  }
+  std::unique_ptr<FolderWorker> folder_worker(new FolderWorker(
+      std::move(options), std::move(catalog), std::move(*worker), std::move(schedules)));
+  folder_worker->SyncSchedules();
+  return folder_worker;
 }
 
 FolderWorker::FolderWorker(FolderWorkerOptions options,
                            std::shared_ptr<dsl::DefinitionCatalog> catalog,
-                           std::unique_ptr<DefinitionWorker> worker)
-    : options_(std::move(options)), catalog_(std::move(catalog)), worker_(std::move(worker)) {}
+                           std::unique_ptr<DefinitionWorker> worker,
+                           std::optional<ScheduleClient> schedules)
+    : options_(std::move(options)),
+      catalog_(std::move(catalog)),
+      worker_(std::move(worker)),
+      schedules_(std::move(schedules)) {}
+
+void FolderWorker::SyncSchedules() {
+  if (!schedules_) return;
+  const ScheduleSyncReport report = temporal::SyncSchedules(
+      *schedules_, WantedSchedules(catalog_->List()), options_.worker.task_queue);
+  for (const auto& id : report.created) spdlog::info("schedule {} created", id);
+  for (const auto& id : report.updated) spdlog::info("schedule {} updated", id);
+  for (const auto& id : report.deleted) spdlog::info("schedule {} deleted", id);
+  for (const auto& error : report.errors) spdlog::warn("schedules: {}", error);
+  if (report.created.empty() && report.updated.empty() && report.deleted.empty() &&
+      report.errors.empty()) {
+    spdlog::info("schedules in sync ({} declared)", report.unchanged.size());
+  }
+}
 
 void FolderWorker::Run() {
   std::thread rescans([this] { RescanUntilStopped(); });
@@ -65,7 +93,9 @@ void FolderWorker::RescanUntilStopped() {
   while (!stopped_changed_.wait_for(lock, options_.rescan_interval, [this] { return stopped_; })) {
     // Not under the lock: a slow scan must not hold up Stop().
     lock.unlock();
-    LogScan(catalog_->Rescan());
+    const auto scan = catalog_->Rescan();
+    LogScan(scan);
+    if (!scan.changed.empty() || !scan.removed.empty()) SyncSchedules();
     lock.lock();
   }
 }

@@ -3,7 +3,8 @@
 // folder is read again every rescan interval: new and changed definitions serve new runs at
 // once, runs in flight keep the definition pinned in their history, and a file that stops
 // loading leaves its last good version served. What each scan changed is logged (spdlog), a
-// definition that does not load with its diagnostics.
+// definition that does not load with its diagnostics. With sync_schedules, the schedules the
+// definitions declare are kept so on the server (schedule_sync.h), from the rescanning thread.
 //
 // Owns the catalog, the DefinitionWorker and the rescanning thread; the registry is the
 // caller's and must outlive the worker. Run() blocks the calling thread until Stop(), which
@@ -18,11 +19,13 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "dsl/definition_catalog.h"
 #include "runtime/activity/activity_registry.h"
 #include "runtime/temporal/definition_worker.h"
+#include "runtime/temporal/schedule_client.h"
 
 namespace weft::temporal {
 
@@ -30,6 +33,9 @@ struct FolderWorkerOptions {
   DefinitionWorkerOptions worker;
   std::filesystem::path workflows = "workflows";
   std::chrono::milliseconds rescan_interval{1000};
+  // Make the namespace's schedules what the definitions declare (schedule_sync.h), at start
+  // and after every scan that changed a definition.
+  bool sync_schedules = false;
 };
 
 class FolderWorker {
@@ -51,12 +57,14 @@ class FolderWorker {
 
  private:
   FolderWorker(FolderWorkerOptions options, std::shared_ptr<dsl::DefinitionCatalog> catalog,
-               std::unique_ptr<DefinitionWorker> worker);
+               std::unique_ptr<DefinitionWorker> worker, std::optional<ScheduleClient> schedules);
   void RescanUntilStopped();
+  void SyncSchedules();
 
   FolderWorkerOptions options_;
   std::shared_ptr<dsl::DefinitionCatalog> catalog_;
   std::unique_ptr<DefinitionWorker> worker_;
+  std::optional<ScheduleClient> schedules_;  // with sync_schedules
   std::mutex mutex_;
   std::condition_variable stopped_changed_;
   bool stopped_ = false;

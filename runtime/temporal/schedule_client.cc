@@ -92,6 +92,9 @@ schedule::Schedule ToProto(const std::string& id, const Schedule& in) {
   start.mutable_workflow_type()->set_name(in.workflow_type);
   start.mutable_task_queue()->set_name(in.task_queue);
   *start.mutable_input() = ToPayloads(in.input);
+  for (const auto& [key, value] : in.run_memo.items()) {
+    (*start.mutable_memo()->mutable_fields())[key] = ToPayload(value);
+  }
 
   auto& policies = *out.mutable_policies();
   policies.set_overlap_policy(ToProto(in.overlap));
@@ -118,6 +121,7 @@ Schedule FromProto(const schedule::Schedule& in) {
   out.task_queue = start.task_queue().name();
   out.workflow_id = start.workflow_id();
   if (auto input = FromPayloads(start.input())) out.input = std::move(*input);
+  out.run_memo = DecodeFields(start.memo().fields());
   out.overlap = FromProto(in.policies().overlap_policy());
   if (in.policies().has_catchup_window()) {
     out.catchup_window = ToMillis(in.policies().catchup_window());

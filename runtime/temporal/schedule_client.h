@@ -61,8 +61,9 @@ struct Schedule {
   bool pause_on_failure = false;
 
   bool paused = false;
-  std::string note;                                // why it was paused or unpaused
-  nlohmann::json memo = nlohmann::json::object();  // each value one json/plain payload
+  std::string note;                                    // why it was paused or unpaused
+  nlohmann::json memo = nlohmann::json::object();      // the schedule's; set at creation only
+  nlohmann::json run_memo = nlohmann::json::object();  // the memo of each run it starts
 };
 
 // One firing: when it was due, when it started, and the run it started.
