@@ -130,9 +130,11 @@ void RunWorkflow(const RunOptions& options) {
   std::cout << started->execution.run_id << "\n" << std::flush;
 }
 
-void Resume(const EngineFlags& flags) {
+void Resume(const EngineFlags& flags, double linger_seconds) {
   ProgressPrinter progress;
-  OrFail(client::ResumeInForeground(Foreground(flags, progress)));
+  client::ForegroundOptions options = Foreground(flags, progress);
+  options.linger = std::chrono::milliseconds(static_cast<std::int64_t>(linger_seconds * 1000));
+  OrFail(client::ResumeInForeground(options));
   progress.Finish();
 }
 
@@ -196,10 +198,16 @@ void AddRunCommands(CLI::App& app) {
   }
   {
     auto flags = std::make_shared<EngineFlags>();
+    auto linger = std::make_shared<double>(0.0);
     auto* command =
         app.add_subcommand("resume", "Continue every unfinished run of the journal until done");
     flags->AddEngine(*command);
-    command->callback([flags] { Resume(*flags); });
+    command
+        ->add_option("--linger", *linger,
+                     "Seconds to keep running once no run is open, for runs started meanwhile")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 3600.0));
+    command->callback([flags, linger] { Resume(*flags, *linger); });
   }
   {
     auto options = std::make_shared<ListOptions>();

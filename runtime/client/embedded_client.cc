@@ -4,7 +4,6 @@
 
 #include "dsl/input_check.h"
 #include "dsl/resolve_definition.h"
-#include "runtime/embedded/journal_lease.h"
 #include "runtime/embedded/recovery.h"
 #include "runtime/run/failure_codec.h"
 #include "runtime/run/query_answers.h"
@@ -147,7 +146,7 @@ std::expected<json, ClientError> EmbeddedClient::Deliver(const Execution& execut
   if (!run) return std::unexpected(run.error());
   auto id = journal_.Send(run->run_id, kind, name, payload);
   if (!id) return std::unexpected(Error(ClientError::Kind::kOther, id.error()));
-  if (!answer && !embedded::JournalLease::IsHeld(options_.journal)) {
+  if (!answer && journal_.NoEngine()) {
     if (queued != nullptr) *queued = true;
     return json();
   }
@@ -225,7 +224,7 @@ std::expected<Sent, ClientError> EmbeddedClient::Terminate(const Execution& exec
 std::expected<Outcome, ClientError> EmbeddedClient::Result(const Execution& execution) {
   auto run = Find(execution, /*open=*/false);
   while (run && !embedded::IsClosed(run->status)) {
-    if (!embedded::JournalLease::IsHeld(options_.journal)) {
+    if (journal_.NoEngine()) {
       return std::unexpected(
           Error(ClientError::Kind::kUnavailable,
                 StatusLine(*run) + " and no engine is running it; start one with `weft resume`"));

@@ -6,6 +6,11 @@
 namespace weft::client {
 namespace {
 
+std::string Seconds(std::chrono::milliseconds duration) {
+  if (duration.count() % 1000 == 0) return std::to_string(duration.count() / 1000);  // "2"
+  return std::to_string(static_cast<double>(duration.count()) / 1000.0);
+}
+
 embedded::Host MakeHost(const ForegroundOptions& options) {
   return embedded::Host(
       {.journal = options.journal,
@@ -28,7 +33,9 @@ embedded::Host MakeHost(const ForegroundOptions& options) {
            [&options](const std::string& notice) {
              if (options.on_notice) options.on_notice(notice);
            },
-       .poll = options.poll});
+       .poll = options.poll,
+       .linger = options.linger,
+       .hand_over_to = BackgroundResume(options)});
 }
 
 }  // namespace
@@ -60,7 +67,8 @@ embedded::BackgroundCommand BackgroundResume(const ForegroundOptions& options) {
   namespace fs = std::filesystem;
   embedded::BackgroundCommand command{
       .arguments = {"resume", "--journal", fs::absolute(options.journal).string(), "--workflows",
-                    fs::absolute(options.workflows).string()}};
+                    fs::absolute(options.workflows).string(), "--linger",
+                    Seconds(kBackgroundLinger)}};
   for (const auto& plugin : options.plugins) {
     command.arguments.push_back("--plugin");
     command.arguments.push_back(fs::absolute(plugin).string());

@@ -34,7 +34,13 @@ struct ForegroundOptions {
   std::function<void(const ProgressLine&)> on_progress;
   std::function<void(const std::string&)> on_notice;
   std::chrono::milliseconds poll{100};  // how often a process without the lease looks
+  // ResumeInForeground: how long to keep the lease once no run is open (embedded::HostOptions).
+  std::chrono::milliseconds linger{0};
 };
+
+// How long the background engine keeps the lease once no run is open: the runs of a burst of
+// `weft run --detach` that pauses for a moment are served by the same engine.
+inline constexpr std::chrono::milliseconds kBackgroundLinger{2000};
 
 // kNotFound or kInvalidArgument when the request names no loadable definition or its input is
 // refused (nothing was started); other kinds when the journal or the engine fails.
@@ -45,8 +51,10 @@ std::expected<Outcome, ClientError> RunInForeground(const StartRequest& request,
 std::expected<bool, ClientError> ResumeInForeground(const ForegroundOptions& options);
 
 // ResumeInForeground with these options in a process of its own: this binary's `weft resume`
-// with the same journal, workflows, plugins and Lua folder, made absolute, for a process that
-// starts runs and returns (`weft run --detach`, `weft mcp`; embedded/host.h starts it).
+// with the same journal, workflows, plugins and Lua folder, made absolute, lingering
+// kBackgroundLinger, for a process that starts runs and returns (`weft run --detach`,
+// `weft mcp`; embedded/host.h starts it), and for a `weft run` that hands over the runs other
+// processes started while it held the lease.
 embedded::BackgroundCommand BackgroundResume(const ForegroundOptions& options);
 
 }  // namespace weft::client

@@ -5,11 +5,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include "runtime/embedded/journal_client.h"
 #include "runtime/embedded/journal_lease.h"
+
+extern char** environ;
 
 namespace weft::embedded {
 
@@ -39,6 +43,20 @@ std::expected<std::unique_ptr<Engine>, std::string> Host::OpenEngine() {
   return Engine::Open(std::move(engine));
 }
 
+namespace {
+
+std::int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+fs::path EngineLog(const fs::path& journal) {
+  return fs::absolute(journal).parent_path() / "engine.log";
+}
+
+}  // namespace
+
 std::expected<RunRecord, std::string> Host::Drive(const std::string& run_id) {
   auto client = JournalClient::Open(options_.journal);
   if (!client) return std::unexpected(client.error());
@@ -47,11 +65,15 @@ std::expected<RunRecord, std::string> Host::Drive(const std::string& run_id) {
     auto lease = JournalLease::TryAcquire(options_.journal);
     if (!lease) return std::unexpected(lease.error());
     if (*lease) {
-      auto engine = OpenEngine();
-      if (!engine) return std::unexpected(engine.error());
-      std::optional<RunOutcome> outcome;
-      while (!outcome) outcome = (*engine)->WaitForRun(run_id, std::chrono::hours(1));
-      (*engine)->Stop();
+      const std::int64_t opened_ms = WallMs();
+      {
+        auto engine = OpenEngine();
+        if (!engine) return std::unexpected(engine.error());
+        std::optional<RunOutcome> outcome;
+        while (!outcome) outcome = (*engine)->WaitForRun(run_id, std::chrono::hours(1));
+        (*engine)->Stop();
+      }
+      HandOverIfOthersWait(client->journal(), **lease, opened_ms);
       return client->Latest(run_id);
     }
     if (!announced_waiting && options_.on_notice) {
@@ -66,13 +88,69 @@ std::expected<RunRecord, std::string> Host::Drive(const std::string& run_id) {
   }
 }
 
+void Host::HandOverIfOthersWait(Journal& journal, const JournalLease& lease,
+                                std::int64_t opened_ms) {
+  if (!options_.hand_over_to) return;
+  auto unfinished = journal.UnfinishedRuns();
+  if (!unfinished) {
+    spdlog::warn("journal: {}", unfinished.error());
+    return;
+  }
+  // Runs that were already open when this engine took the lease are not its charge: their
+  // starters either wait for them (and take the lease themselves) or left them, as before.
+  const bool others_wait =
+      std::any_of(unfinished->begin(), unfinished->end(),
+                  [&](const RunRecord& run) { return run.created_ms >= opened_ms; });
+  if (!others_wait) return;
+  if (auto spawned = SpawnDetached(*options_.hand_over_to, EngineLog(options_.journal), &lease);
+      !spawned) {
+    spdlog::warn("could not hand the journal's runs to a background engine: {}", spawned.error());
+    return;
+  }
+  if (options_.on_notice) {
+    options_.on_notice("runs started meanwhile by other processes go on in a background engine");
+  }
+}
+
+std::expected<void, std::string> Host::RunUntilQuiet() {
+  std::size_t started_with = 0;
+  do {
+    auto engine = OpenEngine();
+    if (!engine) return std::unexpected(engine.error());
+    started_with = (*engine)->OpenRuns();
+    spdlog::info("engine: {} unfinished run(s) in {}", started_with, options_.journal.string());
+    auto quiet_since = std::chrono::steady_clock::now();
+    while (true) {
+      if ((*engine)->OpenRuns() > 0) {
+        (void)(*engine)->WaitUntilIdle(std::chrono::seconds(1));
+        quiet_since = std::chrono::steady_clock::now();
+        continue;
+      }
+      if (std::chrono::steady_clock::now() - quiet_since >= options_.linger) break;
+      std::this_thread::sleep_for(options_.poll);
+    }
+    (*engine)->Stop();
+    // Still holding the lease: a run created by a process that saw it held is in the journal
+    // now. (An engine that found nothing to run stops, whatever the journal says, rather than
+    // spin on a run it cannot load.)
+    auto client = JournalClient::Open(options_.journal);
+    if (!client) return std::unexpected(client.error());
+    auto pending = client->journal().PendingRunIds();
+    if (!pending) return std::unexpected(pending.error());
+    if (pending->empty()) return {};
+  } while (started_with > 0);
+  return {};
+}
+
 std::expected<bool, std::string> Host::Resume() {
+  bool ran = false;
   while (true) {
-    std::size_t started_with = 0;
     {
       auto lease = JournalLease::TryAcquire(options_.journal);
       if (!lease) return std::unexpected(lease.error());
       if (!*lease) {
+        // Another engine took over after this one let go: it runs what is left.
+        if (ran) return true;
         if (options_.on_notice) {
           options_.on_notice("an engine (pid " +
                              std::to_string(JournalLease::HolderPid(options_.journal)) +
@@ -80,33 +158,41 @@ std::expected<bool, std::string> Host::Resume() {
         }
         return false;
       }
-      auto engine = OpenEngine();
-      if (!engine) return std::unexpected(engine.error());
-      started_with = (*engine)->OpenRuns();
-      spdlog::info("engine: {} unfinished run(s) in {}", started_with, options_.journal.string());
-      while (!(*engine)->WaitUntilIdle(std::chrono::seconds(1))) {
-      }
-      (*engine)->Stop();
+      // One line per engine process and lease taken: how tests count the engines started.
+      spdlog::info("engine (pid {}) holds the lease of {}", ::getpid(), options_.journal.string());
+      if (auto done = RunUntilQuiet(); !done) return std::unexpected(done.error());
+      ran = true;
     }
-    // The lease is released. A run created meanwhile by a process that saw the lease held is
-    // in the journal now: take the lease again for it rather than leave it waiting. (An engine
-    // that found nothing to run stops here, whatever the journal says, rather than spin.)
+    // The lease is released. A run created between the last look and the release, by a
+    // process that saw the lease held, would wait for nobody: take the lease again for it.
     auto client = JournalClient::Open(options_.journal);
     if (!client) return std::unexpected(client.error());
     auto pending = client->journal().PendingRunIds();
     if (!pending) return std::unexpected(pending.error());
-    if (pending->empty() || started_with == 0) return true;
+    if (pending->empty()) return true;
   }
 }
 
 std::expected<void, std::string> SpawnDetached(const BackgroundCommand& command,
-                                               const fs::path& log) {
+                                               const fs::path& log, const JournalLease* lease) {
   // Built before fork: the child may only make async-signal-safe calls.
   std::vector<std::string> args{command.program.filename().string()};
   args.insert(args.end(), command.arguments.begin(), command.arguments.end());
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
+  // The environment, with the inherited lease's descriptor named (and an older name dropped).
+  const std::string lease_variable = std::string(JournalLease::kInheritedDescriptor) + "=";
+  const int lease_fd = lease != nullptr ? lease->descriptor() : -1;
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    if (std::string_view(*entry).starts_with(lease_variable)) continue;
+    environment.emplace_back(*entry);
+  }
+  if (lease_fd >= 0) environment.push_back(lease_variable + std::to_string(lease_fd));
+  std::vector<char*> envp;
+  for (auto& entry : environment) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   const std::string program = command.program.string();
   const std::string log_path = log.string();
   const pid_t child = ::fork();
@@ -116,14 +202,16 @@ std::expected<void, std::string> SpawnDetached(const BackgroundCommand& command,
     // nobody's zombie and no terminal's job.
     ::setsid();
     if (::fork() != 0) ::_exit(0);
-    const int null_fd = ::open("/dev/null", O_RDONLY);
-    const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
     if (log_fd >= 0) {
       ::dup2(log_fd, STDOUT_FILENO);
       ::dup2(log_fd, STDERR_FILENO);
     }
-    ::execv(program.c_str(), argv.data());
+    // The lease's descriptor survives exec; the lock goes with it.
+    if (lease_fd >= 0) ::fcntl(lease_fd, F_SETFD, 0);
+    ::execve(program.c_str(), argv.data(), envp.data());
     ::_exit(127);
   }
   int status = 0;
@@ -132,16 +220,14 @@ std::expected<void, std::string> SpawnDetached(const BackgroundCommand& command,
 }
 
 std::expected<void, std::string> StartBackgroundEngine(const fs::path& journal,
-                                                       const BackgroundCommand& command,
-                                                       std::chrono::milliseconds wait) {
-  if (JournalLease::IsHeld(journal)) return {};
-  auto spawned = SpawnDetached(command, fs::absolute(journal).parent_path() / "engine.log");
-  if (!spawned) return spawned;
-  const auto deadline = std::chrono::steady_clock::now() + wait;
-  while (!JournalLease::IsHeld(journal) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return {};
+                                                       const BackgroundCommand& command) {
+  // Taken here, not by the engine when it gets going: between this process seeing the lease
+  // free and the engine holding it, another client would see it free too and start a second.
+  auto lease = JournalLease::TryAcquire(journal);
+  if (!lease) return std::unexpected(lease.error());
+  if (!*lease) return {};  // an engine runs: it picks the run up from the journal
+  return SpawnDetached(command, EngineLog(journal), &**lease);
+  // This process's descriptor closes with `lease`; the engine's copy keeps the lock.
 }
 
 }  // namespace weft::embedded

@@ -5,6 +5,12 @@
 // none is open, and hands over when another process already does. StartBackgroundEngine()
 // starts a detached engine process (`weft resume`) for a caller that returns at once.
 //
+// No run is left without an engine, and no engine is started in vain: the background engine
+// is started holding the lease its starter took (handed down, never let go in between), so of
+// many clients that start one at once exactly one does; and a Drive() that stops while runs
+// created by other processes meanwhile are still open (they saw the lease held and relied on
+// it) hands the lease to a background engine in the same way, when it has a command for one.
+//
 // A Host owns the activity registry it builds the first time it takes the lease, and the
 // catalog of the workflows folder that child workflows and continue-as-new look definitions up
 // in. One thread at a time may call a Host; its callbacks run on the engine thread.
@@ -12,10 +18,12 @@
 #define WEFT_RUNTIME_EMBEDDED_HOST_H_
 
 #include <chrono>
+#include <cstdint>
 #include <expected>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,8 +31,16 @@
 #include "runtime/activity/activity_registry.h"
 #include "runtime/embedded/engine.h"
 #include "runtime/embedded/journal.h"
+#include "runtime/embedded/journal_lease.h"
 
 namespace weft::embedded {
+
+// A process to run in the background: the program (an absolute path, or /proc/self/exe for
+// this binary) and its arguments without argv[0].
+struct BackgroundCommand {
+  std::filesystem::path program = "/proc/self/exe";
+  std::vector<std::string> arguments;
+};
 
 struct HostOptions {
   std::filesystem::path journal;
@@ -38,6 +54,13 @@ struct HostOptions {
   std::function<void(const std::string&)> on_notice;
   // How often a process without the lease looks at the journal, or for the lease.
   std::chrono::milliseconds poll{100};
+  // Resume(): how long to keep the lease after the last open run closed, for runs that other
+  // processes start meanwhile (a background engine lingers, so that a burst of `run --detach`
+  // is served by one engine rather than one per lull).
+  std::chrono::milliseconds linger{0};
+  // Drive(): the engine to hand the lease to when runs other processes created while this one
+  // held it are still open as its own run closes; none: they wait for the next engine.
+  std::optional<BackgroundCommand> hand_over_to;
 };
 
 class Host {
@@ -53,31 +76,31 @@ class Host {
 
  private:
   std::expected<std::unique_ptr<Engine>, std::string> OpenEngine();
+  // Engines on the held lease until no run is open for `linger`, and none is pending.
+  std::expected<void, std::string> RunUntilQuiet();
+  // Drive()'s end: hands `lease` to options_.hand_over_to when runs created since `opened_ms`
+  // (by processes that relied on this one's engine) are still open.
+  void HandOverIfOthersWait(Journal& journal, const JournalLease& lease, std::int64_t opened_ms);
 
   HostOptions options_;
   std::unique_ptr<activity::ActivityRegistry> registry_;
   dsl::DefinitionCatalog catalog_;
 };
 
-// A process to run in the background: the program (an absolute path, or /proc/self/exe for
-// this binary) and its arguments without argv[0].
-struct BackgroundCommand {
-  std::filesystem::path program = "/proc/self/exe";
-  std::vector<std::string> arguments;
-};
-
 // Starts `command` detached from this process (a new session, stdin /dev/null, stdout and
 // stderr appended to `log`), so that it is nobody's zombie and no terminal's job. Returns once
-// it started (not once it finished).
+// it started (not once it finished). With a `lease`, the process inherits its descriptor
+// (named in JournalLease::kInheritedDescriptor) and holds the lease from its first instant.
 std::expected<void, std::string> SpawnDetached(const BackgroundCommand& command,
-                                               const std::filesystem::path& log);
+                                               const std::filesystem::path& log,
+                                               const JournalLease* lease = nullptr);
 
-// Unless a process holds the lease of `journal`, starts `command` (an engine that will take
-// it) detached, its log in <journal folder>/engine.log, and waits up to `wait` for the lease to
-// be taken, so that a query sent next finds an engine.
-std::expected<void, std::string> StartBackgroundEngine(
-    const std::filesystem::path& journal, const BackgroundCommand& command,
-    std::chrono::milliseconds wait = std::chrono::seconds(5));
+// Unless a process holds the lease of `journal`, takes it and starts `command` (an engine)
+// detached with the lease handed down, its log in <journal folder>/engine.log. Atomic among
+// processes: of many callers at once, one starts an engine; the others find the lease held.
+// When this returns, the lease is held, so a query sent next finds an engine.
+std::expected<void, std::string> StartBackgroundEngine(const std::filesystem::path& journal,
+                                                       const BackgroundCommand& command);
 
 }  // namespace weft::embedded
 

@@ -103,6 +103,19 @@ void Take(EngineCore& core, InboxItem item) {
   core.MarkReady(run.record.run_id);
 }
 
+// Takes on a run another process created, if it is still pending.
+void AdoptIfPending(EngineCore& core, const std::string& run_id) {
+  {
+    std::lock_guard lock(core.mutex);
+    if (core.closed.contains(run_id)) return;
+  }
+  auto record = core.reader->FindRun(run_id);
+  if (!record || !*record || (*record)->status != RunStatus::kPending) return;
+  if (auto done = RecoverRun(core, std::move(**record)); !done) {
+    spdlog::error("journal: {}", done.error());
+  }
+}
+
 }  // namespace
 
 InboxKind InboxKindOf(std::string_view name) {
@@ -125,16 +138,7 @@ void PollInbox(EngineCore& core, bool force) {
   core.last_data_version = *version;
   if (auto pending = core.reader->PendingRunIds()) {
     for (const std::string& run_id : *pending) {
-      if (core.runs.contains(run_id)) continue;
-      {
-        std::lock_guard lock(core.mutex);
-        if (core.closed.contains(run_id)) continue;
-      }
-      auto record = core.reader->FindRun(run_id);
-      if (!record || !*record || (*record)->status != RunStatus::kPending) continue;
-      if (auto done = RecoverRun(core, std::move(**record)); !done) {
-        spdlog::error("journal: {}", done.error());
-      }
+      if (!core.runs.contains(run_id)) AdoptIfPending(core, run_id);
     }
   }
   auto items = core.reader->InboxAfter(core.last_inbox_id);
@@ -144,6 +148,10 @@ void PollInbox(EngineCore& core, bool force) {
   }
   for (InboxItem& item : *items) {
     core.last_inbox_id = std::max(core.last_inbox_id, item.id);
+    // A run created by another process just after the look for pending runs above, and
+    // signalled at once, is in the journal by now: take it on before its message, which would
+    // otherwise be answered "not running".
+    if (!core.runs.contains(item.run_id)) AdoptIfPending(core, item.run_id);
     Take(core, std::move(item));
   }
 }

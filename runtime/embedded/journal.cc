@@ -2,8 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "runtime/embedded/journal_statement.h"
@@ -77,6 +80,7 @@ CREATE TABLE IF NOT EXISTS replies(
   value TEXT NOT NULL);
 PRAGMA user_version = 1;
 )sql";
+constexpr std::int64_t kSchemaVersion = 1;
 
 }  // namespace
 
@@ -128,16 +132,47 @@ std::expected<std::unique_ptr<Journal>, std::string> Journal::Open(
   }
   std::unique_ptr<Journal> journal(new Journal(db, path));
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
-  const std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=") +
-                              (options.synchronous_full ? "FULL" : "NORMAL") +
-                              "; PRAGMA foreign_keys=OFF;";
-  if (auto done = journal->Exec(pragmas.c_str()); !done) {
-    return std::unexpected("journal " + path.string() + ": " + done.error());
-  }
-  if (auto done = journal->Exec(kSchema); !done) {
+  if (auto done = journal->Initialize(options); !done) {
     return std::unexpected("journal " + path.string() + ": " + done.error());
   }
   return journal;
+}
+
+// Hundreds of processes may open one journal at once (`weft run --detach` in a loop), the
+// first of them on a file that does not exist yet. Only the first open writes anything: the
+// switch to WAL and the schema are done once, in an immediate transaction, so that the others
+// find them and only read; and the switch to WAL, which needs the file to itself and is the
+// one step SQLite's busy handler does not wait for, is tried again until the busy timeout.
+std::expected<void, std::string> Journal::Initialize(const JournalOptions& options) {
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(std::max(options.busy_timeout_ms, 1));
+  while (true) {
+    auto mode = Exec("PRAGMA journal_mode=WAL");
+    if (mode) break;
+    const int code = sqlite3_errcode(db_) & 0xFF;
+    if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return std::unexpected(mode.error());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const std::string pragmas = std::string("PRAGMA synchronous=") +
+                              (options.synchronous_full ? "FULL" : "NORMAL") +
+                              "; PRAGMA foreign_keys=OFF;";
+  if (auto done = Exec(pragmas.c_str()); !done) return done;
+  auto version = Prepare("PRAGMA user_version");
+  if (!version) return std::unexpected(version.error());
+  auto row = (*version)->Step();
+  const std::int64_t user_version = row && *row ? (*version)->Int(0) : 0;
+  (*version)->Reset();
+  if (!row) return std::unexpected(row.error());
+  if (user_version >= kSchemaVersion) return {};
+  if (auto began = Exec("BEGIN IMMEDIATE"); !began) return began;
+  if (auto created = Exec(kSchema); !created) {
+    (void)Exec("ROLLBACK");
+    return created;
+  }
+  return Exec("COMMIT");
 }
 
 std::string Journal::Error(std::string_view what) const {

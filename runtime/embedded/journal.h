@@ -110,8 +110,12 @@ struct Reply {
 
 // The writes one engine step makes; applied atomically with the rest of its transaction.
 namespace write {
+// Refused, never merged, when the run id is in the journal already. With
+// `unless_workflow_open`, refused too while another run of its workflow id is open: checked in
+// the same transaction, so that of two processes starting one workflow id at once one wins.
 struct InsertRun {
   RunRecord run;
+  bool unless_workflow_open = false;
   // The pin as JSON text, shared by every run of one definition; when null, run.pin is written.
   std::shared_ptr<const std::string> pin_text;
 };
@@ -217,6 +221,8 @@ class Journal {
  private:
   class Statement;
   Journal(sqlite3* db, std::filesystem::path path);
+  // WAL and the schema, written only by the first process that opens the file.
+  std::expected<void, std::string> Initialize(const JournalOptions& options);
   std::expected<Statement*, std::string> Prepare(const char* sql);
   std::expected<void, std::string> Exec(const char* sql);
   std::expected<void, std::string> ApplyWrite(const JournalWrite& write);

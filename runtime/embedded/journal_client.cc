@@ -29,13 +29,20 @@ std::expected<RunRecord, std::string> JournalClient::CreateRun(const dsl::Defini
   if (record.workflow_id.empty()) {
     record.workflow_id = definition.name + "-" + record.run_id.substr(0, 8);
   }
-  if (auto running = journal_->LatestRunOfWorkflow(record.workflow_id);
-      running && *running && !IsClosed((*running)->status)) {
-    return std::unexpected("workflow id " + record.workflow_id + " is already running (run " +
-                           (*running)->run_id + ")");
-  }
-  if (auto done = journal_->Apply(JournalBatch{write::InsertRun{record}}); !done) {
-    return std::unexpected(done.error());
+  // The check and the insert are one transaction: two processes starting one workflow id at
+  // once cannot both see it free.
+  if (auto done = journal_->Apply(
+          JournalBatch{write::InsertRun{.run = record, .unless_workflow_open = true}});
+      !done) {
+    // A refusal is the caller's to read, not a failure of the journal.
+    constexpr std::string_view kWriteFailed = "journal write failed: ";
+    std::string error = done.error();
+    if (error.starts_with(kWriteFailed) &&
+        (error.find("already running") != std::string::npos ||
+         error.find("already in the journal") != std::string::npos)) {
+      error.erase(0, kWriteFailed.size());
+    }
+    return std::unexpected(std::move(error));
   }
   return record;
 }
@@ -85,16 +92,23 @@ std::expected<std::int64_t, std::string> JournalClient::Send(const std::string& 
                                               .count()});
 }
 
+bool JournalClient::NoEngine(std::chrono::milliseconds grace) const {
+  const auto until = std::chrono::steady_clock::now() + grace;
+  while (!JournalLease::IsHeld(journal_->path())) {
+    if (std::chrono::steady_clock::now() >= until) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 std::expected<Reply, std::string> JournalClient::AwaitReply(std::int64_t inbox_id,
                                                             std::chrono::milliseconds timeout) {
-  const auto started = std::chrono::steady_clock::now();
-  const auto deadline = started + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     auto reply = journal_->FindReply(inbox_id);
     if (!reply) return std::unexpected(reply.error());
     if (*reply) return std::move(**reply);
-    if (!JournalLease::IsHeld(journal_->path()) &&
-        std::chrono::steady_clock::now() - started > std::chrono::milliseconds(500)) {
+    if (NoEngine()) {
       // Checked again after the lease test: the engine may have answered and exited.
       auto late = journal_->FindReply(inbox_id);
       if (late && *late) return std::move(**late);

@@ -46,6 +46,12 @@ class JournalClient {
   std::expected<Reply, std::string> AwaitReply(std::int64_t inbox_id,
                                                std::chrono::milliseconds timeout);
 
+  // True when no process holds the journal's lease, and none takes it within `grace`. An
+  // engine lets the lease go and takes it again at once when it finds runs created at the last
+  // moment (host.h), and one process hands it to another: a client that saw it free for an
+  // instant would call a run orphaned that is not.
+  bool NoEngine(std::chrono::milliseconds grace = std::chrono::seconds(1)) const;
+
   Journal& journal() { return *journal_; }
 
  private:

@@ -1,10 +1,12 @@
 #include "runtime/embedded/journal_lease.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <utility>
@@ -16,6 +18,49 @@ std::filesystem::path LockPath(const std::filesystem::path& journal_path) {
   return journal_path.string() + ".lock";
 }
 
+// The whole file, exclusively, for the open file description of `fd`.
+struct flock WholeFile(short type) {
+  struct flock lock {};
+  lock.l_type = type;
+  lock.l_whence = SEEK_SET;
+  lock.l_start = 0;
+  lock.l_len = 0;
+  lock.l_pid = 0;  // required for OFD locks
+  return lock;
+}
+
+void WritePid(int fd) {
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) == 0) {
+    (void)!::pwrite(fd, pid.data(), pid.size(), 0);
+  }
+}
+
+// An inherited lease is adopted once: later calls take the lease the ordinary way.
+std::atomic<bool> inherited_consumed{false};
+
+// The descriptor a parent handed down for `lock_path`, locked by this process now; -1 when
+// there is none (no variable, another file, or a lock that is not ours after all).
+int AdoptInherited(const std::filesystem::path& lock_path) {
+  const char* named = std::getenv(JournalLease::kInheritedDescriptor);
+  if (named == nullptr || inherited_consumed.exchange(true)) return -1;
+  char* end = nullptr;
+  const long fd = std::strtol(named, &end, 10);
+  if (end == named || *end != '\0' || fd < 0) return -1;
+  struct stat held {
+  }, wanted{};
+  if (::fstat(static_cast<int>(fd), &held) != 0 || ::stat(lock_path.c_str(), &wanted) != 0 ||
+      held.st_dev != wanted.st_dev || held.st_ino != wanted.st_ino) {
+    return -1;
+  }
+  // Locking again through the same open file description succeeds only if it is the holder
+  // (or nobody is): either way this process holds the lease now.
+  struct flock lock = WholeFile(F_WRLCK);
+  if (::fcntl(static_cast<int>(fd), F_OFD_SETLK, &lock) != 0) return -1;
+  (void)::fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
+  return static_cast<int>(fd);
+}
+
 }  // namespace
 
 std::expected<std::optional<JournalLease>, std::string> JournalLease::TryAcquire(
@@ -25,18 +70,20 @@ std::expected<std::optional<JournalLease>, std::string> JournalLease::TryAcquire
     std::filesystem::create_directories(journal_path.parent_path(), failed);
   }
   const auto path = LockPath(journal_path);
+  if (const int inherited = AdoptInherited(path); inherited >= 0) {
+    WritePid(inherited);
+    return JournalLease(inherited);
+  }
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return std::unexpected("cannot open " + path.string() + ": " + std::strerror(errno));
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  struct flock lock = WholeFile(F_WRLCK);
+  if (::fcntl(fd, F_OFD_SETLK, &lock) != 0) {
     const int error = errno;
     ::close(fd);
-    if (error == EWOULDBLOCK) return std::nullopt;
+    if (error == EAGAIN || error == EACCES) return std::nullopt;
     return std::unexpected("cannot lock " + path.string() + ": " + std::strerror(error));
   }
-  const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd, 0) == 0) {
-    (void)!::pwrite(fd, pid.data(), pid.size(), 0);
-  }
+  WritePid(fd);
   return JournalLease(fd);
 }
 
@@ -44,7 +91,8 @@ bool JournalLease::IsHeld(const std::filesystem::path& journal_path) {
   const auto path = LockPath(journal_path);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
-  const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  struct flock probe = WholeFile(F_WRLCK);
+  const bool held = ::fcntl(fd, F_OFD_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
   ::close(fd);
   return held;
 }

@@ -17,6 +17,21 @@ std::expected<void, std::string> Journal::ApplyWrite(const JournalWrite& write) 
   struct Visitor {
     Journal& journal;
     std::expected<void, std::string> operator()(const write::InsertRun& w) {
+      if (w.unless_workflow_open) {
+        auto open = journal.Prepare(
+            "SELECT run_id FROM runs WHERE workflow_id = ?1 AND status IN ('pending', "
+            "'running') LIMIT 1");
+        if (!open) return std::unexpected(open.error());
+        Statement& q = (*open)->Bind(1, w.run.workflow_id);
+        auto row = q.Step();
+        const std::string running = row && *row ? q.Text(0) : "";
+        q.Reset();
+        if (!row) return std::unexpected(row.error());
+        if (!running.empty()) {
+          return std::unexpected("workflow id " + w.run.workflow_id + " is already running (run " +
+                                 running + ")");
+        }
+      }
       auto statement = journal.Prepare(
           "INSERT INTO runs(run_id, workflow_id, name, status, pin, input, resume, result, "
           "failure, parent_run_id, parent_seq, parent_close_policy, continued_from, "
@@ -31,24 +46,29 @@ std::expected<void, std::string> Journal::ApplyWrite(const JournalWrite& write) 
       } else {
         s.BindJson(5, run.pin);
       }
-      return s.Bind(1, run.run_id)
-          .Bind(2, run.workflow_id)
-          .Bind(3, run.name)
-          .Bind(4, RunStatusName(run.status))
-          .BindJson(6, run.input)
-          .BindJson(7, run.resume)
-          .BindJson(8, run.result)
-          .BindJson(9, run.failure)
-          .Bind(10, run.parent_run_id)
-          .Bind(11, run.parent_seq)
-          .Bind(12, run.parent_close_policy)
-          .Bind(13, run.continued_from)
-          .Bind(14, run.continued_to)
-          .BindJson(15, run.search_attributes)
-          .BindJson(16, run.memo)
-          .Bind(17, run.created_ms)
-          .Bind(18, run.closed_ms)
-          .Run();
+      auto inserted = s.Bind(1, run.run_id)
+                          .Bind(2, run.workflow_id)
+                          .Bind(3, run.name)
+                          .Bind(4, RunStatusName(run.status))
+                          .BindJson(6, run.input)
+                          .BindJson(7, run.resume)
+                          .BindJson(8, run.result)
+                          .BindJson(9, run.failure)
+                          .Bind(10, run.parent_run_id)
+                          .Bind(11, run.parent_seq)
+                          .Bind(12, run.parent_close_policy)
+                          .Bind(13, run.continued_from)
+                          .Bind(14, run.continued_to)
+                          .BindJson(15, run.search_attributes)
+                          .BindJson(16, run.memo)
+                          .Bind(17, run.created_ms)
+                          .Bind(18, run.closed_ms)
+                          .Run();
+      if (!inserted && sqlite3_extended_errcode(journal.db_) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return std::unexpected("run id " + run.run_id +
+                               " is already in the journal: a second run is never merged into it");
+      }
+      return inserted;
     }
     std::expected<void, std::string> operator()(const write::SetRunStatus& w) {
       auto statement = journal.Prepare(

@@ -194,6 +194,6 @@ TEST_CASE("the same engine in the background is `resume` with every path made ab
                                  "/abs/b.so", "--lua-dir", absolute("lua")});
   // Without a Lua folder, none is named: the engine looks for ./activities where it runs.
   const auto plain = weft::client::BackgroundResume({.journal = "/j.db", .workflows = "/w"});
-  CHECK(plain.arguments ==
-        std::vector<std::string>{"resume", "--journal", "/j.db", "--workflows", "/w"});
+  CHECK(plain.arguments == std::vector<std::string>{"resume", "--journal", "/j.db", "--workflows",
+                                                    "/w", "--linger", "2"});
 }

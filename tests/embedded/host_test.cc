@@ -16,6 +16,7 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "dsl/loader.h"
 #include "runtime/embedded/journal_client.h"
@@ -227,9 +228,41 @@ TEST_CASE("no background engine is started while one holds the lease") {
   REQUIRE(held);
   REQUIRE(*held);
   const BackgroundCommand command{.program = "/bin/sh", .arguments = {"-c", "echo started"}};
-  REQUIRE(weft::embedded::StartBackgroundEngine(project.journal, command, 100ms));
+  REQUIRE(weft::embedded::StartBackgroundEngine(project.journal, command));
   std::this_thread::sleep_for(100ms);
   CHECK_FALSE(fs::exists(project.dir / "engine.log"));
+}
+
+TEST_CASE("of many starters at once, one starts the background engine; it holds the lease") {
+  Project project;
+  // The "engine" says it started and which descriptor it inherited, then holds it a while.
+  const BackgroundCommand command{
+      .program = "/bin/sh",
+      .arguments = {"-c", "echo \"started with ${WEFT_JOURNAL_LEASE_FD:-none}\"; sleep 3"}};
+  std::atomic<int> failed{0};
+  std::vector<std::thread> starters;
+  for (int i = 0; i < 32; ++i) {
+    starters.emplace_back([&] {
+      if (!weft::embedded::StartBackgroundEngine(project.journal, command)) ++failed;
+    });
+  }
+  for (auto& starter : starters) starter.join();
+  CHECK(failed == 0);
+  // Every starter has returned and closed its descriptor: the engine holds the lease alone.
+  CHECK(JournalLease::IsHeld(project.journal));
+  const std::string text = WaitForText(project.dir / "engine.log");
+  std::this_thread::sleep_for(200ms);  // a second engine, if any, would have written by now
+  std::ifstream log(project.dir / "engine.log");
+  std::string line;
+  int started = 0;
+  while (std::getline(log, line)) {
+    ++started;
+    CHECK_THAT(line, Catch::StartsWith("started with ") && !Catch::EndsWith("none"));
+  }
+  CHECK(started == 1);
+  auto taken = JournalLease::TryAcquire(project.journal);
+  REQUIRE(taken);
+  CHECK_FALSE(*taken);  // nobody else may take it while the engine runs
 }
 
 }  // namespace
