@@ -27,7 +27,9 @@ struct WorkerOptions {
   std::string workflows_dir = "workflows";
   std::vector<std::string> plugins;
   std::string lua_dir;
-  int workflow_pollers = 2;
+  int workflow_pollers = 5;
+  int sticky_pollers = 2;
+  int activity_pollers = 5;
   int max_cached_runs = 1000;
   int max_concurrent_activities = 16;
   double rescan_seconds = 1.0;
@@ -59,6 +61,8 @@ void RunWorker(const WorkerOptions& options) {
       {.worker = {.connection = options.connection.Options(),
                   .task_queue = options.task_queue,
                   .workflow_pollers = options.workflow_pollers,
+                  .sticky_pollers = options.sticky_pollers,
+                  .activity_pollers = options.activity_pollers,
                   .max_cached_runs = options.max_cached_runs,
                   .max_concurrent_activities = options.max_concurrent_activities},
        .workflows = options.workflows_dir,
@@ -98,7 +102,20 @@ void AddWorkerCommand(CLI::App& app) {
       ->add_option("--lua-dir", options->lua_dir,
                    "Directory of Lua activity modules (default: ./activities if present)")
       ->envname("WEFT_LUA_DIR");
-  command->add_option("--workflow-pollers", options->workflow_pollers, "Workflow task pollers")
+  // Enough for the server's default four partitions of a task queue (docs/temporal.md).
+  command
+      ->add_option("--workflow-pollers", options->workflow_pollers,
+                   "Workflow task polls of the task queue kept out")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  command
+      ->add_option("--sticky-pollers", options->sticky_pollers,
+                   "Workflow task polls of this worker's sticky queue kept out")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  command
+      ->add_option("--activity-pollers", options->activity_pollers,
+                   "Activity task polls kept out (each holds an activity slot)")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   command

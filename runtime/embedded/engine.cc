@@ -315,16 +315,13 @@ std::optional<RunOutcome> Engine::WaitForRun(const std::string& run_id,
                           .failure = (*record)->failure};
       }
     }
-    if (core_->closed_signal.wait_until(lock, deadline) == std::cv_status::timeout) {
-      return std::nullopt;
-    }
+    if (!core_->waiters.Wait(lock, current, deadline)) return std::nullopt;
   }
 }
 
 bool Engine::WaitUntilIdle(std::chrono::milliseconds timeout) {
   std::unique_lock lock(core_->mutex);
-  return core_->closed_signal.wait_for(lock, timeout,
-                                       [this] { return core_->open_run_ids.empty(); });
+  return core_->idle_signal.wait_for(lock, timeout, [this] { return core_->open_run_ids.empty(); });
 }
 
 std::size_t Engine::OpenRuns() const {
@@ -352,7 +349,9 @@ void Engine::Stop() {
   core_->mailbox->Close();
   core_->pool.reset();
   core_->writer.reset();
-  core_->closed_signal.notify_all();
+  std::lock_guard lock(core_->mutex);
+  core_->waiters.WakeAll();
+  core_->idle_signal.notify_all();
 }
 
 }  // namespace weft::embedded

@@ -104,6 +104,7 @@ void EngineCore::RemoveRun(std::string run_id) {
   runs.erase(found);
   std::lock_guard lock(mutex);
   open_run_ids.erase(run_id);
+  if (open_run_ids.empty()) idle_signal.notify_all();
 }
 
 void EngineCore::PushStart(Run& run) {

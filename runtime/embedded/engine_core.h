@@ -36,6 +36,7 @@
 #include "runtime/embedded/group_commit.h"
 #include "runtime/embedded/journal.h"
 #include "runtime/embedded/run_state.h"
+#include "runtime/embedded/run_waiters.h"
 #include "runtime/run/clock.h"
 
 namespace weft::embedded {
@@ -90,7 +91,8 @@ struct EngineCore {
   std::map<std::string, RunOutcome> closed;       // guarded by mutex; by run id
   std::map<std::string, std::string> successors;  // guarded by mutex; run -> its continuation
   std::set<std::string> open_run_ids;             // guarded by mutex
-  std::condition_variable closed_signal;          // waiters of WaitForRun, WaitUntilIdle
+  RunWaiters waiters;                             // guarded by mutex: WaitForRun's, by run
+  std::condition_variable idle_signal;            // WaitUntilIdle's: open_run_ids emptied
   std::unique_ptr<Journal> waiter_journal;        // guarded by mutex: WaitForRun's look-ups
   // Each definition's pin as JSON text, by sha256: built once, shared by every run's row.
   std::map<std::string, std::shared_ptr<const std::string>> pin_texts;  // guarded by mutex

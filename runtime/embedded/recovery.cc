@@ -94,6 +94,7 @@ void FailUnloadable(EngineCore& core, const RunRecord& record, const Failure& fa
   std::lock_guard lock(core.mutex);
   core.closed[record.run_id] =
       RunOutcome{.run_id = record.run_id, .status = RunStatus::kFailed, .failure = failure_json};
+  core.waiters.Wake(record.run_id);
 }
 
 }  // namespace

@@ -222,9 +222,9 @@ void FinishClosed(EngineCore& core, Run& run) {
                                      .result = run.record.result,
                                      .failure = run.record.failure};
     if (!run.record.continued_to.empty()) core.successors[run_id] = run.record.continued_to;
+    core.waiters.Wake(run_id);
   }
   core.RemoveRun(run_id);
-  core.closed_signal.notify_all();
 }
 
 void TerminateRun(EngineCore& core, Run& run) {

@@ -132,15 +132,15 @@ ActivityWorker::ActivityWorker(std::shared_ptr<Connection> connection,
       worker_instance_key_(run::NewUuid()) {}
 
 void ActivityWorker::Run() {
-  spdlog::info("polling activity tasks on {} (up to {} at once)", options_.task_queue,
-               options_.max_concurrent);
+  spdlog::info("polling activity tasks on {} ({} pollers, up to {} at once)", options_.task_queue,
+               options_.pollers, options_.max_concurrent);
   PollIfSlotFree();
   std::vector<std::thread> executors;
   {
     std::unique_lock lock(mutex_);
     // Stopped, the poll back, every task run and answered.
     slots_changed_.wait(lock, [this] {
-      return stopping_ && !polling_ && slots_taken_ == 0 && answers_in_flight_ == 0;
+      return stopping_ && polls_out_ == 0 && slots_taken_ == 0 && answers_in_flight_ == 0;
     });
     executors_exit_ = true;
     executors.swap(executors_);
@@ -153,12 +153,21 @@ void ActivityWorker::Run() {
 }
 
 void ActivityWorker::PollIfSlotFree() {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_ || polling_ || slots_taken_ >= std::max(1, options_.max_concurrent)) return;
-    polling_ = true;
-    ++slots_taken_;  // the poll's: a task it brings must have somewhere to run
+  while (true) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_ || polls_out_ >= std::max(1, options_.pollers) ||
+          slots_taken_ >= std::max(1, options_.max_concurrent)) {
+        return;
+      }
+      ++polls_out_;
+      ++slots_taken_;  // the poll's: a task it brings must have somewhere to run
+    }
+    StartPoll();
   }
+}
+
+void ActivityWorker::StartPoll() {
   workflowservice::PollActivityTaskQueueRequest request;
   request.set_namespace_(connection_->options().namespace_name);
   request.mutable_task_queue()->set_name(options_.task_queue);
@@ -166,21 +175,24 @@ void ActivityWorker::PollIfSlotFree() {
   request.set_identity(connection_->options().identity);
   request.set_worker_instance_key(worker_instance_key_);
   auto context = connection_->NewPollContext();
+  grpc::ClientContext* poll = context.get();
   {
     std::lock_guard lock(mutex_);
-    poll_ = context.get();
-    if (stopping_) poll_->TryCancel();  // takes effect when the call starts
+    polls_.insert(poll);
+    if (stopping_) poll->TryCancel();  // takes effect when the call starts
   }
-  connection_->CallAsync(
-      &Stub::PrepareAsyncPollActivityTaskQueue, "PollActivityTaskQueue", std::move(context),
-      request,
-      [this](std::expected<ActivityTask, RpcError> polled) { OnPolled(std::move(polled)); });
+  connection_->CallAsync(&Stub::PrepareAsyncPollActivityTaskQueue, "PollActivityTaskQueue",
+                         std::move(context), request,
+                         [this, poll](std::expected<ActivityTask, RpcError> polled) {
+                           OnPolled(poll, std::move(polled));
+                         });
 }
 
-void ActivityWorker::OnPolled(std::expected<ActivityTask, RpcError> polled) {
+void ActivityWorker::OnPolled(grpc::ClientContext* poll,
+                              std::expected<ActivityTask, RpcError> polled) {
   {
     std::lock_guard lock(mutex_);
-    poll_ = nullptr;
+    polls_.erase(poll);
   }
   if (polled && !polled->task_token().empty()) {
     poll_backoff_.Reset();
@@ -202,7 +214,7 @@ void ActivityWorker::OnPolled(std::expected<ActivityTask, RpcError> polled) {
 void ActivityWorker::PollAgain() {
   {
     std::lock_guard lock(mutex_);
-    polling_ = false;
+    --polls_out_;
   }
   slots_changed_.notify_all();
   PollIfSlotFree();
@@ -211,7 +223,7 @@ void ActivityWorker::PollAgain() {
 void ActivityWorker::Stop() {
   std::lock_guard lock(mutex_);
   stopping_ = true;
-  if (poll_ != nullptr) poll_->TryCancel();
+  for (grpc::ClientContext* poll : polls_) poll->TryCancel();
   for (Context* context : contexts_) context->Cancel();
   connection_->loop().FireTimersNow();  // a poll backing off stops waiting
   slots_changed_.notify_all();
@@ -271,9 +283,9 @@ void ActivityWorker::ExecutorLoop() {
     lock.lock();
     --slots_taken_;
     slots_changed_.notify_all();
-    if (!polling_) {
+    if (polls_out_ < std::max(1, options_.pollers)) {
       lock.unlock();
-      PollIfSlotFree();  // the poll waited for this slot
+      PollIfSlotFree();  // a poll waited for this slot
       lock.lock();
     }
   }

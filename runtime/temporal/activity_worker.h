@@ -13,7 +13,8 @@
 // Run() blocks and runs at most `max_concurrent` activities at once until Stop(); then it lets
 // running activities finish (they see IsCancelled()) and calls ShutdownWorker. Activities run on
 // executor threads started as they are first needed and kept until the worker stops, so a Lua
-// activity finds its thread's sandbox already loaded. The poll takes a free slot first;
+// activity finds its thread's sandbox already loaded. It keeps up to `pollers` polls out, one
+// per free slot (each poll takes its slot first);
 // a workflow worker in the same process can take slots too, for the tasks the server hands it
 // eagerly (EagerActivities).
 #ifndef WEFT_RUNTIME_TEMPORAL_ACTIVITY_WORKER_H_
@@ -43,6 +44,11 @@ namespace weft::temporal {
 struct ActivityWorkerOptions {
   std::string task_queue;
   int max_concurrent = 16;
+  // Polls kept out at once, each holding a slot. The server splits a task queue into
+  // partitions (four by default) and holds a task in the partition it landed on until a poll
+  // reaches that partition: with one poll, a task could wait seconds for it. Five, as the
+  // Python and TypeScript SDKs (sdk-core) poll, covers the default partitions.
+  int pollers = 5;
 };
 
 class ActivityWorker final : public EagerActivities {
@@ -64,10 +70,11 @@ class ActivityWorker final : public EagerActivities {
 
  private:
   class Context;
-  // Starts the poll unless one is out or every slot is taken; called again whenever a slot
-  // frees. The poll completes on the connection's loop (OnPolled).
+  // Starts polls until `pollers` are out or every slot is taken; called again whenever a slot
+  // frees. Polls complete on the connection's loop (OnPolled).
   void PollIfSlotFree();
-  void OnPolled(std::expected<ActivityTask, RpcError> polled);
+  void StartPoll();
+  void OnPolled(grpc::ClientContext* poll, std::expected<ActivityTask, RpcError> polled);
   void PollAgain();
   // Queues a task in a slot already taken, starting an executor if none is idle.
   void Enqueue(ActivityTask task);
@@ -91,15 +98,15 @@ class ActivityWorker final : public EagerActivities {
   std::condition_variable slots_changed_;
   std::condition_variable tasks_queued_;
   int slots_taken_ = 0;       // by the poll, tasks queued or running, and reservations not yet used
-  bool polling_ = false;      // a poll is out, or waits out a backoff
+  int polls_out_ = 0;         // polls out, or waiting out a backoff
   PollBackoff poll_backoff_;  // used on the loop thread only
   int answers_in_flight_ = 0;
   bool executors_exit_ = false;
   int idle_executors_ = 0;
   std::deque<ActivityTask> queue_;
   std::vector<std::thread> executors_;
-  std::set<Context*> contexts_;          // of running activities, cancelled by Stop()
-  grpc::ClientContext* poll_ = nullptr;  // in flight, cancelled by Stop()
+  std::set<Context*> contexts_;           // of running activities, cancelled by Stop()
+  std::set<grpc::ClientContext*> polls_;  // in flight, cancelled by Stop()
 };
 
 }  // namespace weft::temporal

@@ -17,12 +17,14 @@ struct DefinitionWorker::Workers {
           const activity::ActivityRegistry& registry)
       : activities(connection,
                    ActivityWorkerOptions{.task_queue = options.task_queue,
-                                         .max_concurrent = options.max_concurrent_activities},
+                                         .max_concurrent = options.max_concurrent_activities,
+                                         .pollers = options.activity_pollers},
                    registry),
         local_activities(registry, options.max_concurrent_activities),
         workflows(connection,
                   WorkflowWorkerOptions{.task_queue = options.task_queue,
                                         .pollers = options.workflow_pollers,
+                                        .sticky_pollers = options.sticky_pollers,
                                         .max_cached_runs = options.max_cached_runs},
                   DefinitionInterpreterFactory(std::move(catalog)), &activities,
                   &local_activities) {}

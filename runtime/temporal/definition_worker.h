@@ -23,7 +23,10 @@ namespace weft::temporal {
 struct DefinitionWorkerOptions {
   ConnectionOptions connection;
   std::string task_queue = "weft";
-  int workflow_pollers = 2;
+  // Polls kept out (workflow_worker.h and activity_worker.h say why these many).
+  int workflow_pollers = 5;
+  int sticky_pollers = 2;
+  int activity_pollers = 5;
   int max_cached_runs = 1000;  // 0: every workflow task replays its run from history
   int max_concurrent_activities = 16;
 };

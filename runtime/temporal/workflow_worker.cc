@@ -203,12 +203,16 @@ WorkflowWorker::WorkflowWorker(std::shared_ptr<Connection> connection,
 }
 
 void WorkflowWorker::Run() {
-  spdlog::info("polling workflow tasks on {} ({} pollers, namespace {})", options_.task_queue,
-               options_.pollers, connection_->options().namespace_name);
-  // With a cache, one poll in two takes the sticky queue: the tasks of runs held here.
+  const int sticky_pollers = sticky_queue_.empty() ? 0 : std::max(1, options_.sticky_pollers);
+  spdlog::info("polling workflow tasks on {} ({} pollers, {} on the sticky queue, namespace {})",
+               options_.task_queue, std::max(1, options_.pollers), sticky_pollers,
+               connection_->options().namespace_name);
   for (int i = 0; i < std::max(1, options_.pollers); ++i) {
-    StartPoll(std::make_shared<Poller>(Poller{.sticky = !sticky_queue_.empty() && i % 2 == 1}));
+    StartPoll(std::make_shared<Poller>(Poller{.sticky = false}));
   }
+  // The tasks of runs held in this worker's cache.
+  for (int i = 0; i < sticky_pollers; ++i)
+    StartPoll(std::make_shared<Poller>(Poller{.sticky = true}));
   {
     std::unique_lock lock(polls_mutex_);
     calls_done_.wait(lock, [this] { return stopping_ && calls_in_flight_ == 0; });

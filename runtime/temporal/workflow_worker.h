@@ -25,7 +25,8 @@
 // asked for eagerly when an EagerActivities executor is given and has free slots: the server
 // hands them back with the task's completion (eager_activities.h).
 //
-// Run() blocks its caller and keeps `pollers` polls out until Stop() is called from any thread;
+// Run() blocks its caller and keeps `pollers` polls of the task queue and `sticky_pollers` of
+// the sticky queue out until Stop() is called from any thread;
 // in-flight polls are cancelled and ShutdownWorker tells the server. Polls, answers and the
 // handling of tasks run on the connection's CallLoop thread (call_loop.h): one thread runs
 // every interpreter, so a run's state is never touched by two at once. A task that must read
@@ -60,7 +61,11 @@ namespace weft::temporal {
 
 struct WorkflowWorkerOptions {
   std::string task_queue;
-  int pollers = 2;  // with a cache, half poll the sticky queue
+  // Polls of the task queue. The server splits it into partitions (four by default) and a
+  // task waits in its partition until a poll reaches it: five, as sdk-core polls, cover them.
+  int pollers = 5;
+  // Polls of this worker's sticky queue (one partition), with a cache.
+  int sticky_pollers = 2;
   int max_cached_runs = 1000;
   std::chrono::seconds sticky_schedule_to_start{10};
 };

@@ -190,8 +190,8 @@ TEST_CASE("the same engine in the background is `resume` with every path made ab
   CHECK(command.program == "/proc/self/exe");
   CHECK(command.arguments ==
         std::vector<std::string>{"resume", "--journal", absolute("j/journal.db"), "--workflows",
-                                 absolute("flows"), "--plugin", absolute("p/a.so"), "--plugin",
-                                 "/abs/b.so", "--lua-dir", absolute("lua")});
+                                 absolute("flows"), "--linger", "2", "--plugin", absolute("p/a.so"),
+                                 "--plugin", "/abs/b.so", "--lua-dir", absolute("lua")});
   // Without a Lua folder, none is named: the engine looks for ./activities where it runs.
   const auto plain = weft::client::BackgroundResume({.journal = "/j.db", .workflows = "/w"});
   CHECK(plain.arguments == std::vector<std::string>{"resume", "--journal", "/j.db", "--workflows",
