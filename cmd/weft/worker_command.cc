@@ -29,7 +29,7 @@ struct WorkerOptions {
   std::string lua_dir;
   int workflow_pollers = 5;
   int sticky_pollers = 2;
-  int activity_pollers = 5;
+  int activity_pollers = 8;
   int max_cached_runs = 1000;
   int max_concurrent_activities = 16;
   double rescan_seconds = 1.0;

@@ -46,9 +46,11 @@ struct ActivityWorkerOptions {
   int max_concurrent = 16;
   // Polls kept out at once, each holding a slot. The server splits a task queue into
   // partitions (four by default) and holds a task in the partition it landed on until a poll
-  // reaches that partition: with one poll, a task could wait seconds for it. Five, as the
-  // Python and TypeScript SDKs (sdk-core) poll, covers the default partitions.
-  int pollers = 5;
+  // reaches that partition: with one poll, a task could wait seconds for it. Eight, two per
+  // default partition, so that each keeps a poll while another is being renewed: measured by
+  // tests/temporal/task_queue_partitions_test, five (sdk-core's default) still left 3 of 80
+  // runs waiting 2 s for an activity, eight none.
+  int pollers = 8;
 };
 
 class ActivityWorker final : public EagerActivities {

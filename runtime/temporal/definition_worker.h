@@ -26,7 +26,7 @@ struct DefinitionWorkerOptions {
   // Polls kept out (workflow_worker.h and activity_worker.h say why these many).
   int workflow_pollers = 5;
   int sticky_pollers = 2;
-  int activity_pollers = 5;
+  int activity_pollers = 8;
   int max_cached_runs = 1000;  // 0: every workflow task replays its run from history
   int max_concurrent_activities = 16;
 };

@@ -41,19 +41,20 @@ std::vector<std::string> ServerArgs(const DevServerOptions& options, int port, i
                                    "--headless",
                                    "--log-level",
                                    "warn"};
-  const std::array<const char*, 6> dynamic_config = {
+  const std::string partitions = std::to_string(options.task_queue_partitions);
+  const std::array<std::string, 6> dynamic_config = {
       // No outbound calls to a version service.
       "frontend.enableServerVersionCheck=false",
       // Updates are on by default only in newer servers than the CLI 1.5.1 bundles.
       "frontend.enableUpdateWorkflowExecution=true",
       "frontend.enableUpdateWorkflowExecutionAsyncAccepted=true",
-      // One partition per task queue: tasks reach the few pollers of a test without delay.
-      "matching.numTaskqueueReadPartitions=1",
-      "matching.numTaskqueueWritePartitions=1",
+      // One partition per task queue unless asked: tasks reach a test's few pollers at once.
+      "matching.numTaskqueueReadPartitions=" + partitions,
+      "matching.numTaskqueueWritePartitions=" + partitions,
       // ShutdownWorker completes outstanding polls at once.
       "frontend.enableCancelWorkerPollsOnShutdown=true",
   };
-  for (const char* value : dynamic_config) {
+  for (const std::string& value : dynamic_config) {
     args.push_back("--dynamic-config-value");
     args.push_back(value);
   }

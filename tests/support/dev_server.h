@@ -27,6 +27,9 @@ namespace weft::testing {
 struct DevServerOptions {
   std::vector<std::string> namespaces;  // besides "default", which always exists
   std::vector<std::string> extra_args;  // e.g. {"--dynamic-config-value", "k=v"}
+  // Partitions of each task queue. One lets a test's few pollers see every task at once; the
+  // server's default is four (tests of polling under partitions ask for that).
+  int task_queue_partitions = 1;
   std::chrono::seconds ready_timeout{90};
   // Non-empty: the server keeps its state in this SQLite file, and Restart() brings it back on
   // the same port with its workflows, timers and task queues.
