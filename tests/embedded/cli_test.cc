@@ -46,9 +46,12 @@ struct Project {
     // journal's lease before removing the folder.
     const std::string lock = journal + ".lock";
     for (int i = 0; i < 1000; ++i) {
-      const int fd = ::open(lock.c_str(), O_RDWR | O_CLOEXEC);
+      const int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) break;
-      const bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+      struct flock probe {};  // the lease is an OFD lock (journal_lease.h): ask, take nothing
+      probe.l_type = F_WRLCK;
+      probe.l_whence = SEEK_SET;
+      const bool free = ::fcntl(fd, F_OFD_GETLK, &probe) == 0 && probe.l_type == F_UNLCK;
       ::close(fd);
       if (free) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));

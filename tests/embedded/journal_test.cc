@@ -72,7 +72,7 @@ TEST_CASE("a failing write rolls the whole transaction back") {
   REQUIRE((*journal)->Apply(first));
   auto failed = (*journal)->Apply(std::vector<const JournalBatch*>{&second});
   REQUIRE_FALSE(failed);
-  CHECK(failed.error().find("UNIQUE") != std::string::npos);
+  CHECK(failed.error().find("run id r1 is already in the journal") != std::string::npos);
   auto r2 = (*journal)->FindRun("r2");
   REQUIRE(r2);
   CHECK_FALSE(*r2);
@@ -117,3 +117,36 @@ TEST_CASE("a reschedule does not resurrect a deleted operation") {
 }
 
 }  // namespace
+
+TEST_CASE("a run id already in the journal is refused, never merged into the run it names") {
+  auto journal = Journal::Open(TempJournal("duplicate-run-id"));
+  REQUIRE(journal);
+  REQUIRE((*journal)->Apply(JournalBatch{write::InsertRun{SampleRun("r1")}}));
+  RunRecord second = SampleRun("r1");
+  second.workflow_id = "another";
+  second.input = {{"name", "Bob"}};
+  auto refused = (*journal)->Apply(JournalBatch{write::InsertRun{second}});
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error(), Catch::Contains("run id r1 is already in the journal"));
+  auto kept = (*journal)->FindRun("r1");
+  REQUIRE(kept);
+  REQUIRE(*kept);
+  CHECK((*kept)->workflow_id == "wf-r1");
+  CHECK((*kept)->input == json{{"name", "Ada"}});
+}
+
+TEST_CASE("a run of a workflow id that has an open run is refused in the same transaction") {
+  auto journal = Journal::Open(TempJournal("open-workflow-id"));
+  REQUIRE(journal);
+  REQUIRE((*journal)->Apply(JournalBatch{write::InsertRun{SampleRun("r1")}}));  // pending
+  RunRecord again = SampleRun("r2");
+  again.workflow_id = "wf-r1";
+  auto refused =
+      (*journal)->Apply(JournalBatch{write::InsertRun{.run = again, .unless_workflow_open = true}});
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error(), Catch::Contains("workflow id wf-r1 is already running (run r1)"));
+  REQUIRE((*journal)->Apply(
+      JournalBatch{write::SetRunStatus{.run_id = "r1", .status = RunStatus::kCompleted}}));
+  CHECK((*journal)->Apply(
+      JournalBatch{write::InsertRun{.run = again, .unless_workflow_open = true}}));
+}
