@@ -56,6 +56,64 @@ enums::TimeoutType TimeoutTypeFromName(const std::string& name) {
   return type;
 }
 
+// What the proto has no field for: a run failure's step and compensations, an activity
+// failure's final attempt (ActivityFailureInfo has none). Empty when there is nothing.
+nlohmann::json WeftOnly(const interpreter::Failure& failure) {
+  nlohmann::json weft = nlohmann::json::object();
+  if (!failure.step.empty()) weft["step"] = failure.step;
+  if (!failure.compensations.empty()) weft["compensations"] = failure.compensations;
+  if (failure.info.is_object()) {
+    if (auto attempt = failure.info.find("attempt"); attempt != failure.info.end()) {
+      weft["attempt"] = *attempt;
+    }
+  }
+  return weft;
+}
+
+// encoded_attributes is the proto's one place for attributes beyond its fields. The SDKs read
+// `message` and `stack_trace` from it when it is there (the Go SDK overwrites both, even with
+// nothing), so they go in as well, unchanged, and a Python or Go client sees the failure it
+// would see without it; the rest is under "weft", which they ignore.
+void EncodeWeftOnly(const interpreter::Failure& failure, Failure& proto) {
+  nlohmann::json weft = WeftOnly(failure);
+  if (weft.empty()) return;
+  *proto.mutable_encoded_attributes() = ToPayload(
+      {{"message", failure.message}, {"stack_trace", failure.stack_trace}, {"weft", weft}});
+}
+
+// The reverse, read after the failure info (an activity's `info` is built from it first). An
+// attribute payload that does not decode, or that another SDK wrote without "weft", leaves the
+// failure as the proto's fields say, except for the message and stack trace that SDKs encode.
+void DecodeWeftOnly(const Failure& proto, interpreter::Failure& failure) {
+  if (!proto.has_encoded_attributes()) return;
+  auto attributes = FromPayload(proto.encoded_attributes());
+  if (!attributes || !attributes->is_object()) return;
+  if (auto message = attributes->find("message");
+      message != attributes->end() && message->is_string()) {
+    failure.message = *message;
+  }
+  if (auto trace = attributes->find("stack_trace");
+      trace != attributes->end() && trace->is_string()) {
+    failure.stack_trace = *trace;
+  }
+  auto weft = attributes->find("weft");
+  if (weft == attributes->end() || !weft->is_object()) return;
+  if (auto step = weft->find("step"); step != weft->end() && step->is_string()) {
+    failure.step = *step;
+  }
+  if (auto compensations = weft->find("compensations");
+      compensations != weft->end() && compensations->is_array()) {
+    for (const nlohmann::json& name : *compensations) {
+      if (name.is_string()) failure.compensations.push_back(name);
+    }
+  }
+  if (auto attempt = weft->find("attempt");
+      attempt != weft->end() && attempt->is_number_integer()) {
+    if (!failure.info.is_object()) failure.info = nlohmann::json::object();
+    failure.info["attempt"] = *attempt;
+  }
+}
+
 }  // namespace
 
 std::string RetryStateName(enums::RetryState state) {
@@ -112,6 +170,7 @@ Failure ToTemporalFailure(const interpreter::Failure& failure) {
       break;
     }
   }
+  EncodeWeftOnly(failure, proto);
   if (failure.cause) *proto.mutable_cause() = ToTemporalFailure(*failure.cause);
   return proto;
 }
@@ -174,6 +233,7 @@ interpreter::Failure FromTemporalFailure(const Failure& proto) {
       failure.kind = Kind::kApplication;
       failure.type = "ServerError";
   }
+  DecodeWeftOnly(proto, failure);
   if (proto.has_cause()) {
     failure.cause = std::make_shared<interpreter::Failure>(FromTemporalFailure(proto.cause()));
     // A wrapper carries the type of what it wraps, so that `catch: [CardDeclined]` matches an

@@ -3,7 +3,11 @@
 // SDKs write theirs; the client turns a run's failure into the interpreter's form, which
 // runtime/run/failure_codec.h prints, so that `weft result` shows a failure the same way on
 // both engines. What the server recorded survives the round trip: an activity's or a child's
-// event ids, identity and retry state (in `info`), and each failure's `source`.
+// event ids, identity and retry state (in `info`), and each failure's `source`. What the proto
+// has no field for (a run failure's step and compensations, an activity failure's attempt)
+// travels in the proto's encoded_attributes, beside the message and stack trace that the SDKs
+// read from there: a Python or Go client still sees a plain ApplicationError or ActivityError,
+// and weft's client reads the same failure on both engines.
 #ifndef WEFT_RUNTIME_TEMPORAL_FAILURE_H_
 #define WEFT_RUNTIME_TEMPORAL_FAILURE_H_
 

@@ -359,6 +359,11 @@ std::expected<void, ReplayError> WorkflowRun::AddJob(const HistoryEvent& event,
     found->second["identity"] = identity;
     const std::string state = enums::RetryState_Name(retry_state);
     found->second["retry_state"] = state.starts_with("RETRY_STATE_") ? state.substr(12) : state;
+    // Not started (a schedule-to-start timeout): no attempt ran, so none is named.
+    if (auto attempt = activity_attempt_by_scheduled_event_.find(scheduled_event_id);
+        attempt != activity_attempt_by_scheduled_event_.end()) {
+      found->second["attempt"] = attempt->second;
+    }
     jobs.push_back(interpreter::ResolveActivity{
         .seq = found->first,
         .resolution = {
@@ -427,8 +432,11 @@ std::expected<void, ReplayError> WorkflowRun::AddJob(const HistoryEvent& event,
       jobs.push_back(std::move(start));
       return {};
     }
-    case enums::EVENT_TYPE_ACTIVITY_TASK_STARTED:  // written together with its outcome
+    case enums::EVENT_TYPE_ACTIVITY_TASK_STARTED: {  // written together with its outcome
+      const auto& attributes = event.activity_task_started_event_attributes();
+      activity_attempt_by_scheduled_event_[attributes.scheduled_event_id()] = attributes.attempt();
       return {};
+    }
     case enums::EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
       const auto& attributes = event.activity_task_completed_event_attributes();
       auto found = activity(attributes.scheduled_event_id());

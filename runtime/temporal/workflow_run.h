@@ -114,6 +114,9 @@ class WorkflowRun {
   std::vector<interpreter::Command> issued_;
   std::map<std::int64_t, std::uint32_t> activity_by_scheduled_event_;
   std::map<std::int64_t, std::string> activity_type_by_scheduled_event_;
+  // The attempt each ActivityTaskStarted event names (the server writes it with the outcome, for
+  // the last attempt): a final failure says which attempt it was, as on the embedded engine.
+  std::map<std::int64_t, std::int32_t> activity_attempt_by_scheduled_event_;
   std::map<std::int64_t, std::uint32_t> child_by_initiated_event_;
   std::map<std::int64_t, std::uint32_t> signal_by_initiated_event_;
 };

@@ -5,9 +5,6 @@
 
 #include <catch2/catch.hpp>
 
-#include "runtime/run/failure_codec.h"
-#include "runtime/temporal/failure.h"
-
 using nlohmann::json;
 using weft::temporal::FromPayload;
 using weft::temporal::FromPayloads;
@@ -65,31 +62,4 @@ TEST_CASE("payloads weft cannot read are errors that name the encoding") {
   REQUIRE_FALSE(FromPayload(broken));
 
   REQUIRE_FALSE(FromPayload(Payload{}));
-}
-
-TEST_CASE("a failure chain becomes nested JSON with the fields that are set") {
-  weft::temporal::Failure activity;
-  activity.set_message("Activity task failed");
-  activity.mutable_activity_failure_info()->mutable_activity_type()->set_name("charge");
-  activity.mutable_activity_failure_info()->set_activity_id("3");
-  activity.mutable_activity_failure_info()->set_retry_state(
-      ::temporal::api::enums::v1::RETRY_STATE_NON_RETRYABLE_FAILURE);
-  auto* cause = activity.mutable_cause();
-  cause->set_message("card declined");
-  cause->mutable_application_failure_info()->set_type("CardDeclined");
-  cause->mutable_application_failure_info()->set_non_retryable(true);
-  *cause->mutable_application_failure_info()->mutable_details()->add_payloads() =
-      ToPayload(json{{"card", "visa"}});
-
-  json failure = weft::run::FailureToJson(weft::temporal::FromTemporalFailure(activity));
-  CHECK(failure["kind"] == "activity");
-  CHECK(failure["info"]["activity_type"] == "charge");
-  CHECK(failure["info"]["retry_state"] == "NON_RETRYABLE_FAILURE");
-  CHECK(failure["type"] == "CardDeclined");
-  CHECK(failure["cause"]["kind"] == "application");
-  CHECK(failure["cause"]["type"] == "CardDeclined");
-  CHECK(failure["cause"]["non_retryable"] == true);
-  // One payload of details is the value itself, as weft writes its details.
-  CHECK(failure["cause"]["details"] == json{{"card", "visa"}});
-  CHECK_FALSE(failure.contains("source"));
 }
