@@ -100,7 +100,7 @@ return M
 constexpr std::string_view kWorkflowTest =
     R"(# Dry-run cases for the workflow @NAME@: `weft test @TEST_FILE@`.
 # No activity runs: each case gives the result (or the error) of each call step by its step id,
-# and timers fire at once on a virtual clock. The format is in docs/agents.md.
+# one per attempt, and timers and retry backoffs pass at once on a virtual clock. The format is in docs/agents.md.
 workflow: @WORKFLOW_REF@
 cases:
   - name: returns the activity's result
@@ -110,13 +110,15 @@ cases:
     expect:
       steps: [process]
       output: {message: hello, result: {message: hello, length: 5}}
-  - name: fails when the activity fails
+  - name: fails when the activity fails its three attempts
     input: {message: hello}
     mocks:
       process: {error: {type: ServiceUnavailable, message: the service is down}}
     expect:
       steps: [process]
       error: {type: ServiceUnavailable}
+      attempts: {process: 3}     # the step's retry policy: maximum_attempts 3
+      virtual_time: 3s           # backoff 1s, then 2s
 )";
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "runtime/interpreter/error_value.h"
 #include "runtime/interpreter/workflow_instance.h"
+#include "runtime/run/activity_retry.h"
 #include "runtime/run/clock.h"
 #include "runtime/run/command_handler.h"
 #include "runtime/run/failure_codec.h"
@@ -29,6 +30,9 @@ constexpr std::int64_t kStartTimeMs = 1767225600000;  // 2026-01-01T00:00:00Z
 constexpr char kRunId[] = "dry-run-1";
 // A run that needs more activations than this is looping: stop it and say so.
 constexpr int kMaxActivations = 100000;
+// An activity call that fails more attempts than this, under a policy that would go on, is
+// retried forever by a real engine too: stop it and say how to end it.
+constexpr std::int32_t kMaxAttempts = 100;
 
 // Where each step of the definition is, so that a command's step_path names its step.
 class StepIndex {
@@ -114,18 +118,29 @@ std::string FirstDifference(const json& expected, const json& actual) {
   return patch.empty() ? std::string() : patch.front().value("path", std::string());
 }
 
-ip::Failure MockFailure(const Mock& mock, const std::string& activity_type,
-                        const std::string& activity_id) {
-  ip::Failure cause;
-  cause.kind = ip::Failure::Kind::kApplication;
-  cause.type = mock.error_type;
-  cause.message = mock.error_message.empty() ? mock.error_type : mock.error_message;
-  cause.details = mock.error_details;
-  cause.non_retryable = mock.non_retryable;
-  // As a real run's final failure reads (run/activity_retry.h): a mock is the last attempt.
-  return ip::ActivityFailure(
-      std::move(cause),
-      {{"activity_type", activity_type}, {"activity_id", activity_id}, {"attempt", 1}});
+// The error a mock raises, as an activity would raise it.
+activity::ActivityError MockError(const Mock& mock) {
+  activity::ActivityError error;
+  error.type = mock.error_type;
+  error.message = mock.error_message.empty() ? mock.error_type : mock.error_message;
+  error.details = mock.error_details;
+  error.non_retryable = mock.non_retryable;
+  return error;
+}
+
+// A child's mocked failure, as the parent sees a failed child: wrapped, with the cause's type.
+ip::Failure MockChildFailure(const Mock& mock, const std::string& workflow_type,
+                             const std::string& workflow_id) {
+  const activity::ActivityError error = MockError(mock);
+  auto cause = std::make_shared<ip::Failure>(ip::Failure{.type = error.type,
+                                                         .message = error.message,
+                                                         .details = error.details,
+                                                         .non_retryable = error.non_retryable});
+  return ip::Failure{.kind = ip::Failure::Kind::kChildWorkflow,
+                     .type = error.type,
+                     .message = "child workflow " + workflow_type + " failed",
+                     .cause = std::move(cause),
+                     .info = {{"workflow_type", workflow_type}, {"workflow_id", workflow_id}}};
 }
 
 class Driver final : private run::CommandHandler {
@@ -213,28 +228,86 @@ class Driver final : private run::CommandHandler {
   void On(const ip::ScheduleActivity& c) override {
     const std::string step = steps_.IdOf(c.step_path);
     result_.steps.push_back(step);
-    const Mock* mock = NextMock(step, c.activity_type);
+    calls_[c.seq] = {.schedule = c, .step = step, .scheduled_at_ms = clock_.NowMs()};
+    Attempt(c.seq);
+  }
+
+  // One attempt of an activity call, answered by the next mock; a failed attempt goes to the
+  // step's retry policy as on the engines (run::DecideRetry), and a retry waits for its
+  // backoff on the virtual clock (AdvanceClock).
+  void Attempt(std::uint32_t seq) {
+    ActivityCall& call = calls_.at(seq);
+    const ip::ScheduleActivity& c = call.schedule;
+    call.next_attempt_at_ms.reset();
+    ++call.attempts;
+    const Mock* mock = NextMock(call.step, c.activity_type);
     if (mock == nullptr) {
-      Fail("mock", step,
-           "step `" + step + "` calls the activity " + c.activity_type +
-               ", and the case has no mock for it: add `" + step +
+      Fail("mock", call.step,
+           "step `" + call.step + "` calls the activity " + c.activity_type +
+               ", and the case has no mock for it: add `" + call.step +
                ": {result: ...}` (or {error: {type: ...}}) under `mocks`");
       aborted_ = true;
       result_.status = "aborted";
       return;
     }
-    ip::ResolveActivity resolve{.seq = c.seq};
     if (mock->result) {
-      resolve.resolution.result = *mock->result;
-    } else {
-      resolve.resolution.status = ip::ActivityResolution::Status::kFailed;
-      resolve.resolution.failure = MockFailure(*mock, c.activity_type, c.activity_id);
+      Resolve(seq, {.result = *mock->result});
+      return;
     }
-    activities_[c.seq] = {step, pending_.size()};
-    pending_.push_back({std::move(resolve)});
+    run::RetryDecision decision = run::DecideRetry(c, call.attempts, {.error = MockError(*mock)},
+                                                   call.scheduled_at_ms, clock_.NowMs());
+    if (!decision.retry) {
+      Resolve(seq, {.status = ip::ActivityResolution::Status::kFailed,
+                    .failure = std::move(decision.failure)});
+      return;
+    }
+    if (call.attempts >= kMaxAttempts) {
+      Fail("limit", call.step,
+           "step `" + call.step + "` failed " + std::to_string(call.attempts) + " attempts with " +
+               mock->error_type + " and its retry policy would go on (a real engine retries it " +
+               "forever): give the step `retry: {maximum_attempts: N}`, list the type in " +
+               "non_retryable_error_types, mark the mocked error `non_retryable: true`, or end " +
+               "its mocks with a result");
+      aborted_ = true;
+      result_.status = "aborted";
+      return;
+    }
+    call.next_attempt_at_ms = decision.next_attempt_at_ms;
+  }
+
+  // The call's outcome goes to the run, and to the report with its attempts.
+  void Resolve(std::uint32_t seq, ip::ActivityResolution resolution) {
+    ActivityCall& call = calls_.at(seq);
+    call.next_attempt_at_ms.reset();
+    ActivityAttempts report{.step = call.step,
+                            .activity = call.schedule.activity_type,
+                            .attempts = call.attempts,
+                            .virtual_time_ms = clock_.NowMs() - call.scheduled_at_ms};
+    switch (resolution.status) {
+      case ip::ActivityResolution::Status::kCompleted:
+        report.outcome = "completed";
+        break;
+      case ip::ActivityResolution::Status::kFailed:
+        report.outcome = "failed";
+        report.retry_state = resolution.failure.info.value("retry_state", "");
+        break;
+      case ip::ActivityResolution::Status::kCancelled:
+        report.outcome = "cancelled";
+        break;
+    }
+    result_.activities.push_back(std::move(report));
+    activities_[seq] = {call.step, pending_.size()};
+    pending_.push_back({ip::ResolveActivity{.seq = seq, .resolution = std::move(resolution)}});
   }
 
   void On(const ip::RequestCancelActivity& c) override {
+    // Between attempts: it ends as cancelled now, as on the engines.
+    if (auto call = calls_.find(c.seq);
+        call != calls_.end() && call->second.next_attempt_at_ms.has_value()) {
+      Resolve(c.seq, {.status = ip::ActivityResolution::Status::kCancelled,
+                      .failure = run::ActivityCancelledFailure(call->second.schedule)});
+      return;
+    }
     // Not yet delivered: it ends as cancelled instead, as Temporal's TRY_CANCEL does.
     for (auto& jobs : pending_) {
       for (auto& job : jobs) {
@@ -278,11 +351,7 @@ class Driver final : private run::CommandHandler {
         resolve.result = *mock->result;
       } else {
         resolve.status = ip::ActivityResolution::Status::kFailed;
-        ip::Failure failure = MockFailure(*mock, c.workflow_type, c.workflow_id);
-        failure.kind = ip::Failure::Kind::kChildWorkflow;
-        failure.message = "child workflow " + c.workflow_type + " failed";
-        failure.info = {{"workflow_type", c.workflow_type}, {"workflow_id", c.workflow_id}};
-        resolve.failure = std::move(failure);
+        resolve.failure = MockChildFailure(*mock, c.workflow_type, c.workflow_id);
       }
       pending_.push_back({std::move(resolve)});
       completes_[c.seq] = step;
@@ -376,10 +445,15 @@ class Driver final : private run::CommandHandler {
     return true;
   }
 
-  // Moves the clock to the next timer or timed event; false when nothing lies ahead.
+  // Moves the clock to the next timer, retry or timed event; false when nothing lies ahead.
   bool AdvanceClock() {
     std::optional<std::int64_t> next;
     for (const auto& [seq, at] : timers_) next = next ? std::min(*next, at) : at;
+    for (const auto& [seq, call] : calls_) {
+      if (!call.next_attempt_at_ms) continue;
+      const std::int64_t at = *call.next_attempt_at_ms;
+      next = next ? std::min(*next, at) : at;
+    }
     if (next_event_ < test_case_.events.size() && test_case_.events[next_event_].at) {
       const std::int64_t at = kStartTimeMs + test_case_.events[next_event_].at->count();
       next = next ? std::min(*next, at) : at;
@@ -397,6 +471,13 @@ class Driver final : private run::CommandHandler {
       }
     }
     if (!fired.empty()) pending_.push_back(std::move(fired));
+    std::vector<std::uint32_t> due;
+    for (const auto& [seq, call] : calls_) {
+      if (call.next_attempt_at_ms && *call.next_attempt_at_ms <= now) due.push_back(seq);
+    }
+    for (std::uint32_t seq : due) {
+      if (!aborted_) Attempt(seq);
+    }
     return true;
   }
 
@@ -438,6 +519,27 @@ class Driver final : private run::CommandHandler {
     if (!expect.output && !expect.error_type && !expect.error_message &&
         result_.status == "failed") {
       Fail("error", "", "the workflow failed (the case expects no error)", nullptr, result_.error);
+    }
+    for (const auto& [step, wanted] : expect.attempts) {
+      std::int32_t made = 0;
+      for (const ActivityAttempts& call : result_.activities) {
+        if (call.step == step) made += call.attempts;
+      }
+      for (const auto& [seq, call] : calls_) {  // a call still between attempts
+        if (call.step == step && call.next_attempt_at_ms) made += call.attempts;
+      }
+      if (made != wanted) {
+        Fail("attempts", step,
+             "step `" + step + "` made " + std::to_string(made) + " attempts, not " +
+                 std::to_string(wanted),
+             wanted, made);
+      }
+    }
+    if (expect.virtual_time && expect.virtual_time->count() != result_.virtual_time_ms) {
+      Fail("virtual_time", "",
+           "the virtual clock moved " + std::to_string(result_.virtual_time_ms) + " ms, not " +
+               std::to_string(expect.virtual_time->count()),
+           expect.virtual_time->count(), result_.virtual_time_ms);
     }
     if (expect.steps && *expect.steps != result_.steps) {
       std::size_t at = 0;
@@ -519,7 +621,17 @@ class Driver final : private run::CommandHandler {
   // Virtual time: it jumps to the next timer or timed event whenever the run waits.
   run::ManualClock clock_{kStartTimeMs, /*skip_when_idle=*/true};
   std::deque<std::vector<ip::Job>> pending_;
-  std::map<std::uint32_t, std::int64_t> timers_;                             // seq -> fire time
+  std::map<std::uint32_t, std::int64_t> timers_;  // seq -> fire time
+  // Each activity call of the run, by seq: its attempts so far, and when the next one is due
+  // while it waits out its backoff.
+  struct ActivityCall {
+    ip::ScheduleActivity schedule;
+    std::string step;
+    std::int32_t attempts = 0;
+    std::int64_t scheduled_at_ms = 0;
+    std::optional<std::int64_t> next_attempt_at_ms;
+  };
+  std::map<std::uint32_t, ActivityCall> calls_;
   std::map<std::uint32_t, std::pair<std::string, std::size_t>> activities_;  // seq -> step
   std::map<std::uint32_t, std::string> completes_;                           // child seq -> step
   std::set<std::string> completed_steps_;
@@ -542,9 +654,21 @@ json CaseFailure::ToJson() const {
   return out;
 }
 
+json ActivityAttempts::ToJson() const {
+  json out = {{"step", step},
+              {"activity", activity},
+              {"attempts", attempts},
+              {"outcome", outcome},
+              {"virtual_time_ms", virtual_time_ms}};
+  if (!retry_state.empty()) out["retry_state"] = retry_state;
+  return out;
+}
+
 json CaseResult::ToJson() const {
   json out = {{"name", name},     {"line", line},   {"passed", passed},
               {"status", status}, {"steps", steps}, {"virtual_time_ms", virtual_time_ms}};
+  out["activities"] = json::array();
+  for (const ActivityAttempts& call : activities) out["activities"].push_back(call.ToJson());
   if (status == "completed" || status == "continued_as_new") out["output"] = output;
   if (status == "failed") out["error"] = error;
   out["failures"] = json::array();

@@ -155,7 +155,11 @@ class Parser {
   }
 
   void ParseExpect(const SourceNode& node, Expectation& expect) {
-    if (!CheckMapping(node, {"output", "error", "continue_as_new", "steps"}, "`expect`")) return;
+    if (!CheckMapping(node,
+                      {"output", "error", "continue_as_new", "steps", "attempts", "virtual_time"},
+                      "`expect`")) {
+      return;
+    }
     if (const SourceNode* output = node.Find("output")) expect.output = output->ToJson();
     if (const SourceNode* next = node.Find("continue_as_new")) {
       expect.continue_as_new = next->ToJson();
@@ -187,6 +191,31 @@ class Parser {
         expect.steps.emplace();
         for (const SourceNode& item : steps->items) {
           if (auto id = String(item, "a step id")) expect.steps->push_back(*id);
+        }
+      }
+    }
+    if (const SourceNode* attempts = node.Find("attempts")) {
+      if (attempts->kind != Kind::kMapping) {
+        Report(*attempts, kWrongType, "`attempts` maps step ids to their number of attempts",
+               "attempts: {charge: 3}");
+      } else {
+        for (const auto& entry : attempts->entries) {
+          const nlohmann::json count = entry.value.ToJson();
+          if (!count.is_number_integer() || count.get<std::int64_t>() < 1) {
+            Report(entry.value, kWrongType,
+                   "the attempts of `" + entry.key + "` must be a whole number of at least 1");
+            continue;
+          }
+          expect.attempts[entry.key] = count.get<std::int32_t>();
+        }
+      }
+    }
+    if (const SourceNode* time = node.Find("virtual_time")) {
+      if (auto text = String(*time, "`virtual_time`")) {
+        expect.virtual_time = dsl::ParseDuration(*text);
+        if (!expect.virtual_time) {
+          Report(*time, kInvalidDuration, "`" + *text + "` is not a duration",
+                 "like 0s, 7s, 1h30m: how far the virtual clock moved from the start");
         }
       }
     }

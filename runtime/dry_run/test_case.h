@@ -22,16 +22,18 @@
 
 namespace weft::dry_run {
 
-// What one call of a step returns: its result, or the error it fails with after its retries.
+// What one attempt of a step's activity returns: its result, or the error it raises. An error
+// is retryable unless it says otherwise, as an activity's is; the step's retry policy then
+// decides, on virtual time, whether another attempt follows (runtime/run/activity_retry.h).
 struct Mock {
   std::optional<nlohmann::json> result;  // set, or else `error_*` describes the failure
   std::string error_type;
   std::string error_message;
   nlohmann::json error_details;
-  bool non_retryable = true;
+  bool non_retryable = false;
 };
 
-// The mocks of one step (or activity): one per call, in order; the last one repeats.
+// The mocks of one step (or activity): one per attempt, in order; the last one repeats.
 struct MockSequence {
   std::vector<Mock> calls;
 };
@@ -58,6 +60,9 @@ struct Expectation {
   std::optional<std::string> error_message;       // ... whose message contains this
   std::optional<nlohmann::json> continue_as_new;  // continued as new with exactly this input
   std::optional<std::vector<std::string>> steps;  // the call steps, in scheduling order
+  // The attempts each step's activity made (over all its calls), by step id.
+  std::map<std::string, std::int32_t> attempts;
+  std::optional<dsl::Duration> virtual_time;  // how far the virtual clock moved, exactly
 };
 
 struct TestCase {

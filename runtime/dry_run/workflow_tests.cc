@@ -157,7 +157,14 @@ std::string TestReport::Text() const {
     for (const CaseResult& result : file.cases) {
       out << (result.passed ? "  ok    " : "  FAIL  ") << result.name << "  (" << result.status
           << ", " << result.steps.size() << " steps, virtual time "
-          << dsl::FormatDuration(dsl::Duration(result.virtual_time_ms)) << ")\n";
+          << dsl::FormatDuration(dsl::Duration(result.virtual_time_ms));
+      // Retried calls say so: the policy ran, and how long its backoff took.
+      for (const ActivityAttempts& call : result.activities) {
+        if (call.attempts < 2) continue;
+        out << ", " << call.step << " " << call.outcome << " after " << call.attempts
+            << " attempts in " << dsl::FormatDuration(dsl::Duration(call.virtual_time_ms));
+      }
+      out << ")\n";
       for (const CaseFailure& failure : result.failures) {
         out << "        " << file.file.string() << ":" << result.line << ": " << failure.what
             << (failure.step.empty() ? "" : " [step " + failure.step + "]") << ": "

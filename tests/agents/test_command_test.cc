@@ -157,7 +157,7 @@ cases:
     folder.Write("t.test.yaml", R"(workflow: waits.yaml
 cases:
   - name: failing
-    mocks: {first: {error: {type: Boom, message: it broke}}}
+    mocks: {first: {error: {type: Boom, message: it broke, non_retryable: true}}}
     expect: {output: 1, steps: [gate, first]}
 )");
     auto result = Test({folder / "t.test.yaml"});
