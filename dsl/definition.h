@@ -270,6 +270,15 @@ struct Definition {
   nlohmann::json canonical;
   std::string sha256;
   std::string file;  // as given to the loader
+  // Where the user wrote each expression: the file and, by the expression's JSON Pointer path,
+  // its position there. The loader fills it; a run's pin keeps it (interpreter/definition_pin.h),
+  // so that a run loaded from its pin, whose `file` and ranges are those of the canonical JSON,
+  // still reports an expression error at the line and column of the user's file.
+  struct SourceMap {
+    std::string file;
+    std::map<std::string, SourcePosition> expressions;
+  };
+  SourceMap source_map;
 };
 
 }  // namespace weft::dsl

@@ -197,6 +197,7 @@ LoadResult LoadDefinition(std::string_view text, const LoadOptions& options) {
     def.canonical[nlohmann::json::json_pointer(path)] = value;
   }
   def.sha256 = Sha256Hex(def.canonical.dump());
+  def.source_map = {.file = options.file, .expressions = loader.expression_positions()};
   return std::shared_ptr<const Definition>(std::move(definition));
 }
 

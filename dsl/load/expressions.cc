@@ -128,6 +128,7 @@ std::optional<Expression> LoaderContext::CompileExpression(const SourceNode& nod
   trimmed.erase(0, trimmed.find_first_not_of(" \t\r\n"));
   trimmed.erase(trimmed.find_last_not_of(" \t\r\n") + 1);
   canonical_rewrites_.emplace_back(node.path, "${ " + trimmed + " }");
+  expression_positions_[node.path] = node.range.begin;
   return Expression{.program = std::move(*program), .range = node.range, .path = node.path};
 }
 

@@ -92,6 +92,10 @@ class LoaderContext {
   const std::vector<std::pair<std::string, nlohmann::json>>& canonical_rewrites() const {
     return canonical_rewrites_;
   }
+  // Where each expression was written, by its JSON Pointer path (Definition::source_map).
+  const std::map<std::string, SourcePosition>& expression_positions() const {
+    return expression_positions_;
+  }
 
   // Records the step id `id` written at `position`; when a step took it before, returns where.
   std::optional<SourcePosition> ClaimStepId(const std::string& id, SourcePosition position) {
@@ -145,6 +149,7 @@ class LoaderContext {
   Declarations declarations_;
   std::map<std::string, SourcePosition> step_ids_;  // seen so far
   std::vector<std::pair<std::string, nlohmann::json>> canonical_rewrites_;
+  std::map<std::string, SourcePosition> expression_positions_;
 };
 
 }  // namespace weft::dsl::load

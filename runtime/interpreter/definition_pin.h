@@ -16,7 +16,9 @@
 
 namespace weft::interpreter {
 
-// {"name", "version", "sha256", "definition": <canonical JSON>}
+// {"name", "version", "sha256", "definition": <canonical JSON>, "source": {"file",
+// "expressions": {<JSON Pointer>: [line, column]}}}: the source map says where the user wrote each
+// expression, so that errors of a run loaded from its pin name the user's file:line:col.
 nlohmann::json DefinitionPin(const dsl::Definition& definition);
 
 // Loads the pinned definition and checks that it hashes to the pinned sha256. Activity names

@@ -30,7 +30,8 @@ class Environment::Overlay {
   nlohmann::json& locals_;
 };
 
-Environment::Environment(std::string file) : file_(std::move(file)) {
+Environment::Environment(std::string file, const dsl::Definition::SourceMap& source_map)
+    : file_(std::move(file)), source_map_(source_map) {
   context_.values = &roots_;
   context_.now_unix_ms = [this] { return now_unix_ms_; };
   context_.uuid = [this] { return random_.NextUuid(); };
@@ -92,23 +93,30 @@ std::expected<bool, Failure> Environment::Holds(const dsl::Expression& expressio
   if (!value->is_boolean()) {
     Failure failure;
     failure.type = "ExpressionError";
-    failure.message = file_ + ":" + std::to_string(expression.range.begin.line) + ":" +
-                      std::to_string(expression.range.begin.column) + ": a condition gave " +
-                      std::string(value->type_name()) + ", not bool";
+    failure.message =
+        Where(expression) + ": a condition gave " + std::string(value->type_name()) + ", not bool";
     failure.non_retryable = true;
     return std::unexpected(std::move(failure));
   }
   return value->get<bool>();
 }
 
+std::string Environment::Where(const dsl::Expression& expression) const {
+  if (auto found = source_map_.expressions.find(expression.path);
+      found != source_map_.expressions.end()) {
+    return source_map_.file + ":" + std::to_string(found->second.line) + ":" +
+           std::to_string(found->second.column);
+  }
+  return file_ + ":" + std::to_string(expression.range.begin.line) + ":" +
+         std::to_string(expression.range.begin.column);
+}
+
 Failure Environment::ExpressionFailure(const dsl::Expression& expression,
                                        const dsl::expr::EvalError& error) const {
   Failure failure;
   failure.type = "ExpressionError";
-  failure.message = file_ + ":" + std::to_string(expression.range.begin.line) + ":" +
-                    std::to_string(expression.range.begin.column) + ": error[" + error.code +
-                    "]: " + error.message + " in `" + std::string(expression.program.source()) +
-                    "`";
+  failure.message = Where(expression) + ": error[" + error.code + "]: " + error.message + " in `" +
+                    std::string(expression.program.source()) + "`";
   failure.details = {{"code", error.code}, {"path", expression.path}};
   failure.non_retryable = true;
   return failure;

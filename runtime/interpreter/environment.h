@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "dsl/definition.h"
 #include "dsl/template.h"
 #include "runtime/interpreter/deterministic_random.h"
 #include "runtime/interpreter/failure.h"
@@ -27,7 +28,9 @@ namespace weft::interpreter {
 
 class Environment {
  public:
-  explicit Environment(std::string file);
+  // Errors name `source_map`'s file and positions where it has the expression's path, else
+  // `file` and the expression's own range. The map must outlive the Environment.
+  Environment(std::string file, const dsl::Definition::SourceMap& source_map);
 
   nlohmann::json& input() { return roots_["input"]; }
   nlohmann::json& vars() { return roots_["vars"]; }
@@ -53,7 +56,11 @@ class Environment {
   Failure ExpressionFailure(const dsl::Expression& expression,
                             const dsl::expr::EvalError& error) const;
 
+  // "file:line:col" of the expression as the user wrote it.
+  std::string Where(const dsl::Expression& expression) const;
+
   std::string file_;
+  const dsl::Definition::SourceMap& source_map_;
   nlohmann::json roots_ = {{"input", nullptr},
                            {"vars", nlohmann::json::object()},
                            {"steps", nlohmann::json::object()},

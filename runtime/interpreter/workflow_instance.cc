@@ -133,7 +133,7 @@ std::expected<Milliseconds, std::string> DurationOfValue(const nlohmann::json& v
 
 struct WorkflowInstance::State {
   explicit State(std::shared_ptr<const dsl::Definition> d)
-      : definition(std::move(d)), env(definition->file) {
+      : definition(std::move(d)), env(definition->file, definition->source_map) {
     CollectAwaitedSignals(definition->steps, awaited_signals);
   }
 

@@ -92,7 +92,8 @@ struct Scenario {
   json input = json::object();
   json actions = json::array();
   json result;
-  std::string error;  // the failure's type, when the run must fail
+  std::string error;    // the failure's type, when the run must fail
+  std::string message;  // a part of the failure's message, when given
   bool concurrent = false;
 };
 
@@ -107,6 +108,7 @@ std::vector<Scenario> LoadScenarios(const Suite& suite) {
     if (entry.contains("actions")) scenario.actions = entry["actions"];
     if (entry.contains("result")) scenario.result = entry["result"];
     if (entry.contains("error")) scenario.error = entry["error"];
+    scenario.message = entry.value("message", std::string());
     scenario.concurrent = entry.value("concurrent", false);
     scenarios.push_back(std::move(scenario));
   }
@@ -335,6 +337,10 @@ void RunSuite(const Suite& suite, const std::vector<Scenario>& scenarios) {
       // Every failing scenario fails in a step, which Temporal's Failure proto has no field
       // for: the comparison above is only worth its name if it went through.
       if (!scenario.error.empty()) CHECK(on_temporal.failure.value("step", "") != "");
+      if (!scenario.message.empty()) {
+        CHECK_THAT(on_embedded.failure.value("message", ""), Catch::Contains(scenario.message));
+        CHECK_THAT(on_temporal.failure.value("message", ""), Catch::Contains(scenario.message));
+      }
       if (scenario.actions.empty()) {
         // Nothing from outside: events arrive in an order the scenario fixes, so the
         // interpreter must have been asked the same things in the same order.

@@ -25,6 +25,8 @@ std::shared_ptr<const dsl::Definition> Load(const std::string& yaml) {
 class Run {
  public:
   explicit Run(const std::string& yaml) : instance_(Load(yaml)) {}
+  explicit Run(std::shared_ptr<const dsl::Definition> definition)
+      : instance_(std::move(definition)) {}
 
   std::vector<std::string> Start(json input = json::object()) {
     StartWorkflow start{.workflow_type = instance_.definition().name,
@@ -773,6 +775,32 @@ output: ${ vars.got }
   auto end = run.Start();
   CHECK(Contains(end.back(), "test.yaml:"));
   CHECK(Contains(end.back(), "input.missing.deeper"));
+}
+
+TEST_CASE("a run loaded from its pin names the user's line and column in expression errors") {
+  // The user's file, with a comment and flow style that the canonical JSON does not keep.
+  auto definition = Load(std::string(kHeader) + R"(# reads what is not there
+input: {type: object}
+vars: {got: null}
+steps:
+  - id: read
+    set: {got: '${ input.missing.deeper }'}
+)");
+  const std::string from_file = Run(definition).Start().back();
+  CHECK(Contains(from_file, "test.yaml:8:16: error["));
+
+  auto pinned = LoadPinnedDefinition(DefinitionPin(*definition));
+  REQUIRE(pinned);
+  CHECK((*pinned)->sha256 == definition->sha256);
+  CHECK((*pinned)->file != "test.yaml");            // it was loaded from the canonical JSON...
+  CHECK(Run(*pinned).Start().back() == from_file);  // ...and still says where the user wrote it
+
+  // A pin written before pins kept a source map: the canonical form's own position.
+  json bare = DefinitionPin(*definition);
+  bare.erase("source");
+  auto old = LoadPinnedDefinition(bare);
+  REQUIRE(old);
+  CHECK(Contains(Run(*old).Start().back(), "pinned:t@"));
 }
 
 TEST_CASE("uuid() and random() are the same on every replay of a run") {
