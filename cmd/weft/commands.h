@@ -27,6 +27,8 @@ void AddPolytopeCommands(CLI::App& app);
 void AddWorkerCommand(CLI::App& app);
 // replay: checks a history against the current build (runtime/temporal).
 void AddReplayCommand(CLI::App& app);
+// codec-server: the remote codec protocol with the payload keys (runtime/temporal).
+void AddCodecServerCommand(CLI::App& app);
 // run, resume, list, show: the embedded engine (runtime/embedded).
 void AddRunCommands(CLI::App& app);
 // test: dry runs of test cases with mocked activities on virtual time (runtime/dry_run).

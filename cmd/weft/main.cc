@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
   weft::cli::AddPolytopeCommands(app);
   weft::cli::AddWorkerCommand(app);
   weft::cli::AddReplayCommand(app);
+  weft::cli::AddCodecServerCommand(app);
   weft::cli::AddRunCommands(app);
   weft::cli::AddTestCommand(app);
   weft::cli::AddMcpCommand(app);

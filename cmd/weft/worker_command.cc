@@ -1,9 +1,11 @@
 // worker: serves every definition of a workflows folder, and the activity registry, on a
 // Temporal task queue (runtime/temporal/folder_worker.h: the serving and the rescanning). Here:
-// the flags, the registry, and SIGINT and SIGTERM, which shut the worker down gracefully.
+// the flags, the registry, the metrics and health endpoint (--metrics-address), and SIGINT and
+// SIGTERM, which shut the worker down gracefully.
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <iostream>
@@ -16,6 +18,7 @@
 #include "cmd/weft/commands.h"
 #include "cmd/weft/connection_flags.h"
 #include "runtime/activity/activity_registry.h"
+#include "runtime/metrics/metrics_endpoint.h"
 #include "runtime/temporal/folder_worker.h"
 
 namespace weft::cli {
@@ -34,6 +37,7 @@ struct WorkerOptions {
   int max_concurrent_activities = 16;
   double rescan_seconds = 1.0;
   bool sync_schedules = false;
+  std::string metrics_address;  // empty: no endpoint
 };
 
 [[noreturn]] void Fail(const std::string& message) {
@@ -51,6 +55,24 @@ void RunWorker(const WorkerOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  // The endpoint listens before the worker connects: a taken port fails at once, and /healthz
+  // answers while the worker starts (/readyz says it is starting).
+  auto metrics_registry = std::make_shared<metrics::MetricsRegistry>();
+  std::atomic<const temporal::FolderWorker*> serving_worker{nullptr};
+  std::unique_ptr<http::HttpServer> endpoint;
+  if (!options.metrics_address.empty()) {
+    auto started = metrics::StartMetricsEndpoint(
+        options.metrics_address, metrics_registry, [&]() -> std::expected<void, std::string> {
+          const temporal::FolderWorker* worker = serving_worker.load();
+          if (worker == nullptr) return std::unexpected(std::string("starting"));
+          return worker->worker().Readiness();
+        });
+    if (!started) Fail(started.error() + " (--metrics-address)");
+    endpoint = std::move(*started);
+    spdlog::info("metrics at http://{}/metrics, probes at /healthz and /readyz",
+                 endpoint->address());
+  }
+
   activity::ActivityRegistry registry;
   if (auto registered = activities::RegisterAll(
           activities::ProjectRegistryOptions(options.plugins, options.lua_dir), registry);
@@ -64,13 +86,15 @@ void RunWorker(const WorkerOptions& options) {
                   .sticky_pollers = options.sticky_pollers,
                   .activity_pollers = options.activity_pollers,
                   .max_cached_runs = options.max_cached_runs,
-                  .max_concurrent_activities = options.max_concurrent_activities},
+                  .max_concurrent_activities = options.max_concurrent_activities,
+                  .metrics = metrics_registry},
        .workflows = options.workflows_dir,
        .rescan_interval = std::chrono::duration_cast<std::chrono::milliseconds>(
            std::chrono::duration<double>(options.rescan_seconds)),
        .sync_schedules = options.sync_schedules},
       registry);
   if (!worker) Fail(worker.error());
+  serving_worker = worker->get();
 
   std::thread serving([&] { (*worker)->Run(); });
   spdlog::info("weft worker on task queue {} at {} (namespace {}): {} workflows, {} activities",
@@ -81,6 +105,9 @@ void RunWorker(const WorkerOptions& options) {
   spdlog::info("{}: shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
   (*worker)->Stop();
   serving.join();
+  // The endpoint's readiness check reads the worker: it stops first.
+  if (endpoint) endpoint->Stop();
+  serving_worker = nullptr;
   spdlog::info("weft worker stopped");
 }
 
@@ -131,6 +158,11 @@ void AddWorkerCommand(CLI::App& app) {
   command->add_option("--rescan-seconds", options->rescan_seconds, "How often workflows/ is read")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 3600.0));
+  command
+      ->add_option("--metrics-address", options->metrics_address,
+                   "Serve Prometheus metrics at http://<host:port>/metrics, and /healthz and "
+                   "/readyz for probes (e.g. 127.0.0.1:9464; 0.0.0.0:9464 for every interface)")
+      ->envname("WEFT_METRICS_ADDRESS");
   command->add_flag("--sync-schedules", options->sync_schedules,
                     "Create, update and delete the Temporal schedules the definitions declare "
                     "(`schedules:`), and only those");

@@ -129,7 +129,19 @@ ActivityWorker::ActivityWorker(std::shared_ptr<Connection> connection,
     : connection_(std::move(connection)),
       options_(std::move(options)),
       registry_(registry),
-      worker_instance_key_(run::NewUuid()) {}
+      worker_instance_key_(run::NewUuid()) {
+  metrics_ = options_.metrics ? options_.metrics
+                              : std::make_shared<SdkMetrics>(
+                                    std::make_shared<metrics::MetricsRegistry>(),
+                                    connection_->options().namespace_name, options_.task_queue);
+}
+
+void ActivityWorker::ReportSlots() {
+  // A poll's slot waits for the task it may bring: taken, not yet used.
+  const int max = std::max(1, options_.max_concurrent);
+  metrics_->TaskSlots(WorkerType::kActivity, max - slots_taken_,
+                      std::max(0, slots_taken_ - polls_out_));
+}
 
 void ActivityWorker::Run() {
   spdlog::info("polling activity tasks on {} ({} pollers, up to {} at once)", options_.task_queue,
@@ -162,6 +174,7 @@ void ActivityWorker::PollIfSlotFree() {
       }
       ++polls_out_;
       ++slots_taken_;  // the poll's: a task it brings must have somewhere to run
+      ReportSlots();
     }
     StartPoll();
   }
@@ -181,6 +194,7 @@ void ActivityWorker::StartPoll() {
     polls_.insert(poll);
     if (stopping_) poll->TryCancel();  // takes effect when the call starts
   }
+  metrics_->PollsInFlight(PollerType::kActivityTask, +1);
   connection_->CallAsync(&Stub::PrepareAsyncPollActivityTaskQueue, "PollActivityTaskQueue",
                          std::move(context), request,
                          [this, poll](std::expected<ActivityTask, RpcError> polled) {
@@ -194,6 +208,14 @@ void ActivityWorker::OnPolled(grpc::ClientContext* poll,
     std::lock_guard lock(mutex_);
     polls_.erase(poll);
   }
+  metrics_->PollsInFlight(PollerType::kActivityTask, -1);
+  if (polled) {
+    metrics_->ActivityPolled(polled->task_token().empty()
+                                 ? std::nullopt
+                                 : std::optional<SdkMetrics::Millis>(
+                                       ToTimePoint(polled->started_time()) -
+                                       ToTimePoint(polled->current_attempt_scheduled_time())));
+  }
   if (polled && !polled->task_token().empty()) {
     poll_backoff_.Reset();
     // The poll's slot becomes the task's. A task that arrives as Stop() cancels the poll still
@@ -202,6 +224,7 @@ void ActivityWorker::OnPolled(grpc::ClientContext* poll,
   } else {
     std::lock_guard lock(mutex_);
     --slots_taken_;
+    ReportSlots();
   }
   if (!polled && !stopping_ && polled.error().code != grpc::StatusCode::DEADLINE_EXCEEDED) {
     connection_->loop().After(poll_backoff_.After(polled.error(), options_.task_queue),
@@ -215,6 +238,7 @@ void ActivityWorker::PollAgain() {
   {
     std::lock_guard lock(mutex_);
     --polls_out_;
+    ReportSlots();
   }
   slots_changed_.notify_all();
   PollIfSlotFree();
@@ -237,6 +261,7 @@ bool ActivityWorker::TryReserveSlot() {
   std::lock_guard lock(mutex_);
   if (stopping_ || slots_taken_ >= std::max(1, options_.max_concurrent)) return false;
   ++slots_taken_;
+  ReportSlots();
   return true;
 }
 
@@ -245,6 +270,7 @@ void ActivityWorker::ReleaseSlots(int count) {
   {
     std::lock_guard lock(mutex_);
     slots_taken_ -= count;
+    ReportSlots();
   }
   slots_changed_.notify_all();
   PollIfSlotFree();
@@ -282,6 +308,7 @@ void ActivityWorker::ExecutorLoop() {
     Execute(std::move(task));
     lock.lock();
     --slots_taken_;
+    ReportSlots();
     slots_changed_.notify_all();
     if (polls_out_ < std::max(1, options_.pollers)) {
       lock.unlock();
@@ -292,6 +319,7 @@ void ActivityWorker::ExecutorLoop() {
 }
 
 void ActivityWorker::Execute(ActivityTask task) {
+  const auto received = std::chrono::steady_clock::now();
   activity::ActivityInfo info{.activity_type = task.activity_type().name(),
                               .workflow_id = task.workflow_execution().workflow_id(),
                               .run_id = task.workflow_execution().run_id(),
@@ -331,6 +359,12 @@ void ActivityWorker::Execute(ActivityTask task) {
     std::lock_guard lock(mutex_);
     contexts_.erase(&context);
   }
+  const bool was_cancelled = !result &&
+                             result.error().category == activity::ErrorCategory::kCancelled &&
+                             context.IsCancelled();
+  metrics_->ActivityExecuted(info.activity_type, task.workflow_type().name(),
+                             std::chrono::steady_clock::now() - received,
+                             !result && !was_cancelled);
 
   const std::string& namespace_name = connection_->options().namespace_name;
   const std::string& identity = connection_->options().identity;
@@ -344,8 +378,7 @@ void ActivityWorker::Execute(ActivityTask task) {
     *completed.mutable_result() = ToPayloads(*result);
     Answer(&Stub::PrepareAsyncRespondActivityTaskCompleted, "RespondActivityTaskCompleted",
            completed, std::move(about));
-  } else if (result.error().category == activity::ErrorCategory::kCancelled &&
-             context.IsCancelled()) {
+  } else if (was_cancelled) {
     workflowservice::RespondActivityTaskCanceledRequest cancelled;
     cancelled.set_namespace_(namespace_name);
     cancelled.set_task_token(task.task_token());

@@ -38,6 +38,7 @@
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/eager_activities.h"
 #include "runtime/temporal/poll_backoff.h"
+#include "runtime/temporal/sdk_metrics.h"
 
 namespace weft::temporal {
 
@@ -51,6 +52,8 @@ struct ActivityWorkerOptions {
   // tests/temporal/task_queue_partitions_test, five (sdk-core's default) still left 3 of 80
   // runs waiting 2 s for an activity, eight none.
   int pollers = 8;
+  // Where the SDKs' worker metrics go (sdk_metrics.h); null: a registry nobody reads.
+  std::shared_ptr<SdkMetrics> metrics;
 };
 
 class ActivityWorker final : public EagerActivities {
@@ -78,6 +81,8 @@ class ActivityWorker final : public EagerActivities {
   void StartPoll();
   void OnPolled(grpc::ClientContext* poll, std::expected<ActivityTask, RpcError> polled);
   void PollAgain();
+  // Reports the slots to the metrics; called with mutex_ held after they change.
+  void ReportSlots();
   // Queues a task in a slot already taken, starting an executor if none is idle.
   void Enqueue(ActivityTask task);
   void ExecutorLoop();
@@ -89,6 +94,7 @@ class ActivityWorker final : public EagerActivities {
 
   std::shared_ptr<Connection> connection_;
   ActivityWorkerOptions options_;
+  std::shared_ptr<SdkMetrics> metrics_;
   const activity::ActivityRegistry& registry_;
   std::string worker_instance_key_;
   std::atomic<bool> stopping_{false};

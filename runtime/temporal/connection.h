@@ -14,9 +14,15 @@
 // its messages, which is all a fake reads and answers, and a function that runs the call on a
 // real stub, which is what GrpcConnection does with it.
 //
+// Two things happen to every call here, whatever the implementation: a payload codec, when the
+// connection has one, encodes every payload of the request and decodes every payload of the
+// response (message_codec.h), so that the engine above handles plain payloads only and the
+// server stores only encoded ones; and the call is counted and timed in the SDKs' request
+// metrics (sdk_metrics.h), when the connection reports to one.
+//
 // Thread-safe: one Connection is shared by every poller and client call of a process. Each call
 // gets its own grpc::ClientContext from NewCallContext(); the owner of a context may cancel it
-// until the call has completed.
+// until the call has completed. The codec and the metrics are set before the first call.
 #ifndef WEFT_RUNTIME_TEMPORAL_CONNECTION_H_
 #define WEFT_RUNTIME_TEMPORAL_CONNECTION_H_
 
@@ -28,11 +34,14 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "runtime/temporal/call_loop.h"
 #include "runtime/temporal/connection_options.h"
+#include "runtime/temporal/payload_codec.h"
+#include "runtime/temporal/sdk_metrics.h"
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
 
 namespace weft::temporal {
@@ -63,6 +72,12 @@ class Connection {
 
   virtual const ConnectionOptions& options() const = 0;
 
+  // The codec every payload of every call goes through; null: payloads go as they are.
+  void set_payload_codec(std::shared_ptr<const PayloadCodec> codec) { codec_ = std::move(codec); }
+  const std::shared_ptr<const PayloadCodec>& payload_codec() const { return codec_; }
+  // Where every call is counted and timed; null: nowhere.
+  void set_request_metrics(std::shared_ptr<SdkMetrics> metrics) { metrics_ = std::move(metrics); }
+
   // The loop on which CallAsync's continuations run; owners of continuations also set their
   // timers on it (a poll's backoff).
   virtual CallLoop& loop() const = 0;
@@ -84,16 +99,25 @@ class Connection {
       std::string_view method_name, const Request& request,
       std::chrono::milliseconds timeout = kDefaultCallTimeout) const {
     Response response;
+    std::optional<Request> encoded;
+    if (codec_) {
+      encoded.emplace(request);
+      if (auto error = EncodeRequest(method_name, *encoded)) return std::unexpected(*error);
+    }
+    const Request& sent = encoded ? *encoded : request;
     auto context = NewCallContext(timeout);
+    const auto started = std::chrono::steady_clock::now();
     const grpc::Status status =
-        Unary(method_name, request, response, *context,
+        Unary(method_name, sent, response, *context,
               [&](WorkflowService::Stub& stub, grpc::ClientContext& call_context) {
-                return (stub.*method)(&call_context, request, &response);
+                return (stub.*method)(&call_context, sent, &response);
               });
+    ObserveCall(method_name, IsLongPoll(method_name, timeout), status, started);
     if (!status.ok()) {
       return std::unexpected(
           RpcError{status.error_code(), std::string(method_name), status.error_message()});
     }
+    if (auto error = DecodeResponse(method_name, response)) return std::unexpected(*error);
     return response;
   }
 
@@ -106,20 +130,36 @@ class Connection {
   void CallAsync(CallLoop::PrepareMethod<WorkflowService::Stub, Request, Response> method,
                  std::string_view method_name, std::unique_ptr<grpc::ClientContext> context,
                  const Request& request, Done done) const {
-    Finish finish = [name = std::string(method_name), done = std::move(done)](
+    std::optional<Request> encoded;
+    if (codec_) {
+      encoded.emplace(request);
+      if (auto error = EncodeRequest(method_name, *encoded)) {
+        loop().After(std::chrono::milliseconds(0),
+                     [done = std::move(done), error = std::move(*error)]() mutable {
+                       done(std::unexpected(std::move(error)));
+                     });
+        return;
+      }
+    }
+    const Request& sent = encoded ? *encoded : request;
+    Finish finish = [this, name = std::string(method_name), done = std::move(done),
+                     started = std::chrono::steady_clock::now()](
                         const grpc::Status& status, google::protobuf::Message& response) mutable {
-      if (status.ok()) {
-        done(std::move(static_cast<Response&>(response)));
-      } else {
+      ObserveCall(name, IsLongPoll(name, kDefaultCallTimeout), status, started);
+      if (!status.ok()) {
         done(std::unexpected(RpcError{status.error_code(), name, status.error_message()}));
+      } else if (auto error = DecodeResponse(name, response)) {
+        done(std::unexpected(std::move(*error)));
+      } else {
+        done(std::move(static_cast<Response&>(response)));
       }
     };
     StartUnary(
-        method_name, request, Response::default_instance(), std::move(context), std::move(finish),
-        [method, &request](WorkflowService::Stub& stub, CallLoop& call_loop,
-                           std::unique_ptr<grpc::ClientContext> call_context, Finish call_finish) {
+        method_name, sent, Response::default_instance(), std::move(context), std::move(finish),
+        [method, &sent](WorkflowService::Stub& stub, CallLoop& call_loop,
+                        std::unique_ptr<grpc::ClientContext> call_context, Finish call_finish) {
           call_loop.Start<WorkflowService::Stub, Request, Response>(
-              stub, method, std::move(call_context), request,
+              stub, method, std::move(call_context), sent,
               [call_finish = std::move(call_finish)](const grpc::Status& status,
                                                      Response& response) mutable {
                 call_finish(status, response);
@@ -128,6 +168,21 @@ class Connection {
   }
 
  protected:
+  // Encodes the payloads of a copy of a request; the error is the call's (DATA_LOSS).
+  std::optional<RpcError> EncodeRequest(std::string_view method_name,
+                                        google::protobuf::Message& request) const;
+  // Decodes the payloads of a response in place; the error is the call's (DATA_LOSS).
+  std::optional<RpcError> DecodeResponse(std::string_view method_name,
+                                         google::protobuf::Message& response) const;
+  // Counts and times a finished call in the request metrics.
+  void ObserveCall(std::string_view method_name, bool long_poll, const grpc::Status& status,
+                   std::chrono::steady_clock::time_point started) const;
+  // Task polls and calls that wait as long as one (a history read that waits for the close)
+  // are the SDKs' long requests.
+  static bool IsLongPoll(std::string_view method_name, std::chrono::milliseconds timeout) {
+    return method_name.starts_with("Poll") || timeout >= kLongPollTimeout;
+  }
+
   // The end of an asynchronous call: its status, and its response, a message of the method's
   // response type (empty on an error).
   using Finish = std::move_only_function<void(const grpc::Status&, google::protobuf::Message&)>;
@@ -149,6 +204,10 @@ class Connection {
                           const google::protobuf::Message& response_type,
                           std::unique_ptr<grpc::ClientContext> context, Finish finish,
                           AsyncStubCall on_stub) const = 0;
+
+ private:
+  std::shared_ptr<const PayloadCodec> codec_;
+  std::shared_ptr<SdkMetrics> metrics_;
 };
 
 // The identity SDK workers report: "<pid>@<hostname>".

@@ -16,6 +16,7 @@
 
 #include "dsl/definition_catalog.h"
 #include "runtime/activity/activity_registry.h"
+#include "runtime/metrics/metrics_registry.h"
 #include "runtime/temporal/connection_options.h"
 
 namespace weft::temporal {
@@ -29,6 +30,9 @@ struct DefinitionWorkerOptions {
   int activity_pollers = 8;
   int max_cached_runs = 1000;  // 0: every workflow task replays its run from history
   int max_concurrent_activities = 16;
+  // The registry the Temporal SDKs' worker and request metrics go to (sdk_metrics.h); null: one
+  // nobody reads.
+  std::shared_ptr<metrics::MetricsRegistry> metrics;
 };
 
 class DefinitionWorker {
@@ -43,6 +47,10 @@ class DefinitionWorker {
 
   void Run();
   void Stop();
+
+  // Nothing while it polls on a live connection to its server; else why not ("not connected
+  // to the Temporal server at ..."). For the readiness probe; any thread.
+  std::expected<void, std::string> Readiness() const;
 
   // Workflow tasks answered so far, and how many replayed their run from the first event.
   std::uint64_t workflow_tasks_handled() const;

@@ -29,7 +29,13 @@ std::expected<std::unique_ptr<FolderWorker>, std::string> FolderWorker::Create(
   }
   auto catalog = std::make_shared<dsl::DefinitionCatalog>(
       options.workflows, dsl::LoadOptions{.known_activities = registry.Names()});
-  LogScan(catalog->Rescan());
+  // weft's own metrics beside the SDKs', in the one registry of the worker.
+  if (!options.worker.metrics)
+    options.worker.metrics = std::make_shared<metrics::MetricsRegistry>();
+  auto catalog_metrics = std::make_unique<metrics::CatalogMetrics>(*options.worker.metrics);
+  const auto scan = catalog->Rescan();
+  LogScan(scan);
+  catalog_metrics->RecordScan(scan, catalog->List().size(), /*first=*/true);
   auto worker = DefinitionWorker::Create(options.worker, catalog, registry);
   if (!worker) return std::unexpected(worker.error());
   std::optional<ScheduleClient> schedules;
@@ -38,18 +44,21 @@ std::expected<std::unique_ptr<FolderWorker>, std::string> FolderWorker::Create(
     if (!client) return std::unexpected(client.error().message);
     schedules.emplace(*client);
   }
-  std::unique_ptr<FolderWorker> folder_worker(new FolderWorker(
-      std::move(options), std::move(catalog), std::move(*worker), std::move(schedules)));
+  std::unique_ptr<FolderWorker> folder_worker(
+      new FolderWorker(std::move(options), std::move(catalog), std::move(catalog_metrics),
+                       std::move(*worker), std::move(schedules)));
   folder_worker->SyncSchedules();
   return folder_worker;
 }
 
 FolderWorker::FolderWorker(FolderWorkerOptions options,
                            std::shared_ptr<dsl::DefinitionCatalog> catalog,
+                           std::unique_ptr<metrics::CatalogMetrics> catalog_metrics,
                            std::unique_ptr<DefinitionWorker> worker,
                            std::optional<ScheduleClient> schedules)
     : options_(std::move(options)),
       catalog_(std::move(catalog)),
+      catalog_metrics_(std::move(catalog_metrics)),
       worker_(std::move(worker)),
       schedules_(std::move(schedules)) {}
 
@@ -95,6 +104,7 @@ void FolderWorker::RescanUntilStopped() {
     lock.unlock();
     const auto scan = catalog_->Rescan();
     LogScan(scan);
+    catalog_metrics_->RecordScan(scan, catalog_->List().size(), /*first=*/false);
     if (!scan.changed.empty() || !scan.removed.empty()) SyncSchedules();
     lock.lock();
   }

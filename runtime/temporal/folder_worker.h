@@ -24,6 +24,7 @@
 
 #include "dsl/definition_catalog.h"
 #include "runtime/activity/activity_registry.h"
+#include "runtime/metrics/catalog_metrics.h"
 #include "runtime/temporal/definition_worker.h"
 #include "runtime/temporal/schedule_client.h"
 
@@ -57,12 +58,14 @@ class FolderWorker {
 
  private:
   FolderWorker(FolderWorkerOptions options, std::shared_ptr<dsl::DefinitionCatalog> catalog,
+               std::unique_ptr<metrics::CatalogMetrics> catalog_metrics,
                std::unique_ptr<DefinitionWorker> worker, std::optional<ScheduleClient> schedules);
   void RescanUntilStopped();
   void SyncSchedules();
 
   FolderWorkerOptions options_;
   std::shared_ptr<dsl::DefinitionCatalog> catalog_;
+  std::unique_ptr<metrics::CatalogMetrics> catalog_metrics_;  // in options_.worker.metrics
   std::unique_ptr<DefinitionWorker> worker_;
   std::optional<ScheduleClient> schedules_;  // with sync_schedules
   std::mutex mutex_;

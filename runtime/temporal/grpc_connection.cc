@@ -8,6 +8,7 @@
 #include <sstream>
 #include <utility>
 
+#include "runtime/temporal/encryption_codec.h"
 #include "runtime/temporal/tls_diagnosis.h"
 
 namespace weft::temporal {
@@ -95,9 +96,15 @@ std::expected<std::shared_ptr<GrpcConnection>, RpcError> GrpcConnection::Open(
   if (options.tls && !options.tls->server_name.empty()) {
     args.SetSslTargetNameOverride(options.tls->server_name);
   }
+  // Keys that cannot be read fail here, at start, as unreadable TLS files do.
+  auto codec = MakePayloadCodec(options.encryption);
+  if (!codec)
+    return std::unexpected(RpcError{grpc::StatusCode::INVALID_ARGUMENT, "", codec.error()});
   auto channel = grpc::CreateCustomChannel(options.address, *credentials, args);
-  return std::shared_ptr<GrpcConnection>(
+  std::shared_ptr<GrpcConnection> connection(
       new GrpcConnection(std::move(options), std::move(channel)));
+  connection->set_payload_codec(std::move(*codec));
+  return connection;
 }
 
 GrpcConnection::GrpcConnection(ConnectionOptions options, std::shared_ptr<grpc::Channel> channel)

@@ -49,6 +49,9 @@ class GrpcConnection final : public Connection {
   // thread of its own that stops with the connection. Workers call it once.
   void WatchConnectivity();
 
+  // Whether the channel holds a connection to the server now, for the process's readiness.
+  bool Connected() const { return channel_->GetState(false) == GRPC_CHANNEL_READY; }
+
   // The generated stub, for tests that call the server directly.
   WorkflowService::Stub& workflow_service() const { return *workflow_service_; }
   // The channel, for the stubs of the other services (OperatorService), whose calls take their

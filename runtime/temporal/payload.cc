@@ -1,5 +1,7 @@
 #include "runtime/temporal/payload.h"
 
+#include "runtime/temporal/encryption_codec.h"
+
 namespace weft::temporal {
 namespace {
 
@@ -46,6 +48,16 @@ std::expected<nlohmann::json, std::string> FromPayload(const Payload& payload) {
   const std::string& name = encoding->second;
   if (name == kBinaryNull) return nullptr;
   if (name == kBinaryPlain) return payload.data();
+  if (name == kEncryptedEncoding) {
+    // Read without a codec: this process was given no keys (a process with keys decrypts every
+    // payload before it gets here, or fails naming the key it lacks).
+    auto key = payload.metadata().find(kEncryptionKeyIdKey);
+    return std::unexpected(
+        "the payload is binary/encrypted (key `" +
+        (key == payload.metadata().end() ? std::string("?") : key->second) +
+        "`) and this process has no payload keys: give it the key file (--codec-key-file or "
+        "WEFT_CODEC_KEYS)");
+  }
   if (name != kJsonPlain && name != kJsonProtobuf) {
     return std::unexpected("payload encoding `" + name + "` is not supported (weft reads " +
                            kJsonPlain + ", " + kJsonProtobuf + ", " + kBinaryNull + " and " +

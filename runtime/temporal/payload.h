@@ -9,7 +9,7 @@
 // Decoding is lenient where SDKs differ: an empty Payloads (Go and Java omit void results) and
 // `binary/null` both read as null, JSON with any whitespace is accepted, `json/protobuf` reads
 // as the JSON it holds, and `binary/plain` reads as a string. Anything else (a codec's encoding,
-// binary protobuf) is an error naming it.
+// binary protobuf) is an error naming it; an encrypted payload read without keys says so.
 #ifndef WEFT_RUNTIME_TEMPORAL_PAYLOAD_H_
 #define WEFT_RUNTIME_TEMPORAL_PAYLOAD_H_
 

@@ -143,6 +143,9 @@ struct WorkflowWorker::OpenTask {
   bool timer_started = false;
   bool time_is_up = false;  // answer_by has come
   bool answered = false;
+  std::chrono::steady_clock::time_point received;  // polled
+  bool replayed = false;                           // replayed earlier history, a cache miss
+  std::optional<WorkflowClose> close;              // how the run closes with this task
 };
 
 std::optional<std::int64_t> FindRequestedVersion(const std::vector<const HistoryEvent*>& history) {
@@ -197,6 +200,10 @@ WorkflowWorker::WorkflowWorker(std::shared_ptr<Connection> connection,
       eager_activities_(eager_activities),
       local_activities_(local_activities),
       worker_instance_key_(run::NewUuid()) {
+  metrics_ = options_.metrics ? options_.metrics
+                              : std::make_shared<SdkMetrics>(
+                                    std::make_shared<metrics::MetricsRegistry>(),
+                                    connection_->options().namespace_name, options_.task_queue);
   if (options_.max_cached_runs > 0) {
     sticky_queue_ = connection_->options().identity + "-" + worker_instance_key_;
   }
@@ -251,16 +258,20 @@ void WorkflowWorker::StartPoll(std::shared_ptr<Poller> poller) {
     polls_.insert(poll);
     ++calls_in_flight_;
   }
-  connection_->CallAsync(&Stub::PrepareAsyncPollWorkflowTaskQueue, "PollWorkflowTaskQueue",
-                         std::move(context), request,
-                         [this, poller, poll](std::expected<PollResponse, RpcError> polled) {
-                           {
-                             std::lock_guard lock(polls_mutex_);
-                             polls_.erase(poll);
-                           }
-                           OnPolled(poller, std::move(polled));
-                           CallDone();
-                         });
+  const PollerType poller_type =
+      poller->sticky ? PollerType::kStickyWorkflowTask : PollerType::kWorkflowTask;
+  metrics_->PollsInFlight(poller_type, +1);
+  connection_->CallAsync(
+      &Stub::PrepareAsyncPollWorkflowTaskQueue, "PollWorkflowTaskQueue", std::move(context),
+      request, [this, poller, poll, poller_type](std::expected<PollResponse, RpcError> polled) {
+        {
+          std::lock_guard lock(polls_mutex_);
+          polls_.erase(poll);
+        }
+        metrics_->PollsInFlight(poller_type, -1);
+        OnPolled(poller, std::move(polled));
+        CallDone();
+      });
 }
 
 void WorkflowWorker::OnPolled(std::shared_ptr<Poller> poller,
@@ -282,7 +293,18 @@ void WorkflowWorker::OnPolled(std::shared_ptr<Poller> poller,
   StartPoll(poller);
   if (!polled) return;  // the long poll's deadline passed
   poller->backoff.Reset();
-  if (!polled->task_token().empty()) Handle(*polled);
+  if (polled->task_token().empty()) {
+    metrics_->WorkflowTaskPolled(std::nullopt);  // the server's long poll ended empty
+    return;
+  }
+  metrics_->WorkflowTaskPolled(ToTimePoint(polled->started_time()) -
+                               ToTimePoint(polled->scheduled_time()));
+  Handle(*polled);
+}
+
+std::size_t WorkflowWorker::polls_in_flight() const {
+  std::lock_guard lock(polls_mutex_);
+  return polls_.size();
 }
 
 void WorkflowWorker::CallDone() {
@@ -307,6 +329,7 @@ void WorkflowWorker::Send(
 }
 
 void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse& task) {
+  const auto received = std::chrono::steady_clock::now();
   ++tasks_handled_;
   const std::string& workflow_id = task.workflow_execution().workflow_id();
   const std::string& run_id = task.workflow_execution().run_id();
@@ -315,6 +338,8 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
 
   auto fail_task = [&](enums::WorkflowTaskFailedCause cause, const std::string& message) {
     spdlog::error("workflow {} ({}), run {}: {}", workflow_id, type, run_id, message);
+    metrics_->WorkflowTaskFailed(
+        type, cause == enums::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR);
     // Reported on the first attempt only; later attempts time out, as sdk-core does, so that a
     // broken task does not spin between server and worker.
     if (task.attempt() > 1) return;
@@ -350,7 +375,11 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
     SyncLocals(cached, workflow_id, run_id, /*closes=*/true);  // replayed afresh below
   }
   if (!continues_cache) cached = CachedRun{};
-  if (!continues_cache && first_event_id != 1) events.clear();  // fetch from the first event
+  if (continues_cache && !task.has_query()) metrics_->StickyCacheHit(type);
+  if (!continues_cache && first_event_id != 1) {
+    metrics_->StickyCacheMiss();  // a task with only the newest events, for a run not held here
+    events.clear();               // fetch from the first event
+  }
   // A query on a current cached run needs no history; anything else reads what it lacks.
   if (!(continues_cache && task.has_query()) && !FetchRestOfHistory(task, events)) {
     return;  // the task times out and comes back
@@ -374,7 +403,9 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
     cached.run = std::make_unique<WorkflowRun>(std::move(*interpreter), workflow_id, run_id,
                                                options_.task_queue);
     cached.sdk_recorded = SdkRecorded(history);
+    cached.workflow_type = type;
     if (!history.empty() && history.front()->has_workflow_execution_started_event_attributes()) {
+      cached.started = ToTimePoint(history.front()->event_time());
       const auto& started = history.front()->workflow_execution_started_event_attributes();
       if (started.has_workflow_task_timeout() &&
           ToMillis(started.workflow_task_timeout()).count() > 0) {
@@ -458,6 +489,8 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
   open->run_id = run_id;
   open->started_event_id = task.started_event_id();
   open->answer_by = std::chrono::steady_clock::now() + cached.task_timeout * 4 / 5;
+  open->received = received;
+  open->replayed = !continues_cache && tasks->size() > 1;
   open->updates = std::move(updates);
   for (const auto& [id, query] : task.queries()) {
     open->queries.push_back(
@@ -482,6 +515,7 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
   }
   open->cached = std::move(cached);
   open->issued = std::move(issued);
+  metrics_->TaskSlots(WorkerType::kWorkflow, std::nullopt, ++open_tasks_);
   AddCommands(*open, std::move(commands));
   Advance(std::move(open));
 }
@@ -489,10 +523,16 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
 void WorkflowWorker::AddCommands(OpenTask& open, std::vector<interpreter::Command> commands) {
   const EncodeContext& context = open.cached.run->encode_context();
   for (const interpreter::Command& command : commands) {
-    open.closes = open.closes || std::holds_alternative<interpreter::CompleteWorkflow>(command) ||
-                  std::holds_alternative<interpreter::FailWorkflow>(command) ||
-                  std::holds_alternative<interpreter::CancelWorkflowExecution>(command) ||
-                  std::holds_alternative<interpreter::ContinueAsNew>(command);
+    if (std::holds_alternative<interpreter::CompleteWorkflow>(command)) {
+      open.close = WorkflowClose::kCompleted;
+    } else if (std::holds_alternative<interpreter::FailWorkflow>(command)) {
+      open.close = WorkflowClose::kFailed;
+    } else if (std::holds_alternative<interpreter::CancelWorkflowExecution>(command)) {
+      open.close = WorkflowClose::kCanceled;
+    } else if (std::holds_alternative<interpreter::ContinueAsNew>(command)) {
+      open.close = WorkflowClose::kContinuedAsNew;
+    }
+    open.closes = open.close.has_value();
     if (!AddUpdateMessage(command, open.updates, connection_->options().identity, open.completed)) {
       if (auto encoded = EncodeCommand(command, context)) {
         RequestEagerExecution(*encoded, open.eager_slots);
@@ -536,7 +576,14 @@ void WorkflowWorker::SyncLocals(CachedRun& cached, const std::string& workflow_i
     std::weak_ptr<RunningLocals> weak = cached.locals;
     CallLoop& loop = connection_->loop();
     locals.running[seq] = local_activities_->Start(
-        activity, workflow_id, run_id, [weak, &loop](LocalActivityOutcome outcome) {
+        activity, workflow_id, run_id,
+        [weak, &loop, metrics = metrics_, workflow_type = cached.workflow_type,
+         started = std::chrono::steady_clock::now()](LocalActivityOutcome outcome) {
+          using Status = interpreter::ActivityResolution::Status;
+          metrics->LocalActivityExecuted(outcome.activity_type, workflow_type,
+                                         std::chrono::steady_clock::now() - started,
+                                         outcome.resolution.status == Status::kFailed,
+                                         outcome.resolution.status == Status::kCancelled);
           loop.After(std::chrono::milliseconds(0), [weak, outcome = std::move(outcome)]() mutable {
             auto alive = weak.lock();
             if (!alive) return;  // the run was evicted: its next task runs it again
@@ -564,6 +611,7 @@ void WorkflowWorker::Advance(std::shared_ptr<OpenTask> open) {
   if (stopping_) {
     // Left to the server: the task times out and another worker runs the activities again.
     open->answered = true;
+    metrics_->TaskSlots(WorkerType::kWorkflow, std::nullopt, --open_tasks_);
     SyncLocals(cached, open->workflow_id, open->run_id, /*closes=*/true);
     return;
   }
@@ -585,6 +633,7 @@ void WorkflowWorker::Advance(std::shared_ptr<OpenTask> open) {
 
 void WorkflowWorker::Answer(std::shared_ptr<OpenTask> open, bool heartbeat) {
   open->answered = true;
+  metrics_->TaskSlots(WorkerType::kWorkflow, std::nullopt, --open_tasks_);
   open->cached.locals->wake = nullptr;  // it holds `open`
   auto& completed = open->completed;
   // Asks for the next task at once: the local activities still run, and their outcomes go
@@ -625,6 +674,18 @@ void WorkflowWorker::Answer(std::shared_ptr<OpenTask> open, bool heartbeat) {
            eager_activities_->ReleaseSlots(open->eager_slots - granted);
          }
          CachedRun& cached = open->cached;
+         if (sent) {
+           metrics_->WorkflowTaskExecuted(cached.workflow_type,
+                                          std::chrono::steady_clock::now() - open->received,
+                                          open->replayed);
+         }
+         if (sent && open->close) {
+           std::optional<SdkMetrics::Millis> end_to_end;
+           if (cached.started != std::chrono::system_clock::time_point()) {
+             end_to_end = std::chrono::system_clock::now() - cached.started;
+           }
+           metrics_->WorkflowClosed(*open->close, cached.workflow_type, end_to_end);
+         }
          if (!sent) {
            // The server has already failed the task (e.g. a signal arrived before a close
            // command: "UnhandledCommand"); it schedules a new one with the new events. The run
@@ -670,6 +731,7 @@ WorkflowWorker::CachedRun WorkflowWorker::TakeCachedRun(const std::string& run_i
   CachedRun run = std::move(found->second.run);
   recency_.erase(found->second.recency);
   cache_.erase(found);
+  metrics_->StickyCacheSize(cache_.size());
   return run;
 }
 
@@ -686,7 +748,9 @@ void WorkflowWorker::PutCachedRun(const std::string& run_id, CachedRun run) {
     }
     cache_.erase(recency_.front());
     recency_.pop_front();
+    metrics_->StickyCacheForcedEviction();
   }
+  metrics_->StickyCacheSize(cache_.size());
 }
 
 bool WorkflowWorker::FetchRestOfHistory(

@@ -55,6 +55,7 @@
 #include "runtime/temporal/eager_activities.h"
 #include "runtime/temporal/local_activities.h"
 #include "runtime/temporal/poll_backoff.h"
+#include "runtime/temporal/sdk_metrics.h"
 #include "runtime/temporal/workflow_run.h"
 
 namespace weft::temporal {
@@ -68,6 +69,8 @@ struct WorkflowWorkerOptions {
   int sticky_pollers = 2;
   int max_cached_runs = 1000;
   std::chrono::seconds sticky_schedule_to_start{10};
+  // Where the SDKs' worker metrics go (sdk_metrics.h); null: a registry nobody reads.
+  std::shared_ptr<SdkMetrics> metrics;
 };
 
 // What a worker knows of a run before it creates the run's interpreter.
@@ -108,6 +111,8 @@ class WorkflowWorker {
   // from the first event, for tests and logs.
   std::uint64_t tasks_handled() const { return tasks_handled_.load(); }
   std::uint64_t full_replays() const { return full_replays_.load(); }
+  // Polls out now: whether the worker is polling, for the process's readiness.
+  std::size_t polls_in_flight() const;
 
  private:
   using PollResponse = ::temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse;
@@ -128,6 +133,8 @@ class WorkflowWorker {
     bool sdk_recorded = false;  // history holds this worker's SDK name and version
     std::chrono::milliseconds task_timeout{10'000};  // the run's workflow task timeout
     std::shared_ptr<RunningLocals> locals = std::make_shared<RunningLocals>();
+    std::string workflow_type;                      // for the metrics' labels
+    std::chrono::system_clock::time_point started;  // the run's start, by the server's clock
   };
 
   // A workflow task between its first activation and its answer (workflow_worker.cc).
@@ -168,6 +175,8 @@ class WorkflowWorker {
 
   std::shared_ptr<Connection> connection_;
   WorkflowWorkerOptions options_;
+  std::shared_ptr<SdkMetrics> metrics_;
+  int open_tasks_ = 0;  // between poll and answer, for the slots metric; on the loop thread
   InterpreterFactory factory_;
   EagerActivities* eager_activities_;
   LocalActivities* local_activities_;
@@ -183,7 +192,7 @@ class WorkflowWorker {
   // Touched on the loop thread only, where tasks and their answers are handled: no lock.
   std::unordered_map<std::string, CacheEntry> cache_;  // by run id
   std::list<std::string> recency_;                     // run ids, least recently used first
-  std::mutex polls_mutex_;
+  mutable std::mutex polls_mutex_;
   std::set<grpc::ClientContext*> polls_;  // in flight, cancelled by Stop()
   int calls_in_flight_ = 0;               // polls, answers and backoff timers
   std::condition_variable calls_done_;

@@ -1,0 +1,81 @@
+// codec-server: Temporal's remote codec protocol with weft's payload keys
+// (runtime/temporal/codec_server.h), for the Temporal UI and `temporal workflow show
+// --codec-endpoint`. Runs until SIGINT or SIGTERM.
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cmd/weft/commands.h"
+#include "cmd/weft/connection_flags.h"
+#include "runtime/temporal/codec_server.h"
+
+namespace weft::cli {
+namespace {
+
+struct CodecServerFlags {
+  ConnectionFlags keys;  // only its key file and WEFT_CODEC_KEYS
+  temporal::CodecServerOptions server;
+};
+
+void RunCodecServer(CodecServerFlags& flags) {
+  // The signals are taken by this thread in sigwait(), blocked before the server's threads
+  // start so that they inherit the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto keys = flags.keys.Encryption();
+  if (!keys) {
+    std::cerr << "weft codec-server: no payload keys: give --codec-key-file or set "
+                 "WEFT_CODEC_KEYS\n";
+    throw CLI::RuntimeError(1);
+  }
+  flags.server.keys = *keys;
+  auto server = temporal::StartCodecServer(flags.server);
+  if (!server) {
+    std::cerr << "weft codec-server: " << server.error() << "\n";
+    throw CLI::RuntimeError(1);
+  }
+  std::string origins;
+  for (const auto& origin : flags.server.cors_origins)
+    origins += (origins.empty() ? "" : ", ") + origin;
+  spdlog::info("codec server at http://{} (POST /encode, /decode; CORS for {})",
+               (*server)->address(), origins.empty() ? "no origin" : origins);
+  // For scripts and tests that start it on port 0: where it listens, on stdout.
+  std::cout << "listening on " << (*server)->address() << std::endl;
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  (*server)->Stop();
+  spdlog::info("codec server stopped");
+}
+
+}  // namespace
+
+void AddCodecServerCommand(CLI::App& app) {
+  auto flags = std::make_shared<CodecServerFlags>();
+  CLI::App* command = app.add_subcommand(
+      "codec-server",
+      "Serve Temporal's remote codec protocol with the payload keys, for the Temporal UI and CLI");
+  ConnectionFlags::AddCodecKeyFlag(*command, flags->keys.codec_key_file);
+  command
+      ->add_option("--listen", flags->server.address,
+                   "host:port to listen on (0.0.0.0:8081 for every interface: put a proxy that "
+                   "authenticates in front)")
+      ->capture_default_str();
+  command
+      ->add_option("--cors-origin", flags->server.cors_origins,
+                   "Origin of a Temporal UI allowed to call from the browser; repeatable")
+      ->capture_default_str();
+  command->add_option("--namespace", flags->server.namespaces,
+                      "Serve only this namespace (X-Namespace or the path); repeatable");
+  command->callback([flags] { RunCodecServer(*flags); });
+}
+
+}  // namespace weft::cli

@@ -1,0 +1,34 @@
+// HttpRouter: which handler answers a request, by its method and exact path. A GET route also
+// answers HEAD (HttpServer leaves the body out). A path with no route gets 404 naming the paths
+// there are; a path routed for other methods gets 405 with an Allow header. The router is itself
+// a handler, for HttpServer::Start(options, router).
+//
+// Routes are added before the server starts; after that the router is only read, from any
+// number of threads.
+#ifndef WEFT_RUNTIME_HTTP_HTTP_ROUTER_H_
+#define WEFT_RUNTIME_HTTP_HTTP_ROUTER_H_
+
+#include <map>
+#include <string>
+
+#include "runtime/http/http_message.h"
+#include "runtime/http/http_server.h"
+
+namespace weft::http {
+
+class HttpRouter {
+ public:
+  HttpRouter& Get(const std::string& path, HttpHandler handler);
+  HttpRouter& Post(const std::string& path, HttpHandler handler);
+  // Any method, e.g. OPTIONS for a CORS preflight.
+  HttpRouter& Add(const std::string& method, const std::string& path, HttpHandler handler);
+
+  HttpResponse operator()(const HttpRequest& request) const;
+
+ private:
+  std::map<std::string, std::map<std::string, HttpHandler>> routes_;  // path, method
+};
+
+}  // namespace weft::http
+
+#endif  // WEFT_RUNTIME_HTTP_HTTP_ROUTER_H_
