@@ -34,6 +34,7 @@ import temporalio.converter
 from google.protobuf.message import Message
 from temporalio import activity, workflow
 from temporalio.api.common.v1 import Payload, SearchAttributes
+from temporalio.api.history.v1 import History
 from temporalio.client import Client
 from temporalio.converter import PayloadCodec
 from temporalio.worker import Worker
@@ -192,7 +193,7 @@ def payloads_of(message: Message, path: str = ""):
             if field.message_type.fields_by_name["value"].message_type is not None:
                 for key, item in value.items():
                     yield from payloads_of(item, f"{name}[{key}]")
-        elif field.label == field.LABEL_REPEATED:
+        elif not isinstance(value, Message):  # a repeated field
             for index, item in enumerate(value):
                 yield from payloads_of(item, f"{name}[{index}]")
         else:
@@ -202,7 +203,7 @@ def payloads_of(message: Message, path: str = ""):
 async def raw(address: str, workflow_id: str, marker: str) -> None:
     client = await Client.connect(address)  # no codec: what anyone reading the server sees
     history = await client.get_workflow_handle(workflow_id).fetch_history()
-    proto = history.to_proto()
+    proto = History(events=history.events)
     found = []
     for path, payload in payloads_of(proto):
         found.append({"path": path,
@@ -223,3 +224,7 @@ if __name__ == "__main__":
         asyncio.run(raw(*arguments))
     else:
         sys.exit(f"unknown command {command}")
+    # What it had to say is said; the SDK's core threads can abort the interpreter's
+    # finalization (PyGILState_Release), which must not turn a finished command into a failure.
+    sys.stdout.flush()
+    os._exit(0)

@@ -8,7 +8,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/dev_server.h"
@@ -85,6 +87,25 @@ struct Sides {
 Sides& Both() {
   static Sides sides;
   return sides;
+}
+
+std::string Base64(const std::string& bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned int bits = 0;
+  int count = 0;
+  for (unsigned char c : bytes) {
+    bits = (bits << 8) | c;
+    count += 8;
+    while (count >= 6) {
+      count -= 6;
+      out += kAlphabet[(bits >> count) & 63];
+    }
+  }
+  if (count > 0) out += kAlphabet[(bits << (6 - count)) & 63];
+  while (out.size() % 4 != 0) out += '=';
+  return out;
 }
 
 std::string Secret() { return "s3cr3t-" + UniqueName("card"); }
@@ -184,7 +205,9 @@ TEST_CASE("weft's client with the keys runs a Python workflow with the codec") {
   REQUIRE(result.exit_code == 0);
   const json answer = json::parse(result.out);
   CHECK(answer["echo"] == json{{"secret", secret}});
-  CHECK(answer["shouted"] == "S3CR3T-" + secret.substr(7) + "!");
+  std::string shouted = secret;
+  std::ranges::transform(shouted, shouted.begin(), [](unsigned char c) { return std::toupper(c); });
+  CHECK(answer["shouted"] == shouted + "!");
   CheckNoPlaintext(RawHistory(id, secret));
 
   {  // the Temporal CLI shows ciphertext alone, and plaintext through weft codec-server
@@ -201,9 +224,12 @@ TEST_CASE("weft's client with the keys runs a Python workflow with the codec") {
       argv.insert(argv.end(), extra.begin(), extra.end());
       return RunProcess(argv);
     };
+    // The CLI prints payloads as protobuf JSON does: their data in base64.
+    const std::string input_data = Base64(json{{"secret", secret}}.dump());
     const ProcessResult plain = show({});
     REQUIRE(plain.exit_code == 0);
-    CHECK(plain.out.find(secret) == std::string::npos);
+    CHECK(plain.out.find(input_data) == std::string::npos);
+    CHECK(plain.out.find(Base64("binary/encrypted")) != std::string::npos);
 
     auto server = ChildProcess::Start(
         {WeftBinary(), "codec-server", "--listen", "127.0.0.1:0", "--codec-key-file", sides.keys});
@@ -215,7 +241,8 @@ TEST_CASE("weft's client with the keys runs a Python workflow with the codec") {
         show({"--codec-endpoint", "http://" + listening + "/{namespace}"});
     INFO(decoded.err << "\ncodec server:\n" << server->LogTail());
     REQUIRE(decoded.exit_code == 0);
-    CHECK(decoded.out.find(secret) != std::string::npos);
+    CHECK(decoded.out.find(input_data) != std::string::npos);
+    CHECK(decoded.out.find(Base64("binary/encrypted")) == std::string::npos);
   }
 }
 
