@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cmd/weft/commands.h"
+#include "cmd/weft/connection_flags.h"
 #include "runtime/temporal/history_file_replay.h"
 
 namespace weft::cli {
@@ -19,6 +20,7 @@ struct ReplayOptions {
   std::string workflows_dir;
   std::string workflow_id = "replay";
   bool json = false;
+  ConnectionFlags keys;  // only its key file and WEFT_CODEC_KEYS
 };
 
 void RunReplay(const ReplayOptions& options) {
@@ -26,7 +28,8 @@ void RunReplay(const ReplayOptions& options) {
   bool all_deterministic = true;
   nlohmann::json reports = nlohmann::json::array();
   for (const std::string& file : options.files) {
-    auto replay = temporal::ReplayHistoryFile(file, std::cin, catalog, options.workflow_id);
+    auto replay = temporal::ReplayHistoryFile(file, std::cin, catalog, options.workflow_id,
+                                              options.keys.Encryption());
     if (!replay) {
       std::cerr << "weft replay: " << replay.error() << "\n";
       throw CLI::RuntimeError(2);
@@ -57,6 +60,7 @@ void AddReplayCommand(CLI::App& app) {
   command->add_option("--workflow-id", options->workflow_id,
                       "The workflow id the run had (histories do not record it)");
   command->add_flag("--json", options->json, "The outcome as JSON");
+  ConnectionFlags::AddCodecKeyFlag(*command, options->keys.codec_key_file);
   command->callback([options] { RunReplay(*options); });
 }
 

@@ -12,6 +12,14 @@ namespace weft::temporal {
 std::expected<std::shared_ptr<const dsl::Definition>, std::string> ResolveDefinition(
     const RunOrigin& origin, const dsl::DefinitionCatalog* catalog) {
   if (origin.definition_pin) {
+    // FindDefinitionPin keeps a pin whose payload does not decode as {"undecoded": why}.
+    if (const nlohmann::json& pin = *origin.definition_pin; pin.is_object() && pin.size() == 1 &&
+                                                            pin.contains("undecoded") &&
+                                                            pin["undecoded"].is_string()) {
+      return std::unexpected("the definition pinned in the history of this " +
+                             origin.workflow_type +
+                             " run does not decode: " + pin["undecoded"].get<std::string>());
+    }
     auto pinned = interpreter::LoadPinnedDefinition(*origin.definition_pin);
     if (!pinned) {
       return std::unexpected("the definition pinned in the history of this " +

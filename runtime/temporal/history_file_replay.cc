@@ -4,6 +4,8 @@
 #include <iterator>
 #include <sstream>
 
+#include "runtime/temporal/encryption_codec.h"
+
 namespace weft::temporal {
 
 nlohmann::json HistoryFileReplay::ToJson() const {
@@ -48,7 +50,10 @@ std::shared_ptr<const dsl::DefinitionCatalog> ReplayCatalog(const std::filesyste
 
 std::expected<HistoryFileReplay, std::string> ReplayHistoryFile(
     const std::string& file, std::istream& standard_input,
-    const std::shared_ptr<const dsl::DefinitionCatalog>& catalog, const std::string& workflow_id) {
+    const std::shared_ptr<const dsl::DefinitionCatalog>& catalog, const std::string& workflow_id,
+    const std::optional<EncryptionOptions>& keys) {
+  auto codec = MakePayloadCodec(keys);
+  if (!codec) return std::unexpected(codec.error());
   std::string text;
   if (file == "-") {
     text.assign(std::istreambuf_iterator<char>(standard_input), {});
@@ -57,7 +62,7 @@ std::expected<HistoryFileReplay, std::string> ReplayHistoryFile(
     if (!in) return std::unexpected(file + ": cannot be read");
     text.assign(std::istreambuf_iterator<char>(in), {});
   }
-  auto replayer = HistoryReplayer::FromJson(text);
+  auto replayer = HistoryReplayer::FromJson(text, codec->get());
   if (!replayer) return std::unexpected(file + ": " + replayer.error());
   auto report = replayer->Replay(catalog, workflow_id);
   if (!report) return std::unexpected(file + ": " + report.error());

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "dsl/definition_catalog.h"
+#include "runtime/temporal/connection_options.h"
 #include "runtime/temporal/history_replayer.h"
 
 namespace weft::temporal {
@@ -37,10 +38,13 @@ struct HistoryFileReplay {
 std::shared_ptr<const dsl::DefinitionCatalog> ReplayCatalog(const std::filesystem::path& folder);
 
 // The error names the file: "<file>: cannot be read", "<file>: <why it is not a history>".
+// With `keys`, the history's encrypted payloads are decrypted first (an export of a namespace
+// whose payloads weft encrypts); keys that cannot be loaded are an error too.
 std::expected<HistoryFileReplay, std::string> ReplayHistoryFile(
     const std::string& file, std::istream& standard_input,
     const std::shared_ptr<const dsl::DefinitionCatalog>& catalog,
-    const std::string& workflow_id = "replay");
+    const std::string& workflow_id = "replay",
+    const std::optional<EncryptionOptions>& keys = std::nullopt);
 
 }  // namespace weft::temporal
 

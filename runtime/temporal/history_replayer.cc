@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/temporal/definition_interpreter_factory.h"
+#include "runtime/temporal/message_codec.h"
 #include "runtime/temporal/proto_json_reader.h"
 #include "runtime/temporal/workflow_run.h"
 #include "runtime/temporal/workflow_task_splitter.h"
@@ -21,10 +22,18 @@ struct HistoryReplayer::History {
   ::temporal::api::history::v1::History proto;
 };
 
-std::expected<HistoryReplayer, std::string> HistoryReplayer::FromJson(std::string_view json) {
+std::expected<HistoryReplayer, std::string> HistoryReplayer::FromJson(std::string_view json,
+                                                                      const PayloadCodec* codec) {
   auto history = std::make_unique<History>();
   auto read = ReadProtoJson(json, history->proto);
-  if (read && !history->proto.events().empty()) return HistoryReplayer(std::move(history));
+  if (read && !history->proto.events().empty()) {
+    if (codec != nullptr) {
+      if (auto decoded = DecodeMessage(*codec, history->proto); !decoded) {
+        return std::unexpected("the history does not decode: " + decoded.error());
+      }
+    }
+    return HistoryReplayer(std::move(history));
+  }
   // Not a history: say how.
   nlohmann::json document = nlohmann::json::parse(json, nullptr, false);
   if (document.is_discarded()) return std::unexpected("the history is not JSON");

@@ -41,12 +41,17 @@ struct ReplayReport {
   bool deterministic() const { return !divergence.has_value(); }
 };
 
+class PayloadCodec;
+
 class HistoryReplayer {
  public:
   // Proto3 JSON of a temporal.api.history.v1.History ({"events": [...]}); enum values may be
   // spelled EVENT_TYPE_WORKFLOW_TASK_STARTED or, as older tools wrote them, WorkflowTaskStarted.
-  // The error says what does not parse.
-  static std::expected<HistoryReplayer, std::string> FromJson(std::string_view json);
+  // The error says what does not parse. With `codec`, the history's payloads are decoded with
+  // it (an exported history of encrypted payloads); the error then also names a payload that
+  // does not decode.
+  static std::expected<HistoryReplayer, std::string> FromJson(std::string_view json,
+                                                              const PayloadCodec* codec = nullptr);
 
   HistoryReplayer(HistoryReplayer&&) noexcept;
   HistoryReplayer& operator=(HistoryReplayer&&) noexcept;

@@ -294,3 +294,32 @@ TEST_CASE("A weft worker without the key leaves the task and logs which key it l
   CHECK(weft::testing::CountEvents(history, "EVENT_TYPE_WORKFLOW_TASK_COMPLETED") == 0);
   CHECK(Weft({"terminate", id, "--reason", "test over"}).exit_code == 0);
 }
+
+TEST_CASE("weft replay reads an encrypted export with the keys, and says what it lacks without") {
+  Sides& sides = Both();
+  const std::string secret = Secret();
+  const std::string id = UniqueName("replay-encrypted");
+  REQUIRE(Python({"run", DevServer::Shared().address(), sides.weft_queue, "codec-secret", id,
+                  json{{"secret", secret}}.dump(), sides.keys})
+              .exit_code == 0);
+  // What `temporal workflow show -o json` exports without a codec endpoint: ciphertext.
+  const ProcessResult exported =
+      RunProcess({RequiredEnv("WEFT_TEMPORAL_CLI"), "workflow", "show", "--workflow-id", id,
+                  "--output", "json", "--address", DevServer::Shared().address()});
+  REQUIRE(exported.exit_code == 0);
+  sides.folder.Write("export.json", exported.out);
+  const std::string file = (sides.folder.path() / "export.json").string();
+
+  const ProcessResult replayed =
+      RunProcess({WeftBinary(), "replay", file, "--workflows", sides.workflows.path().string(),
+                  "--codec-key-file", sides.keys});
+  INFO(replayed.out << replayed.err);
+  CHECK(replayed.exit_code == 0);
+  CHECK(replayed.out.find(": deterministic: codec-secret") != std::string::npos);
+
+  const ProcessResult without =
+      RunProcess({WeftBinary(), "replay", file, "--workflows", sides.workflows.path().string()});
+  INFO(without.out << without.err);
+  CHECK(without.exit_code != 0);
+  CHECK((without.out + without.err).find("binary/encrypted (key `k-new`)") != std::string::npos);
+}
