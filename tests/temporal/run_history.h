@@ -59,6 +59,9 @@ class RunHistory {
   void TaskFailed(::temporal::api::enums::v1::WorkflowTaskFailedCause cause);
 
   const ::temporal::api::history::v1::History& history() const { return history_; }
+  // For a test that alters an event as another client would have written it (an encrypted
+  // payload).
+  ::temporal::api::history::v1::History& mutable_history() { return history_; }
   const std::string& run_id() const { return run_id_; }
 
  private:

@@ -4,12 +4,17 @@
 // the workflow does not match, and histories read in pages. The histories are canned
 // (run_history.h) and the workflow is a small script, so each test states exactly what the
 // server sent and checks what the worker answered. workflow_worker_test.cc runs the same worker
-// against a real dev server.
+// against a real dev server. The SDKs' metrics of what it did (cache hits and misses,
+// evictions, failed tasks) are read from its registry, and a connection with a payload codec
+// sends the server only encrypted payloads.
 
 #include <catch2/catch.hpp>
 #include <memory>
 #include <thread>
 
+#include "runtime/metrics/prometheus_text.h"
+#include "runtime/temporal/encryption_codec.h"
+#include "runtime/temporal/message_codec.h"
 #include "runtime/temporal/payload.h"
 #include "runtime/temporal/workflow_worker.h"
 #include "temporal/api/enums/v1/command_type.pb.h"
@@ -77,11 +82,17 @@ struct Counter {
 // ends.
 class WorkerOnFakeServer {
  public:
-  explicit WorkerOnFakeServer(int max_cached_runs)
+  // With `codec`, the connection encodes what the worker sends and decodes what it reads.
+  explicit WorkerOnFakeServer(int max_cached_runs,
+                              std::shared_ptr<const weft::temporal::PayloadCodec> codec = nullptr)
       : server_(std::make_shared<FakeConnection>()),
-        worker_(server_,
-                weft::temporal::WorkflowWorkerOptions{.task_queue = kQueue,
-                                                      .max_cached_runs = max_cached_runs},
+        registry_(std::make_shared<weft::metrics::MetricsRegistry>()),
+        worker_((server_->set_payload_codec(std::move(codec)), server_),
+                weft::temporal::WorkflowWorkerOptions{
+                    .task_queue = kQueue,
+                    .max_cached_runs = max_cached_runs,
+                    .metrics = std::make_shared<weft::temporal::SdkMetrics>(
+                        registry_, server_->options().namespace_name, kQueue)},
                 [](const weft::temporal::RunOrigin&)
                     -> std::expected<weft::temporal::WorkflowRun::Interpreter, std::string> {
                   return Counter{};
@@ -125,8 +136,33 @@ class WorkerOnFakeServer {
   // How many times the worker read a run's history from the server.
   std::size_t HistoryReads() const { return server_->All<HistoryRead>().size(); }
 
+  // The value of a metric's series once it is `expected`, or after a second its value then
+  // (-1: none). The worker records some metrics when the server's reply to its answer comes
+  // back, a moment after the fake has the answer.
+  double Metric(const std::string& name, const std::string& more_labels, double expected) const {
+    double value = MetricNow(name, more_labels);
+    for (int waited_ms = 0; value != expected && waited_ms < 1000; waited_ms += 10) {
+      std::this_thread::sleep_for(10ms);
+      value = MetricNow(name, more_labels);
+    }
+    return value;
+  }
+
+  // The value of a metric's series, as /metrics would write it ("temporal_sticky_cache_miss"
+  // with the labels after it), or -1 when the series has no value yet.
+  double MetricNow(const std::string& name, const std::string& more_labels) const {
+    const std::string series = name + "{namespace=\"" + server_->options().namespace_name +
+                               "\",task_queue=\"" + kQueue + "\"" +
+                               (more_labels.empty() ? "" : "," + more_labels) + "} ";
+    const std::string text = weft::metrics::WritePrometheusText(registry_->Snapshot());
+    const auto at = text.find("\n" + series);
+    if (at == std::string::npos) return -1;
+    return std::stod(text.substr(at + 1 + series.size()));
+  }
+
  private:
   std::shared_ptr<FakeConnection> server_;
+  std::shared_ptr<weft::metrics::MetricsRegistry> registry_;
   weft::temporal::WorkflowWorker worker_;
   std::thread thread_;
 };
@@ -196,6 +232,12 @@ TEST_CASE("a sticky task of a run the cache no longer holds reads the whole hist
   CHECK(CompletedResult(answer) == 5);        // the replayed signal counted once, the new ones too
   CHECK(worker.worker().full_replays() == 3);
   CHECK(worker.server().All<workflowservice::RespondWorkflowTaskFailedRequest>().empty());
+
+  CHECK(worker.Metric("temporal_sticky_cache_hit", "workflow_type=\"counter\"", 1) == 1);
+  CHECK(worker.Metric("temporal_sticky_cache_miss", "", 1) == 1);
+  // The second run pushed the first out; the first, back, closed: the second stays.
+  CHECK(worker.Metric("temporal_sticky_cache_total_forced_eviction", "", 1) == 1);
+  CHECK(worker.Metric("temporal_sticky_cache_size", "", 1) == 1);
 }
 
 TEST_CASE("the cache evicts the run used least recently") {
@@ -440,6 +482,11 @@ TEST_CASE("a history the workflow does not command fails the task as non-determi
         std::vector{enums::COMMAND_TYPE_START_TIMER});
   CHECK(worker.server().All<workflowservice::RespondWorkflowTaskFailedRequest>().size() == 1);
   CHECK(worker.server().All<Answer>().size() == 1);  // the other run's only
+  // Both attempts failed, reported or not.
+  CHECK(worker.Metric("temporal_workflow_task_execution_failed",
+                      "workflow_type=\"counter\",failure_reason=\"NonDeterminismError\"", 2) == 2);
+  CHECK(worker.Metric("temporal_workflow_task_execution_latency_count", "workflow_type=\"counter\"",
+                      1) == 1);  // the other run's task
 }
 
 TEST_CASE("a history longer than a page is read page by page, from the poll's token or the start") {
@@ -490,4 +537,30 @@ TEST_CASE("a history longer than a page is read page by page, from the poll's to
       CHECK(reads[i].next_page_token() == std::to_string(3 * i));
     }
   }
+}
+
+TEST_CASE("with a codec, the server sees only encrypted payloads and the worker plain ones") {
+  auto keys = weft::temporal::EncryptionKeys::Parse(
+      "k1 YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE=", "keys");
+  REQUIRE(keys);
+  auto codec = std::make_shared<const weft::temporal::EncryptionCodec>(std::move(*keys));
+  WorkerOnFakeServer worker(/*max_cached_runs=*/10, codec);
+  RunHistory run("counter-1", "run-1", "counter", nullptr);
+  worker.Hand(run, run.FullTask());
+  // The signal's payload is encrypted as a client with the codec sends it: the worker reads it.
+  run.Signal("add", 7);
+  for (auto& event : *run.mutable_history().mutable_events()) {
+    if (!event.has_workflow_execution_signaled_event_attributes()) continue;
+    auto& input = *event.mutable_workflow_execution_signaled_event_attributes()->mutable_input();
+    REQUIRE(input.payloads_size() == 1);
+    REQUIRE(codec->Encode(*input.mutable_payloads(0)));
+  }
+  run.Signal("finish", nullptr);
+  Answer answer = worker.Hand(run, run.StickyTask(), worker.StickyQueue());
+
+  const auto& result =
+      answer.commands(answer.commands_size() - 1).complete_workflow_execution_command_attributes();
+  CHECK(result.result().payloads(0).metadata().at("encoding") == "binary/encrypted");
+  REQUIRE(weft::temporal::DecodeMessage(*codec, answer));
+  CHECK(CompletedResult(answer) == 7);
 }
