@@ -8,6 +8,7 @@
 
 #include "agents/atomic_file.h"
 #include "agents/project_activities.h"
+#include "agents/tool_schema.h"
 #include "dsl/loader.h"
 #include "runtime/activity/activity_context.h"
 #include "runtime/dry_run/test_case.h"
@@ -19,17 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-json Schema(json properties, std::vector<std::string> required) {
-  return {{"type", "object"},
-          {"properties", std::move(properties)},
-          {"required", std::move(required)},
-          {"additionalProperties", false}};
-}
-
-json Property(const std::string& type, const std::string& description) {
-  return {{"type", type}, {"description", description}};
-}
 
 ToolResult Refused(std::string message, json details = json::object()) {
   details["error"] = std::move(message);
@@ -91,7 +81,7 @@ std::vector<Tool> AuthoringTools::Tools() {
            "nothing is written, unless `draft` is true (then it is written, listed as broken by "
            "list_workflows, and the last good version stays served). The language: "
            "get_reference {topic: language}.",
-       .input_schema = Schema(
+       .input_schema = ObjectSchema(
            {{"yaml", Property("string", "The whole definition (dsl: 1, name, steps, ...)")},
             {"draft",
              Property("boolean", "Write it even when it does not validate (default false)")}},
@@ -106,7 +96,7 @@ std::vector<Tool> AuthoringTools::Tools() {
            "Workers run the new module from their next call, without a restart. The contract "
            "(typed and non-retryable errors: error({type = ..., non_retryable = true})): "
            "get_reference {topic: activities}.",
-       .input_schema = Schema(
+       .input_schema = ObjectSchema(
            {{"module", Property("string",
                                 "The module name: letters, digits and _ (e.g. send_invoice); its "
                                 "functions are the activities <module>.<function>")},
@@ -119,7 +109,7 @@ std::vector<Tool> AuthoringTools::Tools() {
            "format (refused with diagnostics otherwise), then dry-runs its cases as "
            "test_workflow does and returns the report. The format: get_reference {topic: "
            "testing}.",
-       .input_schema = Schema(
+       .input_schema = ObjectSchema(
            {{"workflow", Property("string", "The workflow the cases test (its name)")},
             {"yaml", Property("string",
                               "The test file: workflow: <name>, cases: [{name, input, mocks, "

@@ -8,6 +8,7 @@
 #include <thread>
 #include <utility>
 
+#include "agents/tool_schema.h"
 #include "runtime/embedded/host.h"
 #include "runtime/embedded/journal_lease.h"
 
@@ -16,17 +17,6 @@ namespace {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-json Schema(json properties, std::vector<std::string> required = {}) {
-  json schema = {
-      {"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
-  if (!required.empty()) schema["required"] = required;
-  return schema;
-}
-
-json StringProperty(const std::string& description) {
-  return {{"type", "string"}, {"description", description}};
-}
 
 // Any JSON value: inputs and payloads have the workflow's own schema.
 json AnyJson(const std::string& description) { return {{"description", description}}; }
@@ -221,43 +211,43 @@ std::vector<Tool> RunToolList() {
        .description = "Starts a durable run of a workflow and returns its workflow_id at once "
                       "(the one you gave, or a new one); follow it with describe_run and "
                       "get_result. A workflow_id whose run is still running is refused.",
-       .input_schema = Schema({{"name", name},
-                               {"input", AnyJson("The input, checked against the workflow's "
-                                                 "input schema")},
-                               {"workflow_id", StringProperty("A workflow id (default: a new "
-                                                              "one)")}},
-                              {"name"})},
+       .input_schema = ObjectSchema({{"name", name},
+                                     {"input", AnyJson("The input, checked against the workflow's "
+                                                       "input schema")},
+                                     {"workflow_id", StringProperty("A workflow id (default: a new "
+                                                                    "one)")}},
+                                    {"name"})},
       {.name = "signal_workflow",
        .title = "Signal a workflow",
        .description = "Sends a signal (declared under handlers.signals) to a running workflow.",
-       .input_schema = Schema({{"workflow_id", workflow_id},
-                               {"signal", StringProperty("The signal name")},
-                               {"input", AnyJson("The signal's payload")}},
-                              {"workflow_id", "signal"})},
+       .input_schema = ObjectSchema({{"workflow_id", workflow_id},
+                                     {"signal", StringProperty("The signal name")},
+                                     {"input", AnyJson("The signal's payload")}},
+                                    {"workflow_id", "signal"})},
       {.name = "query_workflow",
        .title = "Query a workflow",
        .description = "Asks a workflow a query (declared under handlers.queries); no effect on "
                       "the run. A finished run answers too, from its final state.",
-       .input_schema = Schema({{"workflow_id", workflow_id},
-                               {"query", StringProperty("The query name")},
-                               {"input", AnyJson("The query's argument")}},
-                              {"workflow_id", "query"}),
+       .input_schema = ObjectSchema({{"workflow_id", workflow_id},
+                                     {"query", StringProperty("The query name")},
+                                     {"input", AnyJson("The query's argument")}},
+                                    {"workflow_id", "query"}),
        .read_only = true},
       {.name = "update_workflow",
        .title = "Update a workflow",
        .description = "Sends an update (declared under handlers.updates), waits for it and "
                       "returns its result, or why it was rejected (its validator's failure).",
-       .input_schema = Schema({{"workflow_id", workflow_id},
-                               {"update", StringProperty("The update name")},
-                               {"input", AnyJson("The update's payload")}},
-                              {"workflow_id", "update"})},
+       .input_schema = ObjectSchema({{"workflow_id", workflow_id},
+                                     {"update", StringProperty("The update name")},
+                                     {"input", AnyJson("The update's payload")}},
+                                    {"workflow_id", "update"})},
       {.name = "cancel_workflow",
        .title = "Cancel a workflow",
        .description = "Asks a running workflow to cancel: what it waits on is cancelled, its "
                       "finally blocks and compensations run, and it ends as cancelled.",
-       .input_schema = Schema({{"workflow_id", workflow_id},
-                               {"reason", StringProperty("Why (kept with the request)")}},
-                              {"workflow_id"})},
+       .input_schema = ObjectSchema({{"workflow_id", workflow_id},
+                                     {"reason", StringProperty("Why (kept with the request)")}},
+                                    {"workflow_id"})},
       {.name = "get_result",
        .title = "Get a workflow's result",
        .description =
@@ -267,29 +257,29 @@ std::vector<Tool> RunToolList() {
            "{status: running} when the time is up: call again, or describe_run. "
            "{status: not_found} for an id no run has. Sends progress notifications while "
            "waiting when the call has a progressToken.",
-       .input_schema = Schema({{"workflow_id", workflow_id},
-                               {"wait_seconds",
-                                {{"type", "number"},
-                                 {"minimum", 0},
-                                 {"maximum", RunTools::kMaxWaitSeconds},
-                                 {"description",
-                                  "How long to wait for the end (default 30; 0: "
-                                  "look once)"}}}},
-                              {"workflow_id"}),
+       .input_schema = ObjectSchema({{"workflow_id", workflow_id},
+                                     {"wait_seconds",
+                                      {{"type", "number"},
+                                       {"minimum", 0},
+                                       {"maximum", RunTools::kMaxWaitSeconds},
+                                       {"description",
+                                        "How long to wait for the end (default 30; 0: "
+                                        "look once)"}}}},
+                                    {"workflow_id"}),
        .read_only = true},
       {.name = "list_runs",
        .title = "List runs",
        .description = "The runs, newest first: workflow_id, run_id, workflow, status, "
                       "created_ms, closed_ms. Filter by workflow name and status.",
-       .input_schema =
-           Schema({{"workflow", name},
-                   {"status",
-                    {{"type", "string"}, {"enum", statuses}, {"description", "Only this status"}}},
-                   {"limit",
-                    {{"type", "integer"},
-                     {"minimum", 1},
-                     {"maximum", 1000},
-                     {"description", "At most this many (default 20)"}}}}),
+       .input_schema = ObjectSchema(
+           {{"workflow", name},
+            {"status",
+             {{"type", "string"}, {"enum", statuses}, {"description", "Only this status"}}},
+            {"limit",
+             {{"type", "integer"},
+              {"minimum", 1},
+              {"maximum", 1000},
+              {"description", "At most this many (default 20)"}}}}),
        .read_only = true},
       {.name = "describe_run",
        .title = "Describe a run",
@@ -297,7 +287,7 @@ std::vector<Tool> RunToolList() {
                       "branch or iteration, e.g. resize[3]); pending activities with their "
                       "attempt and last failure; timers; the signals it awaits; a short "
                       "history; and when it has ended its result or failure.",
-       .input_schema = Schema({{"workflow_id", workflow_id}}, {"workflow_id"}),
+       .input_schema = ObjectSchema({{"workflow_id", workflow_id}}, {"workflow_id"}),
        .read_only = true},
   };
 }

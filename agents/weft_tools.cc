@@ -11,6 +11,7 @@
 
 #include "agents/project_activities.h"
 #include "agents/reference.h"
+#include "agents/tool_schema.h"
 #include "agents/weft_process.h"
 #include "agents/workflow_scaffold.h"
 #include "dsl/workflow_schema.h"
@@ -20,17 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-json Schema(json properties, std::vector<std::string> required = {}) {
-  json schema = {
-      {"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
-  if (!required.empty()) schema["required"] = required;
-  return schema;
-}
-
-json StringProperty(const std::string& description) {
-  return {{"type", "string"}, {"description", description}};
-}
 
 std::string ReadText(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -99,20 +89,20 @@ std::vector<Tool> FixedTools() {
                       "that starts a run. `broken` lists the files that do not validate, with "
                       "their diagnostics (a file that once loaded keeps its last good version "
                       "served meanwhile).",
-       .input_schema = Schema(json::object()),
+       .input_schema = ObjectSchema(json::object()),
        .read_only = true},
       {.name = "describe_workflow",
        .title = "Describe a workflow",
        .description = "One workflow: its input schema, handlers (signals, queries, updates), "
                       "steps (id, kind, path) and its YAML source.",
-       .input_schema = Schema({{"name", name}}, {"name"}),
+       .input_schema = ObjectSchema({{"name", name}}, {"name"}),
        .read_only = true},
       {.name = "get_schema",
        .title = "Get a JSON Schema",
        .description = "Without `name`: the JSON Schema of the workflow language (what a "
                       "workflows/*.yaml file may contain). With `name`: that workflow's input "
                       "schema.",
-       .input_schema = Schema({{"name", name}}),
+       .input_schema = ObjectSchema({{"name", name}}),
        .read_only = true},
       {.name = "list_activities",
        .title = "List activities",
@@ -121,7 +111,7 @@ std::vector<Tool> FixedTools() {
                       "lists the Lua modules that do not load, with their error (file:line); "
                       "the others work, and a call into a broken module fails with "
                       "LuaModuleError until the file is fixed (write_activity).",
-       .input_schema = Schema(json::object()),
+       .input_schema = ObjectSchema(json::object()),
        .read_only = true},
       {.name = "add_temporal_workflow",
        .title = "Scaffold a workflow",
@@ -131,7 +121,7 @@ std::vector<Tool> FixedTools() {
            "(activities/<module>.lua) and dry-run cases (tests/workflows/<name>.test.yaml). "
            "Never overwrites. The workflow becomes a tool at once. Returns the files and the "
            "next steps.",
-       .input_schema = Schema(
+       .input_schema = ObjectSchema(
            {{"name", StringProperty("kebab-case: lowercase letters, digits and -, starting "
                                     "with a letter (e.g. send-invoice)")},
             {"description", StringProperty("What the workflow does")},
@@ -152,9 +142,9 @@ std::vector<Tool> FixedTools() {
            "Returns {valid, files: [{file, valid, name, version, sha256, diagnostics: [{code, "
            "file, line, column, path, message, hint}]}]}. isError is true when anything is "
            "invalid.",
-       .input_schema = Schema({{"yaml", StringProperty("A whole definition, as text")},
-                               {"path", StringProperty("A definition file or folder")},
-                               {"name", name}}),
+       .input_schema = ObjectSchema({{"yaml", StringProperty("A whole definition, as text")},
+                                     {"path", StringProperty("A definition file or folder")},
+                                     {"name", name}}),
        .read_only = true},
       {.name = "test_workflow",
        .title = "Dry-run test cases",
@@ -163,7 +153,8 @@ std::vector<Tool> FixedTools() {
            "and updates, expected output or error and step order) on virtual time, without "
            "running activities. `path`: a test file or folder (default: tests/workflows); or "
            "`name`: tests/workflows/<name>.test.yaml. Returns weft test --json.",
-       .input_schema = Schema({{"path", StringProperty("A test file or folder")}, {"name", name}}),
+       .input_schema =
+           ObjectSchema({{"path", StringProperty("A test file or folder")}, {"name", name}}),
        .read_only = true},
   };
 }

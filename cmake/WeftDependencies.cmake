@@ -16,7 +16,7 @@ find_package(CURL REQUIRED)               # activities: http.request
 find_package(SQLite3 REQUIRED)            # runtime/embedded
 find_package(Protobuf REQUIRED)           # runtime/temporal
 find_package(gRPC REQUIRED)               # runtime/temporal
-find_package(OpenSSL 3 REQUIRED)          # runtime/temporal: explaining a failed TLS handshake
+find_package(OpenSSL 3 REQUIRED)          # runtime/temporal: TLS diagnosis, the payload codec
 pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)  # runtime/lua
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)     # dsl: matches()
 

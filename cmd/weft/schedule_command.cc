@@ -111,7 +111,11 @@ CLI::App* AddScheduleCommand(CLI::App& schedule, const std::string& name, const 
 }
 
 std::vector<std::string> PolicyNames() {
-  return {"skip", "buffer_one", "buffer_all", "cancel_other", "terminate_other", "allow_all"};
+  std::vector<std::string> names;
+  for (const auto policy : temporal::kOverlapPolicies) {
+    names.emplace_back(temporal::OverlapPolicyName(policy));
+  }
+  return names;
 }
 
 }  // namespace

@@ -16,18 +16,6 @@ bool ValidName(const std::string& name, bool colons) {
   });
 }
 
-const char* TypeName(MetricType type) {
-  switch (type) {
-    case MetricType::kCounter:
-      return "counter";
-    case MetricType::kGauge:
-      return "gauge";
-    case MetricType::kHistogram:
-      return "histogram";
-  }
-  return "?";
-}
-
 void Check(const FamilyInfo& info) {
   if (!ValidName(info.name, /*colons=*/true)) {
     throw std::invalid_argument("`" + info.name + "` is not a Prometheus metric name");
@@ -105,7 +93,7 @@ Family<Series>& MetricsRegistry::Add(FamilyInfo info) {
   auto* existing = std::get_if<std::unique_ptr<Family<Series>>>(&found->second);
   if (existing == nullptr || !SameShape((*existing)->info(), info)) {
     throw std::invalid_argument("metric " + info.name + " is registered already, as another " +
-                                TypeName(info.type) + " or another type");
+                                MetricTypeName(info.type) + " or another type");
   }
   return **existing;
 }
@@ -158,6 +146,18 @@ std::vector<FamilySnapshot> MetricsRegistry::Snapshot() const {
         any);
   }
   return out;
+}
+
+const char* MetricTypeName(MetricType type) {
+  switch (type) {
+    case MetricType::kCounter:
+      return "counter";
+    case MetricType::kGauge:
+      return "gauge";
+    case MetricType::kHistogram:
+      return "histogram";
+  }
+  return "untyped";
 }
 
 }  // namespace weft::metrics

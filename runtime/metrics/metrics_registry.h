@@ -27,6 +27,8 @@
 namespace weft::metrics {
 
 enum class MetricType { kCounter, kGauge, kHistogram };
+// "counter", "gauge", "histogram": the exposition format's names.
+const char* MetricTypeName(MetricType type);
 
 struct FamilyInfo {
   std::string name;

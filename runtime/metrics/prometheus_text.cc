@@ -34,18 +34,6 @@ std::string Labels(const FamilyInfo& info, const std::vector<std::string>& value
   return out.empty() ? out : "{" + out + "}";
 }
 
-const char* TypeName(MetricType type) {
-  switch (type) {
-    case MetricType::kCounter:
-      return "counter";
-    case MetricType::kGauge:
-      return "gauge";
-    case MetricType::kHistogram:
-      return "histogram";
-  }
-  return "untyped";
-}
-
 }  // namespace
 
 std::string FormatPrometheusNumber(double value) {
@@ -67,7 +55,7 @@ std::string WritePrometheusText(const std::vector<FamilySnapshot>& families) {
     if (family.series.empty()) continue;
     const FamilyInfo& info = family.info;
     out += "# HELP " + info.name + " " + Escape(info.help, false) + "\n";
-    out += "# TYPE " + info.name + " " + TypeName(info.type) + "\n";
+    out += "# TYPE " + info.name + " " + MetricTypeName(info.type) + "\n";
     for (const SeriesSnapshot& series : family.series) {
       if (info.type != MetricType::kHistogram) {
         out += info.name + Labels(info, series.label_values) + " " +

@@ -36,6 +36,9 @@ enum class OverlapPolicy {
 // "skip", "buffer_one", "buffer_all", "cancel_other", "terminate_other", "allow_all".
 std::string_view OverlapPolicyName(OverlapPolicy policy);
 std::optional<OverlapPolicy> ParseOverlapPolicy(std::string_view name);
+inline constexpr OverlapPolicy kOverlapPolicies[] = {
+    OverlapPolicy::kSkip,        OverlapPolicy::kBufferOne,      OverlapPolicy::kBufferAll,
+    OverlapPolicy::kCancelOther, OverlapPolicy::kTerminateOther, OverlapPolicy::kAllowAll};
 
 // A schedule as written: when it fires, what it starts, and its policies.
 struct Schedule {
