@@ -115,9 +115,15 @@ std::vector<Scenario> LoadScenarios(const Suite& suite) {
   return scenarios;
 }
 
+// A new folder for every engine. Catch runs the test case once per section, and the detached
+// engine of the previous section may still be winding down: given the same folder, it would
+// find the next section's journal by its path and run its first step, writing the trace into
+// the file the folder's removal unlinked.
 fs::path TempDir(const std::string& name) {
-  fs::path dir =
-      fs::temp_directory_path() / ("weft-conformance-" + name + "-" + std::to_string(::getpid()));
+  static int made = 0;
+  fs::path dir = fs::temp_directory_path() / ("weft-conformance-" + name + "-" +
+                                              std::to_string(::getpid()) + "-" +
+                                              std::to_string(++made));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
