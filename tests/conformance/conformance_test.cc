@@ -121,9 +121,9 @@ std::vector<Scenario> LoadScenarios(const Suite& suite) {
 // the file the folder's removal unlinked.
 fs::path TempDir(const std::string& name) {
   static int made = 0;
-  fs::path dir = fs::temp_directory_path() / ("weft-conformance-" + name + "-" +
-                                              std::to_string(::getpid()) + "-" +
-                                              std::to_string(++made));
+  fs::path dir =
+      fs::temp_directory_path() / ("weft-conformance-" + name + "-" + std::to_string(::getpid()) +
+                                   "-" + std::to_string(++made));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
