@@ -31,6 +31,8 @@ void AddReplayCommand(CLI::App& app);
 void AddCodecServerCommand(CLI::App& app);
 // run, resume, list, show: the embedded engine (runtime/embedded).
 void AddRunCommands(CLI::App& app);
+// serve: the embedded engine as a long-running service (runtime/embedded/host.h).
+void AddServeCommand(CLI::App& app);
 // test: dry runs of test cases with mocked activities on virtual time (runtime/dry_run).
 void AddTestCommand(CLI::App& app);
 // schedule create|list|describe|pause|unpause|trigger|delete: Temporal's schedules.

@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
   weft::cli::AddReplayCommand(app);
   weft::cli::AddCodecServerCommand(app);
   weft::cli::AddRunCommands(app);
+  weft::cli::AddServeCommand(app);
   weft::cli::AddTestCommand(app);
   weft::cli::AddMcpCommand(app);
   weft::cli::AddScheduleCommands(app);

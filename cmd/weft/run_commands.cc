@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cmd/weft/commands.h"
+#include "cmd/weft/engine_flags.h"
 #include "cmd/weft/json_argument.h"
 #include "cmd/weft/output.h"
 #include "runtime/client/embedded_client.h"
@@ -22,34 +23,6 @@ namespace weft::cli {
 namespace {
 
 using nlohmann::json;
-
-// The flags every embedded command shares.
-struct EngineFlags {
-  std::string journal = ".weft/journal.db";
-  std::string workflows = "workflows";
-  std::vector<std::string> plugins;
-  std::string lua_dir;
-
-  void AddJournal(CLI::App& command) {
-    command.add_option("--journal", journal, "The embedded engine's journal (SQLite)")
-        ->envname("WEFT_JOURNAL")
-        ->capture_default_str();
-  }
-  void AddEngine(CLI::App& command) {
-    AddJournal(command);
-    command.add_option("--workflows", workflows, "Folder of workflow definitions")
-        ->envname("WEFT_WORKFLOWS")
-        ->capture_default_str();
-    command.add_option("--plugin", plugins, "Load an activity plugin (a .so); repeatable");
-    command
-        .add_option("--lua-dir", lua_dir,
-                    "Directory of Lua activity modules (default: ./activities if present)")
-        ->envname("WEFT_LUA_DIR");
-  }
-  client::ForegroundOptions Engine() const {
-    return {.journal = journal, .workflows = workflows, .plugins = plugins, .lua_dir = lua_dir};
-  }
-};
 
 // Progress lines on stderr: on a terminal, a line that is not kept is rewritten in place by the
 // next one; elsewhere every line is printed.

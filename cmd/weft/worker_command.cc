@@ -2,12 +2,10 @@
 // Temporal task queue (runtime/temporal/folder_worker.h: the serving and the rescanning). Here:
 // the flags, the registry, the metrics and health endpoint (--metrics-address), and SIGINT and
 // SIGTERM, which shut the worker down gracefully.
-#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -17,6 +15,7 @@
 #include "activities/builtin_activities.h"
 #include "cmd/weft/commands.h"
 #include "cmd/weft/connection_flags.h"
+#include "cmd/weft/stop_signals.h"
 #include "runtime/activity/activity_registry.h"
 #include "runtime/metrics/metrics_endpoint.h"
 #include "runtime/temporal/folder_worker.h"
@@ -46,14 +45,7 @@ struct WorkerOptions {
 }
 
 void RunWorker(const WorkerOptions& options) {
-  // SIGINT and SIGTERM are taken by this thread alone, in sigwait() below, which stops the
-  // worker. Blocked before any thread starts (gRPC's, Lua's, ours), so that every thread
-  // inherits the mask and a signal never interrupts a call or an activity.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  BlockStopSignals();
 
   // The endpoint listens before the worker connects: a taken port fails at once, and /healthz
   // answers while the worker starts (/readyz says it is starting).
@@ -100,9 +92,7 @@ void RunWorker(const WorkerOptions& options) {
   spdlog::info("weft worker on task queue {} at {} (namespace {}): {} workflows, {} activities",
                options.task_queue, options.connection.address, options.connection.namespace_name,
                (*worker)->workflows(), registry.List().size());
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
-  spdlog::info("{}: shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  spdlog::info("{}: shutting down", WaitForStopSignal());
   (*worker)->Stop();
   serving.join();
   // The endpoint's readiness check reads the worker: it stops first.

@@ -63,6 +63,15 @@ std::expected<bool, ClientError> ResumeInForeground(const ForegroundOptions& opt
   return *resumed;
 }
 
+std::expected<void, ClientError> ServeInForeground(const ForegroundOptions& options,
+                                                   std::stop_token stop,
+                                                   const embedded::ServeOptions& serve) {
+  embedded::Host host = MakeHost(options);
+  auto served = host.Serve(std::move(stop), serve);
+  if (!served) return std::unexpected(ClientError{ClientError::Kind::kOther, served.error()});
+  return {};
+}
+
 embedded::BackgroundCommand BackgroundResume(const ForegroundOptions& options) {
   namespace fs = std::filesystem;
   embedded::BackgroundCommand command{

@@ -17,6 +17,7 @@
 #include <expected>
 #include <filesystem>
 #include <functional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,12 @@ std::expected<Outcome, ClientError> RunInForeground(const StartRequest& request,
 
 // False, after a notice, when another process holds the lease: that process executes the runs.
 std::expected<bool, ClientError> ResumeInForeground(const ForegroundOptions& options);
+
+// `weft serve`: this process is the journal's engine until `stop` is requested, firing the
+// folder's schedules and recording metrics (embedded::Host::Serve).
+std::expected<void, ClientError> ServeInForeground(const ForegroundOptions& options,
+                                                   std::stop_token stop,
+                                                   const embedded::ServeOptions& serve);
 
 // ResumeInForeground with these options in a process of its own: this binary's `weft resume`
 // with the same journal, workflows, plugins and Lua folder, made absolute, lingering

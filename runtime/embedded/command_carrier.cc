@@ -55,6 +55,7 @@ void CommandCarrier::On(const ij::StartTimer& command) {
   core_.Progress({.kind = ProgressEvent::Kind::kTimerStarted,
                   .run_id = run_.record.run_id,
                   .workflow_id = run_.record.workflow_id,
+                  .workflow_type = run_.record.name,
                   .elapsed_ms = command.duration.count()});
 }
 

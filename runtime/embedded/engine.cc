@@ -66,7 +66,8 @@ void Activate(EngineCore& core, Run& run) {
     }
     core.Progress({.kind = ProgressEvent::Kind::kRunStarted,
                    .run_id = run.record.run_id,
-                   .workflow_id = run.record.workflow_id});
+                   .workflow_id = run.record.workflow_id,
+                   .workflow_type = run.record.name});
   }
   trace::RecordCommands(run.record.workflow_id, commands);
   CommandCarrier carrier(core, run, now, batch);

@@ -51,6 +51,7 @@ struct ProgressEvent {
   Kind kind = Kind::kRunStarted;
   std::string run_id;
   std::string workflow_id;
+  std::string workflow_type;  // the run's definition
   std::string step_path;      // "/steps/2" for activities
   std::string step;           // "charge_payment", "resize[3]": the step as a person reads it
   std::string activity_type;  // for activities

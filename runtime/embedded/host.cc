@@ -6,12 +6,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <thread>
 
 #include "runtime/embedded/journal_client.h"
 #include "runtime/embedded/journal_lease.h"
+#include "runtime/embedded/schedule_runner.h"
+#include "runtime/metrics/catalog_metrics.h"
+#include "runtime/metrics/sdk_metrics.h"
 
 extern char** environ;
 
@@ -21,7 +26,8 @@ namespace fs = std::filesystem;
 
 Host::Host(HostOptions options) : options_(std::move(options)), catalog_(options_.workflows) {}
 
-std::expected<std::unique_ptr<Engine>, std::string> Host::OpenEngine() {
+std::expected<std::unique_ptr<Engine>, std::string> Host::OpenEngine(
+    std::function<void(const ProgressEvent&)> observe) {
   if (!registry_) {
     if (!options_.make_registry) {
       registry_ = std::make_unique<activity::ActivityRegistry>();
@@ -40,6 +46,13 @@ std::expected<std::unique_ptr<Engine>, std::string> Host::OpenEngine() {
     return version ? catalog_.Find(name, *version) : catalog_.Find(name);
   };
   engine.on_progress = options_.on_progress;
+  if (observe) {
+    engine.on_progress = [first = options_.on_progress,
+                          observe = std::move(observe)](const ProgressEvent& event) {
+      if (first) first(event);
+      observe(event);
+    };
+  }
   return Engine::Open(std::move(engine));
 }
 
@@ -171,6 +184,114 @@ std::expected<bool, std::string> Host::Resume() {
     if (!pending) return std::unexpected(pending.error());
     if (pending->empty()) return true;
   }
+}
+
+namespace {
+
+// The engine's progress as the Temporal SDKs' metrics (sdk_metrics.h) count a worker's.
+void RecordProgress(metrics::SdkMetrics& sdk, const ProgressEvent& event) {
+  using Millis = metrics::SdkMetrics::Millis;
+  switch (event.kind) {
+    case ProgressEvent::Kind::kActivityCompleted:
+    case ProgressEvent::Kind::kActivityFailed:
+    case ProgressEvent::Kind::kActivityRetrying:
+      sdk.ActivityExecuted(event.activity_type, event.workflow_type, Millis(event.elapsed_ms),
+                           event.kind != ProgressEvent::Kind::kActivityCompleted);
+      return;
+    case ProgressEvent::Kind::kRunClosed: {
+      // Terminated runs are the server's to count on Temporal, where no worker sees them.
+      std::optional<metrics::WorkflowClose> how;
+      if (event.message == "completed") how = metrics::WorkflowClose::kCompleted;
+      if (event.message == "failed" || event.message == "timed_out") {
+        how = metrics::WorkflowClose::kFailed;
+      }
+      if (event.message == "cancelled") how = metrics::WorkflowClose::kCanceled;
+      if (event.message == "continued_as_new") how = metrics::WorkflowClose::kContinuedAsNew;
+      if (how) sdk.WorkflowClosed(*how, event.workflow_type, Millis(event.elapsed_ms));
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::expected<void, std::string> Host::Serve(std::stop_token stop, const ServeOptions& options) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  // Sleeps until `until` or a stop request; false when stopping.
+  auto sleep_until = [&](std::chrono::steady_clock::time_point until) {
+    std::unique_lock lock(mutex);
+    wake.wait_until(lock, stop, until, [] { return false; });
+    return !stop.stop_requested();
+  };
+
+  std::optional<JournalLease> lease;
+  bool announced = false;
+  while (!stop.stop_requested()) {
+    auto taken = JournalLease::TryAcquire(options_.journal);
+    if (!taken) return std::unexpected(taken.error());
+    if (*taken) {
+      lease = std::move(**taken);
+      break;
+    }
+    if (!announced && options_.on_notice) {
+      options_.on_notice("another engine (pid " +
+                         std::to_string(JournalLease::HolderPid(options_.journal)) +
+                         ") runs this journal's runs; serving once it stops");
+    }
+    announced = true;
+    if (!sleep_until(std::chrono::steady_clock::now() + options_.poll)) return {};
+  }
+  if (!lease) return {};
+  spdlog::info("engine (pid {}) holds the lease of {}", ::getpid(), options_.journal.string());
+
+  std::optional<metrics::SdkMetrics> sdk;
+  std::optional<metrics::CatalogMetrics> folder;
+  if (options.metrics) {
+    sdk.emplace(options.metrics, "embedded", "weft");
+    folder.emplace(*options.metrics);
+  }
+  const auto first_scan = catalog_.Rescan();
+  if (folder) folder->RecordScan(first_scan, catalog_.List().size(), /*first=*/true);
+  auto engine = OpenEngine([&sdk](const ProgressEvent& event) {
+    if (sdk) RecordProgress(*sdk, event);
+  });
+  if (!engine) return std::unexpected(engine.error());
+  auto schedules = ScheduleRunner::Open(options_.journal);
+  if (!schedules) return std::unexpected(schedules.error());
+  spdlog::info("serving {} ({} workflows, {} open runs)", options_.journal.string(),
+               catalog_.List().size(), (*engine)->OpenRuns());
+  if (options.on_ready) options.on_ready(true);
+
+  auto next_rescan = std::chrono::steady_clock::now() + options.rescan;
+  while (!stop.stop_requested()) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= next_rescan) {
+      auto scan = catalog_.Rescan();
+      if (folder) folder->RecordScan(scan, catalog_.List().size(), /*first=*/false);
+      next_rescan = now + options.rescan;
+    }
+    const std::int64_t now_ms = NowMs();
+    const std::optional<std::int64_t> next_fire = schedules->Tick(catalog_.List(), now_ms);
+    auto until = next_rescan;
+    if (next_fire) {
+      until = std::min(
+          until, now + std::chrono::milliseconds(std::max<std::int64_t>(*next_fire - now_ms, 0)));
+    }
+    sleep_until(until);
+  }
+  if (options.on_ready) options.on_ready(false);
+  (*engine)->Stop();
+  spdlog::info("engine stopped; {} open runs stay in the journal", (*engine)->OpenRuns());
+  return {};
 }
 
 std::expected<void, std::string> SpawnDetached(const BackgroundCommand& command,

@@ -24,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,7 @@
 #include "runtime/embedded/engine.h"
 #include "runtime/embedded/journal.h"
 #include "runtime/embedded/journal_lease.h"
+#include "runtime/metrics/metrics_registry.h"
 
 namespace weft::embedded {
 
@@ -63,6 +65,17 @@ struct HostOptions {
   std::optional<BackgroundCommand> hand_over_to;
 };
 
+// What Serve() needs beyond the host's options.
+struct ServeOptions {
+  // How often the workflows folder is read again (and schedules looked at, at the latest).
+  std::chrono::milliseconds rescan{1000};
+  // The Temporal SDKs' metrics of its runs and activities (namespace "embedded", task queue
+  // "weft"), the folder's, and the schedules'. Null: none.
+  std::shared_ptr<metrics::MetricsRegistry> metrics;
+  // True once the engine executes the journal's runs; false again when it stops.
+  std::function<void(bool)> on_ready;
+};
+
 class Host {
  public:
   explicit Host(HostOptions options);
@@ -74,8 +87,19 @@ class Host {
   // another process holds the lease: that process executes them.
   std::expected<bool, std::string> Resume();
 
+  // `weft serve`: executes the journal's runs until `stop` is requested, whether or not any is
+  // open; waits first while another process holds the lease. Meanwhile it reads the workflows
+  // folder again every `rescan` (new runs, children and continue-as-new get the newest
+  // definitions; runs in flight keep theirs) and fires the schedules the newest definitions
+  // declare (schedule_runner.h). On stop, what the engine has queued is journaled, attempts
+  // in flight are abandoned (they run again on the next start: activities are at least once),
+  // and the lease is released.
+  std::expected<void, std::string> Serve(std::stop_token stop, const ServeOptions& options);
+
  private:
-  std::expected<std::unique_ptr<Engine>, std::string> OpenEngine();
+  // `observe`, when set, hears every progress event too (after options_.on_progress).
+  std::expected<std::unique_ptr<Engine>, std::string> OpenEngine(
+      std::function<void(const ProgressEvent&)> observe = {});
   // Engines on the held lease until no run is open for `linger`, and none is pending.
   std::expected<void, std::string> RunUntilQuiet();
   // Drive()'s end: hands `lease` to options_.hand_over_to when runs created since `opened_ms`

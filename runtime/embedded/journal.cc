@@ -78,9 +78,18 @@ CREATE TABLE IF NOT EXISTS replies(
   inbox_id INTEGER PRIMARY KEY,
   ok INTEGER NOT NULL,
   value TEXT NOT NULL);
-PRAGMA user_version = 1;
+CREATE TABLE IF NOT EXISTS schedules(
+  key TEXT PRIMARY KEY,
+  last_nominal_ms INTEGER NOT NULL,
+  last_run_id TEXT NOT NULL,
+  buffered INTEGER NOT NULL,
+  paused TEXT NOT NULL,
+  fingerprint TEXT NOT NULL) WITHOUT ROWID;
+PRAGMA user_version = 2;
 )sql";
-constexpr std::int64_t kSchemaVersion = 1;
+// 2 added `schedules`; every statement above is IF NOT EXISTS, so the schema is its own
+// migration from 1.
+constexpr std::int64_t kSchemaVersion = 2;
 
 }  // namespace
 
@@ -383,6 +392,25 @@ std::expected<std::optional<Reply>, std::string> Journal::FindReply(std::int64_t
   if (*row) reply = Reply{.ok = s.Int(0) != 0, .value = s.Json(1)};
   s.Reset();
   return reply;
+}
+
+std::expected<std::vector<ScheduleRecord>, std::string> Journal::Schedules() {
+  auto statement = Prepare(
+      "SELECT key, last_nominal_ms, last_run_id, buffered, paused, fingerprint FROM schedules "
+      "ORDER BY key");
+  if (!statement) return std::unexpected(statement.error());
+  Statement& s = **statement;
+  std::vector<ScheduleRecord> schedules;
+  const bool read = s.ForEachRow([&] {
+    schedules.push_back({.key = s.Text(0),
+                         .last_nominal_ms = s.Int(1),
+                         .last_run_id = s.Text(2),
+                         .buffered = s.Int(3),
+                         .paused = s.Text(4),
+                         .fingerprint = s.Text(5)});
+  });
+  if (!read) return std::unexpected(Error("reading schedules"));
+  return schedules;
 }
 
 std::expected<std::int64_t, std::string> Journal::DataVersion() {

@@ -103,6 +103,17 @@ struct InboxItem {
   std::int64_t created_ms = 0;
 };
 
+// Where a declared schedule stands (schedule_runner.h), so that a restarted service neither
+// fires twice nor forgets what it owes. One row per schedule, by key "<workflow>.<id>".
+struct ScheduleRecord {
+  std::string key;
+  std::int64_t last_nominal_ms = 0;  // the newest nominal time acted on (fired, skipped, ...)
+  std::string last_run_id;           // the newest run it started, until seen closed
+  std::int64_t buffered = 0;         // starts owed once that run closes (buffer_*, cancel_other)
+  std::string paused;                // why the service paused it (pause_on_failure); "": not
+  std::string fingerprint;           // of the declaration: a changed one clears `paused`
+};
+
 struct Reply {
   bool ok = false;
   nlohmann::json value;  // the result, or run::FailureToJson / {"message"} when !ok
@@ -165,13 +176,16 @@ struct PutReply {
   std::int64_t inbox_id;
   Reply reply;
 };
+struct PutSchedule {
+  ScheduleRecord schedule;
+};
 }  // namespace write
 
 using JournalWrite =
     std::variant<write::InsertRun, write::SetRunStatus, write::SetRunAttributes,
                  write::AppendActivation, write::PutOperation, write::RescheduleOperation,
                  write::DeleteOperation, write::DeleteRunOperations, write::InsertInbox,
-                 write::DeleteInbox, write::PutReply>;
+                 write::DeleteInbox, write::PutReply, write::PutSchedule>;
 using JournalBatch = std::vector<JournalWrite>;
 
 struct JournalOptions {
@@ -215,6 +229,8 @@ class Journal {
   // Inserts one inbox row by itself; returns its id.
   std::expected<std::int64_t, std::string> Enqueue(const InboxItem& item);
   std::expected<std::optional<Reply>, std::string> FindReply(std::int64_t inbox_id);
+  // Every schedule's record, by key.
+  std::expected<std::vector<ScheduleRecord>, std::string> Schedules();
   // Changes when another connection commits (PRAGMA data_version): a cheap change check.
   std::expected<std::int64_t, std::string> DataVersion();
 

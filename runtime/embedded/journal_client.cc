@@ -17,7 +17,8 @@ std::expected<JournalClient, std::string> JournalClient::Open(const std::filesys
 
 std::expected<RunRecord, std::string> JournalClient::CreateRun(const dsl::Definition& definition,
                                                                nlohmann::json input,
-                                                               std::string workflow_id) {
+                                                               std::string workflow_id,
+                                                               JournalBatch along) {
   RunRecord record{.run_id = run::NewUuid(),
                    .workflow_id = std::move(workflow_id),
                    .name = definition.name,
@@ -31,9 +32,8 @@ std::expected<RunRecord, std::string> JournalClient::CreateRun(const dsl::Defini
   }
   // The check and the insert are one transaction: two processes starting one workflow id at
   // once cannot both see it free.
-  if (auto done = journal_->Apply(
-          JournalBatch{write::InsertRun{.run = record, .unless_workflow_open = true}});
-      !done) {
+  along.insert(along.begin(), write::InsertRun{.run = record, .unless_workflow_open = true});
+  if (auto done = journal_->Apply(along); !done) {
     // A refusal is the caller's to read, not a failure of the journal.
     constexpr std::string_view kWriteFailed = "journal write failed: ";
     std::string error = done.error();

@@ -26,8 +26,10 @@ class JournalClient {
   static std::expected<JournalClient, std::string> Open(const std::filesystem::path& path);
 
   // Inserts a pending run pinned to `definition`; an engine starts it. Returns the record.
+  // `along` is written in the same transaction (a schedule's record, with the run it fired).
   std::expected<RunRecord, std::string> CreateRun(const dsl::Definition& definition,
-                                                  nlohmann::json input, std::string workflow_id);
+                                                  nlohmann::json input, std::string workflow_id,
+                                                  JournalBatch along = {});
 
   // A run id, or a workflow id (its newest run). An error names what was looked for.
   std::expected<RunRecord, std::string> Resolve(const std::string& run_or_workflow_id);

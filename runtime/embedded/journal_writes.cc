@@ -177,6 +177,20 @@ std::expected<void, std::string> Journal::ApplyWrite(const JournalWrite& write) 
           .BindJson(3, w.reply.value)
           .Run();
     }
+    std::expected<void, std::string> operator()(const write::PutSchedule& w) {
+      auto statement = journal.Prepare(
+          "INSERT OR REPLACE INTO schedules(key, last_nominal_ms, last_run_id, buffered, paused, "
+          "fingerprint) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+      if (!statement) return std::unexpected(statement.error());
+      return (*statement)
+          ->Bind(1, w.schedule.key)
+          .Bind(2, w.schedule.last_nominal_ms)
+          .Bind(3, w.schedule.last_run_id)
+          .Bind(4, w.schedule.buffered)
+          .Bind(5, w.schedule.paused)
+          .Bind(6, w.schedule.fingerprint)
+          .Run();
+    }
   };
   return std::visit(Visitor{*this}, write);
 }

@@ -195,6 +195,7 @@ void FinishClosed(EngineCore& core, Run& run) {
   core.Progress({.kind = ProgressEvent::Kind::kRunClosed,
                  .run_id = run_id,
                  .workflow_id = run.record.workflow_id,
+                 .workflow_type = run.record.name,
                  .elapsed_ms = core.Now() - run.started_ms,
                  .message = std::string(RunStatusName(run.record.status))});
   // Queries that arrived meanwhile are answered against the closed run, as Temporal answers

@@ -1,5 +1,7 @@
 #include "runtime/metrics/catalog_metrics.h"
 
+#include <spdlog/spdlog.h>
+
 namespace weft::metrics {
 
 CatalogMetrics::CatalogMetrics(MetricsRegistry& registry)
@@ -20,6 +22,13 @@ void CatalogMetrics::RecordScan(const dsl::DefinitionCatalog::ScanResult& scan, 
   loaded_.Set(static_cast<double>(served));
   if (!first) reloads_.Increment(scan.changed.size() + scan.removed.size());
   load_failures_.Increment(scan.invalid.size());
+  for (const auto& name : scan.changed) spdlog::info("serving workflow {}", name);
+  for (const auto& name : scan.removed) spdlog::info("no longer serving workflow {}", name);
+  for (const auto& [path, diagnostics] : scan.invalid) {
+    for (const auto& diagnostic : diagnostics) {
+      spdlog::warn("{}", dsl::FormatDiagnostic(diagnostic));
+    }
+  }
 }
 
 }  // namespace weft::metrics

@@ -24,7 +24,8 @@ class CatalogMetrics {
   explicit CatalogMetrics(MetricsRegistry& registry);
 
   // After a scan that left `served` definitions served; `first` for the scan at start, whose
-  // loads are not reloads.
+  // loads are not reloads. Logs what changed too ("serving workflow x", and each diagnostic of
+  // a file that does not load), so that the log and the metrics of a process tell one story.
   void RecordScan(const dsl::DefinitionCatalog::ScanResult& scan, std::size_t served, bool first);
 
  private:

@@ -1,7 +1,7 @@
 // MetricsRegistry: the metrics of one weft process, whichever engine it runs: counters, gauges
 // and histograms, each a family of series told apart by the values of the family's labels, as
 // Prometheus models them. The Temporal worker registers the Temporal SDKs' metrics here
-// (runtime/temporal/sdk_metrics.h), a folder's scans weft's own (catalog_metrics.h), and the
+// (runtime/metrics/sdk_metrics.h), a folder's scans weft's own (catalog_metrics.h), and the
 // metrics endpoint writes a snapshot as Prometheus text (prometheus_text.h).
 //
 // Registering is idempotent: adding a family that exists with the same type, labels and buckets

@@ -131,7 +131,7 @@ ActivityWorker::ActivityWorker(std::shared_ptr<Connection> connection,
       registry_(registry),
       worker_instance_key_(run::NewUuid()) {
   metrics_ = options_.metrics ? options_.metrics
-                              : std::make_shared<SdkMetrics>(
+                              : std::make_shared<metrics::SdkMetrics>(
                                     std::make_shared<metrics::MetricsRegistry>(),
                                     connection_->options().namespace_name, options_.task_queue);
 }
@@ -139,7 +139,7 @@ ActivityWorker::ActivityWorker(std::shared_ptr<Connection> connection,
 void ActivityWorker::ReportSlots() {
   // A poll's slot waits for the task it may bring: taken, not yet used.
   const int max = std::max(1, options_.max_concurrent);
-  metrics_->TaskSlots(WorkerType::kActivity, max - slots_taken_,
+  metrics_->TaskSlots(metrics::WorkerType::kActivity, max - slots_taken_,
                       std::max(0, slots_taken_ - polls_out_));
 }
 
@@ -194,7 +194,7 @@ void ActivityWorker::StartPoll() {
     polls_.insert(poll);
     if (stopping_) poll->TryCancel();  // takes effect when the call starts
   }
-  metrics_->PollsInFlight(PollerType::kActivityTask, +1);
+  metrics_->PollsInFlight(metrics::PollerType::kActivityTask, +1);
   connection_->CallAsync(&Stub::PrepareAsyncPollActivityTaskQueue, "PollActivityTaskQueue",
                          std::move(context), request,
                          [this, poll](std::expected<ActivityTask, RpcError> polled) {
@@ -208,11 +208,11 @@ void ActivityWorker::OnPolled(grpc::ClientContext* poll,
     std::lock_guard lock(mutex_);
     polls_.erase(poll);
   }
-  metrics_->PollsInFlight(PollerType::kActivityTask, -1);
+  metrics_->PollsInFlight(metrics::PollerType::kActivityTask, -1);
   if (polled) {
     metrics_->ActivityPolled(polled->task_token().empty()
                                  ? std::nullopt
-                                 : std::optional<SdkMetrics::Millis>(
+                                 : std::optional<metrics::SdkMetrics::Millis>(
                                        ToTimePoint(polled->started_time()) -
                                        ToTimePoint(polled->current_attempt_scheduled_time())));
   }

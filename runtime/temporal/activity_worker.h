@@ -35,10 +35,10 @@
 #include <vector>
 
 #include "runtime/activity/activity_registry.h"
+#include "runtime/metrics/sdk_metrics.h"
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/eager_activities.h"
 #include "runtime/temporal/poll_backoff.h"
-#include "runtime/temporal/sdk_metrics.h"
 
 namespace weft::temporal {
 
@@ -53,7 +53,7 @@ struct ActivityWorkerOptions {
   // runs waiting 2 s for an activity, eight none.
   int pollers = 8;
   // Where the SDKs' worker metrics go (sdk_metrics.h); null: a registry nobody reads.
-  std::shared_ptr<SdkMetrics> metrics;
+  std::shared_ptr<metrics::SdkMetrics> metrics;
 };
 
 class ActivityWorker final : public EagerActivities {
@@ -94,7 +94,7 @@ class ActivityWorker final : public EagerActivities {
 
   std::shared_ptr<Connection> connection_;
   ActivityWorkerOptions options_;
-  std::shared_ptr<SdkMetrics> metrics_;
+  std::shared_ptr<metrics::SdkMetrics> metrics_;
   const activity::ActivityRegistry& registry_;
   std::string worker_instance_key_;
   std::atomic<bool> stopping_{false};

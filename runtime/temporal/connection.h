@@ -38,10 +38,10 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/metrics/sdk_metrics.h"
 #include "runtime/temporal/call_loop.h"
 #include "runtime/temporal/connection_options.h"
 #include "runtime/temporal/payload_codec.h"
-#include "runtime/temporal/sdk_metrics.h"
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
 
 namespace weft::temporal {
@@ -76,7 +76,9 @@ class Connection {
   void set_payload_codec(std::shared_ptr<const PayloadCodec> codec) { codec_ = std::move(codec); }
   const std::shared_ptr<const PayloadCodec>& payload_codec() const { return codec_; }
   // Where every call is counted and timed; null: nowhere.
-  void set_request_metrics(std::shared_ptr<SdkMetrics> metrics) { metrics_ = std::move(metrics); }
+  void set_request_metrics(std::shared_ptr<metrics::SdkMetrics> metrics) {
+    metrics_ = std::move(metrics);
+  }
 
   // The loop on which CallAsync's continuations run; owners of continuations also set their
   // timers on it (a poll's backoff).
@@ -207,7 +209,7 @@ class Connection {
 
  private:
   std::shared_ptr<const PayloadCodec> codec_;
-  std::shared_ptr<SdkMetrics> metrics_;
+  std::shared_ptr<metrics::SdkMetrics> metrics_;
 };
 
 // The identity SDK workers report: "<pid>@<hostname>".

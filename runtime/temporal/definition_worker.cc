@@ -13,7 +13,7 @@
 namespace weft::temporal {
 
 struct DefinitionWorker::Workers {
-  Workers(std::shared_ptr<GrpcConnection> grpc, std::shared_ptr<SdkMetrics> sdk_metrics,
+  Workers(std::shared_ptr<GrpcConnection> grpc, std::shared_ptr<metrics::SdkMetrics> sdk_metrics,
           const DefinitionWorkerOptions& options,
           std::shared_ptr<const dsl::DefinitionCatalog> catalog,
           const activity::ActivityRegistry& registry)
@@ -59,7 +59,7 @@ std::expected<std::unique_ptr<DefinitionWorker>, std::string> DefinitionWorker::
   // workflow task; say so once, now.
   WarnAboutMissingSearchAttributes(**connection, catalog->List());
   (*connection)->WatchConnectivity();
-  auto sdk_metrics = std::make_shared<SdkMetrics>(
+  auto sdk_metrics = std::make_shared<metrics::SdkMetrics>(
       options.metrics ? options.metrics : std::make_shared<metrics::MetricsRegistry>(),
       options.connection.namespace_name, options.task_queue);
   (*connection)->set_request_metrics(sdk_metrics);

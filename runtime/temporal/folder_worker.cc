@@ -7,19 +7,6 @@
 #include "runtime/temporal/schedule_sync.h"
 
 namespace weft::temporal {
-namespace {
-
-void LogScan(const dsl::DefinitionCatalog::ScanResult& scan) {
-  for (const auto& name : scan.changed) spdlog::info("serving workflow {}", name);
-  for (const auto& name : scan.removed) spdlog::info("no longer serving workflow {}", name);
-  for (const auto& [path, diagnostics] : scan.invalid) {
-    for (const auto& diagnostic : diagnostics) {
-      spdlog::warn("{}", dsl::FormatDiagnostic(diagnostic));
-    }
-  }
-}
-
-}  // namespace
 
 std::expected<std::unique_ptr<FolderWorker>, std::string> FolderWorker::Create(
     FolderWorkerOptions options, const activity::ActivityRegistry& registry) {
@@ -34,7 +21,6 @@ std::expected<std::unique_ptr<FolderWorker>, std::string> FolderWorker::Create(
     options.worker.metrics = std::make_shared<metrics::MetricsRegistry>();
   auto catalog_metrics = std::make_unique<metrics::CatalogMetrics>(*options.worker.metrics);
   const auto scan = catalog->Rescan();
-  LogScan(scan);
   catalog_metrics->RecordScan(scan, catalog->List().size(), /*first=*/true);
   auto worker = DefinitionWorker::Create(options.worker, catalog, registry);
   if (!worker) return std::unexpected(worker.error());
@@ -65,7 +51,7 @@ FolderWorker::FolderWorker(FolderWorkerOptions options,
 void FolderWorker::SyncSchedules() {
   if (!schedules_) return;
   const ScheduleSyncReport report = temporal::SyncSchedules(
-      *schedules_, WantedSchedules(catalog_->List()), options_.worker.task_queue);
+      *schedules_, schedule::WorkflowSchedules(catalog_->List()), options_.worker.task_queue);
   for (const auto& id : report.created) spdlog::info("schedule {} created", id);
   for (const auto& id : report.updated) spdlog::info("schedule {} updated", id);
   for (const auto& id : report.deleted) spdlog::info("schedule {} deleted", id);
@@ -103,7 +89,6 @@ void FolderWorker::RescanUntilStopped() {
     // Not under the lock: a slow scan must not hold up Stop().
     lock.unlock();
     const auto scan = catalog_->Rescan();
-    LogScan(scan);
     catalog_metrics_->RecordScan(scan, catalog_->List().size(), /*first=*/false);
     if (!scan.changed.empty() || !scan.removed.empty()) SyncSchedules();
     lock.lock();

@@ -3,37 +3,13 @@
 #include <map>
 #include <set>
 
-#include "dsl/duration.h"
-#include "dsl/sha256.h"
-
 namespace weft::temporal {
 namespace {
 
 constexpr char kOwnerKey[] = "weft";                 // in the schedule's memo
 constexpr char kFingerprintKey[] = "weft-schedule";  // in its runs' memo
 
-nlohmann::json DeclarationJson(const WantedSchedule& wanted) {
-  const dsl::DeclaredSchedule& s = wanted.schedule;
-  nlohmann::json intervals = nlohmann::json::array();
-  for (const auto interval : s.intervals) intervals.push_back(dsl::FormatDuration(interval));
-  return {{"workflow", wanted.workflow},
-          {"id", s.id},
-          {"crons", s.crons},
-          {"intervals", intervals},
-          {"time_zone", s.time_zone},
-          {"jitter", dsl::FormatDuration(s.jitter)},
-          {"overlap", s.overlap},
-          {"catchup_window", s.catchup_window ? dsl::FormatDuration(*s.catchup_window) : ""},
-          {"pause_on_failure", s.pause_on_failure},
-          {"paused", s.paused},
-          {"input", s.input}};
-}
-
-std::string Fingerprint(const WantedSchedule& wanted) {
-  return dsl::Sha256Hex(DeclarationJson(wanted).dump()).substr(0, 16);
-}
-
-Schedule ToSchedule(const WantedSchedule& wanted, const std::string& task_queue) {
+Schedule ToSchedule(const schedule::WorkflowSchedule& wanted, const std::string& task_queue) {
   const dsl::DeclaredSchedule& declared = wanted.schedule;
   Schedule schedule{.crons = declared.crons,
                     .intervals = declared.intervals,
@@ -42,15 +18,15 @@ Schedule ToSchedule(const WantedSchedule& wanted, const std::string& task_queue)
                     .workflow_type = wanted.workflow,
                     .task_queue = task_queue,
                     .input = declared.input,
-                    .workflow_id = ScheduleIdOf(wanted),
+                    .workflow_id = schedule::ScheduleKey(wanted),
                     .overlap = ParseOverlapPolicy(declared.overlap).value_or(OverlapPolicy::kSkip),
                     .catchup_window = declared.catchup_window,
                     .pause_on_failure = declared.pause_on_failure,
                     .paused = declared.paused,
                     .note = "declared in workflow " + wanted.workflow};
   schedule.memo[kOwnerKey] = {{"task_queue", task_queue}, {"workflow", wanted.workflow}};
-  schedule.run_memo[kFingerprintKey] = {{"schedule", ScheduleIdOf(wanted)},
-                                        {"fingerprint", Fingerprint(wanted)}};
+  schedule.run_memo[kFingerprintKey] = {{"schedule", schedule::ScheduleKey(wanted)},
+                                        {"fingerprint", schedule::DeclarationFingerprint(wanted)}};
   return schedule;
 }
 
@@ -61,28 +37,8 @@ bool OwnedBy(const nlohmann::json& memo, const std::string& task_queue) {
 
 }  // namespace
 
-std::string ScheduleIdOf(const WantedSchedule& wanted) {
-  return wanted.workflow + "." + wanted.schedule.id;
-}
-
-std::vector<WantedSchedule> WantedSchedules(
-    const std::vector<std::shared_ptr<const dsl::Definition>>& definitions) {
-  // The newest version of each name declares its schedules: runs of older versions are pinned
-  // runs in flight, not what new runs start from.
-  std::map<std::string, std::shared_ptr<const dsl::Definition>> newest;
-  for (const auto& definition : definitions) {
-    auto& slot = newest[definition->name];
-    if (!slot || slot->version <= definition->version) slot = definition;
-  }
-  std::vector<WantedSchedule> wanted;
-  for (const auto& [name, definition] : newest) {
-    for (const auto& schedule : definition->schedules) wanted.push_back({name, schedule});
-  }
-  return wanted;
-}
-
 ScheduleSyncReport SyncSchedules(const ScheduleClient& client,
-                                 const std::vector<WantedSchedule>& wanted,
+                                 const std::vector<schedule::WorkflowSchedule>& wanted,
                                  const std::string& task_queue) {
   ScheduleSyncReport report;
   auto listed = client.List();
@@ -96,10 +52,10 @@ ScheduleSyncReport SyncSchedules(const ScheduleClient& client,
   }
 
   std::set<std::string> declared;
-  for (const WantedSchedule& schedule : wanted) {
-    const std::string id = ScheduleIdOf(schedule);
+  for (const schedule::WorkflowSchedule& one : wanted) {
+    const std::string id = schedule::ScheduleKey(one);
     declared.insert(id);
-    const Schedule desired = ToSchedule(schedule, task_queue);
+    const Schedule desired = ToSchedule(one, task_queue);
     auto created = client.Create(id, desired);
     if (created) {
       report.created.push_back(id);
@@ -126,7 +82,8 @@ ScheduleSyncReport SyncSchedules(const ScheduleClient& client,
     }
     owned.insert(id);
     const nlohmann::json& fingerprint = described->schedule.run_memo[kFingerprintKey];
-    if (fingerprint.is_object() && fingerprint.value("fingerprint", "") == Fingerprint(schedule)) {
+    if (fingerprint.is_object() &&
+        fingerprint.value("fingerprint", "") == schedule::DeclarationFingerprint(one)) {
       report.unchanged.push_back(id);
       continue;
     }

@@ -18,30 +18,20 @@
 #include <string>
 #include <vector>
 
-#include "dsl/definition.h"
+#include "runtime/schedule/workflow_schedules.h"
 #include "runtime/temporal/schedule_client.h"
 
 namespace weft::temporal {
-
-struct WantedSchedule {
-  std::string workflow;  // the definition's name: the workflow type the schedule starts
-  dsl::DeclaredSchedule schedule;
-};
 
 struct ScheduleSyncReport {
   std::vector<std::string> created, updated, deleted, unchanged;  // schedule ids
   std::vector<std::string> errors;  // one line per schedule that could not be made so
 };
 
-// The Temporal schedule id of a declared schedule: "<workflow>.<id>".
-std::string ScheduleIdOf(const WantedSchedule& wanted);
-
-// The schedules of every newest definition in `definitions` (one per name).
-std::vector<WantedSchedule> WantedSchedules(
-    const std::vector<std::shared_ptr<const dsl::Definition>>& definitions);
-
+// `wanted`: schedule::WorkflowSchedules() of the served definitions; each is created as the
+// schedule schedule::ScheduleKey() names.
 ScheduleSyncReport SyncSchedules(const ScheduleClient& client,
-                                 const std::vector<WantedSchedule>& wanted,
+                                 const std::vector<schedule::WorkflowSchedule>& wanted,
                                  const std::string& task_queue);
 
 }  // namespace weft::temporal

@@ -145,7 +145,7 @@ struct WorkflowWorker::OpenTask {
   bool answered = false;
   std::chrono::steady_clock::time_point received;  // polled
   bool replayed = false;                           // replayed earlier history, a cache miss
-  std::optional<WorkflowClose> close;              // how the run closes with this task
+  std::optional<metrics::WorkflowClose> close;     // how the run closes with this task
 };
 
 std::optional<std::int64_t> FindRequestedVersion(const std::vector<const HistoryEvent*>& history) {
@@ -201,7 +201,7 @@ WorkflowWorker::WorkflowWorker(std::shared_ptr<Connection> connection,
       local_activities_(local_activities),
       worker_instance_key_(run::NewUuid()) {
   metrics_ = options_.metrics ? options_.metrics
-                              : std::make_shared<SdkMetrics>(
+                              : std::make_shared<metrics::SdkMetrics>(
                                     std::make_shared<metrics::MetricsRegistry>(),
                                     connection_->options().namespace_name, options_.task_queue);
   if (options_.max_cached_runs > 0) {
@@ -258,8 +258,8 @@ void WorkflowWorker::StartPoll(std::shared_ptr<Poller> poller) {
     polls_.insert(poll);
     ++calls_in_flight_;
   }
-  const PollerType poller_type =
-      poller->sticky ? PollerType::kStickyWorkflowTask : PollerType::kWorkflowTask;
+  const metrics::PollerType poller_type = poller->sticky ? metrics::PollerType::kStickyWorkflowTask
+                                                         : metrics::PollerType::kWorkflowTask;
   metrics_->PollsInFlight(poller_type, +1);
   connection_->CallAsync(
       &Stub::PrepareAsyncPollWorkflowTaskQueue, "PollWorkflowTaskQueue", std::move(context),
@@ -515,7 +515,7 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
   }
   open->cached = std::move(cached);
   open->issued = std::move(issued);
-  metrics_->TaskSlots(WorkerType::kWorkflow, std::nullopt, ++open_tasks_);
+  metrics_->TaskSlots(metrics::WorkerType::kWorkflow, std::nullopt, ++open_tasks_);
   AddCommands(*open, std::move(commands));
   Advance(std::move(open));
 }
@@ -524,13 +524,13 @@ void WorkflowWorker::AddCommands(OpenTask& open, std::vector<interpreter::Comman
   const EncodeContext& context = open.cached.run->encode_context();
   for (const interpreter::Command& command : commands) {
     if (std::holds_alternative<interpreter::CompleteWorkflow>(command)) {
-      open.close = WorkflowClose::kCompleted;
+      open.close = metrics::WorkflowClose::kCompleted;
     } else if (std::holds_alternative<interpreter::FailWorkflow>(command)) {
-      open.close = WorkflowClose::kFailed;
+      open.close = metrics::WorkflowClose::kFailed;
     } else if (std::holds_alternative<interpreter::CancelWorkflowExecution>(command)) {
-      open.close = WorkflowClose::kCanceled;
+      open.close = metrics::WorkflowClose::kCanceled;
     } else if (std::holds_alternative<interpreter::ContinueAsNew>(command)) {
-      open.close = WorkflowClose::kContinuedAsNew;
+      open.close = metrics::WorkflowClose::kContinuedAsNew;
     }
     open.closes = open.close.has_value();
     if (!AddUpdateMessage(command, open.updates, connection_->options().identity, open.completed)) {
@@ -611,7 +611,7 @@ void WorkflowWorker::Advance(std::shared_ptr<OpenTask> open) {
   if (stopping_) {
     // Left to the server: the task times out and another worker runs the activities again.
     open->answered = true;
-    metrics_->TaskSlots(WorkerType::kWorkflow, std::nullopt, --open_tasks_);
+    metrics_->TaskSlots(metrics::WorkerType::kWorkflow, std::nullopt, --open_tasks_);
     SyncLocals(cached, open->workflow_id, open->run_id, /*closes=*/true);
     return;
   }
@@ -633,7 +633,7 @@ void WorkflowWorker::Advance(std::shared_ptr<OpenTask> open) {
 
 void WorkflowWorker::Answer(std::shared_ptr<OpenTask> open, bool heartbeat) {
   open->answered = true;
-  metrics_->TaskSlots(WorkerType::kWorkflow, std::nullopt, --open_tasks_);
+  metrics_->TaskSlots(metrics::WorkerType::kWorkflow, std::nullopt, --open_tasks_);
   open->cached.locals->wake = nullptr;  // it holds `open`
   auto& completed = open->completed;
   // Asks for the next task at once: the local activities still run, and their outcomes go
@@ -680,7 +680,7 @@ void WorkflowWorker::Answer(std::shared_ptr<OpenTask> open, bool heartbeat) {
                                           open->replayed);
          }
          if (sent && open->close) {
-           std::optional<SdkMetrics::Millis> end_to_end;
+           std::optional<metrics::SdkMetrics::Millis> end_to_end;
            if (cached.started != std::chrono::system_clock::time_point()) {
              end_to_end = std::chrono::system_clock::now() - cached.started;
            }

@@ -51,11 +51,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "runtime/metrics/sdk_metrics.h"
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/eager_activities.h"
 #include "runtime/temporal/local_activities.h"
 #include "runtime/temporal/poll_backoff.h"
-#include "runtime/temporal/sdk_metrics.h"
 #include "runtime/temporal/workflow_run.h"
 
 namespace weft::temporal {
@@ -70,7 +70,7 @@ struct WorkflowWorkerOptions {
   int max_cached_runs = 1000;
   std::chrono::seconds sticky_schedule_to_start{10};
   // Where the SDKs' worker metrics go (sdk_metrics.h); null: a registry nobody reads.
-  std::shared_ptr<SdkMetrics> metrics;
+  std::shared_ptr<metrics::SdkMetrics> metrics;
 };
 
 // What a worker knows of a run before it creates the run's interpreter.
@@ -175,7 +175,7 @@ class WorkflowWorker {
 
   std::shared_ptr<Connection> connection_;
   WorkflowWorkerOptions options_;
-  std::shared_ptr<SdkMetrics> metrics_;
+  std::shared_ptr<metrics::SdkMetrics> metrics_;
   int open_tasks_ = 0;  // between poll and answer, for the slots metric; on the loop thread
   InterpreterFactory factory_;
   EagerActivities* eager_activities_;

@@ -91,7 +91,7 @@ class WorkerOnFakeServer {
                 weft::temporal::WorkflowWorkerOptions{
                     .task_queue = kQueue,
                     .max_cached_runs = max_cached_runs,
-                    .metrics = std::make_shared<weft::temporal::SdkMetrics>(
+                    .metrics = std::make_shared<weft::metrics::SdkMetrics>(
                         registry_, server_->options().namespace_name, kQueue)},
                 [](const weft::temporal::RunOrigin&)
                     -> std::expected<weft::temporal::WorkflowRun::Interpreter, std::string> {

@@ -1,8 +1,8 @@
-#include "runtime/temporal/sdk_metrics.h"
+#include "runtime/metrics/sdk_metrics.h"
 
 #include <vector>
 
-namespace weft::temporal {
+namespace weft::metrics {
 namespace {
 
 using Labels = std::vector<std::string>;
@@ -50,8 +50,8 @@ std::string_view PollerTypeName(PollerType type) {
 
 }  // namespace
 
-SdkMetrics::SdkMetrics(std::shared_ptr<metrics::MetricsRegistry> registry,
-                       std::string namespace_name, std::string task_queue)
+SdkMetrics::SdkMetrics(std::shared_ptr<MetricsRegistry> registry, std::string namespace_name,
+                       std::string task_queue)
     : registry_(std::move(registry)),
       namespace_(std::move(namespace_name)),
       task_queue_(std::move(task_queue)),
@@ -160,7 +160,7 @@ SdkMetrics::SdkMetrics(std::shared_ptr<metrics::MetricsRegistry> registry,
 
 void SdkMetrics::WorkflowClosed(WorkflowClose how, const std::string& workflow_type,
                                 std::optional<Millis> end_to_end) {
-  Counter* counter = nullptr;
+  CounterFamily* counter = nullptr;
   switch (how) {
     case WorkflowClose::kCompleted:
       counter = &workflow_completed_;
@@ -276,4 +276,4 @@ void SdkMetrics::Request(std::string_view operation, bool long_poll, std::string
   }
 }
 
-}  // namespace weft::temporal
+}  // namespace weft::metrics

@@ -17,8 +17,8 @@
 //
 // Thread-safe: each call is a lookup of its series and an atomic add (a short lock for a
 // histogram).
-#ifndef WEFT_RUNTIME_TEMPORAL_SDK_METRICS_H_
-#define WEFT_RUNTIME_TEMPORAL_SDK_METRICS_H_
+#ifndef WEFT_RUNTIME_METRICS_SDK_METRICS_H_
+#define WEFT_RUNTIME_METRICS_SDK_METRICS_H_
 
 #include <chrono>
 #include <memory>
@@ -28,7 +28,7 @@
 
 #include "runtime/metrics/metrics_registry.h"
 
-namespace weft::temporal {
+namespace weft::metrics {
 
 enum class WorkflowClose { kCompleted, kFailed, kCanceled, kContinuedAsNew };
 enum class WorkerType { kWorkflow, kActivity, kLocalActivity };
@@ -38,7 +38,7 @@ class SdkMetrics {
  public:
   using Millis = std::chrono::duration<double, std::milli>;
 
-  SdkMetrics(std::shared_ptr<metrics::MetricsRegistry> registry, std::string namespace_name,
+  SdkMetrics(std::shared_ptr<MetricsRegistry> registry, std::string namespace_name,
              std::string task_queue);
 
   // Workflows. `end_to_end`: from the run's start to its close, when known.
@@ -75,52 +75,52 @@ class SdkMetrics {
   void Request(std::string_view operation, bool long_poll, std::string_view status_code,
                Millis latency);
 
-  const std::shared_ptr<metrics::MetricsRegistry>& registry() const { return registry_; }
+  const std::shared_ptr<MetricsRegistry>& registry() const { return registry_; }
 
  private:
-  using Counter = metrics::Family<metrics::Counter>;
-  using Gauge = metrics::Family<metrics::Gauge>;
-  using Histogram = metrics::Family<metrics::Histogram>;
+  using CounterFamily = Family<Counter>;
+  using GaugeFamily = Family<Gauge>;
+  using HistogramFamily = Family<Histogram>;
 
-  std::shared_ptr<metrics::MetricsRegistry> registry_;
+  std::shared_ptr<MetricsRegistry> registry_;
   const std::string namespace_;
   const std::string task_queue_;
 
-  Counter& workflow_completed_;
-  Counter& workflow_failed_;
-  Counter& workflow_canceled_;
-  Counter& workflow_continue_as_new_;
-  Histogram& workflow_endtoend_latency_;
-  Counter& workflow_task_queue_poll_succeed_;
-  Counter& workflow_task_queue_poll_empty_;
-  Histogram& workflow_task_schedule_to_start_latency_;
-  Histogram& workflow_task_execution_latency_;
-  Histogram& workflow_task_replay_latency_;
-  Counter& workflow_task_execution_failed_;
-  Counter& sticky_cache_hit_;
-  Counter& sticky_cache_miss_;
-  Gauge& sticky_cache_size_;
-  Counter& sticky_cache_total_forced_eviction_;
-  Counter& activity_task_received_;
-  Counter& activity_poll_no_task_;
-  Histogram& activity_schedule_to_start_latency_;
-  Histogram& activity_execution_latency_;
-  Counter& activity_execution_failed_;
-  Counter& local_activity_total_;
-  Histogram& local_activity_execution_latency_;
-  Counter& local_activity_execution_failed_;
-  Counter& local_activity_execution_cancelled_;
-  Gauge& worker_task_slots_available_;
-  Gauge& worker_task_slots_used_;
-  Gauge& num_pollers_;
-  Counter& request_;
-  Counter& request_failure_;
-  Histogram& request_latency_;
-  Counter& long_request_;
-  Counter& long_request_failure_;
-  Histogram& long_request_latency_;
+  CounterFamily& workflow_completed_;
+  CounterFamily& workflow_failed_;
+  CounterFamily& workflow_canceled_;
+  CounterFamily& workflow_continue_as_new_;
+  HistogramFamily& workflow_endtoend_latency_;
+  CounterFamily& workflow_task_queue_poll_succeed_;
+  CounterFamily& workflow_task_queue_poll_empty_;
+  HistogramFamily& workflow_task_schedule_to_start_latency_;
+  HistogramFamily& workflow_task_execution_latency_;
+  HistogramFamily& workflow_task_replay_latency_;
+  CounterFamily& workflow_task_execution_failed_;
+  CounterFamily& sticky_cache_hit_;
+  CounterFamily& sticky_cache_miss_;
+  GaugeFamily& sticky_cache_size_;
+  CounterFamily& sticky_cache_total_forced_eviction_;
+  CounterFamily& activity_task_received_;
+  CounterFamily& activity_poll_no_task_;
+  HistogramFamily& activity_schedule_to_start_latency_;
+  HistogramFamily& activity_execution_latency_;
+  CounterFamily& activity_execution_failed_;
+  CounterFamily& local_activity_total_;
+  HistogramFamily& local_activity_execution_latency_;
+  CounterFamily& local_activity_execution_failed_;
+  CounterFamily& local_activity_execution_cancelled_;
+  GaugeFamily& worker_task_slots_available_;
+  GaugeFamily& worker_task_slots_used_;
+  GaugeFamily& num_pollers_;
+  CounterFamily& request_;
+  CounterFamily& request_failure_;
+  HistogramFamily& request_latency_;
+  CounterFamily& long_request_;
+  CounterFamily& long_request_failure_;
+  HistogramFamily& long_request_latency_;
 };
 
-}  // namespace weft::temporal
+}  // namespace weft::metrics
 
-#endif  // WEFT_RUNTIME_TEMPORAL_SDK_METRICS_H_
+#endif  // WEFT_RUNTIME_METRICS_SDK_METRICS_H_

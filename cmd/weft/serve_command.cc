@@ -1,0 +1,95 @@
+// serve: the embedded engine as a long-running service (embedded::Host::Serve, through
+// client::ServeInForeground): every run of the journal kept moving, the folder's schedules
+// fired, the folder rescanned. Here: the flags, the metrics and health endpoint
+// (--metrics-address), and SIGINT and SIGTERM, which stop it.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <thread>
+
+#include "cmd/weft/commands.h"
+#include "cmd/weft/engine_flags.h"
+#include "cmd/weft/stop_signals.h"
+#include "runtime/client/foreground_run.h"
+#include "runtime/metrics/metrics_endpoint.h"
+
+namespace weft::cli {
+namespace {
+
+struct ServeFlags {
+  EngineFlags engine;
+  double rescan_seconds = 1.0;
+  std::string metrics_address;  // empty: no endpoint
+};
+
+[[noreturn]] void Fail(const std::string& message) {
+  std::cerr << "weft serve: " << message << "\n";
+  throw CLI::RuntimeError(1);
+}
+
+void Serve(const ServeFlags& flags) {
+  BlockStopSignals();
+  auto registry = std::make_shared<metrics::MetricsRegistry>();
+  std::atomic<bool> ready{false};
+  std::unique_ptr<http::HttpServer> endpoint;
+  if (!flags.metrics_address.empty()) {
+    auto started = metrics::StartMetricsEndpoint(
+        flags.metrics_address, registry, [&]() -> std::expected<void, std::string> {
+          if (!ready.load()) return std::unexpected(std::string("not executing the journal yet"));
+          return {};
+        });
+    if (!started) Fail(started.error() + " (--metrics-address)");
+    endpoint = std::move(*started);
+    spdlog::info("metrics at http://{}/metrics, probes at /healthz and /readyz",
+                 endpoint->address());
+  }
+
+  client::ForegroundOptions options = flags.engine.Engine();
+  options.on_notice = [](const std::string& notice) { spdlog::info("{}", notice); };
+  const embedded::ServeOptions serve{
+      .rescan = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::duration<double>(flags.rescan_seconds)),
+      .metrics = registry,
+      .on_ready = [&ready](bool now) { ready.store(now); }};
+  std::expected<void, client::ClientError> served;
+  std::jthread engine([&](std::stop_token stop) {
+    served = client::ServeInForeground(options, stop, serve);
+    // The service stopped by itself (an error): wake the main thread's wait.
+    if (!stop.stop_requested()) ::kill(::getpid(), SIGTERM);
+  });
+  spdlog::info("{}: shutting down", WaitForStopSignal());
+  engine.request_stop();
+  engine.join();
+  if (endpoint) endpoint->Stop();
+  if (!served) Fail(served.error().message);
+  spdlog::info("weft serve stopped");
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* command = app.add_subcommand(
+      "serve",
+      "Run the embedded engine as a service: every run of the journal, the folder's schedules, "
+      "until SIGTERM");
+  flags->engine.AddEngine(*command);
+  command->add_option("--rescan-seconds", flags->rescan_seconds, "How often workflows/ is read")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 3600.0));
+  command
+      ->add_option("--metrics-address", flags->metrics_address,
+                   "Serve Prometheus metrics at http://<host:port>/metrics, and /healthz and "
+                   "/readyz for probes (e.g. 127.0.0.1:9464)")
+      ->envname("WEFT_METRICS_ADDRESS");
+  command->callback([flags] { Serve(*flags); });
+}
+
+}  // namespace weft::cli
