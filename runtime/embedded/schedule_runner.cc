@@ -143,7 +143,13 @@ std::optional<std::int64_t> ScheduleRunner::Tick(
       if (!start(now_ms)) record.buffered += 1;
     }
 
-    if (!paused) {
+    if (paused) {
+      // A paused schedule takes no times; unpaused, it goes on from then, owing none.
+      if (record.last_nominal_ms < now_ms) {
+        record.last_nominal_ms = now_ms;
+        dirty = true;
+      }
+    } else {
       const std::int64_t window = spec.catchup_window ? spec.catchup_window->count() : kOneYearMs;
       if (now_ms - window > record.last_nominal_ms) {
         // Whatever fell before the window is missed, not owed.
