@@ -29,8 +29,9 @@ std::vector<const SourceNode*> OneOrMany(const SourceNode& node) {
 }
 
 // A cron string as Temporal reads it: five fields (minute hour day-of-month month
-// day-of-week), six with seconds first, seven with a year; or a `@` shorthand (`@daily`,
-// `@every 1h`). The fields themselves the server checks when it creates the schedule.
+// day-of-week), six with a year last, seven with a second first and a year last; or a `@`
+// shorthand (`@daily`, `@every 1h`). The fields themselves are checked where the schedule is
+// made (runtime/schedule/schedule_calendar.h on the embedded engine, the server on Temporal).
 bool LooksLikeCron(const std::string& text) {
   if (text.starts_with("@")) return text.size() > 1;
   std::istringstream fields(text);
