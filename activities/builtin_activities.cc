@@ -59,13 +59,16 @@ std::expected<RegistryReport, activity::ActivityError> RegisterAll(
   return report;
 }
 
-std::expected<std::set<std::string>, activity::ActivityError> RegisteredActivityNames(
+std::expected<KnownActivities, activity::ActivityError> ListKnownActivities(
     const RegistryOptions& options) {
   activity::ActivityRegistry registry;
-  if (auto registered = RegisterAll(options, registry); !registered) {
-    return std::unexpected(registered.error());
+  auto registered = RegisterAll(options, registry);
+  if (!registered) return std::unexpected(registered.error());
+  KnownActivities known{.names = registry.Names()};
+  for (const auto& broken : registered->broken_lua_modules) {
+    known.broken_modules[broken.module] = broken.file.string() + ": " + broken.error.message;
   }
-  return registry.Names();
+  return known;
 }
 
 }  // namespace weft::activities

@@ -6,6 +6,7 @@
 
 #include <expected>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -46,10 +47,14 @@ struct RegistryReport {
 std::expected<RegistryReport, activity::ActivityError> RegisterAll(
     const RegistryOptions& options, activity::ActivityRegistry& registry);
 
-// The names a worker with these options would run, for `weft validate` to report a `call` of an
-// unknown activity. Builds a registry and drops it. A Lua module that does not load adds no
-// names.
-std::expected<std::set<std::string>, activity::ActivityError> RegisteredActivityNames(
+// What `weft validate` checks a `call` against: the names a worker with these options would
+// run, and the Lua modules that do not load (module name → "file: error"), so that a call into
+// one says so (dsl::LoadOptions::broken_activity_modules). Builds a registry and drops it.
+struct KnownActivities {
+  std::set<std::string> names;
+  std::map<std::string, std::string> broken_modules;
+};
+std::expected<KnownActivities, activity::ActivityError> ListKnownActivities(
     const RegistryOptions& options);
 
 }  // namespace weft::activities

@@ -131,6 +131,10 @@ json AuthoringTools::ValidateText(const std::string& yaml, const std::string& fi
   json broken = json::array();
   if (auto activities = ListProjectActivities(folders_.activities_dir)) {
     options.known_activities = std::move(activities->names);
+    for (const json& module : activities->broken) {
+      options.broken_activity_modules[module.value("module", "")] =
+          module.value("file", "") + ": " + module["error"].value("message", "");
+    }
     broken = std::move(activities->broken);
   }
   auto loaded = dsl::LoadDefinition(yaml, options);

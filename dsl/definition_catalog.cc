@@ -81,6 +81,12 @@ Diagnostic DuplicateDiagnostic(const std::filesystem::path& file, const Definiti
   return diagnostic;
 }
 
+bool SameDiagnostics(const std::vector<Diagnostic>& a, const std::vector<Diagnostic>& b) {
+  return std::ranges::equal(a, b, [](const Diagnostic& x, const Diagnostic& y) {
+    return x.code == y.code && x.message == y.message && x.path == y.path;
+  });
+}
+
 }  // namespace
 
 DefinitionCatalog::DefinitionCatalog(std::filesystem::path folder, LoadOptions options)
@@ -101,9 +107,15 @@ DefinitionCatalog::ScanResult DefinitionCatalog::Rescan() {
   }
   for (const auto& [path, stamp] : listed) {
     auto& state = files_[path];
-    if (state != nullptr && state->size == stamp.size && state->modified == stamp.modified) {
-      continue;
-    }
+    const bool unchanged =
+        state != nullptr && state->size == stamp.size && state->modified == stamp.modified;
+    // A file refused for calling an unknown activity is read again: the activity may be served
+    // now (a Lua module added or fixed), though the file did not change.
+    const bool recheck =
+        unchanged && std::ranges::any_of(state->diagnostics, [](const Diagnostic& diagnostic) {
+          return diagnostic.code == codes::kUnknownActivity;
+        });
+    if (unchanged && !recheck) continue;
     if (state == nullptr) state = std::make_shared<FileState>();
     state->size = stamp.size;
     state->modified = stamp.modified;
@@ -115,8 +127,10 @@ DefinitionCatalog::ScanResult DefinitionCatalog::Rescan() {
       state->diagnostics.clear();
       loaded.insert(path);
     } else {
+      // Read again and refused as before: nothing new to report.
+      const bool same = recheck && SameDiagnostics(state->diagnostics, definition.error());
       state->diagnostics = definition.error();
-      result.invalid.emplace_back(path, std::move(definition.error()));
+      if (!same) result.invalid.emplace_back(path, std::move(definition.error()));
     }
   }
 

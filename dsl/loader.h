@@ -15,6 +15,8 @@
 
 #include <expected>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -33,6 +35,13 @@ struct LoadOptions {
   // The registered activities. When given, a `call` of any other activity is an error
   // (WEFT1206); when absent, activity names are not checked.
   std::optional<std::set<std::string>> known_activities;
+  // Also known: what a source of activities that changes while a worker runs serves now (a Lua
+  // module added after the start). Called while loading, on the loading thread.
+  std::function<bool(std::string_view)> serves_activity;
+  // Activity modules that do not load (a module is the `payments` of `payments.charge`), with
+  // why: a `call` into one is still unknown, and its error says which module and why rather
+  // than suggesting another name.
+  std::map<std::string, std::string> broken_activity_modules;
   ReadLimits limits;
 };
 

@@ -37,15 +37,16 @@ struct ValidateOptions {
 void RunValidate(const ValidateOptions& options) {
   // `call`s are checked against what a worker started here would serve, as `weft activities`
   // lists it.
-  auto activity_names = activities::RegisteredActivityNames(
+  auto known = activities::ListKnownActivities(
       activities::ProjectRegistryOptions(options.plugins, options.lua_dir));
-  if (!activity_names) {
-    std::cerr << "weft validate: " << activity_names.error().message << "\n";
+  if (!known) {
+    std::cerr << "weft validate: " << known.error().message << "\n";
     throw CLI::RuntimeError(1);
   }
   const dsl::ValidationReport report = dsl::ValidateDefinitions(
       options.paths.empty() ? std::vector<std::string>{"workflows"} : options.paths,
-      {.known_activities = std::move(*activity_names)});
+      {.known_activities = std::move(known->names),
+       .broken_activity_modules = std::move(known->broken_modules)});
   if (options.json) {
     std::cout << report.ToJson().dump(2) << "\n";
   } else if (report.files.empty()) {

@@ -103,15 +103,26 @@ ActivityCall LoadActivityCall(LoaderContext& loader, const SourceNode& step,
   // A call routed to another task queue is served by another worker (a Python or Go SDK's,
   // say): its name is that worker's business.
   if (loader.options().known_activities && !call.activity.empty() && !call.task_queue &&
-      !loader.options().known_activities->contains(call.activity)) {
+      !loader.options().known_activities->contains(call.activity) &&
+      !(loader.options().serves_activity && loader.options().serves_activity(call.activity))) {
+    const auto& broken = loader.options().broken_activity_modules;
+    const auto module = broken.find(call.activity.substr(0, call.activity.find('.')));
     std::vector<std::string_view> candidates(loader.options().known_activities->begin(),
                                              loader.options().known_activities->end());
     auto suggestion = ClosestSpelling(call.activity, candidates);
-    loader.Error(codes::kUnknownActivity, name_node, "unknown activity `" + call.activity + "`",
-                 suggestion
-                     ? "did you mean `" + *suggestion + "`?"
-                     : "`weft activities` lists the registered activities; an activity another "
-                       "worker serves needs its `task_queue`");
+    if (module != broken.end()) {
+      loader.Error(
+          codes::kUnknownActivity, name_node,
+          "unknown activity `" + call.activity + "`: its module `" + module->first +
+              "` does not load",
+          module->second + "; fix the module, and workers serving it pick it up without a restart");
+    } else {
+      loader.Error(codes::kUnknownActivity, name_node, "unknown activity `" + call.activity + "`",
+                   suggestion
+                       ? "did you mean `" + *suggestion + "`?"
+                       : "`weft activities` lists the registered activities; an activity another "
+                         "worker serves needs its `task_queue`");
+    }
   }
   if (auto local = loader.Boolean(step.Find("local"), "`local`")) call.local = *local;
   if (!call.timeouts.start_to_close && !call.timeouts.schedule_to_close) {

@@ -15,7 +15,10 @@ std::expected<std::unique_ptr<FolderWorker>, std::string> FolderWorker::Create(
                            " (give one with --workflows)");
   }
   auto catalog = std::make_shared<dsl::DefinitionCatalog>(
-      options.workflows, dsl::LoadOptions{.known_activities = registry.Names()});
+      options.workflows, dsl::LoadOptions{.known_activities = registry.Names(),
+                                          .serves_activity = [&registry](std::string_view name) {
+                                            return registry.Serves(name);
+                                          }});
   // weft's own metrics beside the SDKs', in the one registry of the worker.
   if (!options.worker.metrics)
     options.worker.metrics = std::make_shared<metrics::MetricsRegistry>();

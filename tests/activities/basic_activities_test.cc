@@ -1,7 +1,11 @@
 // log, sleep and the JSON helpers, through the registry as a workflow calls them.
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "activities/builtin_activities.h"
@@ -98,14 +102,30 @@ TEST_CASE("the shipped Lua module text.lua: slug, words, template") {
   CHECK(missing.error().details == nlohmann::json{{"name", "who"}});
 }
 
-TEST_CASE("RegisteredActivityNames is the set `weft validate` checks calls against") {
-  auto names = weft::activities::RegisteredActivityNames({.lua_dir = WEFT_ACTIVITIES_DIR});
-  REQUIRE(names);
-  CHECK(names->contains("http.request"));
-  CHECK(names->contains("text.slug"));
-  CHECK(names->contains("lua.inline"));
-  CHECK_FALSE(names->contains("text.nope"));
-  auto bad = weft::activities::RegisteredActivityNames({.plugins = {"/nonexistent/lib.so"}});
+TEST_CASE("ListKnownActivities is what `weft validate` checks calls against") {
+  auto known = weft::activities::ListKnownActivities({.lua_dir = WEFT_ACTIVITIES_DIR});
+  REQUIRE(known);
+  CHECK(known->names.contains("http.request"));
+  CHECK(known->names.contains("text.slug"));
+  CHECK(known->names.contains("lua.inline"));
+  CHECK_FALSE(known->names.contains("text.nope"));
+  CHECK(known->broken_modules.empty());
+  auto bad = weft::activities::ListKnownActivities({.plugins = {"/nonexistent/lib.so"}});
   REQUIRE_FALSE(bad);
   CHECK(bad.error().type == "PluginError");
+}
+
+TEST_CASE("a Lua module that does not load is known as broken, with its file and error") {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("weft-known-activities-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "good.lua") << "local M = {}\nfunction M.ok() return 1 end\nreturn M\n";
+  std::ofstream(dir / "broken.lua") << "local M = {\nfunction M.x() end\n";
+  auto known = weft::activities::ListKnownActivities({.lua_dir = dir});
+  std::filesystem::remove_all(dir);
+  REQUIRE(known);
+  CHECK(known->names.contains("good.ok"));
+  REQUIRE(known->broken_modules.contains("broken"));
+  CHECK_THAT(known->broken_modules.at("broken"),
+             Catch::Contains("broken.lua: ") && Catch::Contains("broken.lua:2:"));
 }

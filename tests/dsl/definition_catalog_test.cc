@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -214,6 +215,29 @@ TEST_CASE("the known activities are checked as weft validate does") {
   REQUIRE(scan.invalid.size() == 1);
   CHECK(scan.invalid[0].second[0].code == weft::dsl::codes::kUnknownActivity);
   CHECK(catalog.Find("calls") == nullptr);
+}
+
+TEST_CASE("a file refused for an unknown activity is served once the activity is") {
+  TempFolder folder;
+  folder.Write("calls.yaml",
+               "dsl: 1\nname: calls\nsteps:\n  - id: c\n    call: billing.charge\n"
+               "    timeouts: {start_to_close: 5s}\n");
+  // A Lua module that appears while the worker runs: the dynamic part of its registry.
+  std::atomic<bool> module_exists{false};
+  DefinitionCatalog catalog(folder.path(), {.known_activities = std::set<std::string>{"log"},
+                                            .serves_activity = [&](std::string_view name) {
+                                              return module_exists.load() &&
+                                                     name == "billing.charge";
+                                            }});
+  REQUIRE(catalog.Rescan().invalid.size() == 1);
+  // Refused again, unchanged: not reported again (a worker logs each refusal once).
+  CHECK(catalog.Rescan().invalid.empty());
+  CHECK(catalog.Find("calls") == nullptr);
+  module_exists = true;
+  const auto scan = catalog.Rescan();
+  CHECK(scan.invalid.empty());
+  CHECK(scan.changed == std::vector<std::string>{"calls"});
+  CHECK(catalog.Find("calls") != nullptr);
 }
 
 TEST_CASE("a folder that does not exist is an empty catalog") {

@@ -367,6 +367,20 @@ TEST_CASE("with a catalogue of activities, unknown activities are errors") {
   CHECK(diagnostics[0].hint == "did you mean `payments.charge`?");
 }
 
+TEST_CASE("a call into an activity module that does not load says so, and why") {
+  const std::string text = WithSteps("  - id: a\n    call: billing.charge\n");
+  auto diagnostics =
+      LoadInvalid(text, {.known_activities = std::set<std::string>{"log.info"},
+                         .broken_activity_modules = {{"billing",
+                                                      "activities/billing.lua: billing.lua:3: "
+                                                      "'end' expected near <eof>"}}});
+  REQUIRE(diagnostics.size() == 1);
+  CHECK(diagnostics[0].code == codes::kUnknownActivity);
+  CHECK(diagnostics[0].message ==
+        "unknown activity `billing.charge`: its module `billing` does not load");
+  CHECK_THAT(diagnostics[0].hint, Catch::StartsWith("activities/billing.lua: billing.lua:3: "));
+}
+
 TEST_CASE("a step has exactly one kind, and foreign kinds get a fix") {
   auto none = LoadInvalid(WithSteps("  - id: a\n    sleep: 5s\n"));
   REQUIRE(none.size() == 1);
