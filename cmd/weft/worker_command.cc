@@ -35,6 +35,7 @@ struct WorkerOptions {
   int max_cached_runs = 1000;
   int max_concurrent_activities = 16;
   double rescan_seconds = 1.0;
+  double graceful_shutdown_seconds = 0;
   bool sync_schedules = false;
   std::string metrics_address;  // empty: no endpoint
 };
@@ -79,6 +80,8 @@ void RunWorker(const WorkerOptions& options) {
                   .activity_pollers = options.activity_pollers,
                   .max_cached_runs = options.max_cached_runs,
                   .max_concurrent_activities = options.max_concurrent_activities,
+                  .graceful_shutdown = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::duration<double>(options.graceful_shutdown_seconds)),
                   .metrics = metrics_registry},
        .workflows = options.workflows_dir,
        .rescan_interval = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -145,6 +148,12 @@ void AddWorkerCommand(CLI::App& app) {
                    "Activities run at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
+  command
+      ->add_option("--graceful-shutdown-timeout", options->graceful_shutdown_seconds,
+                   "Seconds activities in flight may take to finish after SIGTERM before they "
+                   "are cancelled")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
   command->add_option("--rescan-seconds", options->rescan_seconds, "How often workflows/ is read")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 3600.0));

@@ -245,12 +245,17 @@ void ActivityWorker::PollAgain() {
 }
 
 void ActivityWorker::Stop() {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   stopping_ = true;
   for (grpc::ClientContext* poll : polls_) poll->TryCancel();
-  for (Context* context : contexts_) context->Cancel();
   connection_->loop().FireTimersNow();  // a poll backing off stops waiting
   slots_changed_.notify_all();
+  // The activities in flight get the graceful shutdown period to finish (their results still
+  // go out) before they are told to stop, as the SDKs' graceful shutdown timeout gives them.
+  if (options_.graceful_shutdown.count() > 0) {
+    slots_changed_.wait_for(lock, options_.graceful_shutdown, [this] { return contexts_.empty(); });
+  }
+  for (Context* context : contexts_) context->Cancel();
 }
 
 bool ActivityWorker::Serves(std::string_view task_queue, std::string_view activity_type) const {
@@ -359,6 +364,7 @@ void ActivityWorker::Execute(ActivityTask task) {
     std::lock_guard lock(mutex_);
     contexts_.erase(&context);
   }
+  slots_changed_.notify_all();  // a graceful Stop() may be waiting for the last one
   const bool was_cancelled = !result &&
                              result.error().category == activity::ErrorCategory::kCancelled &&
                              context.IsCancelled();

@@ -52,6 +52,9 @@ struct ActivityWorkerOptions {
   // tests/temporal/task_queue_partitions_test, five (sdk-core's default) still left 3 of 80
   // runs waiting 2 s for an activity, eight none.
   int pollers = 8;
+  // Stop() lets the activities in flight run this long before it cancels them (the SDKs'
+  // graceful shutdown timeout; 0, their default too: cancelled at once).
+  std::chrono::milliseconds graceful_shutdown{0};
   // Where the SDKs' worker metrics go (sdk_metrics.h); null: a registry nobody reads.
   std::shared_ptr<metrics::SdkMetrics> metrics;
 };
@@ -62,6 +65,8 @@ class ActivityWorker final : public EagerActivities {
                  const activity::ActivityRegistry& registry);
 
   void Run();
+  // Stops polling, waits up to graceful_shutdown for the activities in flight, then cancels
+  // the rest. Blocks its caller that long at most.
   void Stop();
 
   bool Serves(std::string_view task_queue, std::string_view activity_type) const override;

@@ -22,6 +22,7 @@ struct DefinitionWorker::Workers {
                    ActivityWorkerOptions{.task_queue = options.task_queue,
                                          .max_concurrent = options.max_concurrent_activities,
                                          .pollers = options.activity_pollers,
+                                         .graceful_shutdown = options.graceful_shutdown,
                                          .metrics = sdk_metrics},
                    registry),
         local_activities(registry, options.max_concurrent_activities),

@@ -9,6 +9,7 @@
 #ifndef WEFT_RUNTIME_TEMPORAL_DEFINITION_WORKER_H_
 #define WEFT_RUNTIME_TEMPORAL_DEFINITION_WORKER_H_
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <memory>
@@ -30,6 +31,8 @@ struct DefinitionWorkerOptions {
   int activity_pollers = 8;
   int max_cached_runs = 1000;  // 0: every workflow task replays its run from history
   int max_concurrent_activities = 16;
+  // How long Stop() lets activities in flight finish before it cancels them.
+  std::chrono::milliseconds graceful_shutdown{0};
   // The registry the Temporal SDKs' worker and request metrics go to (sdk_metrics.h); null: one
   // nobody reads.
   std::shared_ptr<metrics::MetricsRegistry> metrics;

@@ -171,3 +171,39 @@ TEST_CASE("SIGTERM shuts the worker down gracefully") {
   }
   CHECK_FALSE(worker->Running());
 }
+
+TEST_CASE("--graceful-shutdown-timeout lets an activity in flight finish after SIGTERM") {
+  const std::string address = DevServer::Shared().address();
+  TempFolder workflows("weft-graceful");
+  workflows.Write("naps.yaml", R"(dsl: 1
+name: naps
+steps:
+  - id: nap
+    call: sleep
+    args: {seconds: 2}
+    timeouts: {start_to_close: 60s}
+)");
+  const std::string queue = weft::testing::UniqueName("graceful");
+  auto worker = weft::testing::StartWeftWorker(address, queue, workflows.path(),
+                                               {"--graceful-shutdown-timeout", "20"});
+  WorkflowClient client = weft::testing::ConnectClient(address);
+  const std::string run = StartRun(client, "naps", queue);
+  // The server writes ActivityTaskStarted only once the attempt ends: ask for the pending one.
+  const auto started_by = std::chrono::steady_clock::now() + 20s;
+  while (true) {
+    auto described = client.Describe({.workflow_id = run});
+    REQUIRE(described);
+    if (described->waiting_on.dump().find("PENDING_ACTIVITY_STATE_STARTED") != std::string::npos) {
+      break;
+    }
+    REQUIRE(std::chrono::steady_clock::now() < started_by);
+    std::this_thread::sleep_for(20ms);
+  }
+  const auto signalled = std::chrono::steady_clock::now();
+  REQUIRE(::kill(worker->pid(), SIGTERM) == 0);
+  worker->WaitForOutput("weft worker stopped", 30s);
+  // It waited for the nap rather than cancel it, and the nap's result reached the server.
+  INFO(worker->LogTail());
+  CHECK(std::chrono::steady_clock::now() - signalled > 1s);
+  weft::testing::WaitForEvent(client, run, "EVENT_TYPE_ACTIVITY_TASK_COMPLETED");
+}
