@@ -9,8 +9,6 @@
 
 #include "agents/tool_schema.h"
 #include "runtime/client/run_description.h"
-#include "runtime/embedded/host.h"
-#include "runtime/embedded/journal_lease.h"
 
 namespace weft::agents {
 namespace {
@@ -209,13 +207,7 @@ std::optional<ToolResult> RunTools::Call(const std::string& name, const json& ar
 }
 
 void RunTools::EnsureEngine() const {
-  const auto& embedded = options_.client.embedded;
-  if (temporal() || !embedded.background_engine ||
-      embedded::JournalLease::IsHeld(embedded.journal)) {
-    return;
-  }
-  if (auto started = embedded::StartBackgroundEngine(embedded.journal, *embedded.background_engine);
-      !started) {
+  if (auto started = client::EnsureEngine(options_.client); !started) {
     spdlog::warn("mcp: could not start a background engine: {}", started.error());
   }
 }

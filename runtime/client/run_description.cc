@@ -44,6 +44,43 @@ std::string StepOf(const Operations& operations, const std::string& kind, std::i
   return found == operations.end() ? std::string() : found->second.step;
 }
 
+// Every operation with how it ended so far, in the order the run started them: what draws each
+// step's state needs, beyond the lines of the history.
+json OperationList(const json& activations, const Operations& operations) {
+  std::map<std::pair<std::string, std::int64_t>, json> ended;
+  for (const json& activation : activations) {
+    for (const json& job : activation.value("jobs", json::array())) {
+      const std::string kind = job.value("job", "");
+      const std::int64_t seq = job.value("seq", std::int64_t{0});
+      if (kind == "resolve_activity" || kind == "resolve_child") {
+        json end = {{"status", job.value("status", "")}};
+        if (job.contains("failure")) end["failure"] = job["failure"];
+        ended[{kind == "resolve_activity" ? "activity" : "child", seq}] = std::move(end);
+      } else if (kind == "fire_timer") {
+        ended[{"timer", seq}] = {{"status", "fired"}};
+      }
+    }
+  }
+  json list = json::array();
+  for (const json& activation : activations) {
+    for (const json& command : activation.value("commands", json::array())) {
+      const std::string name = command.value("command", "");
+      const std::string kind = name == "schedule_activity"      ? "activity"
+                               : name == "start_timer"          ? "timer"
+                               : name == "start_child_workflow" ? "child"
+                                                                : "";
+      if (kind.empty()) continue;
+      const std::int64_t seq = command.value("seq", std::int64_t{0});
+      const Operation& operation = operations.at({kind, seq});
+      json entry = {{"kind", kind}, {"seq", seq}, {"step", operation.step}, {"status", "started"}};
+      if (!operation.what.empty()) entry["what"] = operation.what;
+      if (auto end = ended.find({kind, seq}); end != ended.end()) entry.update(end->second);
+      list.push_back(std::move(entry));
+    }
+  }
+  return list;
+}
+
 // One activation of the history as a line each for what happened and what the run did next,
 // naming steps by id.
 json HistoryEntry(const json& activation, const Operations& operations) {
@@ -147,7 +184,9 @@ std::expected<json, ClientError> DescribeRunStanding(WorkflowClient& client,
                 {"status", RunStatusName(described->status)},
                 {"created_ms", described->created_ms}};
   if (described->closed_ms != 0) value["closed_ms"] = described->closed_ms;
-  if (details.contains("input")) value["input"] = details["input"];
+  for (const char* key : {"version", "sha256", "input"}) {
+    if (details.contains(key)) value[key] = details[key];
+  }
   if (details.contains("result")) value["result"] = details["result"];
   if (details.contains("failure")) value["failure"] = details["failure"];
 
@@ -207,6 +246,7 @@ std::expected<json, ClientError> DescribeRunStanding(WorkflowClient& client,
     }
     value["history"] = std::move(history);
     if (first > 0) value["history_omitted"] = first;
+    if (options.operations) value["operations"] = OperationList(activations, operations);
   }
   return value;
 }

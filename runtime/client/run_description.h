@@ -11,7 +11,12 @@
 //    timers: [{seq, step, due_ms}], children?: [{seq, step, workflow}],
 //    in_progress?: [{step, kind, signal?|activity?}], awaiting_signals?: [name],
 //    in_progress_unknown?: why the stack query failed,
-//    history?: [{seq, time_ms, events: [text], commands: [text]}], history_omitted?: n}
+//    history?: [{seq, time_ms, events: [text], commands: [text]}], history_omitted?: n,
+//    operations?: [{kind: activity|timer|child, seq, step, what?, status: started|fired|
+//                   completed|failed|cancelled..., failure?}]}
+//
+// `history` and `operations` come from the activations the embedded engine journals; a
+// Temporal run has neither yet.
 //
 // A pure function of what the client answers; the client is the caller's, so the thread is too.
 #ifndef WEFT_RUNTIME_CLIENT_RUN_DESCRIPTION_H_
@@ -30,6 +35,8 @@ namespace weft::client {
 struct RunDescriptionOptions {
   // The newest activations the history keeps; nullopt: all of them.
   std::optional<std::size_t> history_entries;
+  // Every activity, timer and child the run started, with how each ended (`operations`).
+  bool operations = false;
   // Called before a running run is asked its stack, e.g. to give an embedded journal's run an
   // engine that answers; may be empty.
   std::function<void()> before_stack_query;
