@@ -49,6 +49,7 @@ class Builder {
   StepGraph graph_;
   bool uses_failed_ = false;
   bool uses_restart_ = false;
+  bool uses_end_ = false;  // a path reaches the end: not so when every path fails
 };
 
 std::vector<std::string> Builder::AddBlock(const Block& block, std::vector<std::string> from,
@@ -188,6 +189,7 @@ std::vector<std::string> Builder::AddStep(const Step& step, const std::string& g
           node(body.continue_as_new_input ? "continue as new" : "return");
           if (body.continue_as_new_input) uses_restart_ = true;
           Edge(id, body.continue_as_new_input ? "restart" : "end");
+          if (!body.continue_as_new_input) uses_end_ = true;
           return {};
         }
       },
@@ -198,8 +200,8 @@ StepGraph Builder::Build(const Definition& definition) {
   Node("start", "", "start", definition.name + " v" + std::to_string(definition.version), "",
        false);
   const auto exits = AddBlock(definition.steps, {"start"}, "", "", false);
-  Node("end", "", "end", "end", "", false);
   for (const std::string& exit : exits) Edge(exit, "end");
+  if (uses_end_ || !exits.empty()) Node("end", "", "end", "end", "", false);
   if (uses_failed_) Node("failed", "", "failed", "failed", "", true);
   if (uses_restart_) Node("restart", "", "restart", "continue as new", "", true);
   return std::move(graph_);

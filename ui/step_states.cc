@@ -63,14 +63,14 @@ json StepStates(const dsl::StepGraph& graph, const json& description) {
     }
     const std::string status = operation.value("status", "");
     const bool timer = operation.value("kind", "") == "timer";
-    std::string state = status == "started"     ? (timer ? "waiting" : "running")
-                        : status == "failed"    ? "failed"
-                        : status == "cancelled" ? "cancelled"
-                                                : "completed";
+    const std::string state = status == "started"     ? (timer ? "waiting" : "running")
+                              : status == "failed"    ? "failed"
+                              : status == "cancelled" ? "cancelled"
+                                                      : "completed";
+    // An await's deadline says nothing of the await: the interpreter's stack does.
     if (timer && label.ends_with(" timeout")) {
-      // An await's deadline: the await itself says whether it is still waiting.
-      if (status != "started") continue;
-      state = "awaiting";
+      if (entry.empty()) states.erase(step);
+      continue;
     }
     if (state == "failed" && operation.contains("failure")) entry["failure"] = operation["failure"];
     if (entry.value("state", "") != "compensated") {
@@ -144,11 +144,14 @@ json StepStates(const dsl::StepGraph& graph, const json& description) {
       }
     }
   }
-  if (status == "cancelled" || status == "terminated" || status == "timed_out") {
+  if (!open) {
+    // A closed run waits on nothing: what it had started and not seen end was cancelled with
+    // it, or, in a run that completed, abandoned on purpose (a first-wins parallel's losers).
+    const bool done = status == "completed" || status == "continued_as_new";
     for (auto& [step, entry] : states.items()) {
       const std::string state = entry.value("state", "");
       if (state == "running" || state == "waiting" || state == "awaiting" || state == "retrying") {
-        entry["state"] = "cancelled";
+        entry["state"] = done ? "completed" : "cancelled";
       }
     }
   }

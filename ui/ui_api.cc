@@ -164,7 +164,9 @@ HttpResponse UiApi::Workflows(const HttpRequest&) const {
   for (const auto& [file, diagnostics] : catalog_->Problems()) {
     json list = json::array();
     for (const auto& diagnostic : diagnostics) list.push_back(dsl::DiagnosticToJson(diagnostic));
-    invalid.push_back({{"file", file.string()}, {"diagnostics", std::move(list)}});
+    invalid.push_back({{"file", file.filename().string()},
+                       {"path", file.string()},
+                       {"diagnostics", std::move(list)}});
   }
   return Json(200, {{"workflows", std::move(workflows)}, {"invalid", std::move(invalid)}});
 }

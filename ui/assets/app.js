@@ -125,7 +125,7 @@ function confirmAction(text) {
 
 // ---- The graph -----------------------------------------------------------------------------
 
-const kNodeWidth = 180;
+const kNodeWidth = 210;
 const kNodeHeight = 48;
 const kLayerGap = 34;
 const kColumnGap = 26;
@@ -275,7 +275,7 @@ function drawGraph(graph, states, onStep) {
     lines.slice(0, 2).forEach((line, i) => {
       const text = svg('text', {x: '10', y: String(lines.length > 1 ? 19 + i * 17 : 29),
         class: i === 0 ? 'title' : 'detail'});
-      text.textContent = line.length > 26 ? line.slice(0, 25) + '\u2026' : line;
+      text.textContent = line.length > 31 ? line.slice(0, 30) + '\u2026' : line;
       group.append(text);
     });
     const title = svg('title', {});
@@ -309,7 +309,7 @@ async function workflowsView(selected) {
     list.append(el('li', {class: 'invalid'},
         el('span', {}, broken.file), el('span', {class: 'badge invalid'}, 'invalid'),
         el('ul', {class: 'diagnostics'}, broken.diagnostics.map((d) =>
-          el('li', {}, `${d.code} ${d.file}:${d.line}:${d.column} ${d.path}: ${d.message}` +
+          el('li', {}, `${d.code} line ${d.line}:${d.column} ${d.path}: ${d.message}` +
               (d.hint ? ` (${d.hint})` : ''))))));
   }
   const workflow = data.workflows.find((w) => w.name === selected) || data.workflows[0];
@@ -450,7 +450,8 @@ async function runView(workflowId, params) {
   const data = await api(path);
   const run = data.run;
   const states = data.states || {};
-  const stepPanel = el('div', {class: 'step-panel', id: 'step-panel'});
+  const stepPanel = el('div', {class: 'step-panel', id: 'step-panel'},
+      el('p', {class: 'muted'}, 'Click a step: its state, attempts, operations and failure.'));
   const showStep = (step) => {
     selectedStep = step;
     stepPanel.replaceChildren(stepDetail(step, states[step], run));
