@@ -7,13 +7,14 @@
 // expectation that does not hold; every wait has a deadline.
 //
 // usage: node ui_browser_session.mjs <ui url> <puppeteer-core folder> <chromium> <screenshots>
+//        <engine: embedded|temporal>
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-const [url, puppeteerDir, chromium, screenshots] = process.argv.slice(2);
+const [url, puppeteerDir, chromium, screenshots, engine] = process.argv.slice(2);
 const require = createRequire(path.join(puppeteerDir, "package.json"));
 const puppeteer = require("puppeteer-core");
 
@@ -41,12 +42,16 @@ const browser = await puppeteer.launch({
 });
 
 let failed = false;
+let page;
 try {
-  const page = await browser.newPage();
+  page = await browser.newPage();
   page.setDefaultTimeout(kWait);
   const pageErrors = [];
   page.on("pageerror", (error) => pageErrors.push(error.message));
-  const shot = (name) => page.screenshot({ path: path.join(screenshots, name), fullPage: true });
+  const shot = (name) => page.screenshot({
+    path: path.join(screenshots, engine === "embedded" ? name : `${engine}-${name}`),
+    fullPage: true,
+  });
   const text = (selector) => page.$eval(selector, (node) => node.textContent);
   const stateOf = (stepId) => page.$eval(`g[data-step="${stepId}"]`, (node) => node.dataset.state);
 
@@ -71,7 +76,7 @@ try {
   await page.$eval("#start-input", (node, value) => { node.value = value; },
       JSON.stringify({ name: markup }));
   await page.click("#start-button");
-  await page.waitForFunction(() => location.hash.startsWith("#/runs/approval-"));
+  await page.waitForFunction(() => location.hash.startsWith("#/runs/"));
   await page.waitForSelector('g[data-step="approve"][data-state="awaiting"]');
   assert.equal(await stateOf("note"), "completed");
   assert.equal(await stateOf("done"), "not_reached");
@@ -127,9 +132,9 @@ try {
 
   step("the runs page counts by status and filters");
   await page.goto(url + "#/runs");
-  await page.waitForSelector("table.runs tbody tr");
-  assert.equal(await page.$$eval("table.runs tbody tr", (rows) => rows.length), 3);
-  assert.match(await text(".counts"), /completed 1.*failed 1.*terminated 1/s);
+  // Temporal lists runs from its visibility store, a moment behind; the page refreshes itself.
+  await page.waitForFunction(() => document.querySelectorAll("table.runs tbody tr").length === 3 &&
+      /completed 1.*failed 1.*terminated 1/s.test(document.querySelector(".counts").textContent));
   await shot("runs.png");
   await page.select("#filter-status", "failed");
   await page.waitForFunction(() => document.querySelectorAll("table.runs tbody tr").length === 1);
@@ -148,6 +153,10 @@ try {
 } catch (error) {
   failed = true;
   console.error(error);
+  // What the user would have seen.
+  const seen = await page?.evaluate(() => location.hash + "\n" + document.body.innerText)
+    .catch(() => "");
+  console.error(`the page at the failure:\n${seen}`);
 } finally {
   await browser.close();
   fs.rmSync(profile, { recursive: true, force: true });
