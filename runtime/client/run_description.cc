@@ -54,7 +54,9 @@ json OperationList(const json& activations, const Operations& operations) {
       const std::int64_t seq = job.value("seq", std::int64_t{0});
       if (kind == "resolve_activity" || kind == "resolve_child") {
         json end = {{"status", job.value("status", "")}};
-        if (job.contains("failure")) end["failure"] = job["failure"];
+        for (const char* key : {"result", "failure"}) {
+          if (job.contains(key)) end[key] = job[key];
+        }
         ended[{kind == "resolve_activity" ? "activity" : "child", seq}] = std::move(end);
       } else if (kind == "fire_timer") {
         ended[{"timer", seq}] = {{"status", "fired"}};
@@ -74,6 +76,7 @@ json OperationList(const json& activations, const Operations& operations) {
       const Operation& operation = operations.at({kind, seq});
       json entry = {{"kind", kind}, {"seq", seq}, {"step", operation.step}, {"status", "started"}};
       if (!operation.what.empty()) entry["what"] = operation.what;
+      if (command.contains("input")) entry["input"] = command["input"];
       if (auto end = ended.find({kind, seq}); end != ended.end()) entry.update(end->second);
       list.push_back(std::move(entry));
     }

@@ -12,8 +12,8 @@
 //    in_progress?: [{step, kind, signal?|activity?}], awaiting_signals?: [name],
 //    in_progress_unknown?: why the stack query failed,
 //    history?: [{seq, time_ms, events: [text], commands: [text]}], history_omitted?: n,
-//    operations?: [{kind: activity|timer|child, seq, step, what?, status: started|fired|
-//                   completed|failed|cancelled..., failure?}]}
+//    operations?: [{kind: activity|timer|child, seq, step, what?, input?, status: started|
+//                   fired|completed|failed|cancelled..., result?, failure?}]}
 //
 // `history` and `operations` come from the activations the embedded engine journals; a
 // Temporal run has neither yet.

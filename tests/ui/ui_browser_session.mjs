@@ -49,7 +49,7 @@ try {
   const pageErrors = [];
   page.on("pageerror", (error) => pageErrors.push(error.message));
   const shot = (name) => page.screenshot({
-    path: path.join(screenshots, engine === "embedded" ? name : `${engine}-${name}`),
+    path: path.join(screenshots, engine === "embedded" ? `ui-${name}` : `ui-${engine}-${name}`),
     fullPage: true,
   });
   const text = (selector) => page.$eval(selector, (node) => node.textContent);

@@ -171,6 +171,25 @@ function layout(graph) {
     const row = layer.get(node.id);
     (rows[row] = rows[row] || []).push(node);
   }
+  // Fewer crossings: each layer ordered by where its nodes' predecessors sit (barycentres).
+  const incoming = new Map(graph.nodes.map((n) => [n.id, []]));
+  for (const edge of graph.edges) {
+    if (!back.has(edge) && incoming.has(edge.to) && layer.has(edge.from)) {
+      incoming.get(edge.to).push(edge.from);
+    }
+  }
+  const column = new Map();
+  rows.forEach((row) => {
+    if (!row) return;
+    const centre = (node) => {
+      const sources = incoming.get(node.id).filter((id) => column.has(id));
+      return sources.length ?
+        sources.reduce((sum, id) => sum + column.get(id), 0) / sources.length : Infinity;
+    };
+    const order = new Map(row.map((node, i) => [node.id, i]));
+    row.sort((a, b) => (centre(a) - centre(b)) || (order.get(a.id) - order.get(b.id)));
+    row.forEach((node, i) => column.set(node.id, i / Math.max(1, row.length - 1)));
+  });
   const width = Math.max(1, ...rows.map((r) => (r ? r.length : 0)));
   const position = new Map();
   rows.forEach((row, y) => {
@@ -178,7 +197,7 @@ function layout(graph) {
     const offset = ((width - row.length) * (kNodeWidth + kColumnGap)) / 2;
     row.forEach((node, x) => {
       position.set(node.id, {
-        x: 20 + offset + x * (kNodeWidth + kColumnGap),
+        x: 50 + offset + x * (kNodeWidth + kColumnGap),
         y: 20 + y * (kNodeHeight + kLayerGap),
       });
     });
@@ -186,7 +205,7 @@ function layout(graph) {
   return {
     position,
     back,
-    width: 40 + width * (kNodeWidth + kColumnGap),
+    width: 70 + width * (kNodeWidth + kColumnGap),
     height: 40 + rows.length * (kNodeHeight + kLayerGap),
   };
 }
@@ -233,10 +252,15 @@ function drawGraph(graph, states, onStep) {
     const y2 = to.y;
     let d;
     if (back.has(edge) || y2 <= y1) {
-      // A loop's way back: around the right side of both nodes.
-      const side = Math.max(from.x, to.x) + kNodeWidth + 14;
-      d = `M ${from.x + kNodeWidth} ${from.y + kNodeHeight / 2} C ${side} ${from.y + kNodeHeight / 2}, ` +
-          `${side} ${to.y + kNodeHeight / 2}, ${to.x + kNodeWidth} ${to.y + kNodeHeight / 2}`;
+      // A loop's way back: out of the left side, around every node between the two.
+      let left = Math.min(from.x, to.x);
+      for (const p of position.values()) {
+        if (p.y >= Math.min(from.y, to.y) && p.y <= Math.max(from.y, to.y)) left = Math.min(left, p.x);
+      }
+      const side = left - 26;
+      const fromY = from.y + kNodeHeight / 2;
+      const toY = to.y + kNodeHeight / 2;
+      d = `M ${from.x} ${fromY} C ${side} ${fromY}, ${side} ${toY}, ${to.x} ${toY}`;
     } else {
       const mid = (y1 + y2) / 2;
       d = `M ${x1} ${y1} C ${x1} ${mid}, ${x2} ${mid}, ${x2} ${y2}`;
@@ -394,8 +418,12 @@ const kStatuses = ['pending', 'running', 'completed', 'failed', 'cancelled', 'te
 async function runsView(params) {
   const query = new URLSearchParams(params);
   const page = Number(query.get('page') || 0);
+  // `within` (ms) stays relative in the address, so that a refresh moves the window along.
+  const apiQuery = new URLSearchParams(query);
+  apiQuery.delete('within');
+  if (query.get('within')) apiQuery.set('since_ms', String(Date.now() - Number(query.get('within'))));
   const [data, workflows] = await Promise.all([
-    api('/api/runs?' + query.toString()), api('/api/workflows')]);
+    api('/api/runs?' + apiQuery.toString()), api('/api/workflows')]);
   const go = (changes) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(changes)) {
@@ -413,6 +441,11 @@ async function runsView(params) {
     onchange: (e) => go({status: e.target.value})},
   el('option', {value: ''}, 'every status'),
   kStatuses.map((s) => el('option', {value: s, selected: s === query.get('status')}, s)));
+  const within = el('select', {id: 'filter-within',
+    onchange: (e) => go({within: e.target.value})},
+  [['', 'any time'], [String(3600e3), 'last hour'], [String(86400e3), 'last day'],
+    [String(7 * 86400e3), 'last week']].map(([value, label]) =>
+    el('option', {value, selected: value === (query.get('within') || '')}, label)));
   const search = el('input', {id: 'filter-q', placeholder: 'search by id',
     value: query.get('q') || ''});
   const counts = el('div', {class: 'counts'}, Object.entries(data.counts).map(([status, n]) =>
@@ -427,7 +460,7 @@ async function runsView(params) {
       el('h2', {}, 'Runs'),
       el('form', {class: 'filters', onsubmit: (e) => {
         e.preventDefault(); go({q: search.value});
-      }}, workflowSelect, statusSelect, search, el('button', {type: 'submit'}, 'Search')),
+      }}, workflowSelect, statusSelect, within, search, el('button', {type: 'submit'}, 'Search')),
       counts,
       el('table', {class: 'runs'},
           el('thead', {}, el('tr', {}, ['workflow id', 'workflow', 'status', 'started', 'closed']
@@ -442,6 +475,7 @@ async function runsView(params) {
 }
 
 let selectedStep = null;
+let actionPanel = null;  // {key: the run, node}: the action form, kept while the run is shown
 
 async function runView(workflowId, params) {
   const runId = new URLSearchParams(params).get('run_id') || '';
@@ -477,7 +511,12 @@ async function runView(workflowId, params) {
     parts.push(el('p', {class: 'muted'}, 'No definition of this name in the folder: no graph.'));
   }
   if (run.status === 'running' || run.status === 'pending') {
-    parts.push(actions(workflowId, runId, data.handlers || {}));
+    // The same form across refreshes: what the user types, and where, stays.
+    const key = workflowId + '\n' + runId;
+    if (!actionPanel || actionPanel.key !== key) {
+      actionPanel = {key, node: actions(workflowId, runId, data.handlers || {})};
+    }
+    parts.push(actionPanel.node);
   }
   parts.push(el('h3', {}, 'Input'), payload(run.input, 'input'));
   if ('result' in run) parts.push(el('h3', {}, 'Result'), payload(run.result, 'result'));
@@ -491,18 +530,21 @@ async function runView(workflowId, params) {
     parts.push(el('details', {}, el('summary', {}, 'Pinned definition (canonical form)'),
         payload(data.definition.canonical, 'definition')));
   }
-  // Keep what the user was doing across a refresh: the open step, text typed in the editor.
-  const previous = document.getElementById('action-payload');
-  const typed = previous ? previous.value : null;
-  const previousName = document.getElementById('action-name');
-  const picked = previousName ? previousName.value : null;
-  const previousOutput = document.getElementById('action-output');
+  // The graph's scroll position and the open step survive a refresh too.
+  const frame = document.querySelector('.run-graph .graph-frame');
+  const scroll = frame ? [frame.scrollLeft, frame.scrollTop] : null;
+  // Moving the form blurs what had the focus: give it back, with the caret where it was.
+  const focused = actionPanel && actionPanel.node.contains(document.activeElement) ?
+    document.activeElement : null;
+  const caret = focused && 'selectionStart' in focused ?
+    [focused.selectionStart, focused.selectionEnd] : null;
   show(el('section', {class: 'run'}, parts));
-  if (typed !== null && document.getElementById('action-payload')) {
-    document.getElementById('action-payload').value = typed;
-    if (picked) document.getElementById('action-name').value = picked;
-    if (previousOutput) document.getElementById('action-output').replaceWith(previousOutput);
+  if (focused) {
+    focused.focus();
+    if (caret) focused.setSelectionRange(...caret);
   }
+  const newFrame = document.querySelector('.run-graph .graph-frame');
+  if (scroll && newFrame) [newFrame.scrollLeft, newFrame.scrollTop] = scroll;
   if (selectedStep && selectedStep in states) showStep(selectedStep);
   if (run.status === 'running' || run.status === 'pending') {
     refreshTimer = setTimeout(() => route(), 1000);
@@ -534,10 +576,13 @@ function stepDetail(step, state, run) {
   const operations = (run.operations || []).filter((o) => o.step === step ||
       o.step.startsWith(step + '[') || o.step.endsWith('/' + step) ||
       o.step.includes('/' + step + '['));
-  if (operations.length) {
-    parts.push(el('h4', {}, 'Operations'),
-        el('ul', {}, operations.map((o) =>
-          el('li', {}, `${o.kind} ${o.seq} ${o.step}${o.what ? ' ' + o.what : ''}: ${o.status}`))));
+  for (const o of operations) {
+    parts.push(el('h4', {}, `${o.step}: ${o.kind} ${o.what || ''} \u2014 ${o.status}`));
+    if ('input' in o) parts.push(el('div', {class: 'muted'}, 'input'), payload(o.input, 'op_input'));
+    if ('result' in o) parts.push(el('div', {class: 'muted'}, 'result'), payload(o.result, 'op_result'));
+    if ('failure' in o) {
+      parts.push(el('div', {class: 'muted'}, 'failure'), payload(o.failure, 'op_failure'));
+    }
   }
   return el('div', {}, parts);
 }
@@ -657,6 +702,7 @@ async function route() {
 
 window.addEventListener('hashchange', () => {
   selectedStep = null;
+  actionPanel = null;
   route();
 });
 window.addEventListener('DOMContentLoaded', async () => {
