@@ -164,6 +164,14 @@ json StepStates(const dsl::StepGraph& graph, const json& description) {
     if (!node.step.empty() && states.contains(node.step)) last_reached = i;
   }
   const bool completed = status == "completed" || status == "continued_as_new";
+  // A guarded step's skip point, and whether the guarded step itself sits on a conditional path.
+  std::map<std::string, bool> skip_points;
+  for (const auto& node : graph.nodes) {
+    if (node.kind == "skip") skip_points[node.id] = node.conditional;
+  }
+  // With the run's operations known, a guarded step that would have left one and left none was
+  // skipped by its `when`.
+  const bool operations_known = description.contains("operations");
   for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
     const auto& node = graph.nodes[i];
     if (node.step.empty() || node.id != "s_" + node.step) continue;
@@ -176,7 +184,13 @@ json StepStates(const dsl::StepGraph& graph, const json& description) {
       if (auto comma = name.find(','); comma != std::string::npos) name.resize(comma);
       return signals_received.contains(name) && !in_progress.contains(node.step);
     }();
-    if (signal_came || (!node.conditional && (completed || i < last_reached))) {
+    const auto skip = skip_points.find(node.id + "_skip");
+    const bool leaves_operation =
+        node.kind == "call" || node.kind == "wait" || node.kind == "workflow";
+    if (operations_known && leaves_operation && skip != skip_points.end() && !skip->second &&
+        (completed || i < last_reached)) {
+      entry = {{"state", "skipped"}};
+    } else if (signal_came || (!node.conditional && (completed || i < last_reached))) {
       entry = {{"state", "completed"}};
     } else {
       states.erase(node.step);

@@ -1,10 +1,8 @@
 // ui: the local web application (ui/ui_server.h, docs/ui.md) over the embedded journal, or a
 // Temporal namespace with --address. Here: the flags, and where runs started from the page are
 // executed. Runs until SIGINT or SIGTERM.
-#include <pthread.h>
 #include <spdlog/spdlog.h>
 
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -12,6 +10,7 @@
 
 #include "cmd/weft/commands.h"
 #include "cmd/weft/connection_flags.h"
+#include "cmd/weft/stop_signals.h"
 #include "runtime/client/foreground_run.h"
 #include "ui/ui_server.h"
 
@@ -31,13 +30,7 @@ struct UiFlags {
 };
 
 void RunUi(const UiFlags& flags) {
-  // The signals are taken by this thread in sigwait(), blocked before the server's threads
-  // start so that they inherit the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  BlockStopSignals();  // before the server's threads start, so that they inherit the mask
 
   ui::UiServerOptions options;
   // An IPv6 host goes in brackets, as HttpServerOptions::address takes it.
@@ -73,10 +66,9 @@ void RunUi(const UiFlags& flags) {
                          flags.connection.namespace_name);
   // For people and for tests that start it on port 0: what to open, on stdout.
   std::cout << "weft ui at " << server->url << std::endl;
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
+  const char* signal = WaitForStopSignal();
   server->http->Stop();
-  spdlog::info("ui stopped");
+  spdlog::info("ui stopped ({})", signal);
 }
 
 }  // namespace

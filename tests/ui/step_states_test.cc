@@ -121,3 +121,19 @@ TEST_CASE("Iterations of a step are counted") {
   CHECK(StateOf(states, "resize") == "running");
   CHECK(states["resize"]["iterations"] == json{{"done", 2}, {"running", 1}, {"failed", 0}});
 }
+
+TEST_CASE("A guarded call the run passed without calling was skipped by its `when`") {
+  weft::dsl::StepGraph graph;
+  graph.nodes.push_back({.id = "s_first", .step = "first", .kind = "call"});
+  graph.nodes.push_back({.id = "s_maybe", .step = "maybe", .kind = "call", .conditional = true});
+  graph.nodes.push_back({.id = "s_maybe_skip", .kind = "skip"});
+  graph.nodes.push_back({.id = "s_last", .step = "last", .kind = "call"});
+  const json description = {
+      {"status", "completed"},
+      {"operations",
+       {{{"kind", "activity"}, {"seq", 1}, {"step", "first"}, {"status", "completed"}},
+        {{"kind", "activity"}, {"seq", 2}, {"step", "last"}, {"status", "completed"}}}}};
+  const json states = StepStates(graph, description);
+  CHECK(StateOf(states, "maybe") == "skipped");
+  CHECK(StateOf(states, "last") == "completed");
+}

@@ -560,7 +560,7 @@ function failureText(failure) {
 
 function legend() {
   return el('div', {class: 'legend'}, ['not_reached', 'running', 'retrying', 'waiting',
-    'awaiting', 'completed', 'failed', 'compensated', 'cancelled'].map((s) =>
+    'awaiting', 'completed', 'failed', 'compensated', 'skipped', 'cancelled'].map((s) =>
     el('span', {class: 'legend-item state-' + s}, s.replace('_', ' '))));
 }
 
