@@ -1,7 +1,9 @@
 #include "ui/ui_api.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
-#include <cctype>
+#include <charconv>
 #include <map>
 #include <utility>
 #include <vector>
@@ -10,6 +12,7 @@
 #include "dsl/input_check.h"
 #include "dsl/step_graph.h"
 #include "runtime/client/run_description.h"
+#include "runtime/http/query_string.h"
 #include "ui/step_states.h"
 
 namespace weft::ui {
@@ -47,52 +50,14 @@ HttpResponse ClientFailure(const client::ClientError& error) {
   return Error(status, error.message, error.failure);
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %xx escapes, and `+` as a space when `plus_is_space` (a query string's form encoding).
-std::string PercentDecode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
-        HexValue(text[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
-      i += 2;
-    } else if (text[i] == '+' && plus_is_space) {
-      out += ' ';
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
-std::map<std::string, std::string> QueryParameters(std::string_view query) {
-  std::map<std::string, std::string> parameters;
-  while (!query.empty()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    const std::size_t equals = pair.find('=');
-    parameters[PercentDecode(pair.substr(0, equals), true)] =
-        equals == std::string_view::npos ? "" : PercentDecode(pair.substr(equals + 1), true);
-  }
-  return parameters;
-}
-
 std::int64_t NumberParameter(const std::map<std::string, std::string>& parameters,
                              const std::string& name, std::int64_t fallback) {
   auto found = parameters.find(name);
   if (found == parameters.end() || found->second.empty()) return fallback;
-  try {
-    return std::stoll(found->second);
-  } catch (const std::exception&) {
-    return fallback;
-  }
+  std::int64_t value = 0;
+  const std::string& text = found->second;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc() && end == text.data() + text.size() ? value : fallback;
 }
 
 // The request's JSON body, an empty body as {}; nullopt when it is not JSON.
@@ -176,7 +141,7 @@ HttpResponse UiApi::StartRun(const HttpRequest& request) const {
   std::string_view rest = std::string_view(request.path).substr(kWorkflowsPrefix.size());
   if (!rest.ends_with("/start")) return Error(404, "no such action: " + request.path);
   rest.remove_suffix(std::string_view("/start").size());
-  const std::string name = PercentDecode(rest, false);
+  const std::string name = http::PercentDecode(rest);
   auto body = Body(request);
   if (!body || !body->is_object()) return Error(400, "the body is not a JSON object");
   catalog_->Rescan();
@@ -204,7 +169,7 @@ HttpResponse UiApi::StartRun(const HttpRequest& request) const {
 }
 
 HttpResponse UiApi::Runs(const HttpRequest& request) const {
-  const auto parameters = QueryParameters(request.query);
+  const auto parameters = http::ParseQueryString(request.query);
   auto parameter = [&](const std::string& name) {
     auto found = parameters.find(name);
     return found == parameters.end() ? std::string() : found->second;
@@ -258,11 +223,11 @@ HttpResponse UiApi::Run(const HttpRequest& request) const {
   // only escaped (%2F), so the last unescaped `/` separates the action.
   const std::string_view rest = std::string_view(request.path).substr(kRunsPrefix.size());
   const std::size_t slash = rest.find('/');
-  const std::string workflow_id = PercentDecode(rest.substr(0, slash), false);
+  const std::string workflow_id = http::PercentDecode(rest.substr(0, slash));
   const std::string action =
       slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
   if (workflow_id.empty()) return Error(404, "no workflow id in " + request.path);
-  const auto parameters = QueryParameters(request.query);
+  const auto parameters = http::ParseQueryString(request.query);
   auto run_id = parameters.find("run_id");
   const client::Execution execution{
       .workflow_id = workflow_id,
@@ -278,10 +243,15 @@ HttpResponse UiApi::Describe(const client::Execution& execution) const {
   options.embedded.reply_timeout = std::chrono::seconds(3);
   auto client = client::ConnectClient(options);
   if (!client) return ClientFailure(client.error());
+  // A run whose engine exited (the journal of an earlier session) gets one, so that it moves
+  // and answers where it stands, as it does for describe_run.
+  auto ensure_engine = [&options] {
+    if (auto started = client::EnsureEngine(options); !started) {
+      spdlog::warn("ui: could not start a background engine: {}", started.error());
+    }
+  };
   auto described = client::DescribeRunStanding(
-      **client, execution, {.operations = true, .before_stack_query = [&options] {
-                              (void)client::EnsureEngine(options);
-                            }});
+      **client, execution, {.operations = true, .before_stack_query = ensure_engine});
   if (!described) return ClientFailure(described.error());
   json value = {{"run", *described}};
 
