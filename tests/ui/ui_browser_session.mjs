@@ -140,6 +140,26 @@ try {
   await page.waitForFunction(() => document.querySelectorAll("table.runs tbody tr").length === 1);
   assert.match(await text("table.runs tbody"), /rejection/);
 
+  if (engine === "embedded") {
+    step("a run with a long history loads in under 2 s");
+    const { workflow_id: id } = await page.evaluate(async () => (await fetch(
+      "/api/workflows/long-history/start", { method: "POST", body: "{}",
+        headers: { "X-Weft-Request": "1" } })).json());
+    await page.waitForFunction(async (runId) => (await (await fetch(
+      "/api/runs?status=completed&q=" + encodeURIComponent(runId))).json()).total === 1,
+    { timeout: 60000, polling: 500 }, id);
+    const begun = Date.now();
+    await page.goto(url + "#/runs/" + encodeURIComponent(id));
+    await page.waitForSelector("table.history tbody tr");
+    await page.waitForSelector('g[data-step="tick"][data-state="completed"]');
+    const took = Date.now() - begun;
+    const entries = await page.evaluate(async (runId) => (await (await fetch(
+      "/api/runs/" + encodeURIComponent(runId))).json()).run.history.length, id);
+    assert.ok(entries > 3000, `only ${entries} history entries`);
+    assert.ok(took < 2000, `a run with ${entries} activations took ${took} ms to load`);
+    console.log(`  ${entries} activations loaded in ${took} ms`);
+  }
+
   step("a request from another site is refused");
   const status = await page.evaluate(async () => (await fetch("/api/workflows/approval/start",
       { method: "POST", body: "{}" })).status);

@@ -89,7 +89,7 @@ TEST_CASE(
     "diagnostics") {
   UiFixture ui;
   const json answer = ui.Get("/api/workflows");
-  REQUIRE(answer["workflows"].size() == 2);
+  REQUIRE(answer["workflows"].size() == 3);  // approval, long-history, rejection
   const json& approval = answer["workflows"][0];
   CHECK(approval["name"] == "approval");
   CHECK(approval["version"] == 1);
