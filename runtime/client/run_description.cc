@@ -193,7 +193,18 @@ std::expected<json, ClientError> DescribeRunStanding(WorkflowClient& client,
   if (details.contains("result")) value["result"] = details["result"];
   if (details.contains("failure")) value["failure"] = details["failure"];
 
-  const Operations operations = OperationsOf(details.value("activations", json::array()));
+  // Temporal's Describe() reads only the start and the end of a history: the whole of it only
+  // when asked for the operations.
+  json activations = details.value("activations", json());
+  if (!activations.is_array() && options.operations) {
+    if (auto read = client.Activations(described->execution)) {
+      activations = std::move(*read);
+    } else {
+      value["history_unknown"] = read.error().message;
+    }
+  }
+  const Operations operations = OperationsOf(activations);
+
   json activities = json::array();
   json timers = json::array();
   json children = json::array();
@@ -239,8 +250,7 @@ std::expected<json, ClientError> DescribeRunStanding(WorkflowClient& client,
     }
   }
 
-  if (details.contains("activations") && details["activations"].is_array()) {
-    const json& activations = details["activations"];
+  if (activations.is_array()) {
     json history = json::array();
     const std::size_t kept = options.history_entries.value_or(activations.size());
     const std::size_t first = activations.size() > kept ? activations.size() - kept : 0;

@@ -15,8 +15,9 @@
 //    operations?: [{kind: activity|timer|child, seq, step, what?, input?, status: started|
 //                   fired|completed|failed|cancelled..., result?, failure?}]}
 //
-// `history` and `operations` come from the activations the embedded engine journals; a
-// Temporal run has neither yet.
+// `history` and `operations` come from the run's activations: those the embedded engine
+// journals, or on Temporal, when `operations` is asked for, its whole history read as
+// activations (WorkflowClient::Activations); without it a Temporal run has neither.
 //
 // A pure function of what the client answers; the client is the caller's, so the thread is too.
 #ifndef WEFT_RUNTIME_CLIENT_RUN_DESCRIPTION_H_
@@ -35,7 +36,8 @@ namespace weft::client {
 struct RunDescriptionOptions {
   // The newest activations the history keeps; nullopt: all of them.
   std::optional<std::size_t> history_entries;
-  // Every activity, timer and child the run started, with how each ended (`operations`).
+  // Every activity, timer and child the run started, with how each ended (`operations`); on
+  // Temporal this reads the whole history.
   bool operations = false;
   // Called before a running run is asked its stack, e.g. to give an embedded journal's run an
   // engine that answers; may be empty.

@@ -96,6 +96,10 @@ try {
   assert.deepEqual(states, ["completed", "completed", "completed"]);
   const result = await text('pre[data-payload="result"]');
   assert.ok(shown(result), "the result is shown as the text it is");
+  // The history names steps by id on both engines (on Temporal, read from the step summaries).
+  assert.match(await text("table.history"), /note completed.*signal approve.*done completed/s);
+  await page.click('g[data-step="note"]');
+  await page.waitForSelector('#step-panel pre[data-payload="op_input"]');
   await page.click('g[data-step="approve"]');
   await page.waitForSelector("#step-panel h3");
   await shot("run-completed.png");
