@@ -127,7 +127,7 @@ function confirmAction(text) {
 
 const kNodeWidth = 210;
 const kNodeHeight = 48;
-const kLayerGap = 34;
+const kLayerGap = 40;
 const kColumnGap = 26;
 
 // Layers by the longest path from `start` over the edges that are not loops' back edges, so
@@ -302,6 +302,13 @@ function drawGraph(graph, states, onStep) {
       text.textContent = line.length > 31 ? line.slice(0, 30) + '\u2026' : line;
       group.append(text);
     });
+    // What a step is doing, where there is more to say than its colour: the attempt, the time
+    // left, the signal awaited, the iterations done.
+    if (state && (state.attempt || state.due_ms || state.signal || state.iterations)) {
+      const note = svg('text', {x: '4', y: String(kNodeHeight + 12), class: 'state-note'});
+      note.textContent = stateText(state);
+      group.append(note);
+    }
     const title = svg('title', {});
     title.textContent = node.label + (states && node.step ? '\n' + stateText(state) : '');
     group.append(title);
