@@ -4,13 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <thread>
 #include <utility>
 
 #include "agents/tool_schema.h"
-#include "runtime/embedded/host.h"
-#include "runtime/embedded/journal_lease.h"
+#include "runtime/client/run_description.h"
 
 namespace weft::agents {
 namespace {
@@ -50,16 +48,6 @@ bool IsOpen(client::RunStatus status) {
          status == client::RunStatus::kContinuedAsNew;  // the next run is about to be found
 }
 
-// The innermost failure of failure_codec JSON: the error a step raised (CardDeclined), under
-// the activity or child failure that wraps it.
-const json& RootCause(const json& failure) {
-  const json* root = &failure;
-  while (root->is_object() && root->contains("cause") && (*root)["cause"].is_object()) {
-    root = &(*root)["cause"];
-  }
-  return *root;
-}
-
 // A closed run as get_result answers: the output, or the failure in the dry run's shape
 // ({type, message, step, compensations}, test_workflow's `error`) with failure_codec's whole
 // JSON beside it.
@@ -71,7 +59,7 @@ ToolResult OutcomeResult(const client::Outcome& outcome, const std::string& work
     value["result"] = outcome.result;
     return {std::move(value)};
   }
-  const json& root = RootCause(outcome.failure);
+  const json& root = client::RootCause(outcome.failure);
   json error = {{"type", root.value("type", "")},
                 {"message", root.value("message", std::string(value["status"]))}};
   if (outcome.failure.contains("step")) error["step"] = outcome.failure["step"];
@@ -81,121 +69,6 @@ ToolResult OutcomeResult(const client::Outcome& outcome, const std::string& work
   value["error"] = std::move(error);
   value["failure"] = outcome.failure;
   return {std::move(value), true};
-}
-
-// What each operation of a run is, from the commands its history recorded: "activity 3" is
-// the step `charge_payment` calling payments.charge. Keyed by kind ("activity", "timer",
-// "child") and seq, as the run's waiting_on names them.
-struct Operation {
-  std::string step;
-  std::string what;  // the activity type, the child's workflow type
-};
-using Operations = std::map<std::pair<std::string, std::int64_t>, Operation>;
-
-Operations OperationsOf(const json& activations) {
-  Operations operations;
-  if (!activations.is_array()) return operations;
-  for (const json& activation : activations) {
-    for (const json& command : activation.value("commands", json::array())) {
-      const std::string kind = command.value("command", "");
-      const std::int64_t seq = command.value("seq", std::int64_t{0});
-      const std::string step = command.value("step_label", command.value("step_path", ""));
-      if (kind == "schedule_activity") {
-        operations[{"activity", seq}] = {step, command.value("activity_type", "")};
-      } else if (kind == "start_timer") {
-        operations[{"timer", seq}] = {step, ""};
-      } else if (kind == "start_child_workflow") {
-        operations[{"child", seq}] = {step, command.value("workflow_type", "")};
-      }
-    }
-  }
-  return operations;
-}
-
-std::string StepOf(const Operations& operations, const std::string& kind, std::int64_t seq) {
-  auto found = operations.find({kind, seq});
-  return found == operations.end() ? std::string() : found->second.step;
-}
-
-// One activation of the history as a line each for what happened and what the run did next,
-// naming steps by id.
-json HistoryEntry(const json& activation, const Operations& operations) {
-  json events = json::array();
-  for (const json& job : activation.value("jobs", json::array())) {
-    const std::string kind = job.value("job", "");
-    const std::int64_t seq = job.value("seq", std::int64_t{0});
-    if (kind == "start_workflow") {
-      events.push_back("started");
-    } else if (kind == "resolve_activity") {
-      std::string text = StepOf(operations, "activity", seq) + " " + job.value("status", "");
-      if (job.contains("failure")) {
-        text += ": " + RootCause(job["failure"]).value("message", "");
-      }
-      events.push_back(std::move(text));
-    } else if (kind == "fire_timer") {
-      events.push_back(StepOf(operations, "timer", seq) + " timer fired");
-    } else if (kind == "signal" || kind == "update") {
-      events.push_back(kind + " " + job.value("name", ""));
-    } else if (kind == "cancel") {
-      events.push_back("cancellation requested");
-    } else if (kind == "resolve_child") {
-      events.push_back(StepOf(operations, "child", seq) + " child " + job.value("status", ""));
-    } else if (!kind.empty()) {
-      events.push_back(kind);
-    }
-  }
-  json commands = json::array();
-  for (const json& command : activation.value("commands", json::array())) {
-    const std::string kind = command.value("command", "");
-    const std::string step = command.value("step_label", command.value("step_path", ""));
-    if (kind == "schedule_activity") {
-      commands.push_back(step + ": call " + command.value("activity_type", ""));
-    } else if (kind == "start_timer") {
-      commands.push_back(step + ": timer " +
-                         std::to_string(command.value("duration_ms", std::int64_t{0})) + " ms");
-    } else if (kind == "start_child_workflow") {
-      commands.push_back(step + ": child " + command.value("workflow_type", ""));
-    } else if (kind == "fail_workflow") {
-      commands.push_back("fail: " +
-                         RootCause(command.value("failure", json())).value("message", ""));
-    } else if (kind == "complete_workflow") {
-      commands.push_back("complete");
-    } else if (kind != "record_marker") {
-      commands.push_back(kind);
-    }
-  }
-  return {{"seq", activation.value("seq", 0)},
-          {"time_ms", activation.value("time_ms", std::int64_t{0})},
-          {"events", std::move(events)},
-          {"commands", std::move(commands)}};
-}
-
-// The interpreter's `__stack_trace` ("at thumbs/resize[3] (call images.resize)", "at approve
-// (await signal approval)"): the steps in progress, one per branch or iteration.
-json StepsInProgress(const std::string& trace) {
-  json steps = json::array();
-  std::size_t start = 0;
-  while (start < trace.size()) {
-    std::size_t end = trace.find('\n', start);
-    if (end == std::string::npos) end = trace.size();
-    const std::string line = trace.substr(start, end - start);
-    start = end + 1;
-    const std::size_t open = line.rfind(" (");
-    if (!line.starts_with("at ") || open == std::string::npos || !line.ends_with(")")) continue;
-    const std::string inside = line.substr(open + 2, line.size() - open - 3);
-    const std::size_t space = inside.find(' ');
-    json step = {{"step", line.substr(3, open - 3)}, {"kind", inside.substr(0, space)}};
-    if (space != std::string::npos) {
-      const std::string rest = inside.substr(space + 1);
-      if (rest.starts_with("signal ")) {
-        step["signal"] = rest.substr(7);
-      } else {
-        step["activity"] = rest;
-      }
-    }
-    steps.push_back(std::move(step));
-  }
-  return steps;
 }
 
 std::vector<Tool> RunToolList() {
@@ -334,13 +207,7 @@ std::optional<ToolResult> RunTools::Call(const std::string& name, const json& ar
 }
 
 void RunTools::EnsureEngine() const {
-  const auto& embedded = options_.client.embedded;
-  if (temporal() || !embedded.background_engine ||
-      embedded::JournalLease::IsHeld(embedded.journal)) {
-    return;
-  }
-  if (auto started = embedded::StartBackgroundEngine(embedded.journal, *embedded.background_engine);
-      !started) {
+  if (auto started = client::EnsureEngine(options_.client); !started) {
     spdlog::warn("mcp: could not start a background engine: {}", started.error());
   }
 }
@@ -496,81 +363,15 @@ ToolResult RunTools::ListRuns(const json& arguments) const {
 ToolResult RunTools::DescribeRun(const json& arguments) const {
   const std::string workflow_id = StringArgument(arguments, "workflow_id");
   client::ClientOptions options = options_.client;
-  // The stack query below must not hold the agent up when an engine is slow to take the run.
+  // The stack query must not hold the agent up when an engine is slow to take the run.
   options.embedded.reply_timeout = std::chrono::seconds(5);
   auto client = client::ConnectClient(options);
   if (!client) return Failed(client.error().message);
-  auto described = (*client)->Describe({.workflow_id = workflow_id});
+  auto described = client::DescribeRunStanding(
+      **client, {.workflow_id = workflow_id},
+      {.history_entries = kHistoryEntries, .before_stack_query = [this] { EnsureEngine(); }});
   if (!described) return ClientFailure(described.error(), workflow_id);
-  const json& details = described->details;
-  json value = {{"workflow_id", described->execution.workflow_id},
-                {"run_id", described->execution.run_id},
-                {"workflow", described->workflow},
-                {"status", client::RunStatusName(described->status)},
-                {"created_ms", described->created_ms}};
-  if (described->closed_ms != 0) value["closed_ms"] = described->closed_ms;
-  if (details.contains("input")) value["input"] = details["input"];
-  if (details.contains("result")) value["result"] = details["result"];
-  if (details.contains("failure")) value["failure"] = details["failure"];
-
-  const Operations operations = OperationsOf(details.value("activations", json::array()));
-  json activities = json::array();
-  json timers = json::array();
-  json children = json::array();
-  for (const json& waiting : details.value("waiting_on", json::array())) {
-    const std::string kind = waiting.value("kind", "");
-    const std::int64_t seq = waiting.value("seq", std::int64_t{0});
-    auto found = operations.find({kind, seq});
-    json entry = {{"seq", seq}};
-    if (found != operations.end()) entry["step"] = found->second.step;
-    if (kind == "activity") {
-      if (found != operations.end()) entry["activity"] = found->second.what;
-      entry["attempt"] = waiting.value("attempt", 1);
-      if (waiting.value("attempt", 1) > 1)
-        entry["next_attempt_ms"] = waiting.value("due_ms", std::int64_t{0});
-      if (waiting.contains("last_failure")) entry["last_failure"] = waiting["last_failure"];
-      activities.push_back(std::move(entry));
-    } else if (kind == "timer") {
-      entry["due_ms"] = waiting.value("due_ms", std::int64_t{0});
-      timers.push_back(std::move(entry));
-    } else if (kind == "child") {
-      if (found != operations.end()) entry["workflow"] = found->second.what;
-      children.push_back(std::move(entry));
-    }
-  }
-  value["pending_activities"] = std::move(activities);
-  value["timers"] = std::move(timers);
-  if (!children.empty()) value["children"] = std::move(children);
-
-  if (described->status == client::RunStatus::kRunning) {
-    EnsureEngine();
-    // The interpreter's own account of where each branch stands, on either engine.
-    auto trace = (*client)->Query({.workflow_id = workflow_id}, "__stack_trace", nullptr);
-    if (trace && trace->is_string()) {
-      json steps = StepsInProgress(trace->get<std::string>());
-      json signals = json::array();
-      for (const json& step : steps) {
-        if (step.contains("signal")) signals.push_back(step["signal"]);
-      }
-      value["in_progress"] = std::move(steps);
-      value["awaiting_signals"] = std::move(signals);
-    } else if (!trace) {
-      value["in_progress_unknown"] = trace.error().message;
-    }
-  }
-
-  if (details.contains("activations") && details["activations"].is_array()) {
-    const json& activations = details["activations"];
-    json history = json::array();
-    const std::size_t first =
-        activations.size() > kHistoryEntries ? activations.size() - kHistoryEntries : 0;
-    for (std::size_t i = first; i < activations.size(); ++i) {
-      history.push_back(HistoryEntry(activations[i], operations));
-    }
-    value["history"] = std::move(history);
-    if (first > 0) value["history_omitted"] = first;
-  }
-  return {std::move(value)};
+  return {std::move(*described)};
 }
 
 }  // namespace weft::agents

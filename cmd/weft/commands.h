@@ -39,6 +39,8 @@ void AddTestCommand(CLI::App& app);
 void AddScheduleCommands(CLI::App& app);
 // mcp: the MCP server for agents (agents/).
 void AddMcpCommand(CLI::App& app);
+// ui: the local web application (ui/).
+void AddUiCommand(CLI::App& app);
 
 }  // namespace weft::cli
 

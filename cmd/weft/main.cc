@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
   weft::cli::AddServeCommand(app);
   weft::cli::AddTestCommand(app);
   weft::cli::AddMcpCommand(app);
+  weft::cli::AddUiCommand(app);
   weft::cli::AddScheduleCommands(app);
 
   if (auto word = CommandWord(argc, argv); word && IsUnknownCommand(app, *word)) return 2;

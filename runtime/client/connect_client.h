@@ -8,6 +8,7 @@
 
 #include <expected>
 #include <memory>
+#include <string>
 
 #include "runtime/client/embedded_client.h"
 #include "runtime/client/workflow_client.h"
@@ -22,6 +23,11 @@ struct ClientOptions {
 
 std::expected<std::unique_ptr<WorkflowClient>, ClientError> ConnectClient(
     const ClientOptions& options);
+
+// Embedded, with a background engine command: starts that engine when no process holds the
+// journal's lease, so that a run nobody executes (its engine exited) moves and answers queries.
+// Nothing to do on Temporal, or when an engine runs. The error says why it could not start.
+std::expected<void, std::string> EnsureEngine(const ClientOptions& options);
 
 }  // namespace weft::client
 

@@ -279,4 +279,10 @@ std::expected<std::vector<RunSummary>, ClientError> EmbeddedClient::List(const L
   return summaries;
 }
 
+std::expected<nlohmann::json, ClientError> EmbeddedClient::Activations(const Execution& execution) {
+  auto described = Describe(execution);
+  if (!described) return std::unexpected(described.error());
+  return described->details.value("activations", nlohmann::json::array());
+}
+
 }  // namespace weft::client

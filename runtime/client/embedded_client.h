@@ -55,6 +55,7 @@ class EmbeddedClient : public WorkflowClient {
   std::expected<Outcome, ClientError> Result(const Execution& execution) override;
   std::expected<RunSummary, ClientError> Describe(const Execution& execution) override;
   std::expected<std::vector<RunSummary>, ClientError> List(const ListFilter& filter) override;
+  std::expected<nlohmann::json, ClientError> Activations(const Execution& execution) override;
 
  private:
   EmbeddedClient(EmbeddedClientOptions options, embedded::JournalClient journal)

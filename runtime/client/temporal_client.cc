@@ -261,4 +261,10 @@ std::expected<std::vector<RunSummary>, ClientError> TemporalClient::List(const L
   return summaries;
 }
 
+std::expected<nlohmann::json, ClientError> TemporalClient::Activations(const Execution& execution) {
+  auto activations = client_.Activations(Target(execution));
+  if (!activations) return std::unexpected(Converted(activations.error()));
+  return std::move(*activations);
+}
+
 }  // namespace weft::client

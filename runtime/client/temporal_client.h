@@ -40,6 +40,7 @@ class TemporalClient : public WorkflowClient {
   std::expected<Outcome, ClientError> Result(const Execution& execution) override;
   std::expected<RunSummary, ClientError> Describe(const Execution& execution) override;
   std::expected<std::vector<RunSummary>, ClientError> List(const ListFilter& filter) override;
+  std::expected<nlohmann::json, ClientError> Activations(const Execution& execution) override;
 
   const temporal::WorkflowClient& temporal() const { return client_; }
 

@@ -153,6 +153,10 @@ class WorkflowClient {
   virtual std::expected<Outcome, ClientError> Result(const Execution& execution) = 0;
   virtual std::expected<RunSummary, ClientError> Describe(const Execution& execution) = 0;
   virtual std::expected<std::vector<RunSummary>, ClientError> List(const ListFilter& filter) = 0;
+  // The run's whole history as activations: what woke it (jobs) and what it did (commands,
+  // naming their steps), in the embedded journal's JSON (Describe()'s `activations`). Temporal
+  // reads the whole history for it, where Describe() reads only its start and its end.
+  virtual std::expected<nlohmann::json, ClientError> Activations(const Execution& execution) = 0;
 };
 
 }  // namespace weft::client

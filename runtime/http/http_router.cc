@@ -12,18 +12,38 @@ HttpRouter& HttpRouter::Post(const std::string& path, HttpHandler handler) {
 
 HttpRouter& HttpRouter::Add(const std::string& method, const std::string& path,
                             HttpHandler handler) {
-  routes_[path][method] = std::move(handler);
+  if (path.ends_with("/*")) {
+    prefixes_[path.substr(0, path.size() - 1)][method] = std::move(handler);
+  } else {
+    routes_[path][method] = std::move(handler);
+  }
   return *this;
 }
 
+const HttpRouter::Methods* HttpRouter::Find(const std::string& path) const {
+  if (auto exact = routes_.find(path); exact != routes_.end()) return &exact->second;
+  const Methods* longest = nullptr;
+  std::size_t longest_size = 0;
+  for (const auto& [prefix, methods] : prefixes_) {
+    if (path.starts_with(prefix) && prefix.size() >= longest_size) {
+      longest = &methods;
+      longest_size = prefix.size();
+    }
+  }
+  return longest;
+}
+
 HttpResponse HttpRouter::operator()(const HttpRequest& request) const {
-  auto route = routes_.find(request.path);
-  if (route == routes_.end()) {
+  const Methods* route = Find(request.path);
+  if (route == nullptr) {
     std::string paths;
     for (const auto& [path, methods] : routes_) paths += (paths.empty() ? "" : ", ") + path;
+    for (const auto& [prefix, methods] : prefixes_) {
+      paths += (paths.empty() ? "" : ", ") + prefix + "*";
+    }
     return HttpResponse::Text(404, "no such path: " + request.path + " (served: " + paths + ")\n");
   }
-  const auto& methods = route->second;
+  const Methods& methods = *route;
   auto handler = methods.find(request.method);
   if (handler == methods.end() && request.method == "HEAD") handler = methods.find("GET");
   if (handler != methods.end()) return handler->second(request);

@@ -1,7 +1,8 @@
 // HttpServer: the small HTTP/1.1 server of weft's long-running processes. It serves the
-// operations endpoints (/metrics, /healthz, /readyz: runtime/metrics/metrics_endpoint.h) and the
-// remote codec protocol of `weft codec-server`; what a Prometheus scrape, a Kubernetes probe, the
-// Temporal UI's codec calls and curl need, and no more:
+// operations endpoints (/metrics, /healthz, /readyz: runtime/metrics/metrics_endpoint.h), the
+// remote codec protocol of `weft codec-server` and the web UI of `weft ui` (ui/); what a
+// Prometheus scrape, a Kubernetes probe, the Temporal UI's codec calls, a browser and curl need,
+// and no more:
 //
 // - one request per connection: it is read whole (a body by Content-Length, up to a limit),
 //   handed to the handler, answered with Content-Length and `Connection: close`, and the

@@ -10,6 +10,7 @@
 #include "runtime/temporal/connection.h"
 #include "runtime/temporal/failure.h"
 #include "runtime/temporal/grpc_connection.h"
+#include "runtime/temporal/history_activations.h"
 #include "runtime/temporal/payload.h"
 #include "runtime/temporal/proto_time.h"
 #include "runtime/temporal/workflow_worker.h"
@@ -510,25 +511,46 @@ std::expected<std::vector<ExecutionInfo>, ClientError> WorkflowClient::List(
   return runs;
 }
 
-std::expected<std::string, ClientError> WorkflowClient::HistoryJson(
-    const WorkflowExecution& execution) const {
-  history::History all;
+namespace {
+
+// Every event of the run's history, page after page.
+std::expected<std::vector<history::HistoryEvent>, ClientError> AllEvents(
+    Connection& connection, const WorkflowExecution& execution) {
+  std::vector<history::HistoryEvent> events;
   std::string page_token;
   do {
     workflowservice::GetWorkflowExecutionHistoryRequest request;
-    request.set_namespace_(connection_->options().namespace_name);
+    request.set_namespace_(connection.options().namespace_name);
     *request.mutable_execution() = ToProto(execution);
     request.set_next_page_token(page_token);
-    auto response = connection_->Call(&Stub::GetWorkflowExecutionHistory,
-                                      "GetWorkflowExecutionHistory", request);
+    auto response =
+        connection.Call(&Stub::GetWorkflowExecutionHistory, "GetWorkflowExecutionHistory", request);
     if (!response) {
       return std::unexpected(FromRpc(response.error(), "history of " + NameOf(execution)));
     }
     for (auto& event : *response->mutable_history()->mutable_events()) {
-      *all.add_events() = std::move(event);
+      events.push_back(std::move(event));
     }
     page_token = response->next_page_token();
   } while (!page_token.empty());
+  return events;
+}
+
+}  // namespace
+
+std::expected<nlohmann::json, ClientError> WorkflowClient::Activations(
+    const WorkflowExecution& execution) const {
+  auto events = AllEvents(*connection_, execution);
+  if (!events) return std::unexpected(events.error());
+  return HistoryActivations(*events);
+}
+
+std::expected<std::string, ClientError> WorkflowClient::HistoryJson(
+    const WorkflowExecution& execution) const {
+  auto events = AllEvents(*connection_, execution);
+  if (!events) return std::unexpected(events.error());
+  history::History all;
+  for (auto& event : *events) *all.add_events() = std::move(event);
 
   // Proto3 JSON with camelCase names, int64 as strings and enum names, as the Temporal CLI and
   // UI export it, so that `weft replay` and the SDKs' replayers read either.

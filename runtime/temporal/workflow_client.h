@@ -164,6 +164,10 @@ class WorkflowClient {
   // The whole history, as JSON in the format `temporal workflow show -o json` prints.
   std::expected<std::string, ClientError> HistoryJson(const WorkflowExecution& execution) const;
 
+  // The whole history as activations with their jobs and commands, in the embedded journal's
+  // shape (history_activations.h): what the run description reads steps from.
+  std::expected<nlohmann::json, ClientError> Activations(const WorkflowExecution& execution) const;
+
  private:
   friend class ScheduleClient;  // speaks the schedule calls on the same connection
 

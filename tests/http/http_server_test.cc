@@ -149,6 +149,30 @@ TEST_CASE("The router answers by method and path; 404 names the paths, 405 the m
   CHECK(head.ends_with("\r\n\r\n"));
 }
 
+TEST_CASE("A route ending in /* answers every path under it; exact and longer routes win") {
+  auto named = [](std::string name) {
+    return [name](const HttpRequest& request) {
+      return HttpResponse::Text(200, name + " " + request.path);
+    };
+  };
+  HttpRouter router;
+  router.Get("/api/runs/*", named("run"))
+      .Get("/api/runs/x/*", named("x"))
+      .Get("/api/runs/list", named("list"));
+  auto server = Serve(router);
+  httplib::Client client("127.0.0.1", server->port());
+
+  CHECK(client.Get("/api/runs/7")->body == "run /api/runs/7");
+  CHECK(client.Get("/api/runs/7/history")->body == "run /api/runs/7/history");
+  CHECK(client.Get("/api/runs/x/1")->body == "x /api/runs/x/1");
+  CHECK(client.Get("/api/runs/list")->body == "list /api/runs/list");
+  CHECK(client.Post("/api/runs/7", "", "text/plain")->status == 405);
+  auto missing = client.Get("/api/run");
+  CHECK(missing->status == 404);
+  CHECK(missing->body ==
+        "no such path: /api/run (served: /api/runs/list, /api/runs/*, /api/runs/x/*)\n");
+}
+
 TEST_CASE("Requests the server does not take are refused with the status that says why") {
   auto server = Serve(Echo, {.max_body_bytes = 1000});
   auto answer = [&](const std::string& request) {

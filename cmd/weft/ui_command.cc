@@ -1,0 +1,103 @@
+// ui: the local web application (ui/ui_server.h, docs/ui.md) over the embedded journal, or a
+// Temporal namespace with --address. Here: the flags, and where runs started from the page are
+// executed. Runs until SIGINT or SIGTERM.
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "cmd/weft/commands.h"
+#include "cmd/weft/connection_flags.h"
+#include "cmd/weft/stop_signals.h"
+#include "runtime/client/foreground_run.h"
+#include "ui/ui_server.h"
+
+namespace weft::cli {
+namespace {
+
+struct UiFlags {
+  std::string host = "127.0.0.1";
+  int port = 8233;
+  std::string token;
+  std::string workflows = "workflows";
+  std::string journal = ".weft/journal.db";
+  std::string lua_dir;
+  std::vector<std::string> plugins;
+  std::string task_queue = "weft";
+  ConnectionFlags connection;  // no --address: the embedded engine
+};
+
+void RunUi(const UiFlags& flags) {
+  BlockStopSignals();  // before the server's threads start, so that they inherit the mask
+
+  ui::UiServerOptions options;
+  // An IPv6 host goes in brackets, as HttpServerOptions::address takes it.
+  options.address =
+      (flags.host.find(':') != std::string::npos ? "[" + flags.host + "]" : flags.host) + ":" +
+      std::to_string(flags.port);
+  options.token = flags.token;
+  options.api.workflows = flags.workflows;
+  options.api.task_queue = flags.task_queue;
+  options.api.client.temporal = flags.connection.Options();
+  // A run started from the page on the embedded engine is executed by a background `weft
+  // resume`, as after `weft run --detach`.
+  const client::ForegroundOptions engine{.journal = flags.journal,
+                                         .workflows = flags.workflows,
+                                         .plugins = flags.plugins,
+                                         .lua_dir = flags.lua_dir};
+  options.api.client.embedded = {.journal = std::filesystem::absolute(flags.journal),
+                                 .workflows = flags.workflows,
+                                 .background_engine = client::BackgroundResume(engine)};
+  if (flags.connection.address.empty()) {
+    std::filesystem::create_directories(std::filesystem::absolute(flags.journal).parent_path());
+  }
+
+  auto server = ui::StartUiServer(std::move(options));
+  if (!server) {
+    std::cerr << "weft ui: " << server.error() << "\n";
+    throw CLI::RuntimeError(1);
+  }
+  spdlog::info("ui: {} ({})", server->url,
+               flags.connection.address.empty()
+                   ? "embedded journal " + flags.journal
+                   : "Temporal " + flags.connection.address + ", namespace " +
+                         flags.connection.namespace_name);
+  // For people and for tests that start it on port 0: what to open, on stdout.
+  std::cout << "weft ui at " << server->url << std::endl;
+  const char* signal = WaitForStopSignal();
+  server->http->Stop();
+  spdlog::info("ui stopped ({})", signal);
+}
+
+}  // namespace
+
+void AddUiCommand(CLI::App& app) {
+  auto flags = std::make_shared<UiFlags>();
+  CLI::App* command = app.add_subcommand(
+      "ui", "Serve a web page that draws workflows and their runs, live, and acts on them");
+  command
+      ->add_option("--host", flags->host,
+                   "The interface to listen on; anything but loopback requires a token")
+      ->capture_default_str();
+  command->add_option("--port", flags->port, "The port to listen on (0: a free one)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  command->add_option("--token", flags->token,
+                      "The token a browser must present off loopback (default: a new one, "
+                      "printed in the address)");
+  command->add_option("--workflows", flags->workflows, "Workflow folder")->capture_default_str();
+  command->add_option("--journal", flags->journal, "The embedded engine's journal (SQLite)")
+      ->capture_default_str();
+  command->add_option("--lua-dir", flags->lua_dir,
+                      "Lua activity folder of the embedded engine (default: ./activities)");
+  command->add_option("--plugin", flags->plugins,
+                      "A shared library of C++ activities for the embedded engine; repeatable");
+  command->add_option("--task-queue,-t", flags->task_queue, "Temporal task queue of new runs")
+      ->capture_default_str();
+  flags->connection.AddTo(*command, /*address_optional=*/true);
+  command->callback([flags] { RunUi(*flags); });
+}
+
+}  // namespace weft::cli
