@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "agents/tool_arguments.h"
+#include "dsl/json_text.h"
 
 namespace weft::agents {
 namespace {
@@ -82,13 +83,14 @@ void McpServer::SendError(const json& id, int code, const std::string& message) 
 }
 
 void McpServer::HandleLine(const std::string& line) {
-  json message;
-  try {
-    message = json::parse(line);
-  } catch (const json::parse_error& error) {
-    SendError(nullptr, kParseError, std::string("Parse error: ") + error.what());
+  // Strictly (dsl/json_text.h): a number out of range, a key given twice or nesting without end
+  // is refused here, not met by a tool.
+  auto parsed = dsl::ParseJsonText(line, "the message");
+  if (!parsed) {
+    SendError(nullptr, kParseError, "Parse error: " + parsed.error());
     return;
   }
+  json message = std::move(*parsed);
   if (message.is_array()) {
     SendError(nullptr, kInvalidRequest, "Invalid Request: batches are not supported");
     return;

@@ -5,6 +5,8 @@
 #include <iterator>
 #include <sstream>
 
+#include "dsl/json_text.h"
+
 namespace weft::cli {
 
 std::expected<nlohmann::json, std::string> ParseJsonArgument(const std::string& text,
@@ -25,12 +27,7 @@ std::expected<nlohmann::json, std::string> ParseJsonArgument(const std::string& 
       source = path + " (" + flag + ")";
     }
   }
-  try {
-    return nlohmann::json::parse(json);
-  } catch (const nlohmann::json::parse_error& error) {
-    // nlohmann's message ends with the byte position; keep it, and say where the JSON came from.
-    return std::unexpected("invalid JSON in " + source + ": " + error.what());
-  }
+  return dsl::ParseJsonText(json, source);
 }
 
 }  // namespace weft::cli

@@ -98,3 +98,18 @@ TEST_CASE("an unknown command is an error with a suggestion, --help or not") {
   CHECK(far.exit_code == 2);
   CHECK_THAT(far.err, Catch::Contains("unknown command \"schedul\""));
 }
+
+TEST_CASE("an --input that is not good JSON is a usage error that says why, never a crash") {
+  // hello is looked up nowhere: the input is read before the definition.
+  for (const auto& [input, why] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"name": 1e999})", "number overflow parsing '1e999'"},
+           {R"({"name": "a", "name": "b"})", "the key \"name\" appears twice"},
+           {std::string(20000, '[') + std::string(20000, ']'), "nested deeper than 256"}}) {
+    auto result = RunProcess(
+        {WeftBinary(), "run", "hello", "--journal", "/nonexistent/j.db", "--input", input});
+    INFO(result.err);
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.err,
+               Catch::Contains("invalid JSON in the value of --input") && Catch::Contains(why));
+  }
+}

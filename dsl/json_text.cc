@@ -1,0 +1,59 @@
+#include "dsl/json_text.h"
+
+#include <set>
+#include <vector>
+
+namespace weft::dsl {
+namespace {
+
+using nlohmann::json;
+
+// Thrown from the parser's callback to stop it at the first problem.
+struct Refused {
+  std::string reason;
+};
+
+}  // namespace
+
+std::expected<json, std::string> ParseJsonText(std::string_view text, std::string_view source) {
+  // The keys of each object being read, innermost last.
+  std::vector<std::set<std::string>> keys;
+  auto check = [&keys](int depth, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        if (depth >= kMaxJsonDepth) {
+          throw Refused{"values are nested deeper than " + std::to_string(kMaxJsonDepth) +
+                        " levels"};
+        }
+        if (event == json::parse_event_t::object_start) keys.emplace_back();
+        break;
+      case json::parse_event_t::key:
+        if (!keys.back().insert(parsed.get<std::string>()).second) {
+          throw Refused{"the key \"" + parsed.get<std::string>() +
+                        "\" appears twice in one object"};
+        }
+        break;
+      case json::parse_event_t::object_end:
+        keys.pop_back();
+        break;
+      default:
+        break;
+    }
+    return true;
+  };
+  const std::string where = "invalid JSON in " + std::string(source) + ": ";
+  try {
+    return json::parse(text, check);
+  } catch (const Refused& refused) {
+    return std::unexpected(where + refused.reason);
+  } catch (const json::out_of_range& error) {
+    // "number overflow parsing '1e999'"
+    return std::unexpected(where + error.what());
+  } catch (const json::exception& error) {
+    // nlohmann's message ends with the byte position; keep it.
+    return std::unexpected(where + error.what());
+  }
+}
+
+}  // namespace weft::dsl
