@@ -1,5 +1,6 @@
 #include "runtime/embedded/journal.h"
 
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -230,18 +231,29 @@ std::expected<std::vector<RunRecord>, std::string> Journal::ReadRuns(Statement& 
     run.workflow_id = s.Text(1);
     run.name = s.Text(2);
     run.status = RunStatusFromName(s.Text(3)).value_or(RunStatus::kFailed);
-    run.pin = s.Json(4);
-    run.input = s.Json(5);
-    run.resume = s.Json(6);
-    run.result = s.Json(7);
-    run.failure = s.Json(8);
+    // A column that does not parse (a damaged file) is named in the log and read as an empty
+    // value of its kind, so that one damaged run does not take every listing with it; the
+    // engine then refuses that run for its unreadable pin rather than guess.
+    auto column = [&](int index, const char* name, bool object) {
+      nlohmann::json value = s.Json(index);
+      const bool readable = !value.is_discarded() && (!object || value.is_object());
+      if (readable) return value;
+      spdlog::warn("journal {}: run {}: the column `{}` does not parse; the file is damaged",
+                   path_.string(), run.run_id, name);
+      return object ? nlohmann::json::object() : nlohmann::json();
+    };
+    run.pin = column(4, "pin", true);
+    run.input = column(5, "input", false);
+    run.resume = column(6, "resume", false);
+    run.result = column(7, "result", false);
+    run.failure = column(8, "failure", false);
     run.parent_run_id = s.Text(9);
     run.parent_seq = s.Int(10);
     run.parent_close_policy = s.Text(11);
     run.continued_from = s.Text(12);
     run.continued_to = s.Text(13);
-    run.search_attributes = s.Json(14);
-    run.memo = s.Json(15);
+    run.search_attributes = column(14, "search_attributes", true);
+    run.memo = column(15, "memo", true);
     run.created_ms = s.Int(16);
     run.closed_ms = s.Int(17);
     runs.push_back(std::move(run));
@@ -319,15 +331,24 @@ std::expected<std::vector<ActivationRecord>, std::string> Journal::Activations(
   Statement& s = **statement;
   s.Bind(1, run_id);
   std::vector<ActivationRecord> activations;
+  std::string damaged;
   const bool read = s.ForEachRow([&] {
-    activations.push_back({.run_id = std::string(run_id),
-                           .seq = s.Int(0),
-                           .now_ms = s.Int(1),
-                           .continue_as_new_suggested = s.Int(2) != 0,
-                           .jobs = s.Json(3),
-                           .commands = s.Json(4)});
+    ActivationRecord activation{.run_id = std::string(run_id),
+                                .seq = s.Int(0),
+                                .now_ms = s.Int(1),
+                                .continue_as_new_suggested = s.Int(2) != 0,
+                                .jobs = s.Json(3),
+                                .commands = s.Json(4)};
+    // A history with a hole cannot be replayed or shown truthfully: the first unreadable step
+    // is the answer.
+    if (damaged.empty() && (!activation.jobs.is_array() || !activation.commands.is_array())) {
+      damaged = "journal " + path_.string() + ": step " + std::to_string(activation.seq) +
+                " of run " + std::string(run_id) + " does not parse; the file is damaged";
+    }
+    activations.push_back(std::move(activation));
   });
   if (!read) return std::unexpected(Error("reading activations"));
+  if (!damaged.empty()) return std::unexpected(damaged);
   return activations;
 }
 

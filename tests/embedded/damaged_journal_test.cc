@@ -1,0 +1,78 @@
+// A damaged journal tells the truth (issue 18, D3): a run whose columns do not parse, or whose
+// history has an unreadable step, is named with the column or step in a warning or an error;
+// `weft list` and `weft show` of the other runs go on, and nothing aborts. The damage is made
+// with SQLite itself on a journal that real runs of the real binary wrote.
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/support/subprocess.h"
+
+namespace weft::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+void Execute(const fs::path& journal, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(journal.c_str(), &db) == SQLITE_OK);
+  char* error = nullptr;
+  const int code = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  INFO((error != nullptr ? error : ""));
+  sqlite3_free(error);
+  sqlite3_close(db);
+  REQUIRE(code == SQLITE_OK);
+}
+
+TEST_CASE("a journal with damaged rows is listed and shown without aborting, naming the damage") {
+  const fs::path dir =
+      fs::temp_directory_path() / ("weft-damaged-journal-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "workflows");
+  std::ofstream(dir / "workflows/hi.yaml")
+      << "dsl: 1\nname: hi\nsteps:\n  - {id: done, return: '${ input }'}\n";
+  const std::string journal = (dir / "journal.db").string();
+  for (const std::string id : {"good", "bad"}) {
+    auto ran = RunProcess({WeftBinary(), "run", "hi", "--id", id, "--input", R"({"n": 1})",
+                           "--journal", journal, "--workflows", (dir / "workflows").string()});
+    INFO(ran.err);
+    REQUIRE(ran.exit_code == 0);
+  }
+  Execute(journal,
+          "UPDATE runs SET pin = '{\"name\":3', input = '{bad', memo = '7' "
+          "WHERE workflow_id = 'bad'; "
+          "UPDATE activations SET commands = '[{' WHERE run_id IN "
+          "(SELECT run_id FROM runs WHERE workflow_id = 'bad')");
+
+  auto listed = RunProcess({WeftBinary(), "list", "--json", "--journal", journal});
+  INFO(listed.err);
+  REQUIRE(listed.exit_code == 0);
+  const json runs = json::parse(listed.out);  // valid JSON, every run in it
+  CHECK(runs.size() == 2);
+  CHECK_THAT(listed.err, Catch::Contains("the column `pin` does not parse") &&
+                             Catch::Contains("the column `input` does not parse") &&
+                             Catch::Contains("the column `memo` does not parse"));
+  CHECK(RunProcess({WeftBinary(), "list", "--journal", journal}).exit_code == 0);
+
+  auto good = RunProcess({WeftBinary(), "show", "good", "--json", "--journal", journal});
+  CHECK(good.exit_code == 0);
+  CHECK_NOTHROW(json::parse(good.out));
+  for (const bool as_json : {false, true}) {
+    std::vector<std::string> argv{WeftBinary(), "show", "bad", "--journal", journal};
+    if (as_json) argv.push_back("--json");
+    auto bad = RunProcess(argv);
+    CHECK(bad.exit_code == 1);
+    CHECK_THAT(bad.err, Catch::Contains("step 1 of run") &&
+                            Catch::Contains("does not parse; the file is damaged"));
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace weft::testing
