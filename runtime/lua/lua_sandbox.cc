@@ -18,6 +18,31 @@ namespace {
 using activity::ActivityError;
 using activity::ActivityResult;
 
+// How deep `value` nests (a scalar is 0, `[[1]]` is 2), walked without recursion and no further
+// than one level past `limit`.
+int JsonDepth(const nlohmann::json& value, int limit) {
+  std::vector<std::pair<const nlohmann::json*, int>> pending{{&value, 0}};
+  int deepest = 0;
+  while (!pending.empty()) {
+    const auto [node, depth] = pending.back();
+    pending.pop_back();
+    if (!node->is_structured()) continue;
+    deepest = std::max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const auto& child : *node) pending.emplace_back(&child, depth + 1);
+  }
+  return deepest;
+}
+
+// An input nested deeper than the sandbox takes is the caller's mistake, the same on every
+// attempt: refused before any Lua runs, and not retried (it was a retryable LuaError, which the
+// default policy retried for ever).
+std::optional<ActivityError> InputTooDeep(const nlohmann::json& input, int limit) {
+  if (JsonDepth(input, limit) <= limit) return std::nullopt;
+  return ActivityError::InvalidInput("the input is nested deeper than " + std::to_string(limit) +
+                                     " levels, the most a Lua activity takes");
+}
+
 // The hook runs every this many VM instructions. Any active count hook puts Lua 5.4 on its
 // slower "trap" path, so the interval only bounds how far past its budget a script may run.
 constexpr int kHookInterval = 1000;
@@ -298,9 +323,10 @@ std::expected<int, ActivityError> LuaSandbox::LoadedModule(std::string_view modu
 
 ActivityResult LuaSandbox::Call(std::string_view module, std::string_view function,
                                 const nlohmann::json& input, activity::ActivityContext& context) {
+  JsonLimits limits = JsonLimitsOf(options_.limits);
+  if (auto too_deep = InputTooDeep(input, limits.max_depth)) return std::unexpected(*too_deep);
   auto ref = LoadedModule(module);
   if (!ref) return std::unexpected(std::move(ref.error()));
-  JsonLimits limits = JsonLimitsOf(options_.limits);
   CallJob job{.ref = *ref,
               .function = function.data(),
               .function_size = function.size(),
@@ -355,9 +381,10 @@ ActivityResult LuaSandbox::RunSource(std::string_view source, std::string_view c
     return std::unexpected(ActivityError::Retryable(std::string(activity::error_type::kInternal),
                                                     "the Lua sandbox could not be created"));
   }
+  JsonLimits limits = JsonLimitsOf(options_.limits);
+  if (auto too_deep = InputTooDeep(input, limits.max_depth)) return std::unexpected(*too_deep);
   auto ref = CompileInline(source, chunk_name);
   if (!ref) return std::unexpected(std::move(ref.error()));
-  JsonLimits limits = JsonLimitsOf(options_.limits);
   CallJob job{
       .ref = *ref, .function = nullptr, .function_size = 0, .input = &input, .limits = &limits};
   int status = Protected(&LuaSandbox::CallTrampoline, &job, &context);
@@ -775,6 +802,9 @@ int LuaSandbox::LuaIsArray(lua_State* L) {
 }
 
 int LuaSandbox::LuaLoad(lua_State* L) {
+  // load(chunk [, name [, mode [, env]]]): the four arguments in place whatever the caller gave,
+  // so that the loaded function lands at 5 and never passes for the `env` argument.
+  lua_settop(L, 4);
   std::size_t size = 0;
   const char* chunk = luaL_checklstring(L, 1, &size);  // no reader functions
   const char* name = luaL_optstring(L, 2, "=(load)");

@@ -168,6 +168,39 @@ TEST_CASE("inline source runs in the same sandbox with `input`") {
   CHECK(fresh == nlohmann::json(true));
 }
 
+TEST_CASE("load takes one to four arguments as Lua's does; text chunks only") {
+  LuaSandbox sandbox(TestModules());
+  LocalActivityContext context;
+  // Three arguments failed with "bad argument #4" (issue 18, D9).
+  for (const char* call :
+       {"load('return 7')", "load('return 7', 'n')", "load('return 7', 'n', 't')",
+        "load('return 7', 'n', 't', {})", "load('return 7', 'n', nil, nil)"}) {
+    INFO(call);
+    auto result = sandbox.RunSource(std::string("return (") + call + ")()", "s", {}, context);
+    INFO((result ? std::string() : result.error().message));
+    CHECK(result == nlohmann::json(7));
+  }
+  // The environment given is the chunk's.
+  CHECK(sandbox.RunSource("return load('return x', 'n', 't', {x = 3})()", "s", {}, context) ==
+        nlohmann::json(3));
+}
+
+TEST_CASE("an input nested deeper than the limit is InvalidInput, not retried") {
+  LuaSandbox sandbox(TestModules());
+  LocalActivityContext context;
+  nlohmann::json deep = 1;
+  for (int level = 0; level < 65; ++level) deep = nlohmann::json::array({deep});
+  auto refused = sandbox.RunSource("return 1", "s", deep, context);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().type == "InvalidInput");
+  CHECK(refused.error().non_retryable);
+  CHECK_THAT(refused.error().message, Catch::Contains("nested deeper than 64 levels"));
+  // 64 levels are taken.
+  nlohmann::json deepest = 1;
+  for (int level = 0; level < 64; ++level) deepest = nlohmann::json::array({deepest});
+  CHECK(sandbox.RunSource("return 1", "s", deepest, context) == nlohmann::json(1));
+}
+
 TEST_CASE("LuaActivities registers module.function names with their docs") {
   ActivityRegistry registry;
   auto lua = LuaActivities::Create(TestModules());
