@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <tuple>
 #include <utility>
 
 #include "runtime/lua/lua_json.h"
@@ -476,6 +477,17 @@ int LuaSandbox::OpenTrampoline(lua_State* L) {
     luaL_requiref(L, library.name, library.open, 0);
     lua_setfield(L, environment, library.name);
   }
+  // Two C loops that can run for ever out of the instruction budget's reach, each bounded in
+  // the library table itself (which the string metatable's __index is, so `s:rep()` too).
+  for (const auto& [library, name, bounded] :
+       {std::tuple{LUA_STRLIBNAME, "rep", &LuaSandbox::LuaStringRep},
+        std::tuple{LUA_TABLIBNAME, "move", &LuaSandbox::LuaTableMove}}) {
+    lua_getfield(L, environment, library);
+    lua_getfield(L, -1, name);
+    lua_pushcclosure(L, bounded, 1);
+    lua_setfield(L, -2, name);
+    lua_pop(L, 1);
+  }
   // string.dump would hand out bytecode; the string metatable would hand out the real string
   // table (and with it anything a script put there) to every other module.
   lua_getfield(L, environment, LUA_STRLIBNAME);
@@ -821,6 +833,40 @@ int LuaSandbox::LuaLoad(lua_State* L) {
     lua_pushvalue(L, lua_upvalueindex(1));
   }
   lua_setupvalue(L, -2, 1);
+  return 1;
+}
+
+int LuaSandbox::LuaStringRep(lua_State* L) {
+  // string.rep("", n) copies nothing n times: with n = math.maxinteger, for ever. Its result is
+  // "" whatever n is. Anything longer is bounded by the memory cap, which refuses it at once.
+  std::size_t length = 0;
+  std::size_t separator = 0;
+  luaL_checklstring(L, 1, &length);
+  const lua_Integer count = luaL_checkinteger(L, 2);
+  luaL_optlstring(L, 3, "", &separator);
+  if (count <= 0 || length + separator == 0) {
+    lua_pushliteral(L, "");
+    return 1;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));  // the real string.rep
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+int LuaSandbox::LuaTableMove(lua_State* L) {
+  // table.move({}, 1, 1e15, 1) visits every index in C. More elements than the memory cap could
+  // ever hold (at 16 bytes each) is refused before the first.
+  constexpr lua_Unsigned kMaxElements = lua_Unsigned{1} << 24;
+  const lua_Integer first = luaL_checkinteger(L, 2);
+  const lua_Integer last = luaL_checkinteger(L, 3);
+  if (last >= first &&
+      static_cast<lua_Unsigned>(last) - static_cast<lua_Unsigned>(first) >= kMaxElements) {
+    return luaL_error(L, "table.move moves at most %d elements", static_cast<int>(kMaxElements));
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));  // the real table.move
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
   return 1;
 }
 

@@ -119,6 +119,8 @@ class LuaSandbox {
   static int LuaIsArray(lua_State* L);
   static int LuaLoad(lua_State* L);
   static int LuaXpcall(lua_State* L);
+  static int LuaStringRep(lua_State* L);
+  static int LuaTableMove(lua_State* L);
   static int GuardedHandler(lua_State* L);
   static int LuaSetmetatable(lua_State* L);
   static int LuaUndefinedGlobal(lua_State* L);

@@ -54,6 +54,19 @@ TEST_CASE("finalizers, which run outside any budget, are refused") {
   CHECK_THAT(error.message, Catch::Contains("__gc"));
 }
 
+TEST_CASE("C loops that would never return are bounded: string.rep of nothing, table.move") {
+  LocalActivityContext context;
+  // The result of repeating nothing is nothing, however many times: at once.
+  auto empty = Sandbox().Call("hostile", "empty_rep", {}, context);
+  REQUIRE(empty);
+  CHECK(*empty == nlohmann::json{{"plain", ""}, {"method", ""}});
+  auto separated = Attack("huge_rep_with_separator");
+  CHECK_THAT(separated.message, Catch::Contains("too large"));
+  auto moved = Attack("table_move");
+  CHECK(moved.type == "LuaError");
+  CHECK_THAT(moved.message, Catch::Contains("table.move moves at most 16777216 elements"));
+}
+
 TEST_CASE("memory bombs hit the memory cap") {
   for (const char* attack : {"memory_bomb", "memory_bomb_kept", "string_bomb"}) {
     auto error = Attack(attack);

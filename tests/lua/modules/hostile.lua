@@ -41,6 +41,10 @@ function M.memory_bomb_kept()
 end
 
 function M.string_bomb() return string.rep("x", 100 * 1024 * 1024) end
+-- C loops out of the instruction budget's reach (issue 18, D1).
+function M.empty_rep() return {plain = string.rep("", math.maxinteger), method = (""):rep(math.maxinteger, "")} end
+function M.huge_rep_with_separator() return string.rep("", math.maxinteger, ",") end
+function M.table_move() return table.move({}, 1, 1e15, 1) end
 
 function M.io() return io.open("/etc/passwd"):read("a") end
 function M.os_execute() return os.execute("echo pwned") end
