@@ -89,7 +89,15 @@ void OnCommitted(EngineCore& core, event::Committed& committed) {
   if (!committed.result) {
     spdlog::critical("journal: {}; the engine stops so that nothing runs unrecorded",
                      committed.result.error());
-    core.fatal.store(true);
+    {
+      std::lock_guard lock(core.mutex);
+      core.fatal_reason = "the journal could not be written (" + committed.result.error() +
+                          "); the engine stopped so that nothing runs unrecorded";
+      core.fatal.store(true);
+      // Whoever waits on a run or for idleness hears it now, not at its timeout.
+      core.waiters.WakeAll();
+    }
+    core.idle_signal.notify_all();
     return;
   }
   for (std::uint64_t token : committed.tokens) {
@@ -316,13 +324,21 @@ std::optional<RunOutcome> Engine::WaitForRun(const std::string& run_id,
                           .failure = (*record)->failure};
       }
     }
+    if (core_->fatal.load()) return std::nullopt;
     if (!core_->waiters.Wait(lock, current, deadline)) return std::nullopt;
   }
 }
 
+std::optional<std::string> Engine::Failure() const {
+  if (!core_->fatal.load()) return std::nullopt;
+  std::lock_guard lock(core_->mutex);
+  return core_->fatal_reason;
+}
+
 bool Engine::WaitUntilIdle(std::chrono::milliseconds timeout) {
   std::unique_lock lock(core_->mutex);
-  return core_->idle_signal.wait_for(lock, timeout, [this] { return core_->open_run_ids.empty(); });
+  return core_->idle_signal.wait_for(
+      lock, timeout, [this] { return core_->open_run_ids.empty() || core_->fatal.load(); });
 }
 
 std::size_t Engine::OpenRuns() const {

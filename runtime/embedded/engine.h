@@ -120,6 +120,11 @@ class Engine {
   bool WaitUntilIdle(std::chrono::milliseconds timeout);
   std::size_t OpenRuns() const;
 
+  // Why the engine stopped by itself: a journal write failed, and it executes nothing more
+  // (its host should stop, saying so, and let the lease go). None while it works. The waits
+  // above return as soon as this happens.
+  std::optional<std::string> Failure() const;
+
   Stats stats() const;
 
   // Stops the engine thread, the activity pool and the writer (what is queued is committed).

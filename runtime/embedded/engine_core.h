@@ -99,6 +99,7 @@ struct EngineCore {
   std::atomic<std::uint64_t> activations{0};
   std::atomic<std::uint64_t> replayed_runs{0};
   std::atomic<bool> fatal{false};  // a journal write failed: nothing more may happen
+  std::string fatal_reason;        // why, under `mutex`
 
   // ---- engine thread ----
   std::unordered_map<std::string, std::unique_ptr<Run>> runs;

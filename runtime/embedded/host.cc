@@ -83,7 +83,13 @@ std::expected<RunRecord, std::string> Host::Drive(const std::string& run_id) {
         auto engine = OpenEngine();
         if (!engine) return std::unexpected(engine.error());
         std::optional<RunOutcome> outcome;
-        while (!outcome) outcome = (*engine)->WaitForRun(run_id, std::chrono::hours(1));
+        while (!outcome) {
+          outcome = (*engine)->WaitForRun(run_id, std::chrono::hours(1));
+          if (auto failed = (*engine)->Failure()) {
+            (*engine)->Stop();
+            return std::unexpected(*failed);
+          }
+        }
         (*engine)->Stop();
       }
       HandOverIfOthersWait(client->journal(), **lease, opened_ms);
@@ -134,6 +140,10 @@ std::expected<void, std::string> Host::RunUntilQuiet() {
     spdlog::info("engine: {} unfinished run(s) in {}", started_with, options_.journal.string());
     auto quiet_since = std::chrono::steady_clock::now();
     while (true) {
+      if (auto failed = (*engine)->Failure()) {
+        (*engine)->Stop();
+        return std::unexpected(*failed);
+      }
       if ((*engine)->OpenRuns() > 0) {
         (void)(*engine)->WaitUntilIdle(std::chrono::seconds(1));
         quiet_since = std::chrono::steady_clock::now();
@@ -273,6 +283,11 @@ std::expected<void, std::string> Host::Serve(std::stop_token stop, const ServeOp
 
   auto next_rescan = std::chrono::steady_clock::now() + options.rescan;
   while (!stop.stop_requested()) {
+    if (auto failed = (*engine)->Failure()) {
+      if (options.on_ready) options.on_ready(false);
+      (*engine)->Stop();
+      return std::unexpected(*failed);
+    }
     const auto now = std::chrono::steady_clock::now();
     if (now >= next_rescan) {
       auto scan = catalog_.Rescan();

@@ -1,7 +1,8 @@
-// A damaged journal tells the truth (issue 18, D3): a run whose columns do not parse, or whose
-// history has an unreadable step, is named with the column or step in a warning or an error;
-// `weft list` and `weft show` of the other runs go on, and nothing aborts. The damage is made
-// with SQLite itself on a journal that real runs of the real binary wrote.
+// A damaged journal tells the truth (issue 18, D3 and D4): a run whose columns do not parse, or
+// whose history has an unreadable step, is named with the column or step in a warning or an
+// error; `weft list` and `weft show` of the other runs go on, and nothing aborts; an engine
+// whose write fails stops, says why and exits, letting the lease go. The damage is made with
+// SQLite itself on a journal that real runs of the real binary wrote.
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -10,7 +11,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
+#include "tests/support/child_process.h"
 #include "tests/support/subprocess.h"
 
 namespace weft::testing {
@@ -71,6 +74,31 @@ TEST_CASE("a journal with damaged rows is listed and shown without aborting, nam
     CHECK_THAT(bad.err, Catch::Contains("step 1 of run") &&
                             Catch::Contains("does not parse; the file is damaged"));
   }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("an engine whose journal write fails stops, says why, and exits (D4)") {
+  const fs::path dir =
+      fs::temp_directory_path() / ("weft-failed-write-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "workflows");
+  std::ofstream(dir / "workflows/pause.yaml")
+      << "dsl: 1\nname: pause\nsteps:\n  - {id: nap, wait: 1s}\n  - {id: done, return: 1}\n";
+  const std::string journal = (dir / "journal.db").string();
+  auto run = ChildProcess::Start({WeftBinary(), "run", "pause", "--journal", journal, "--workflows",
+                                  (dir / "workflows").string()},
+                                 {});
+  run->WaitForOutput("started", std::chrono::seconds(30));
+  // The timer's firing is the next write; the table it goes to is gone.
+  Execute(journal, "DROP TABLE activations");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (run->Running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  INFO(run->LogTail());
+  CHECK_FALSE(run->Running());
+  CHECK_THAT(run->LogTail(), Catch::Contains("the journal could not be written") &&
+                                 Catch::Contains("no such table"));
   fs::remove_all(dir);
 }
 
