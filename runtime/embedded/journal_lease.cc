@@ -14,8 +14,22 @@
 namespace weft::embedded {
 namespace {
 
+// Beside the journal as its real path names it: a journal reached through a symlink, or through
+// a path spelled another way, has one lock, not one per spelling.
 std::filesystem::path LockPath(const std::filesystem::path& journal_path) {
-  return journal_path.string() + ".lock";
+  std::error_code failed;
+  std::filesystem::path real = std::filesystem::weakly_canonical(journal_path, failed);
+  if (failed) real = std::filesystem::absolute(journal_path, failed);
+  return real.string() + ".lock";
+}
+
+// True when `path` names the file open as `fd`: a lock file deleted (or replaced) between
+// its open and its lock must not count as the lease.
+bool Names(const std::filesystem::path& path, int fd) {
+  struct stat held {
+  }, named{};
+  return ::fstat(fd, &held) == 0 && ::stat(path.c_str(), &named) == 0 &&
+         held.st_dev == named.st_dev && held.st_ino == named.st_ino;
 }
 
 // The whole file, exclusively, for the open file description of `fd`.
@@ -47,12 +61,7 @@ int AdoptInherited(const std::filesystem::path& lock_path) {
   char* end = nullptr;
   const long fd = std::strtol(named, &end, 10);
   if (end == named || *end != '\0' || fd < 0) return -1;
-  struct stat held {
-  }, wanted{};
-  if (::fstat(static_cast<int>(fd), &held) != 0 || ::stat(lock_path.c_str(), &wanted) != 0 ||
-      held.st_dev != wanted.st_dev || held.st_ino != wanted.st_ino) {
-    return -1;
-  }
+  if (!Names(lock_path, static_cast<int>(fd))) return -1;
   // Locking again through the same open file description succeeds only if it is the holder
   // (or nobody is): either way this process holds the lease now.
   struct flock lock = WholeFile(F_WRLCK);
@@ -74,17 +83,26 @@ std::expected<std::optional<JournalLease>, std::string> JournalLease::TryAcquire
     WritePid(inherited);
     return JournalLease(inherited);
   }
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return std::unexpected("cannot open " + path.string() + ": " + std::strerror(errno));
-  struct flock lock = WholeFile(F_WRLCK);
-  if (::fcntl(fd, F_OFD_SETLK, &lock) != 0) {
-    const int error = errno;
-    ::close(fd);
-    if (error == EAGAIN || error == EACCES) return std::nullopt;
-    return std::unexpected("cannot lock " + path.string() + ": " + std::strerror(error));
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      return std::unexpected("cannot open " + path.string() + ": " + std::strerror(errno));
+    }
+    struct flock lock = WholeFile(F_WRLCK);
+    if (::fcntl(fd, F_OFD_SETLK, &lock) != 0) {
+      const int error = errno;
+      ::close(fd);
+      if (error == EAGAIN || error == EACCES) return std::nullopt;
+      return std::unexpected("cannot lock " + path.string() + ": " + std::strerror(error));
+    }
+    if (!Names(path, fd)) {  // locked a file that is gone from the path: try the one there now
+      ::close(fd);
+      continue;
+    }
+    WritePid(fd);
+    return JournalLease(fd);
   }
-  WritePid(fd);
-  return JournalLease(fd);
+  return std::unexpected("cannot lock " + path.string() + ": it keeps being replaced");
 }
 
 bool JournalLease::IsHeld(const std::filesystem::path& journal_path) {

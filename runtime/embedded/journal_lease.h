@@ -1,5 +1,7 @@
 // JournalLease: which process executes the runs of a journal. The engine holds an exclusive
-// open-file-description lock (fcntl F_OFD_SETLK) on "<journal>.lock" for as long as it runs;
+// open-file-description lock (fcntl F_OFD_SETLK) on "<journal>.lock", beside the journal's real
+// path (symlinks resolved, so that every spelling of a path shares one lease), for as long as
+// it runs;
 // the kernel releases it when the last descriptor of that open file goes, so a crashed engine
 // (SIGKILL included) never leaves a stale lease. Other processes (`weft signal`, a second
 // `weft run`) never execute runs: they write to the journal's inbox and wait for the lease

@@ -222,6 +222,29 @@ TEST_CASE("a background process runs in a session of its own, its output in the 
   CHECK(text == std::to_string(std::stol(text)) + " \n");  // stdin is /dev/null: nothing read
 }
 
+TEST_CASE("one lease per journal, however its path is spelled") {
+  Project project;
+  REQUIRE(JournalClient::Open(project.journal));
+  auto held = JournalLease::TryAcquire(project.journal);
+  REQUIRE(held);
+  REQUIRE(*held);
+  // Through a symlink, and through a path with a detour: the same journal, the same lease
+  // (each spelling had a lock file of its own: issue 18, D10).
+  fs::create_symlink(project.journal, project.dir / "link.db");
+  for (const fs::path& other :
+       {project.dir / "link.db", project.dir / "workflows" / ".." / "journal.db"}) {
+    INFO(other);
+    auto second = JournalLease::TryAcquire(other);
+    REQUIRE(second);
+    CHECK_FALSE(*second);
+    CHECK(JournalLease::IsHeld(other));
+  }
+  held->reset();
+  auto through_link = JournalLease::TryAcquire(project.dir / "link.db");
+  REQUIRE(through_link);
+  CHECK(*through_link);
+}
+
 TEST_CASE("no background engine is started while one holds the lease") {
   Project project;
   auto held = JournalLease::TryAcquire(project.journal);
