@@ -92,10 +92,13 @@ RetryDecision Decide(const interpreter::ScheduleActivity& activity, std::int32_t
   if (activity.retry.maximum_attempts > 0 && attempt >= activity.retry.maximum_attempts) {
     return {.failure = ActivityFailure(activity, failure, "MAXIMUM_ATTEMPTS_REACHED")};
   }
+  // An activity may ask for any delay (error({next_retry_delay_ms = math.maxinteger}) in Lua):
+  // held to ten years, so that the sum below cannot overflow into "at once".
+  constexpr std::int64_t kLongestDelayMs = 10LL * 365 * 24 * 3600 * 1000;
   const std::int64_t delay = !failure.timeout && failure.error.next_retry_delay
                                  ? failure.error.next_retry_delay->count()
                                  : BackoffMs(activity.retry, attempt);
-  const std::int64_t next = now_ms + std::max<std::int64_t>(delay, 0);
+  const std::int64_t next = now_ms + std::clamp<std::int64_t>(delay, 0, kLongestDelayMs);
   if (activity.timeouts.schedule_to_close &&
       next >= scheduled_at_ms + activity.timeouts.schedule_to_close->count()) {
     return {.failure = ActivityFailure(activity, failure, "TIMEOUT")};

@@ -3,6 +3,7 @@
 #include "runtime/run/activity_retry.h"
 
 #include <catch2/catch.hpp>
+#include <limits>
 
 namespace {
 
@@ -61,6 +62,16 @@ TEST_CASE("next_retry_delay replaces the backoff") {
   AttemptFailure failure = Error();
   failure.error.next_retry_delay = ms(7);
   CHECK(DecideRetry(Activity(), 5, failure, 0, 100).next_attempt_at_ms == 107);
+}
+
+TEST_CASE("a next_retry_delay too long to add is held to ten years, never to at once") {
+  AttemptFailure failure = Error();
+  failure.error.next_retry_delay = ms(std::numeric_limits<std::int64_t>::max());
+  const auto decision = DecideRetry(Activity(), 1, failure, 0, 1'000'000);
+  CHECK(decision.retry);
+  CHECK(decision.next_attempt_at_ms == 1'000'000 + 10LL * 365 * 24 * 3600 * 1000);
+  failure.error.next_retry_delay = ms(-5);
+  CHECK(DecideRetry(Activity(), 1, failure, 0, 100).next_attempt_at_ms == 100);
 }
 
 TEST_CASE("custom interval, coefficient and maximum") {
