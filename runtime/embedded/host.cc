@@ -277,9 +277,10 @@ std::expected<void, std::string> Host::Serve(std::stop_token stop, const ServeOp
   if (!engine) return std::unexpected(engine.error());
   auto schedules = ScheduleRunner::Open(options_.journal);
   if (!schedules) return std::unexpected(schedules.error());
+  // Ready first: whoever reads this line finds the service ready.
+  if (options.on_ready) options.on_ready(true);
   spdlog::info("serving {} ({} workflows, {} open runs)", options_.journal.string(),
                catalog_.List().size(), (*engine)->OpenRuns());
-  if (options.on_ready) options.on_ready(true);
 
   auto next_rescan = std::chrono::steady_clock::now() + options.rescan;
   while (!stop.stop_requested()) {

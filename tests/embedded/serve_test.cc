@@ -113,7 +113,7 @@ json RunsOf(const Folder& folder, const std::string& workflow) {
 TEST_CASE("weft serve fires schedules, runs what clients start, counts it, and stops on SIGTERM") {
   Folder folder;
   auto serve = StartServe(folder);
-  serve->WaitForOutput("serving ", 30s);
+  serve->WaitForOutput(" open runs)", 30s);
   INFO("weft serve:\n" << serve->LogTail());
   httplib::Client http("127.0.0.1", MetricsPort(*serve));
   auto ready = http.Get("/readyz");
@@ -167,7 +167,7 @@ TEST_CASE("weft serve fires schedules, runs what clients start, counts it, and s
   serve->Stop(5s);
   CHECK_THAT(serve->LogTail(),
              Catch::Contains("SIGTERM: shutting down") && Catch::Contains("weft serve stopped"));
-  second->WaitForOutput("serving ", 30s);
+  second->WaitForOutput(" open runs)", 30s);
   const std::size_t before = RunsOf(folder, "tick").size();
   std::this_thread::sleep_for(1500ms);
   CHECK(RunsOf(folder, "tick").size() > before);
