@@ -95,15 +95,21 @@ std::expected<void, ArgumentProblem> CheckArguments(const Tool& tool, const json
       continue;
     }
     if (!TypeMatches(value, *property)) {
-      return problem(name, "argument `" + name + "` must be " + TypeText(*property) + ", not " +
-                               TypeOf(value) + " (" + value.dump() + ")");
+      return problem(
+          name, "argument `" + name + "` must be " + TypeText(*property) + ", not " +
+                    TypeOf(value) + " (" +
+                    value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + ")");
     }
     if (property->is_object() && property->contains("enum") && (*property)["enum"].is_array()) {
       bool listed = false;
       for (const json& allowed : (*property)["enum"]) listed = listed || allowed == value;
       if (!listed) {
-        return problem(name, "argument `" + name + "` is " + value.dump() + ", not one of " +
-                                 (*property)["enum"].dump());
+        return problem(
+            name,
+            "argument `" + name + "` is " +
+                value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                ", not one of " +
+                (*property)["enum"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       }
     }
   }

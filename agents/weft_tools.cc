@@ -183,7 +183,7 @@ void WeftTools::Rescan() {
   for (const Tool& tool : WorkflowTools()) {
     published.push_back({tool.name, tool.description, tool.input_schema});
   }
-  std::string text = published.dump();
+  std::string text = published.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (text != published_) {
     const bool first = published_.empty();
     published_ = std::move(text);

@@ -28,7 +28,9 @@ void RunActivities(const ActivitiesOptions& options) {
     throw CLI::RuntimeError(1);
   }
   if (options.json) {
-    std::cout << activity::ActivityListingJson(registry).dump(2) << "\n";
+    std::cout << activity::ActivityListingJson(registry).dump(
+                     2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
   } else {
     std::cout << activity::ActivityListingText(registry);
   }

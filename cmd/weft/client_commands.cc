@@ -114,7 +114,7 @@ void AddClientCommands(CLI::App& app) {
       if (!state->wait) {
         std::cout << json{{"workflow_id", started.execution.workflow_id},
                           {"run_id", started.execution.run_id}}
-                         .dump(2)
+                         .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                   << "\n";
         return;
       }
@@ -136,7 +136,7 @@ void AddClientCommands(CLI::App& app) {
         ->callback([target] {
           std::cout << OrFail(target->Connect()->Query(target->Execution(), target->name,
                                                        target->Input()))
-                           .dump(2)
+                           .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                     << "\n";
         });
   }
@@ -147,7 +147,7 @@ void AddClientCommands(CLI::App& app) {
         ->callback([target] {
           std::cout << OrFail(target->Connect()->Update(target->Execution(), target->name,
                                                         target->Input()))
-                           .dump(2)
+                           .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                     << "\n";
         });
   }

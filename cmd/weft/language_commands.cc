@@ -48,7 +48,8 @@ void RunValidate(const ValidateOptions& options) {
       {.known_activities = std::move(known->names),
        .broken_activity_modules = std::move(known->broken_modules)});
   if (options.json) {
-    std::cout << report.ToJson().dump(2) << "\n";
+    std::cout << report.ToJson().dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
   } else if (report.files.empty()) {
     std::cerr << "weft validate: no definitions found\n";
   } else {

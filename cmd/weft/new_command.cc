@@ -26,7 +26,9 @@ void RunNew(NewOptions& options) {
   auto scaffold = ScaffoldWorkflow(options.request);
   if (!scaffold) {
     const ScaffoldError& error = scaffold.error();
-    if (options.json) std::cout << error.ToJson().dump(2) << "\n";
+    if (options.json)
+      std::cout << error.ToJson().dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                << "\n";
     std::cerr << "weft new: " << error.message << "\n";
     throw CLI::RuntimeError(error.kind == ScaffoldError::Kind::kInvalidArgument ? 2
                             : error.kind == ScaffoldError::Kind::kExists        ? 3
@@ -38,7 +40,7 @@ void RunNew(NewOptions& options) {
   }
   nlohmann::json out = scaffold->ToJson();
   out["created"] = true;
-  std::cout << out.dump(2) << "\n";
+  std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace

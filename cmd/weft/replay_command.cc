@@ -41,7 +41,10 @@ void RunReplay(const ReplayOptions& options) {
       std::cout << replay->Text();
     }
   }
-  if (options.json) std::cout << (reports.size() == 1 ? reports[0] : reports).dump(2) << "\n";
+  if (options.json)
+    std::cout << (reports.size() == 1 ? reports[0] : reports)
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
   if (!all_deterministic) throw CLI::RuntimeError(1);
 }
 

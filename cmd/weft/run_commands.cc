@@ -143,12 +143,13 @@ void List(const ListOptions& options) {
   }
   json out = json::array();
   for (const auto& run : runs) out.push_back(run.details);
-  std::cout << out.dump(2) << "\n";
+  std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 void Show(const EngineFlags& flags, const std::string& id, bool as_json) {
   const json run = OrFail(Open(flags)->Describe({.workflow_id = id})).details;
-  std::cout << (as_json ? run.dump(2) + "\n" : client::RunDescriptionText(run));
+  std::cout << (as_json ? run.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"
+                        : client::RunDescriptionText(run));
 }
 
 }  // namespace

@@ -73,7 +73,9 @@ void Create(const ScheduleFlags& flags) {
   }
   if (auto overlap = Overlap(flags.overlap)) schedule.overlap = *overlap;
   OrFail(flags.Connect().Create(flags.id, schedule));
-  std::cout << json{{"schedule_id", flags.id}}.dump(2) << "\n";
+  std::cout << json{{"schedule_id", flags.id}}.dump(2, ' ', false,
+                                                    nlohmann::json::error_handler_t::replace)
+            << "\n";
 }
 
 void List(const ScheduleFlags& flags) {
@@ -90,7 +92,7 @@ void List(const ScheduleFlags& flags) {
                      {"next", next},
                      {"memo", schedule.memo}});
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return;
   }
   std::printf("%-28s  %-24s  %-6s  %s\n", "SCHEDULE ID", "WORKFLOW TYPE", "PAUSED", "NEXT (UTC)");
@@ -160,7 +162,8 @@ void AddScheduleCommands(CLI::App& app) {
     AddScheduleCommand(*schedule, "describe", "A schedule, its recent and next firings, as JSON",
                        flags)
         ->callback([flags] {
-          std::cout << temporal::ToJson(OrFail(flags->Connect().Describe(flags->id))).dump(2)
+          std::cout << temporal::ToJson(OrFail(flags->Connect().Describe(flags->id)))
+                           .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                     << "\n";
         });
   }

@@ -33,7 +33,8 @@ void AddTestCommand(CLI::App& app) {
         options->paths.empty() ? std::vector<std::string>{"tests/workflows"} : options->paths,
         options->workflows_dir);
     if (options->json) {
-      std::cout << report.ToJson().dump(2) << "\n";
+      std::cout << report.ToJson().dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                << "\n";
     } else if (report.files.empty()) {
       std::cerr << "weft test: no test files (*.test.yaml) found\n";
     } else {

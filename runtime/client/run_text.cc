@@ -16,7 +16,7 @@ std::string Seconds(std::int64_t ms) {
 }
 
 std::string Short(const json& value, std::size_t limit = 80) {
-  std::string text = value.dump();
+  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (text.size() > limit) text = text.substr(0, limit - 1) + "…";
   return text;
 }
@@ -137,8 +137,12 @@ std::string RunDescriptionText(const json& run) {
       out << "\n";
     }
   }
-  if (run.contains("result")) out << "\nresult\n" << run["result"].dump(2) << "\n";
-  if (run.contains("failure")) out << "\nfailure\n" << run["failure"].dump(2) << "\n";
+  if (run.contains("result"))
+    out << "\nresult\n"
+        << run["result"].dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  if (run.contains("failure"))
+    out << "\nfailure\n"
+        << run["failure"].dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return out.str();
 }
 

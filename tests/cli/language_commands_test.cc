@@ -126,6 +126,20 @@ TEST_CASE("weft validate --json gives machines every diagnostic") {
                                          {"hint", "did you mean `start_to_close`?"}});
 }
 
+TEST_CASE("weft validate --json prints a diagnostic with bytes that are not UTF-8 (U+FFFD)") {
+  TempFolder folder;
+  // A YAML escape before a two-byte character: the parser's message quotes only its first byte.
+  const std::string bad = folder.Write(
+      "escape.yaml", "dsl: 1\nname: x\nversion: 1\nsteps:\n  - id: \"a\\\xc3\xa9\"\n    log: hi\n");
+  auto result = Validate({"--json", bad});
+  INFO(result.err);
+  CHECK(result.exit_code == 1);
+  const auto report = nlohmann::json::parse(result.out);
+  const auto& diagnostics = report["files"][0]["diagnostics"];
+  REQUIRE(diagnostics.size() == 1);
+  CHECK(diagnostics[0]["message"] == "YAML syntax error: unknown escape character: \xef\xbf\xbd");
+}
+
 TEST_CASE("weft validate reports a missing file as an error") {
   auto result = RunProcess({WeftBinary(), "validate", "/nonexistent/flow.yaml"});
   CHECK(result.exit_code == 1);
