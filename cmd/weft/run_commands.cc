@@ -107,7 +107,11 @@ void Resume(const EngineFlags& flags, double linger_seconds) {
   ProgressPrinter progress;
   client::ForegroundOptions options = Foreground(flags, progress);
   options.linger = std::chrono::milliseconds(static_cast<std::int64_t>(linger_seconds * 1000));
-  OrFail(client::ResumeInForeground(options));
+  // Refused by the lease, this process ran nothing: a script that asked for an engine must be
+  // able to tell (the other engine runs the runs; the notice said which).
+  if (!OrFail(client::ResumeInForeground(options))) {
+    Fail("weft resume: nothing resumed: another engine holds the lease of " + flags.journal);
+  }
   progress.Finish();
 }
 

@@ -146,6 +146,23 @@ TEST_CASE("weft run: progress on stderr, the result on stdout; bad input exits 2
   CHECK(shown.out.find("/steps/0") == std::string::npos);
 }
 
+TEST_CASE("weft resume refused by the lease exits 1 and says another engine holds it") {
+  Project project;
+  fs::create_directories(fs::path(project.journal).parent_path());
+  // Hold the lease as an engine does: an OFD write lock on the lock file (journal_lease.h).
+  const std::string lock = project.journal + ".lock";
+  const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  REQUIRE(fd >= 0);
+  struct flock hold {};
+  hold.l_type = F_WRLCK;
+  hold.l_whence = SEEK_SET;
+  REQUIRE(::fcntl(fd, F_OFD_SETLK, &hold) == 0);
+  ProcessResult resumed = project.Run({"resume"});
+  ::close(fd);
+  CHECK(resumed.exit_code == 1);
+  CHECK_THAT(resumed.err, Catch::Contains("nothing resumed: another engine holds the lease"));
+}
+
 TEST_CASE("detached runs take signals, queries and updates from other processes; pinned") {
   Project project;
   project.Write("approval.yaml", Approval(1));
