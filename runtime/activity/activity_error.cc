@@ -1,5 +1,8 @@
 #include "runtime/activity/activity_error.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <utility>
 
 namespace weft::activity {
@@ -57,6 +60,37 @@ nlohmann::json ActivityError::ToJson() const {
   return value;
 }
 
+namespace {
+
+// `text` cut to at most `limit` bytes (never inside a UTF-8 sequence), with a note.
+std::string Capped(std::string text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  const std::size_t original = text.size();
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text + "... (" + std::to_string(original - end) + " more bytes cut)";
+}
+
+// A JSON number of milliseconds as int64, saturated: converting a float or an unsigned out of
+// range would be undefined behaviour, and a huge delay must stay huge.
+std::int64_t SaturatedMs(const nlohmann::json& number) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  if (number.is_number_unsigned()) {
+    return number.get<std::uint64_t>() > static_cast<std::uint64_t>(kMax)
+               ? kMax
+               : number.get<std::int64_t>();
+  }
+  if (number.is_number_float()) {
+    const double value = number.get<double>();
+    if (!(value < 9.2e18)) return kMax;  // also NaN
+    return static_cast<std::int64_t>(std::max(value, 0.0));
+  }
+  return number.get<std::int64_t>();
+}
+
+}  // namespace
+
 ActivityError ActivityError::FromJson(const nlohmann::json& value) {
   ActivityError error;
   if (!value.is_object()) {
@@ -68,15 +102,15 @@ ActivityError ActivityError::FromJson(const nlohmann::json& value) {
     auto it = value.find(key);
     return it != value.end() && it->is_string() ? it->get<std::string>() : fallback;
   };
-  error.type = string_field("type", "Error");
-  error.message = string_field("message", "");
-  error.stack_trace = string_field("stack_trace", "");
+  error.type = Capped(string_field("type", "Error"), kMaxTypeBytes);
+  error.message = Capped(string_field("message", ""), kMaxMessageBytes);
+  error.stack_trace = Capped(string_field("stack_trace", ""), kMaxStackTraceBytes);
   if (auto it = value.find("details"); it != value.end()) error.details = *it;
   if (auto it = value.find("non_retryable"); it != value.end() && it->is_boolean()) {
     error.non_retryable = it->get<bool>();
   }
   if (auto it = value.find("next_retry_delay_ms"); it != value.end() && it->is_number()) {
-    error.next_retry_delay = std::chrono::milliseconds(it->get<std::int64_t>());
+    error.next_retry_delay = std::chrono::milliseconds(SaturatedMs(*it));
   }
   std::string category = string_field("category", "application");
   if (category == "timeout") error.category = ErrorCategory::kTimeout;

@@ -51,6 +51,12 @@ struct ActivityError {
   static ActivityError Cancelled(std::string message = "activity cancelled");
   static ActivityError Timeout(std::string message);
 
+  // What FromJson keeps of an error an activity raised, so that one `error({type = <1 MB>})`
+  // is not journaled, logged and retried as is: longer text is cut with a note of how much.
+  static constexpr std::size_t kMaxTypeBytes = 256;
+  static constexpr std::size_t kMaxMessageBytes = 32 * 1024;
+  static constexpr std::size_t kMaxStackTraceBytes = 32 * 1024;
+
   // The value a `catch` block sees: {"type", "message", "details", "non_retryable",
   // "category", "next_retry_delay_ms"?}. FromJson reads it back (a missing type becomes
   // "Error"), so errors survive a round trip through a journal or a plugin.

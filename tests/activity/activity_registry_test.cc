@@ -120,3 +120,20 @@ TEST_CASE("cancellation wakes an activity waiting on its context") {
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
   canceller.join();
 }
+
+TEST_CASE(
+    "an error an activity raises is kept within bounds: long text cut, huge delays saturated") {
+  const std::string huge(1024 * 1024, 'x');
+  ActivityError error =
+      ActivityError::FromJson({{"type", huge}, {"message", huge}, {"next_retry_delay_ms", 1e300}});
+  CHECK(error.type.size() < ActivityError::kMaxTypeBytes + 64);
+  CHECK(error.type.ends_with("more bytes cut)"));
+  CHECK(error.message.size() < ActivityError::kMaxMessageBytes + 64);
+  CHECK(error.next_retry_delay == std::chrono::milliseconds::max());
+  // Never cut inside a UTF-8 sequence: "é" is two bytes.
+  std::string accents;
+  for (int i = 0; i < 200; ++i) accents += "\xc3\xa9";
+  ActivityError accented = ActivityError::FromJson({{"type", accents}});
+  CHECK(nlohmann::json(accented.type).dump().size() > 0);
+  CHECK(accented.type.starts_with(accents.substr(0, 256)));
+}
