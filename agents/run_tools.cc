@@ -9,6 +9,7 @@
 
 #include "agents/tool_schema.h"
 #include "runtime/client/run_description.h"
+#include "runtime/client/run_text.h"
 
 namespace weft::agents {
 namespace {
@@ -349,13 +350,7 @@ ToolResult RunTools::ListRuns(const json& arguments) const {
   if (!runs) return Failed(runs.error().message);
   json list = json::array();
   for (const client::RunSummary& run : *runs) {
-    json entry = {{"workflow_id", run.execution.workflow_id},
-                  {"run_id", run.execution.run_id},
-                  {"workflow", run.workflow},
-                  {"status", client::RunStatusName(run.status)},
-                  {"created_ms", run.created_ms}};
-    if (run.closed_ms != 0) entry["closed_ms"] = run.closed_ms;
-    list.push_back(std::move(entry));
+    list.push_back(client::RunSummaryJson(run));
   }
   return {{{"engine", (*client)->engine()}, {"runs", std::move(list)}}};
 }

@@ -12,6 +12,7 @@
 #include "dsl/input_check.h"
 #include "dsl/step_graph.h"
 #include "runtime/client/run_description.h"
+#include "runtime/client/run_text.h"
 #include "runtime/http/query_string.h"
 #include "ui/step_states.h"
 
@@ -88,16 +89,6 @@ json DefinitionJson(const dsl::Definition& definition) {
           {"sha256", definition.sha256},      {"description", definition.description},
           {"file", definition.file},          {"input_schema", definition.input_schema},
           {"handlers", Handlers(definition)}, {"graph", dsl::BuildStepGraph(definition).ToJson()}};
-}
-
-json RunSummaryJson(const client::RunSummary& run) {
-  json entry = {{"workflow_id", run.execution.workflow_id},
-                {"run_id", run.execution.run_id},
-                {"workflow", run.workflow},
-                {"status", client::RunStatusName(run.status)},
-                {"created_ms", run.created_ms}};
-  if (run.closed_ms != 0) entry["closed_ms"] = run.closed_ms;
-  return entry;
 }
 
 }  // namespace
@@ -207,7 +198,7 @@ HttpResponse UiApi::Runs(const HttpRequest& request) const {
   json list = json::array();
   const std::size_t first = static_cast<std::size_t>(page * page_size);
   for (std::size_t i = first; i < matching.size() && i < first + page_size; ++i) {
-    list.push_back(RunSummaryJson(*matching[i]));
+    list.push_back(client::RunSummaryJson(*matching[i]));
   }
   return Json(200,
               {{"runs", std::move(list)},

@@ -80,6 +80,16 @@ std::string UtcTimestamp(std::int64_t ms) {
   return text;
 }
 
+nlohmann::json RunSummaryJson(const RunSummary& run) {
+  nlohmann::json entry = {{"workflow_id", run.execution.workflow_id},
+                          {"run_id", run.execution.run_id},
+                          {"workflow", run.workflow},
+                          {"status", RunStatusName(run.status)},
+                          {"created_ms", run.created_ms}};
+  if (run.closed_ms != 0) entry["closed_ms"] = run.closed_ms;
+  return entry;
+}
+
 std::string RunListText(const std::vector<RunSummary>& runs) {
   std::string text;
   char line[512];

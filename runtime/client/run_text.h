@@ -1,4 +1,5 @@
-// RunText: runs as a person reads them. RunListText() is the table of `weft list` (run id,
+// RunText: runs as a person reads them (and, for a listing, as a machine does: RunSummaryJson).
+// RunListText() is the table of `weft list` (run id,
 // workflow id, name, status, start time in UTC); RunDescriptionText() is `weft show`: a run's
 // identity, status and times, its history of activations (the jobs that woke it and the
 // commands it answered with, one line each), what it waits on, and its result or failure. Both
@@ -19,6 +20,10 @@
 namespace weft::client {
 
 std::string RunListText(const std::vector<RunSummary>& runs);
+
+// One run of a listing as JSON, for machines (MCP's list_runs, the web UI's runs page):
+// {workflow_id, run_id, workflow, status, created_ms, closed_ms?}.
+nlohmann::json RunSummaryJson(const RunSummary& run);
 
 // `details`: RunSummary::details of Describe().
 std::string RunDescriptionText(const nlohmann::json& details);
