@@ -16,8 +16,6 @@ std::string SourceOf(const Expression& expression) {
   return begin == std::string::npos ? text : text.substr(begin, end - begin + 1);
 }
 
-// Walks the blocks as mermaid_graph.cc's Drawer does; the shapes are the same, only the output
-// differs.
 class Builder {
  public:
   StepGraph Build(const Definition& definition);
@@ -44,6 +42,13 @@ class Builder {
                             .to = std::move(to),
                             .label = std::move(label),
                             .dotted = dotted});
+  }
+
+  // Opens the group `id` for a block of `step`, inside `parent`; returns its id.
+  std::string Group(std::string id, const std::string& step, std::string label,
+                    const std::string& parent) {
+    graph_.groups.push_back({.id = id, .step = step, .label = std::move(label), .parent = parent});
+    return id;
   }
 
   StepGraph graph_;
@@ -119,8 +124,10 @@ std::vector<std::string> Builder::AddStep(const Step& step, const std::string& g
           Node(id + "_join", step.id, "join", std::string(any ? "first of " : "join ") + step.id,
                group, conditional);
           for (const ParallelBranch& branch : body.branches) {
+            const std::string inner =
+                Group(id + "_" + branch.id, step.id, "branch " + branch.id, group);
             for (const std::string& exit :
-                 AddBlock(branch.steps, {id}, "branch " + branch.id, step.id, conditional || any)) {
+                 AddBlock(branch.steps, {id}, "branch " + branch.id, inner, conditional || any)) {
               Edge(exit, id + "_join");
             }
           }
@@ -130,14 +137,16 @@ std::vector<std::string> Builder::AddStep(const Step& step, const std::string& g
               "foreach " + body.as + " in " + SourceOf(body.in) +
               (body.concurrency > 1 ? ", " + std::to_string(body.concurrency) + " at a time" : ""));
           // An empty list runs no iteration: the body is conditional.
-          for (const std::string& exit : AddBlock(body.steps, {id}, "", step.id, true)) {
+          const std::string inner = Group(id + "_body", step.id, "each " + body.as, group);
+          for (const std::string& exit : AddBlock(body.steps, {id}, "", inner, true)) {
             Edge(exit, id, "next", true);
           }
           return {id};
         } else if constexpr (std::is_same_v<T, WhileStep>) {
           node("while " + SourceOf(body.condition) + "\nat most " +
                std::to_string(body.max_iterations));
-          for (const std::string& exit : AddBlock(body.steps, {id}, "", step.id, true)) {
+          const std::string inner = Group(id + "_body", step.id, "repeat", group);
+          for (const std::string& exit : AddBlock(body.steps, {id}, "", inner, true)) {
             Edge(exit, id, "again", true);
           }
           return {id};
@@ -150,13 +159,16 @@ std::vector<std::string> Builder::AddStep(const Step& step, const std::string& g
           std::string what = body.signal ? "signal " + *body.signal : SourceOf(*body.condition);
           if (body.timeout) what += ", timeout " + FormatDuration(*body.timeout);
           node("await " + what);
+          if (body.signal) graph_.nodes.back().signal = *body.signal;
           return {id};
         } else if constexpr (std::is_same_v<T, ChildWorkflowStep>) {
           node("workflow " + body.name + (body.wait ? "" : " (start)"));
           return {id};
         } else if constexpr (std::is_same_v<T, TryStep>) {
           node("try");
-          std::vector<std::string> exits = AddBlock(body.steps, {id}, "", step.id, conditional);
+          // The catch and finally paths sit beside the body, in the try's own group.
+          const std::string inner = Group(id + "_body", step.id, "try " + step.id, group);
+          std::vector<std::string> exits = AddBlock(body.steps, {id}, "", inner, conditional);
           for (std::size_t i = 0; i < body.catches.size(); ++i) {
             const CatchClause& clause = body.catches[i];
             std::string types;
@@ -167,16 +179,16 @@ std::vector<std::string> Builder::AddStep(const Step& step, const std::string& g
             Node(catch_id, step.id, "catch",
                  "catch " + (types.empty() ? std::string("any error") : types) +
                      (clause.compensate ? "\ncompensate" : ""),
-                 step.id, true);
+                 group, true);
             Edge(id, catch_id, "error", true);
-            for (auto& exit : AddBlock(clause.steps, {catch_id}, "", step.id, true)) {
+            for (auto& exit : AddBlock(clause.steps, {catch_id}, "", group, true)) {
               exits.push_back(std::move(exit));
             }
           }
           if (!body.finally_steps.empty()) {
-            Node(id + "_finally", step.id, "finally", "finally " + step.id, step.id, conditional);
+            Node(id + "_finally", step.id, "finally", "finally " + step.id, group, conditional);
             for (const std::string& exit : exits) Edge(exit, id + "_finally");
-            return AddBlock(body.finally_steps, {id + "_finally"}, "", step.id, conditional);
+            return AddBlock(body.finally_steps, {id + "_finally"}, "", group, conditional);
           }
           return exits;
         } else if constexpr (std::is_same_v<T, FailStep>) {
@@ -210,14 +222,22 @@ StepGraph Builder::Build(const Definition& definition) {
 }  // namespace
 
 nlohmann::json StepGraph::ToJson() const {
-  nlohmann::json out = {{"nodes", nlohmann::json::array()}, {"edges", nlohmann::json::array()}};
+  nlohmann::json out = {{"nodes", nlohmann::json::array()},
+                        {"edges", nlohmann::json::array()},
+                        {"groups", nlohmann::json::array()}};
   for (const Node& node : nodes) {
-    out["nodes"].push_back({{"id", node.id},
-                            {"step", node.step},
-                            {"kind", node.kind},
-                            {"label", node.label},
-                            {"group", node.group},
-                            {"conditional", node.conditional}});
+    nlohmann::json& json =
+        out["nodes"].emplace_back(nlohmann::json{{"id", node.id},
+                                                 {"step", node.step},
+                                                 {"kind", node.kind},
+                                                 {"label", node.label},
+                                                 {"group", node.group},
+                                                 {"conditional", node.conditional}});
+    if (!node.signal.empty()) json["signal"] = node.signal;
+  }
+  for (const Group& group : groups) {
+    out["groups"].push_back(
+        {{"id", group.id}, {"step", group.step}, {"label", group.label}, {"parent", group.parent}});
   }
   for (const Edge& edge : edges) {
     out["edges"].push_back(

@@ -1,8 +1,8 @@
-// StepGraph: a definition's control flow as plain nodes and edges, for a program that draws it
-// itself (the web UI, ui/) rather than through Mermaid (mermaid_graph.h draws the same shape as
-// text). One node per step, named by the step's id, plus the points where control starts, ends,
-// fails, joins parallel branches, and enters a catch or finally path; edges in the order control
-// takes them, dotted where control only sometimes goes (a skipped `when`, an error, a
+// StepGraph: a definition's control flow as plain nodes, edges and groups, the one walk of a
+// definition's shape: the web UI (ui/) draws it itself, `weft graph` renders it as Mermaid
+// (mermaid_graph.h). One node per step, named by the step's id, plus the points where control
+// starts, ends, fails, joins parallel branches, and enters a catch or finally path; edges in the
+// order control takes them, dotted where control only sometimes goes (a skipped `when`, an error, a
 // compensation). A node inside a switch case, a catch, a `when`-guarded step or a branch of a
 // first-wins `parallel` is `conditional`: a run that completed did not necessarily pass it.
 //
@@ -20,13 +20,21 @@ namespace weft::dsl {
 
 struct StepGraph {
   struct Node {
-    std::string id;     // unique in the graph: "s_charge" for the step `charge`, "start", ...
-    std::string step;   // the step's id; empty for the other points
-    std::string kind;   // a step kind ("call", "await", ...) or start, end, failed, join, skip,
-                        // undo, catch, finally, restart
-    std::string label;  // one line per '\n'
-    std::string group;  // the step id of the loop, branch or try body it sits in; empty at top
+    std::string id;      // unique in the graph: "s_charge" for the step `charge`, "start", ...
+    std::string step;    // the step's id; empty for the other points
+    std::string kind;    // a step kind ("call", "await", ...) or start, end, failed, join, skip,
+                         // undo, catch, finally, restart
+    std::string label;   // one line per '\n'
+    std::string group;   // the Group it sits in; empty at the top level
+    std::string signal;  // an `await` of a signal: its name
     bool conditional = false;
+  };
+  // A block drawn as one box: a parallel branch, a loop's body, a try's body. Groups nest.
+  struct Group {
+    std::string id;      // "s_fan_left" for the branch `left` of the step `fan`, "s_loop_body"
+    std::string step;    // the step that owns the block
+    std::string label;   // "branch left", "each item", "repeat", "try guarded"
+    std::string parent;  // the group it sits in; empty at the top level
   };
   struct Edge {
     std::string from, to, label;
@@ -34,9 +42,10 @@ struct StepGraph {
   };
   std::vector<Node> nodes;
   std::vector<Edge> edges;
+  std::vector<Group> groups;  // each before the groups inside it
 
-  // {"nodes": [{id, step, kind, label, group, conditional}], "edges": [{from, to, label,
-  // dotted}]}
+  // {"nodes": [{id, step, kind, label, group, conditional, signal?}], "edges": [{from, to,
+  // label, dotted}], "groups": [{id, step, label, parent}]}
   nlohmann::json ToJson() const;
 };
 

@@ -31,6 +31,60 @@ std::string Merge(const std::string& old_state, const std::string& state) {
   return rank(state) >= rank(old_state) ? state : old_state;
 }
 
+// The state a step was given, "" for none.
+std::string StateOf(const json& states, const std::string& step) {
+  const auto found = states.find(step);
+  return found == states.end() ? "" : found->value("state", "");
+}
+
+bool InProgress(const std::string& state) {
+  return state == "running" || state == "waiting" || state == "awaiting" || state == "retrying";
+}
+
+// Each parallel step's branches: failed when a step in the branch failed, running while one
+// runs, done when its last step completed or was skipped, or the run completed. A parallel step
+// whose branches still run is running, whatever the steps after it in the graph say.
+void CountBranches(const dsl::StepGraph& graph, bool run_completed, json& states) {
+  std::map<std::string, std::string> parent_of;
+  for (const auto& group : graph.groups) parent_of[group.id] = group.parent;
+  auto inside = [&](std::string group, const std::string& branch) {
+    while (!group.empty()) {
+      if (group == branch) return true;
+      group = parent_of[group];
+    }
+    return false;
+  };
+  for (const auto& node : graph.nodes) {
+    if (node.kind != "parallel") continue;
+    int total = 0, done = 0, running = 0, failed = 0;
+    for (const auto& branch : graph.groups) {
+      if (branch.step != node.step) continue;
+      ++total;
+      bool any_failed = false, any_running = false;
+      std::string last_step;
+      for (const auto& inner : graph.nodes) {
+        if (inner.step.empty() || !inside(inner.group, branch.id)) continue;
+        const std::string state = StateOf(states, inner.step);
+        any_failed = any_failed || state == "failed";
+        any_running = any_running || InProgress(state);
+        if (inner.group == branch.id && inner.id == "s_" + inner.step) last_step = inner.step;
+      }
+      const std::string last = StateOf(states, last_step);
+      if (any_failed) {
+        ++failed;
+      } else if (any_running) {
+        ++running;
+      } else if (run_completed || last == "completed" || last == "skipped") {
+        ++done;
+      }
+    }
+    if (done + running + failed == 0) continue;
+    if (running > 0) states[node.step]["state"] = "running";
+    states[node.step]["branches"] = {
+        {"done", done}, {"running", running}, {"failed", failed}, {"total", total}};
+  }
+}
+
 }  // namespace
 
 std::string StepIdOfLabel(std::string_view label) {
@@ -149,8 +203,7 @@ json StepStates(const dsl::StepGraph& graph, const json& description) {
     // it, or, in a run that completed, abandoned on purpose (a first-wins parallel's losers).
     const bool done = status == "completed" || status == "continued_as_new";
     for (auto& [step, entry] : states.items()) {
-      const std::string state = entry.value("state", "");
-      if (state == "running" || state == "waiting" || state == "awaiting" || state == "retrying") {
+      if (InProgress(entry.value("state", ""))) {
         entry["state"] = done ? "completed" : "cancelled";
       }
     }
@@ -177,13 +230,8 @@ json StepStates(const dsl::StepGraph& graph, const json& description) {
     if (node.step.empty() || node.id != "s_" + node.step) continue;
     json& entry = states[node.step];
     if (entry.is_object() && entry.contains("state")) continue;
-    const bool signal_came = node.kind == "await" && [&] {
-      const std::size_t at = node.label.find("await signal ");
-      if (at == std::string::npos) return false;
-      std::string name = node.label.substr(at + 13);
-      if (auto comma = name.find(','); comma != std::string::npos) name.resize(comma);
-      return signals_received.contains(name) && !in_progress.contains(node.step);
-    }();
+    const bool signal_came = !node.signal.empty() && signals_received.contains(node.signal) &&
+                             !in_progress.contains(node.step);
     const auto skip = skip_points.find(node.id + "_skip");
     const bool leaves_operation =
         node.kind == "call" || node.kind == "wait" || node.kind == "workflow";
@@ -196,6 +244,7 @@ json StepStates(const dsl::StepGraph& graph, const json& description) {
       states.erase(node.step);
     }
   }
+  CountBranches(graph, completed, states);
   return states;
 }
 

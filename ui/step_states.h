@@ -3,12 +3,14 @@
 // operations), so the page and describe_run never disagree on where a run stands.
 //
 //   {"<step id>": {state, attempt?, last_failure?, due_ms?, signal?, failure?,
-//                  iterations?: {done, running, failed}}}
+//                  iterations?: {done, running, failed},
+//                  branches?: {done, running, failed, total}}}
 //
 // state is one of: running, retrying (attempt, last_failure), waiting (a timer; due_ms),
 // awaiting (a signal or a condition; signal), completed, failed (failure), compensated,
 // skipped (by its `when`: known for steps that leave a command, once the run passed them),
-// cancelled. A step with no entry was not reached, as far as the run's record tells: steps
+// cancelled. A foreach or loop step counts its iterations; a parallel step its branches. A
+// step with no entry was not reached, as far as the run's record tells: steps
 // that leave no command (set, switch, an await on a condition) are known to have passed only
 // when a later step was reached, or the run completed and they sat on its only path.
 //

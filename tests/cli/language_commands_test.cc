@@ -206,8 +206,11 @@ steps:
   CHECK_THAT(graph, Catch::Contains("s_fan[[\"fan<br/>parallel all\"]]"));
   CHECK_THAT(graph, Catch::Contains("subgraph s_fan_left [\"branch left\"]"));
   CHECK_THAT(graph, Catch::Contains("s_a --> s_fan_join"));
-  CHECK_THAT(graph, Catch::Contains("s_tick -->|\"again\"| s_loop"));
+  CHECK_THAT(graph, Catch::Contains("s_tick -. \"again\" .-> s_loop"));
+  CHECK_THAT(graph, Catch::Contains(
+                        "subgraph s_loop_body [\"repeat\"]\n    s_tick(\"tick<br/>wait 1s\")\n"));
   CHECK_THAT(graph, Catch::Contains("s_guarded -. \"error\" .-> s_guarded_catch0"));
+  CHECK_THAT(graph, Catch::Contains("subgraph s_guarded_body [\"try guarded\"]\n    s_risky["));
   CHECK_THAT(graph, Catch::Contains("s_risky -. \"compensate\" .-> s_risky_undo"));
   CHECK_THAT(graph, Catch::Contains("g_stop>\"signal stop\"]"));
   CHECK_THAT(graph, Catch::Contains("g_stop -.-> s_listen"));

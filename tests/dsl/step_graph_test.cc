@@ -94,6 +94,11 @@ steps:
   CHECK(edges.contains("s_right->s_both_join"));
   CHECK(edges.contains("s_inner->s_again again (dotted)"));
   CHECK(edges.contains("s_stop->failed"));
-  CHECK(NodeOf(parallel, "s_left").group == "both");
+  CHECK(NodeOf(parallel, "s_left").group == "s_both_l");
+  CHECK(NodeOf(parallel, "s_inner").group == "s_again_body");
+  REQUIRE(parallel.groups.size() == 3);
+  CHECK(parallel.groups[0].label == "branch l");
+  CHECK(parallel.groups[0].step == "both");
+  CHECK(parallel.groups[2].label == "repeat");
   for (const auto& node : parallel.nodes) CHECK(node.id != "end");
 }

@@ -137,3 +137,54 @@ TEST_CASE("A guarded call the run passed without calling was skipped by its `whe
   CHECK(StateOf(states, "maybe") == "skipped");
   CHECK(StateOf(states, "last") == "completed");
 }
+
+TEST_CASE("A parallel step counts its branches: done, running, failed, of all") {
+  auto loaded = weft::dsl::LoadDefinition(R"(dsl: 1
+name: fan
+version: 1
+steps:
+  - id: fan
+    parallel:
+      branches:
+        - id: a
+          steps:
+            - {id: a1, call: log, timeouts: {start_to_close: 5s}}
+            - {id: a2, call: log, timeouts: {start_to_close: 5s}}
+        - id: b
+          steps: [{id: b1, call: log, timeouts: {start_to_close: 5s}}]
+        - id: c
+          steps: [{id: c1, call: log, timeouts: {start_to_close: 5s}}]
+        - id: d
+          steps: [{id: d1, wait: 1h}]
+  - {id: after, call: log, timeouts: {start_to_close: 5s}}
+)");
+  REQUIRE(loaded);
+  const weft::dsl::StepGraph graph = weft::dsl::BuildStepGraph(**loaded);
+  // a: a1 done, a2 running; b done; c failed; d not begun.
+  const json running = {
+      {"status", "running"},
+      {"operations",
+       {{{"kind", "activity"}, {"seq", 1}, {"step", "a/a1"}, {"status", "completed"}},
+        {{"kind", "activity"}, {"seq", 2}, {"step", "b/b1"}, {"status", "completed"}},
+        {{"kind", "activity"}, {"seq", 3}, {"step", "c/c1"}, {"status", "failed"}},
+        {{"kind", "activity"}, {"seq", 4}, {"step", "a/a2"}, {"status", "started"}}}}};
+  json states = StepStates(graph, running);
+  CHECK(states["fan"]["branches"] ==
+        json{{"done", 1}, {"running", 1}, {"failed", 1}, {"total", 4}});
+  CHECK(StateOf(states, "fan") == "running");
+
+  // Every branch ran to its end, and the step after the parallel one was reached.
+  const json joined = {
+      {"status", "running"},
+      {"operations",
+       {{{"kind", "activity"}, {"seq", 1}, {"step", "a/a1"}, {"status", "completed"}},
+        {{"kind", "activity"}, {"seq", 2}, {"step", "b/b1"}, {"status", "completed"}},
+        {{"kind", "activity"}, {"seq", 3}, {"step", "c/c1"}, {"status", "completed"}},
+        {{"kind", "timer"}, {"seq", 4}, {"step", "d/d1"}, {"status", "fired"}},
+        {{"kind", "activity"}, {"seq", 5}, {"step", "a/a2"}, {"status", "completed"}},
+        {{"kind", "activity"}, {"seq", 6}, {"step", "after"}, {"status", "started"}}}}};
+  states = StepStates(graph, joined);
+  CHECK(states["fan"]["branches"] ==
+        json{{"done", 4}, {"running", 0}, {"failed", 0}, {"total", 4}});
+  CHECK(StateOf(states, "fan") == "completed");
+}

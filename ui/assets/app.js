@@ -223,6 +223,11 @@ function stateText(state) {
     const it = state.iterations;
     text += ` \u00b7 ${it.done} done, ${it.running} running` + (it.failed ? `, ${it.failed} failed` : '');
   }
+  if (state.branches) {
+    const b = state.branches;
+    text += ` \u00b7 ${b.done} of ${b.total} branches done, ${b.running} running` +
+        (b.failed ? `, ${b.failed} failed` : '');
+  }
   return text;
 }
 
@@ -304,7 +309,8 @@ function drawGraph(graph, states, onStep) {
     });
     // What a step is doing, where there is more to say than its colour: the attempt, the time
     // left, the signal awaited, the iterations done.
-    if (state && (state.attempt || state.due_ms || state.signal || state.iterations)) {
+    if (state && (state.attempt || state.due_ms || state.signal || state.iterations ||
+                  state.branches)) {
       const note = svg('text', {x: '4', y: String(kNodeHeight + 12), class: 'state-note'});
       note.textContent = stateText(state);
       group.append(note);
