@@ -16,9 +16,9 @@
 
 #include "cmd/weft/commands.h"
 #include "cmd/weft/engine_flags.h"
+#include "cmd/weft/metrics_flag.h"
 #include "cmd/weft/stop_signals.h"
 #include "runtime/client/foreground_run.h"
-#include "runtime/metrics/metrics_endpoint.h"
 
 namespace weft::cli {
 namespace {
@@ -26,10 +26,10 @@ namespace {
 struct ServeFlags {
   EngineFlags engine;
   double rescan_seconds = 1.0;
-  std::string metrics_address;  // empty: no endpoint
+  MetricsFlag metrics;
 };
 
-[[noreturn]] void Fail(const std::string& message) {
+[[noreturn]] void ServeFailed(const std::string& message) {
   std::cerr << "weft serve: " << message << "\n";
   throw CLI::RuntimeError(1);
 }
@@ -38,18 +38,11 @@ void Serve(const ServeFlags& flags) {
   BlockStopSignals();
   auto registry = std::make_shared<metrics::MetricsRegistry>();
   std::atomic<bool> ready{false};
-  std::unique_ptr<http::HttpServer> endpoint;
-  if (!flags.metrics_address.empty()) {
-    auto started = metrics::StartMetricsEndpoint(
-        flags.metrics_address, registry, [&]() -> std::expected<void, std::string> {
-          if (!ready.load()) return std::unexpected(std::string("not executing the journal yet"));
-          return {};
-        });
-    if (!started) Fail(started.error() + " (--metrics-address)");
-    endpoint = std::move(*started);
-    spdlog::info("metrics at http://{}/metrics, probes at /healthz and /readyz",
-                 endpoint->address());
-  }
+  const std::unique_ptr<http::HttpServer> endpoint =
+      flags.metrics.Start("serve", registry, [&]() -> std::expected<void, std::string> {
+        if (!ready.load()) return std::unexpected(std::string("not executing the journal yet"));
+        return {};
+      });
 
   client::ForegroundOptions options = flags.engine.Engine();
   options.on_notice = [](const std::string& notice) { spdlog::info("{}", notice); };
@@ -68,7 +61,7 @@ void Serve(const ServeFlags& flags) {
   engine.request_stop();
   engine.join();
   if (endpoint) endpoint->Stop();
-  if (!served) Fail(served.error().message);
+  if (!served) ServeFailed(served.error().message);
   spdlog::info("weft serve stopped");
 }
 
@@ -84,11 +77,7 @@ void AddServeCommand(CLI::App& app) {
   command->add_option("--rescan-seconds", flags->rescan_seconds, "How often workflows/ is read")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 3600.0));
-  command
-      ->add_option("--metrics-address", flags->metrics_address,
-                   "Serve Prometheus metrics at http://<host:port>/metrics, and /healthz and "
-                   "/readyz for probes (e.g. 127.0.0.1:9464)")
-      ->envname("WEFT_METRICS_ADDRESS");
+  flags->metrics.Add(*command);
   command->callback([flags] { Serve(*flags); });
 }
 

@@ -15,9 +15,9 @@
 #include "activities/builtin_activities.h"
 #include "cmd/weft/commands.h"
 #include "cmd/weft/connection_flags.h"
+#include "cmd/weft/metrics_flag.h"
 #include "cmd/weft/stop_signals.h"
 #include "runtime/activity/activity_registry.h"
-#include "runtime/metrics/metrics_endpoint.h"
 #include "runtime/temporal/folder_worker.h"
 
 namespace weft::cli {
@@ -37,10 +37,10 @@ struct WorkerOptions {
   double rescan_seconds = 1.0;
   double graceful_shutdown_seconds = 0;
   bool sync_schedules = false;
-  std::string metrics_address;  // empty: no endpoint
+  MetricsFlag metrics;
 };
 
-[[noreturn]] void Fail(const std::string& message) {
+[[noreturn]] void WorkerFailed(const std::string& message) {
   std::cerr << "weft worker: " << message << "\n";
   throw CLI::RuntimeError(1);
 }
@@ -52,25 +52,18 @@ void RunWorker(const WorkerOptions& options) {
   // answers while the worker starts (/readyz says it is starting).
   auto metrics_registry = std::make_shared<metrics::MetricsRegistry>();
   std::atomic<const temporal::FolderWorker*> serving_worker{nullptr};
-  std::unique_ptr<http::HttpServer> endpoint;
-  if (!options.metrics_address.empty()) {
-    auto started = metrics::StartMetricsEndpoint(
-        options.metrics_address, metrics_registry, [&]() -> std::expected<void, std::string> {
-          const temporal::FolderWorker* worker = serving_worker.load();
-          if (worker == nullptr) return std::unexpected(std::string("starting"));
-          return worker->worker().Readiness();
-        });
-    if (!started) Fail(started.error() + " (--metrics-address)");
-    endpoint = std::move(*started);
-    spdlog::info("metrics at http://{}/metrics, probes at /healthz and /readyz",
-                 endpoint->address());
-  }
+  const std::unique_ptr<http::HttpServer> endpoint =
+      options.metrics.Start("worker", metrics_registry, [&]() -> std::expected<void, std::string> {
+        const temporal::FolderWorker* worker = serving_worker.load();
+        if (worker == nullptr) return std::unexpected(std::string("starting"));
+        return worker->worker().Readiness();
+      });
 
   activity::ActivityRegistry registry;
   if (auto registered = activities::RegisterAll(
           activities::ProjectRegistryOptions(options.plugins, options.lua_dir), registry);
       !registered) {
-    Fail(registered.error().message);
+    WorkerFailed(registered.error().message);
   }
   auto worker = temporal::FolderWorker::Create(
       {.worker = {.connection = options.connection.Options(),
@@ -88,7 +81,7 @@ void RunWorker(const WorkerOptions& options) {
            std::chrono::duration<double>(options.rescan_seconds)),
        .sync_schedules = options.sync_schedules},
       registry);
-  if (!worker) Fail(worker.error());
+  if (!worker) WorkerFailed(worker.error());
   serving_worker = worker->get();
 
   std::thread serving([&] { (*worker)->Run(); });
@@ -157,11 +150,7 @@ void AddWorkerCommand(CLI::App& app) {
   command->add_option("--rescan-seconds", options->rescan_seconds, "How often workflows/ is read")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 3600.0));
-  command
-      ->add_option("--metrics-address", options->metrics_address,
-                   "Serve Prometheus metrics at http://<host:port>/metrics, and /healthz and "
-                   "/readyz for probes (e.g. 127.0.0.1:9464; 0.0.0.0:9464 for every interface)")
-      ->envname("WEFT_METRICS_ADDRESS");
+  options->metrics.Add(*command);
   command->add_flag("--sync-schedules", options->sync_schedules,
                     "Create, update and delete the Temporal schedules the definitions declare "
                     "(`schedules:`), and only those");
