@@ -6,6 +6,8 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "dsl/json_text.h"
+
 namespace weft::dsl {
 namespace {
 
@@ -39,6 +41,13 @@ std::string Pointer(const std::vector<std::string>& context) {
 
 std::expected<void, std::vector<InputError>> CheckInput(const nlohmann::json& schema,
                                                         const nlohmann::json& input) {
+  // Before anything walks it recursively (valijson, the journal, the interpreter), whatever the
+  // schema: a program that builds its input in memory never passed it through ParseJsonText.
+  if (auto pointer = TooDeepAt(input)) {
+    return std::unexpected(
+        std::vector<InputError>{{*pointer, "the input is nested deeper than " +
+                                               std::to_string(kMaxJsonDepth) + " levels here"}});
+  }
   if (schema.is_null() || (schema.is_object() && schema.empty())) return {};
   valijson::Schema parsed;
   try {

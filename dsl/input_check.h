@@ -19,7 +19,9 @@ struct InputError {
   std::string message;
 };
 
-// Empty schema ({}, null): everything is valid. An unusable schema is one error at "".
+// An input nested deeper than kMaxJsonDepth (json_text.h) is one error where it goes too deep,
+// whatever the schema. Empty schema ({}, null): anything else is valid. An unusable schema is
+// one error at "".
 std::expected<void, std::vector<InputError>> CheckInput(const nlohmann::json& schema,
                                                         const nlohmann::json& input);
 

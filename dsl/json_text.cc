@@ -56,4 +56,42 @@ std::expected<json, std::string> ParseJsonText(std::string_view text, std::strin
   }
 }
 
+std::optional<std::string> TooDeepAt(const json& value) {
+  if (!value.is_structured()) return std::nullopt;
+  struct Frame {
+    const json* container;
+    json::const_iterator next;
+    std::size_t index = 0;
+    std::string token;  // of the child being walked
+  };
+  std::vector<Frame> frames;
+  frames.push_back({&value, value.cbegin()});
+  while (!frames.empty()) {
+    Frame& frame = frames.back();
+    if (frame.next == frame.container->cend()) {
+      frames.pop_back();
+      continue;
+    }
+    const json& child = *frame.next;
+    frame.token = frame.container->is_object() ? frame.next.key() : std::to_string(frame.index);
+    ++frame.next;
+    ++frame.index;
+    if (!child.is_structured()) continue;
+    if (frames.size() >= static_cast<std::size_t>(kMaxJsonDepth)) {
+      std::string pointer;
+      for (const Frame& outer : frames) {
+        pointer += '/';
+        for (const char c : outer.token) {
+          pointer += c == '~'   ? std::string("~0")
+                     : c == '/' ? std::string("~1")
+                                : std::string(1, c);
+        }
+      }
+      return pointer;
+    }
+    frames.push_back({&child, child.cbegin()});
+  }
+  return std::nullopt;
+}
+
 }  // namespace weft::dsl

@@ -14,6 +14,7 @@
 
 #include <expected>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,12 @@ inline constexpr int kMaxJsonDepth = 256;
 // `source` names where the text came from, for the message: "the value of --input".
 std::expected<nlohmann::json, std::string> ParseJsonText(std::string_view text,
                                                          std::string_view source);
+
+// For JSON built in memory rather than read by ParseJsonText (an embedding program's StartRun,
+// a decoded payload): the JSON Pointer of the first container nested deeper than
+// kMaxJsonDepth, nothing when the value is within bounds. Walks without recursion, so any
+// depth is safe to ask about.
+std::optional<std::string> TooDeepAt(const nlohmann::json& value);
 
 }  // namespace weft::dsl
 

@@ -1,5 +1,6 @@
 #include "runtime/temporal/payload.h"
 
+#include "dsl/json_text.h"
 #include "runtime/temporal/encryption_codec.h"
 
 namespace weft::temporal {
@@ -63,11 +64,11 @@ std::expected<nlohmann::json, std::string> FromPayload(const Payload& payload) {
                            kJsonPlain + ", " + kJsonProtobuf + ", " + kBinaryNull + " and " +
                            kBinaryPlain + ")");
   }
-  auto value = nlohmann::json::parse(payload.data(), nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) {
-    return std::unexpected(name + " payload does not hold valid JSON");
-  }
-  return value;
+  // Any client may have written it: read with the bounds of every other entry (depth, numbers
+  // in range, no key twice).
+  auto value = dsl::ParseJsonText(payload.data(), name + " payload");
+  if (!value) return std::unexpected(value.error());
+  return std::move(*value);
 }
 
 std::expected<nlohmann::json, std::string> FromPayloads(const Payloads& payloads) {

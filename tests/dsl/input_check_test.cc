@@ -42,3 +42,20 @@ TEST_CASE("a missing property is reported at its object") {
 }
 
 }  // namespace
+
+TEST_CASE(
+    "an input built too deep in memory is refused where it goes too deep, whatever the schema") {
+  json deep = 1;
+  for (int i = 0; i < 300; ++i) deep = json::array({deep});
+  auto checked = weft::dsl::CheckInput(json::object(), {{"a/b", deep}});
+  REQUIRE_FALSE(checked);
+  REQUIRE(checked.error().size() == 1);
+  // 256 containers deep are allowed: the input object, "a/b", then 254 arrays.
+  std::string pointer = "/a~1b";
+  for (int i = 0; i < 255; ++i) pointer += "/0";
+  CHECK(checked.error()[0].pointer == pointer);
+  CHECK_THAT(checked.error()[0].message, Catch::Contains("nested deeper than 256 levels"));
+  json fine = 1;
+  for (int i = 0; i < 200; ++i) fine = json::array({fine});
+  CHECK(weft::dsl::CheckInput(json::object(), {{"a", fine}}));
+}

@@ -63,3 +63,22 @@ TEST_CASE("payloads weft cannot read are errors that name the encoding") {
 
   REQUIRE_FALSE(FromPayload(Payload{}));
 }
+
+TEST_CASE("a payload from any client is read with weft's bounds: depth, range, keys twice") {
+  auto with_data = [](const std::string& data) {
+    Payload payload;
+    (*payload.mutable_metadata())["encoding"] = "json/plain";
+    payload.set_data(data);
+    return FromPayload(payload);
+  };
+  auto deep = with_data(std::string(100000, '[') + std::string(100000, ']'));
+  REQUIRE_FALSE(deep);
+  CHECK_THAT(deep.error(), Catch::Contains("json/plain payload"));
+  CHECK_THAT(deep.error(), Catch::Contains("nested deeper than 256 levels"));
+  auto huge = with_data(R"({"n": 1e999})");
+  REQUIRE_FALSE(huge);
+  CHECK_THAT(huge.error(), Catch::Contains("1e999"));
+  auto twice = with_data(R"({"k": 1, "k": 2})");
+  REQUIRE_FALSE(twice);
+  CHECK_THAT(twice.error(), Catch::Contains(R"(the key "k" appears twice)"));
+}
