@@ -265,6 +265,79 @@ void PushJson(lua_State* L, const nlohmann::json& value, const JsonLimits& limit
   Push(L, value, limits, 0);
 }
 
+namespace {
+
+// A SAX pass that builds nothing: it counts what the tree would allocate and stops at the
+// depth limit. The sizes are libstdc++'s (a std::string's heap beyond its 15 inline bytes, a
+// std::map node, a vector's slot with its growth); an estimate, on the generous side.
+class TreeMeasure : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  explicit TreeMeasure(int max_depth) : max_depth_(max_depth) {}
+
+  bool null() override { return Value(); }
+  bool boolean(bool) override { return Value(); }
+  bool number_integer(number_integer_t) override { return Value(); }
+  bool number_unsigned(number_unsigned_t) override { return Value(); }
+  bool number_float(number_float_t, const string_t&) override { return Value(); }
+  bool string(string_t& text) override { return Value() && Text(text); }
+  bool binary(binary_t& bytes) override { return Value() && (bytes_ += 64 + bytes.size(), true); }
+  bool start_object(std::size_t) override { return Open(48); }
+  bool key(string_t& text) override { return (bytes_ += 48, Text(text)); }  // the map's node
+  bool end_object() override { return Close(); }
+  bool start_array(std::size_t) override { return Open(24); }
+  bool end_array() override { return Close(); }
+  bool parse_error(std::size_t, const std::string&,
+                   const nlohmann::detail::exception& error) override {
+    error_ = error.what();
+    return false;
+  }
+
+  std::size_t bytes() const { return bytes_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  // A value's own slot: 16 bytes, twice over in an array that grew by doubling.
+  bool Value() {
+    bytes_ += 32;
+    return true;
+  }
+  bool Text(const string_t& text) {
+    if (text.size() > 15) bytes_ += text.size() + 1;
+    return true;
+  }
+  bool Open(std::size_t container) {
+    Value();
+    bytes_ += container;
+    if (++depth_ > max_depth_) {
+      error_ = "nested deeper than " + std::to_string(max_depth_) + " levels";
+      return false;
+    }
+    return true;
+  }
+  bool Close() {
+    --depth_;
+    return true;
+  }
+
+  int max_depth_;
+  int depth_ = 0;
+  std::size_t bytes_ = 0;
+  std::string error_;
+};
+
+}  // namespace
+
+std::expected<std::size_t, std::string> MeasureJsonText(std::string_view text,
+                                                        const JsonLimits& limits) {
+  TreeMeasure measure(limits.max_depth);
+  try {
+    if (!nlohmann::json::sax_parse(text, &measure)) return std::unexpected(measure.error());
+  } catch (const std::exception& e) {
+    return std::unexpected(std::string(e.what()));
+  }
+  return measure.bytes();
+}
+
 std::expected<nlohmann::json, std::string> ToJson(lua_State* L, int index,
                                                   const JsonLimits& limits) {
   try {

@@ -15,6 +15,7 @@
 #include <lua.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace weft::lua {
 
@@ -31,6 +32,14 @@ void PushArrayMetatable(lua_State* L);
 // Pushes `value`. Raises a Lua error (so: call it only in protected mode) when the depth
 // exceeds limits.max_depth or memory runs out.
 void PushJson(lua_State* L, const nlohmann::json& value, const JsonLimits& limits);
+
+// What decoding `text` (weft.json.decode) would cost outside Lua's allocator: an estimate of
+// the bytes its nlohmann::json tree takes, found without building it. Errors: not JSON, or
+// nested deeper than limits.max_depth (the message says where). The caller refuses a text whose
+// tree would not fit in the memory the activity has left, so that a small string of `[` or of
+// `1,` cannot take gigabytes outside the sandbox's memory cap.
+std::expected<std::size_t, std::string> MeasureJsonText(std::string_view text,
+                                                        const JsonLimits& limits);
 
 // Converts the value at `index` without raising Lua errors (raw access only, no
 // metamethods); the error string says what and where (e.g. "result.items[3]: a function").

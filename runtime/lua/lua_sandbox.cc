@@ -775,9 +775,20 @@ int LuaSandbox::LuaJsonDecode(lua_State* L) {
   std::size_t size = 0;
   const char* text = luaL_checklstring(L, 1, &size);
   bool failed = false;
+  bool too_big = false;
   {
     try {
-      self.scratch_json_ = nlohmann::json::parse(text, text + size);
+      // The tree is built outside Lua's allocator: it must fit in what the activity has left
+      // of its memory, or a 30 MB string of `[` would take gigabytes past the cap (D2).
+      auto cost = MeasureJsonText(std::string_view(text, size), JsonLimitsOf(self.options_.limits));
+      if (!cost) {
+        self.scratch_text_ = cost.error();
+        failed = true;
+      } else if (self.memory_used_ + *cost > self.options_.limits.memory_bytes) {
+        too_big = true;
+      } else {
+        self.scratch_json_ = nlohmann::json::parse(text, text + size);
+      }
     } catch (const std::exception& e) {
       try {
         self.scratch_text_ = e.what();
@@ -786,8 +797,16 @@ int LuaSandbox::LuaJsonDecode(lua_State* L) {
       failed = true;
     }
   }
+  if (too_big) {
+    // Reported as the memory limit it is (LuaMemoryLimit, non-retryable), as when Lua's own
+    // allocator refuses.
+    self.memory_refused_ = true;
+    lua_pushliteral(L, "not enough memory");
+    return lua_error(L);
+  }
   if (failed) return luaL_error(L, "weft.json.decode: %s", self.scratch_text_.c_str());
   PushJson(L, self.scratch_json_, JsonLimitsOf(self.options_.limits));
+  self.scratch_json_ = nullptr;  // the tree's memory goes back now, not at the next call
   return 1;
 }
 

@@ -77,6 +77,20 @@ TEST_CASE("memory bombs hit the memory cap") {
   CHECK(Sandbox().MemoryInUse() < 8 * 1024 * 1024);
 }
 
+TEST_CASE("weft.json.decode builds its tree within the activity's memory and depth") {
+  const std::size_t before = Sandbox().MemoryInUse();
+  auto wide = Attack("json_decode_wide");
+  INFO(wide.Describe());
+  CHECK(wide.type == "LuaMemoryLimit");
+  CHECK(wide.non_retryable);
+  auto deep = Attack("json_decode_deep");
+  CHECK(deep.type == "LuaError");
+  CHECK_THAT(deep.message, Catch::Contains("nested deeper than 64 levels"));
+  LocalActivityContext context;
+  CHECK(Sandbox().Call("hostile", "json_decode_fits", {}, context) == nlohmann::json(true));
+  CHECK(Sandbox().MemoryInUse() < before + 8 * 1024 * 1024);
+}
+
 TEST_CASE("io, os.execute, require, dofile, debug, collectgarbage are not there") {
   for (const char* attack :
        {"io", "os_execute", "os_getenv", "require", "dofile", "debug", "collectgarbage"}) {

@@ -80,6 +80,12 @@ function M.deep_recursion()
   return f(1)
 end
 
+-- 10 MB of text whose tree would take some 160 MB outside Lua's allocator (D2).
+function M.json_decode_wide() return weft.json.decode("[" .. string.rep("1,", 5 * 1024 * 1024) .. "1]") end
+-- A million levels: refused at the depth limit, before anything is built.
+function M.json_decode_deep() return weft.json.decode(string.rep("[", 1000000)) end
+function M.json_decode_fits() return weft.json.decode('{"a": [1, 2, {"b": null}]}').a[3].b == weft.null end
+
 function M.tamper_string() string.upper = function() return "tampered" end return true end
 function M.upper(input) return string.upper(input.s) end
 
