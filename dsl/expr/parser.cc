@@ -14,7 +14,7 @@ namespace weft::dsl::expr {
 namespace {
 
 using NodePtr = std::unique_ptr<Node>;
-using Result = std::expected<NodePtr, Diagnostic>;
+using ParseResult = std::expected<NodePtr, Diagnostic>;
 
 // Binary operators by precedence, loosest first, as CEL orders them (`??` and `?:` sit above).
 struct BinaryOp {
@@ -43,7 +43,7 @@ class Parser {
  public:
   explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
 
-  Result Run() {
+  ParseResult Run() {
     if (Peek().kind == TokenKind::kEnd) {
       return std::unexpected(
           Diagnostic{codes::kEmpty, 0, 0, "empty expression", "write a value, e.g. `input.name`"});
@@ -103,8 +103,8 @@ class Parser {
   }
 
   // Builds a node spanning [start, end) over `children`, enforcing the height limit.
-  Result Make(NodeKind kind, std::size_t start, std::size_t end,
-              std::vector<NodePtr> children = {}) {
+  ParseResult Make(NodeKind kind, std::size_t start, std::size_t end,
+                   std::vector<NodePtr> children = {}) {
     auto node = std::make_unique<Node>();
     node->kind = kind;
     node->offset = start;
@@ -121,7 +121,7 @@ class Parser {
     return t.offset + t.length;
   }
 
-  Result ParseExpr() {
+  ParseResult ParseExpr() {
     DepthGuard guard(depth_);
     if (depth_ > kMaxDepth) return TooDeep(Peek().offset);
     auto cond = ParseDefault();
@@ -144,7 +144,7 @@ class Parser {
 
   // a ?? b ?? c groups to the right: a ?? (b ?? c). Operands are collected in a loop, not by
   // recursion, so long chains cost no stack.
-  Result ParseDefault() {
+  ParseResult ParseDefault() {
     std::vector<NodePtr> operands;
     auto first = ParseBinary(1);
     if (!first) return first;
@@ -173,7 +173,7 @@ class Parser {
 
   // Precedence climbing: every operator binds at least `min_precedence`; all are
   // left-associative.
-  Result ParseBinary(int min_precedence) {
+  ParseResult ParseBinary(int min_precedence) {
     auto left = ParseUnary();
     if (!left) return left;
     while (true) {
@@ -193,7 +193,7 @@ class Parser {
     }
   }
 
-  Result ParseUnary() {
+  ParseResult ParseUnary() {
     const Token& t = Peek();
     const std::size_t start = t.offset;
     if (t.kind == TokenKind::kMinus && Peek(1).kind == TokenKind::kInt) {
@@ -229,7 +229,7 @@ class Parser {
     return ParsePostfix(std::move(*primary));
   }
 
-  Result ParsePostfix(NodePtr node) {
+  ParseResult ParsePostfix(NodePtr node) {
     while (true) {
       const std::size_t start = node->offset;
       if (Accept(TokenKind::kDot)) {
@@ -284,7 +284,7 @@ class Parser {
     return {};
   }
 
-  Result ParsePrimary() {
+  ParseResult ParsePrimary() {
     const Token& t = Peek();
     const std::size_t start = t.offset;
     switch (t.kind) {
@@ -379,7 +379,8 @@ class Parser {
   }
 
   // A call, or one of the macros that look like calls.
-  Result MakeCall(std::string name, bool receiver, std::size_t start, std::vector<NodePtr> args) {
+  ParseResult MakeCall(std::string name, bool receiver, std::size_t start,
+                       std::vector<NodePtr> args) {
     const std::size_t end = LastEnd();
     auto macro_error = [&](std::string message) {
       return std::unexpected(

@@ -6,7 +6,8 @@
 namespace weft::client {
 namespace {
 
-std::string Seconds(std::chrono::milliseconds duration) {
+// As a command-line flag takes it: "2", "0.5".
+std::string FlagSeconds(std::chrono::milliseconds duration) {
   if (duration.count() % 1000 == 0) return std::to_string(duration.count() / 1000);  // "2"
   return std::to_string(static_cast<double>(duration.count()) / 1000.0);
 }
@@ -77,7 +78,7 @@ embedded::BackgroundCommand BackgroundResume(const ForegroundOptions& options) {
   embedded::BackgroundCommand command{
       .arguments = {"resume", "--journal", fs::absolute(options.journal).string(), "--workflows",
                     fs::absolute(options.workflows).string(), "--linger",
-                    Seconds(kBackgroundLinger)}};
+                    FlagSeconds(kBackgroundLinger)}};
   for (const auto& plugin : options.plugins) {
     command.arguments.push_back("--plugin");
     command.arguments.push_back(fs::absolute(plugin).string());

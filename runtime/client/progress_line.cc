@@ -3,15 +3,11 @@
 #include <cstdio>
 
 namespace weft::client {
-namespace {
-
-std::string Seconds(std::int64_t ms) {
+std::string FormatSeconds(std::int64_t ms) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1fs", static_cast<double>(ms) / 1000.0);
   return text;
 }
-
-}  // namespace
 
 ProgressLine DescribeProgress(const embedded::ProgressEvent& e) {
   using Kind = embedded::ProgressEvent::Kind;
@@ -25,16 +21,16 @@ ProgressLine DescribeProgress(const embedded::ProgressEvent& e) {
     case Kind::kActivityStarted:
       return {"… " + step + attempt, false};
     case Kind::kActivityCompleted:
-      return {"✓ " + step + (e.attempt > 1 ? attempt : "") + " " + Seconds(e.elapsed_ms)};
+      return {"✓ " + step + (e.attempt > 1 ? attempt : "") + " " + FormatSeconds(e.elapsed_ms)};
     case Kind::kActivityRetrying:
-      return {"↻ " + step + attempt + " failed after " + Seconds(e.elapsed_ms) + ": " + e.message +
-              "; retrying"};
+      return {"↻ " + step + attempt + " failed after " + FormatSeconds(e.elapsed_ms) + ": " +
+              e.message + "; retrying"};
     case Kind::kActivityFailed:
       return {"✗ " + step + attempt + " failed: " + e.message};
     case Kind::kTimerStarted:
-      return {"⏲ waiting " + Seconds(e.elapsed_ms) + " (durable timer)"};
+      return {"⏲ waiting " + FormatSeconds(e.elapsed_ms) + " (durable timer)"};
     case Kind::kRunClosed:
-      return {"run " + e.run_id + " " + e.message + " after " + Seconds(e.elapsed_ms)};
+      return {"run " + e.run_id + " " + e.message + " after " + FormatSeconds(e.elapsed_ms)};
   }
   return {e.message};
 }

@@ -7,6 +7,7 @@
 #ifndef WEFT_RUNTIME_CLIENT_PROGRESS_LINE_H_
 #define WEFT_RUNTIME_CLIENT_PROGRESS_LINE_H_
 
+#include <cstdint>
 #include <string>
 
 #include "runtime/embedded/engine.h"
@@ -19,6 +20,9 @@ struct ProgressLine {
 };
 
 ProgressLine DescribeProgress(const embedded::ProgressEvent& event);
+
+// A duration as the run's lines show it, to a tenth of a second: "0.4s", "12.0s".
+std::string FormatSeconds(std::int64_t ms);
 
 }  // namespace weft::client
 

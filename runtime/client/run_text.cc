@@ -4,16 +4,12 @@
 #include <ctime>
 #include <sstream>
 
+#include "runtime/client/progress_line.h"
+
 namespace weft::client {
 namespace {
 
 using nlohmann::json;
-
-std::string Seconds(std::int64_t ms) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1fs", static_cast<double>(ms) / 1000.0);
-  return text;
-}
 
 std::string Short(const json& value, std::size_t limit = 80) {
   std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -58,7 +54,7 @@ std::string DescribeCommand(const json& command) {
   if (kind == "start_timer") {
     const std::string step = command.value("step_label", "");
     return (step.empty() ? "" : step + ": ") + "timer " +
-           Seconds(command.value("duration_ms", std::int64_t{0}));
+           FormatSeconds(command.value("duration_ms", std::int64_t{0}));
   }
   if (kind == "record_marker") return "marker " + command.value("name", "");
   if (kind == "complete_workflow") return "complete " + Short(command["result"]);

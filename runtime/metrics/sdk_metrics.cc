@@ -5,7 +5,7 @@
 namespace weft::metrics {
 namespace {
 
-using Labels = std::vector<std::string>;
+using LabelNames = std::vector<std::string>;
 
 // sdk-core's default buckets, in milliseconds (crates/common/src/telemetry/metrics.rs,
 // define_latency_buckets!), by the histogram they belong to.
@@ -17,9 +17,9 @@ const std::vector<double> kActivityExecutionBuckets = {50, 100, 500, 1000, 5000,
 const std::vector<double> kScheduleToStartBuckets = {100, 500, 1000, 5000, 10000, 100000, 1000000};
 const std::vector<double> kDefaultBuckets = {50, 100, 500, 1000, 2500, 10000};
 
-const Labels kBase = {"namespace", "task_queue"};
+const LabelNames kBase = {"namespace", "task_queue"};
 
-Labels With(Labels labels, std::initializer_list<const char*> more) {
+LabelNames With(LabelNames labels, std::initializer_list<const char*> more) {
   labels.insert(labels.end(), more.begin(), more.end());
   return labels;
 }
@@ -238,7 +238,7 @@ void SdkMetrics::ActivityPolled(std::optional<Millis> schedule_to_start) {
 
 void SdkMetrics::ActivityExecuted(const std::string& activity_type,
                                   const std::string& workflow_type, Millis latency, bool failed) {
-  const Labels labels = {namespace_, task_queue_, activity_type, workflow_type};
+  const LabelNames labels = {namespace_, task_queue_, activity_type, workflow_type};
   activity_execution_latency_.With(labels).Observe(latency.count());
   if (failed) activity_execution_failed_.With(labels).Increment();
 }
@@ -246,7 +246,7 @@ void SdkMetrics::ActivityExecuted(const std::string& activity_type,
 void SdkMetrics::LocalActivityExecuted(const std::string& activity_type,
                                        const std::string& workflow_type, Millis latency,
                                        bool failed, bool cancelled) {
-  const Labels labels = {namespace_, task_queue_, activity_type, workflow_type};
+  const LabelNames labels = {namespace_, task_queue_, activity_type, workflow_type};
   local_activity_total_.With(labels).Increment();
   local_activity_execution_latency_.With(labels).Observe(latency.count());
   if (failed) local_activity_execution_failed_.With(labels).Increment();
@@ -254,7 +254,7 @@ void SdkMetrics::LocalActivityExecuted(const std::string& activity_type,
 }
 
 void SdkMetrics::TaskSlots(WorkerType worker, std::optional<int> available, int used) {
-  const Labels labels = {namespace_, task_queue_, std::string(WorkerTypeName(worker))};
+  const LabelNames labels = {namespace_, task_queue_, std::string(WorkerTypeName(worker))};
   if (available) worker_task_slots_available_.With(labels).Set(*available);
   worker_task_slots_used_.With(labels).Set(used);
 }
@@ -266,7 +266,7 @@ void SdkMetrics::PollsInFlight(PollerType poller, int change) {
 void SdkMetrics::Request(std::string_view operation, bool long_poll, std::string_view status_code,
                          Millis latency) {
   // As core counts them: every request, the failed ones also as failures with their code.
-  const Labels labels = {namespace_, std::string(operation)};
+  const LabelNames labels = {namespace_, std::string(operation)};
   (long_poll ? long_request_ : request_).With(labels).Increment();
   (long_poll ? long_request_latency_ : request_latency_).With(labels).Observe(latency.count());
   if (!status_code.empty()) {

@@ -16,7 +16,7 @@ namespace {
 
 namespace workflowservice = ::temporal::api::workflowservice::v1;
 namespace enums = ::temporal::api::enums::v1;
-namespace schedule = ::temporal::api::schedule::v1;
+namespace schedule_v1 = ::temporal::api::schedule::v1;
 using Stub = Connection::WorkflowService::Stub;
 
 struct PolicyName {
@@ -51,7 +51,7 @@ OverlapPolicy FromProto(enums::ScheduleOverlapPolicy policy) {
 // One field of a calendar as cron writes it: "*", "5", "1-5", "0-59/15", "1,15".
 std::string CronField(const auto& ranges, int first, int last) {
   std::string text;
-  for (const schedule::Range& range : ranges) {
+  for (const schedule_v1::Range& range : ranges) {
     const int end = range.end() < range.start() ? range.start() : range.end();
     const int step = range.step() > 1 ? range.step() : 1;
     std::string part;
@@ -68,7 +68,7 @@ std::string CronField(const auto& ranges, int first, int last) {
 }
 
 // "minute hour day-of-month month day-of-week", with the seconds first when not just 0.
-std::string Cron(const schedule::StructuredCalendarSpec& calendar) {
+std::string Cron(const schedule_v1::StructuredCalendarSpec& calendar) {
   std::string text = CronField(calendar.minute(), 0, 59) + " " + CronField(calendar.hour(), 0, 23) +
                      " " + CronField(calendar.day_of_month(), 1, 31) + " " +
                      CronField(calendar.month(), 1, 12) + " " +
@@ -77,8 +77,8 @@ std::string Cron(const schedule::StructuredCalendarSpec& calendar) {
   return seconds == "0" ? text : seconds + " " + text;
 }
 
-schedule::Schedule ToProto(const std::string& id, const Schedule& in) {
-  schedule::Schedule out;
+schedule_v1::Schedule ToProto(const std::string& id, const Schedule& in) {
+  schedule_v1::Schedule out;
   auto& spec = *out.mutable_spec();
   for (const auto& cron : in.crons) spec.add_cron_string(cron);
   for (const auto interval : in.intervals) {
@@ -106,7 +106,7 @@ schedule::Schedule ToProto(const std::string& id, const Schedule& in) {
   return out;
 }
 
-Schedule FromProto(const schedule::Schedule& in) {
+Schedule FromProto(const schedule_v1::Schedule& in) {
   Schedule out;
   for (const auto& cron : in.spec().cron_string()) out.crons.push_back(cron);
   for (const auto& interval : in.spec().interval()) {
@@ -318,7 +318,8 @@ std::expected<std::vector<ScheduleSummary>, ClientError> ScheduleClient::List() 
 namespace {
 
 std::expected<void, ClientError> Patch(const std::shared_ptr<Connection>& connection,
-                                       const std::string& id, const schedule::SchedulePatch& patch,
+                                       const std::string& id,
+                                       const schedule_v1::SchedulePatch& patch,
                                        const std::string& what) {
   workflowservice::PatchScheduleRequest request;
   request.set_namespace_(connection->options().namespace_name);
@@ -338,21 +339,21 @@ std::expected<void, ClientError> Patch(const std::shared_ptr<Connection>& connec
 
 std::expected<void, ClientError> ScheduleClient::Pause(const std::string& id,
                                                        const std::string& note) const {
-  schedule::SchedulePatch patch;
+  schedule_v1::SchedulePatch patch;
   patch.set_pause(note.empty() ? "paused by weft" : note);
   return Patch(connection_, id, patch, "pause");
 }
 
 std::expected<void, ClientError> ScheduleClient::Unpause(const std::string& id,
                                                          const std::string& note) const {
-  schedule::SchedulePatch patch;
+  schedule_v1::SchedulePatch patch;
   patch.set_unpause(note.empty() ? "unpaused by weft" : note);
   return Patch(connection_, id, patch, "unpause");
 }
 
 std::expected<void, ClientError> ScheduleClient::Trigger(
     const std::string& id, std::optional<OverlapPolicy> overlap) const {
-  schedule::SchedulePatch patch;
+  schedule_v1::SchedulePatch patch;
   auto& trigger = *patch.mutable_trigger_immediately();
   if (overlap) trigger.set_overlap_policy(ToProto(*overlap));
   return Patch(connection_, id, patch, "trigger");

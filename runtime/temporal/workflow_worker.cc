@@ -23,18 +23,20 @@
 #include "temporal/api/update/v1/message.pb.h"
 
 namespace weft::temporal {
+
+// An update request delivered with a task, as the answer must cite it. Outside the anonymous
+// namespace: WorkflowWorker::OpenTask, which has external linkage, holds them.
+struct TaskUpdateRequest {
+  std::string message_id;
+  std::int64_t sequencing_event_id = 0;
+  ::temporal::api::update::v1::Request request;
+};
+
 namespace {
 
 namespace workflowservice = ::temporal::api::workflowservice::v1;
 namespace enums = ::temporal::api::enums::v1;
 using Stub = Connection::WorkflowService::Stub;
-
-// An update request delivered with a task, as the answer must cite it.
-struct UpdateRequest {
-  std::string message_id;
-  std::int64_t sequencing_event_id = 0;
-  ::temporal::api::update::v1::Request request;
-};
 
 nlohmann::json DecodeOrNull(const Payloads& payloads) {
   auto value = FromPayloads(payloads);
@@ -71,7 +73,7 @@ bool SdkRecorded(const std::vector<const HistoryEvent*>& history) {
 // acceptance and completion also get a PROTOCOL_MESSAGE command at their place among the
 // commands; a rejection is a message only. False for any other command.
 bool AddUpdateMessage(const interpreter::Command& command,
-                      const std::map<std::string, UpdateRequest>& updates,
+                      const std::map<std::string, TaskUpdateRequest>& updates,
                       const std::string& identity,
                       workflowservice::RespondWorkflowTaskCompletedRequest& completed) {
   auto reference = [&](const std::string& message_id) {
@@ -132,9 +134,9 @@ struct WorkflowWorker::OpenTask {
   std::string workflow_id;
   std::string run_id;
   std::int64_t started_event_id = 0;
-  std::chrono::steady_clock::time_point answer_by;  // 80% of the workflow task timeout
-  std::map<std::string, UpdateRequest> updates;     // riding on the task
-  std::vector<interpreter::QueryWorkflow> queries;  // riding on the task
+  std::chrono::steady_clock::time_point answer_by;   // 80% of the workflow task timeout
+  std::map<std::string, TaskUpdateRequest> updates;  // riding on the task
+  std::vector<interpreter::QueryWorkflow> queries;   // riding on the task
   workflowservice::RespondWorkflowTaskCompletedRequest completed;
   std::vector<interpreter::Command> issued;  // by the interpreter, for the trace
   CachedRun cached;
@@ -421,10 +423,10 @@ void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse
     return;
   }
   // Update requests riding on this task reach the workflow with its activation.
-  std::map<std::string, UpdateRequest> updates;
+  std::map<std::string, TaskUpdateRequest> updates;
   std::vector<interpreter::Job> update_jobs;
   for (const auto& message : task.messages()) {
-    UpdateRequest update{.message_id = message.id(), .sequencing_event_id = message.event_id()};
+    TaskUpdateRequest update{.message_id = message.id(), .sequencing_event_id = message.event_id()};
     if (!message.body().UnpackTo(&update.request)) {
       spdlog::warn("workflow {}: ignoring protocol message {} of type {}", workflow_id,
                    message.id(), message.body().type_url());
