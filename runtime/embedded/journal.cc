@@ -176,7 +176,14 @@ std::expected<void, std::string> Journal::Initialize(const JournalOptions& optio
   const std::int64_t user_version = row && *row ? (*version)->Int(0) : 0;
   (*version)->Reset();
   if (!row) return std::unexpected(row.error());
-  if (user_version >= kSchemaVersion) return {};
+  if (user_version > kSchemaVersion) {
+    // A newer weft wrote it: this one would misread what it does not know, and its schema
+    // statements must not touch the newer one's tables.
+    return std::unexpected("its format is version " + std::to_string(user_version) +
+                           ", newer than this weft reads (" + std::to_string(kSchemaVersion) +
+                           "); use the weft that wrote it, or a newer one");
+  }
+  if (user_version == kSchemaVersion) return {};
   if (auto began = Exec("BEGIN IMMEDIATE"); !began) return began;
   if (auto created = Exec(kSchema); !created) {
     (void)Exec("ROLLBACK");

@@ -77,6 +77,46 @@ TEST_CASE("a journal with damaged rows is listed and shown without aborting, nam
   fs::remove_all(dir);
 }
 
+TEST_CASE("a journal a newer weft wrote, or a truncated one, is refused with why; no write") {
+  const fs::path dir =
+      fs::temp_directory_path() / ("weft-foreign-journal-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "workflows");
+  std::ofstream(dir / "workflows/hi.yaml")
+      << "dsl: 1\nname: hi\nsteps:\n  - {id: done, return: '${ input }'}\n";
+  const std::string journal = (dir / "journal.db").string();
+  auto ran = RunProcess({WeftBinary(), "run", "hi", "--id", "kept", "--input", "1", "--journal",
+                         journal, "--workflows", (dir / "workflows").string()});
+  REQUIRE(ran.exit_code == 0);
+
+  Execute(journal, "PRAGMA user_version = 99");
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"list"}, {"show", "kept"}, {"run", "hi", "--input", "2"}}) {
+    std::vector<std::string> argv{WeftBinary()};
+    argv.insert(argv.end(), command.begin(), command.end());
+    argv.insert(argv.end(), {"--journal", journal});
+    if (command[0] == "run") argv.insert(argv.end(), {"--workflows", (dir / "workflows").string()});
+    auto refused = RunProcess(argv);
+    INFO(command[0] << ": " << refused.err);
+    CHECK(refused.exit_code == 1);
+    CHECK_THAT(refused.err, Catch::Contains("format is version 99, newer than this weft reads"));
+  }
+  // What the newer weft committed is all there once it is back.
+  Execute(journal, "PRAGMA user_version = 2");
+  auto kept = RunProcess({WeftBinary(), "show", "kept", "--json", "--journal", journal});
+  REQUIRE(kept.exit_code == 0);
+  CHECK(json::parse(kept.out).dump().find("completed") != std::string::npos);
+
+  // A file cut in the middle (the WAL checkpointed into it first).
+  Execute(journal, "PRAGMA wal_checkpoint(TRUNCATE)");
+  fs::resize_file(journal, fs::file_size(journal) / 2);
+  auto cut = RunProcess({WeftBinary(), "list", "--journal", journal});
+  INFO(cut.err);
+  CHECK(cut.exit_code != 0);
+  CHECK_THAT(cut.err, Catch::Contains(journal) && Catch::Contains("malformed"));
+  fs::remove_all(dir);
+}
+
 TEST_CASE("an engine whose journal write fails stops, says why, and exits (D4)") {
   const fs::path dir =
       fs::temp_directory_path() / ("weft-failed-write-" + std::to_string(::getpid()));
