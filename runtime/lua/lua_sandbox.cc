@@ -141,14 +141,15 @@ void* LuaSandbox::Allocate(void* self_ptr, void* block, std::size_t old_size,
   return resized;
 }
 
-void LuaSandbox::Hook(lua_State* L, lua_Debug*) {
-  auto& self = Of(L);
-  if (self.kill_ == Kill::kNone) {
-    self.instructions_used_ += lua_gethookcount(L);
-    if (self.instructions_used_ > self.options_.limits.instructions) {
-      self.kill_ = Kill::kBudget;
-    } else if (self.context_ != nullptr && self.context_->IsCancelled()) {
-      self.kill_ = Kill::kCancelled;
+void LuaSandbox::Hook(lua_State* L, lua_Debug*) { Of(L).Charge(L, lua_gethookcount(L)); }
+
+void LuaSandbox::Charge(lua_State* L, std::int64_t steps) {
+  if (kill_ == Kill::kNone) {
+    instructions_used_ += steps;
+    if (instructions_used_ > options_.limits.instructions) {
+      kill_ = Kill::kBudget;
+    } else if (context_ != nullptr && context_->IsCancelled()) {
+      kill_ = Kill::kCancelled;
     } else {
       return;
     }
@@ -156,7 +157,7 @@ void LuaSandbox::Hook(lua_State* L, lua_Debug*) {
   // From now on this coroutine fails on every instruction (and every other one within
   // kHookInterval), so a pcall that catches the error cannot run any further.
   lua_sethook(L, &LuaSandbox::Hook, LUA_MASKCOUNT, 1);
-  luaL_error(L, self.kill_ == Kill::kBudget ? "instruction budget exhausted" : "cancelled");
+  luaL_error(L, kill_ == Kill::kBudget ? "instruction budget exhausted" : "cancelled");
 }
 
 int LuaSandbox::Protected(int (*trampoline)(lua_State*), void* job,
@@ -240,7 +241,12 @@ ActivityError LuaSandbox::ErrorFromStack(int status, std::string_view what) {
 }
 
 ActivityResult LuaSandbox::ResultFromStack(int status) {
-  if (status != LUA_OK) return std::unexpected(ErrorFromStack(status, "the activity"));
+  // A budget spent or a cancellation ends the call even when it returned: `return
+  // pcall(loop)` catches the error in a tail call, after which no instruction of the script
+  // runs for the hook to raise it again.
+  if (status != LUA_OK || kill_ != Kill::kNone) {
+    return std::unexpected(ErrorFromStack(status, "the activity"));
+  }
   auto result = ToJson(L_, -1, JsonLimitsOf(options_.limits));
   if (result) return std::move(*result);
   bool too_large = result.error().ends_with("(too large)");
@@ -477,7 +483,7 @@ int LuaSandbox::OpenTrampoline(lua_State* L) {
     luaL_requiref(L, library.name, library.open, 0);
     lua_setfield(L, environment, library.name);
   }
-  // Two C loops that can run for ever out of the instruction budget's reach, each bounded in
+  // C loops that can run for ever out of the instruction budget's reach, each bounded in
   // the library table itself (which the string metatable's __index is, so `s:rep()` too).
   for (const auto& [library, name, bounded] :
        {std::tuple{LUA_STRLIBNAME, "rep", &LuaSandbox::LuaStringRep},
@@ -488,6 +494,11 @@ int LuaSandbox::OpenTrampoline(lua_State* L) {
     lua_setfield(L, -2, name);
     lua_pop(L, 1);
   }
+  // Pattern matching, the third such loop (a pattern can backtrack for ever): a matcher of our
+  // own that charges the budget.
+  lua_getfield(L, environment, LUA_STRLIBNAME);
+  InstallBoundedPatterns(L, -1, &Of(L));
+  lua_pop(L, 1);
   // string.dump would hand out bytecode; the string metatable would hand out the real string
   // table (and with it anything a script put there) to every other module.
   lua_getfield(L, environment, LUA_STRLIBNAME);

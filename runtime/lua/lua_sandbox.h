@@ -30,8 +30,8 @@
 
 #include "runtime/activity/activity.h"
 #include "runtime/activity/activity_registry.h"
+#include "runtime/lua/lua_pattern.h"
 
-struct lua_State;
 struct lua_Debug;
 
 namespace weft::lua {
@@ -71,7 +71,8 @@ struct LuaFunctionInfo {
   std::optional<nlohmann::json> input_schema;
 };
 
-class LuaSandbox {
+// The budget's bookkeeping is also what string patterns are charged to (lua_pattern.h).
+class LuaSandbox final : private PatternBudget {
  public:
   explicit LuaSandbox(LuaSandboxOptions options);
   ~LuaSandbox();
@@ -106,6 +107,9 @@ class LuaSandbox {
 
   static void* Allocate(void* self, void* block, std::size_t old_size, std::size_t new_size);
   static void Hook(lua_State* L, lua_Debug* debug);
+  // Counts `steps` against the instruction budget and checks cancellation; once either ends the
+  // call, raises its error (here and on every later instruction) instead of returning.
+  void Charge(lua_State* L, std::int64_t steps) override;
   static LuaSandbox& Of(lua_State* L);
   // The functions of the `weft` table and the environment's wrappers.
   static int LuaLog(lua_State* L);

@@ -39,8 +39,8 @@ weft::activity::ActivityError Attack(const std::string& function) {
 }  // namespace
 
 TEST_CASE("infinite loops, in coroutines and under pcall, hit the instruction budget") {
-  for (const char* attack :
-       {"loop", "loop_in_coroutine", "loop_in_resume", "loop_in_pcall", "loop_in_xpcall_handler"}) {
+  for (const char* attack : {"loop", "loop_in_coroutine", "loop_in_resume", "loop_in_pcall",
+                             "loop_in_tail_pcall", "loop_in_xpcall_handler"}) {
     auto error = Attack(attack);
     INFO(attack << ": " << error.Describe());
     CHECK(error.type == "LuaInstructionLimit");
@@ -75,6 +75,20 @@ TEST_CASE("memory bombs hit the memory cap") {
   }
   // What the kept bomb hoarded in its module's globals was dropped with the module.
   CHECK(Sandbox().MemoryInUse() < 8 * 1024 * 1024);
+}
+
+TEST_CASE("a pattern that backtracks for ever in C is stopped by the instruction budget") {
+  for (const char* attack :
+       {"pattern_find", "pattern_match", "pattern_gmatch", "pattern_gsub", "pattern_in_pcall"}) {
+    auto error = Attack(attack);
+    INFO(attack << ": " << error.Describe());
+    CHECK(error.type == "LuaInstructionLimit");
+    CHECK(error.non_retryable);
+  }
+  LocalActivityContext context;
+  auto usual = Sandbox().Call("hostile", "patterns_as_usual", {}, context);
+  REQUIRE(usual);
+  CHECK(*usual == nlohmann::json{{"n", 8000}, {"first", "key"}, {"replaced", 1000}});
 }
 
 TEST_CASE("weft.json.decode builds its tree within the activity's memory and depth") {

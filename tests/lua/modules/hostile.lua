@@ -14,6 +14,9 @@ function M.loop_in_resume()
   while true do end
 end
 
+-- pcall in a tail call: once it has caught the budget's error, no instruction of the script is
+-- left for the hook to raise it again.
+function M.loop_in_tail_pcall() return pcall(function() while true do end end) end
 function M.loop_in_pcall()
   while true do
     pcall(function() while true do end end)
@@ -78,6 +81,20 @@ function M.function_result() return {f = print} end
 function M.deep_recursion()
   local function f(n) return 1 + f(n + 1) end
   return f(1)
+end
+
+-- Ten `a*` against 100,000 a's backtrack for ever, in C: each of the four pattern functions.
+local many_a = string.rep("a*", 10) .. "b"
+function M.pattern_find() return string.find(string.rep("a", 100000), many_a) end
+function M.pattern_match() return (string.rep("a", 100000)):match(many_a) end
+function M.pattern_gmatch() for _ in string.gmatch(string.rep("a", 100000), many_a) do end end
+function M.pattern_gsub() return (string.gsub(string.rep("a", 100000), many_a, "")) end
+function M.pattern_in_pcall() return pcall(string.find, string.rep("a", 100000), many_a) end
+function M.patterns_as_usual()
+  local s = string.rep("key = value; ", 1000)
+  local n = 0
+  for k, v in s:gmatch("(%w+)%s*=%s*(%w+)") do n = n + #k + #v end
+  return {n = n, first = s:match("^(%w+)"), replaced = select(2, s:gsub("value", "v"))}
 end
 
 -- 10 MB of text whose tree would take some 160 MB outside Lua's allocator (D2).
