@@ -37,6 +37,15 @@ ActivityError ActivityError::Timeout(std::string message) {
           .message = std::move(message)};
 }
 
+std::string CapText(std::string text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  const std::size_t original = text.size();
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text + "... (" + std::to_string(original - end) + " more bytes cut)";
+}
+
 std::string_view CategoryName(ErrorCategory category) {
   switch (category) {
     case ErrorCategory::kApplication:
@@ -61,16 +70,6 @@ nlohmann::json ActivityError::ToJson() const {
 }
 
 namespace {
-
-// `text` cut to at most `limit` bytes (never inside a UTF-8 sequence), with a note.
-std::string Capped(std::string text, std::size_t limit) {
-  if (text.size() <= limit) return text;
-  const std::size_t original = text.size();
-  std::size_t end = limit;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  text.resize(end);
-  return text + "... (" + std::to_string(original - end) + " more bytes cut)";
-}
 
 // A JSON number of milliseconds as int64, saturated: converting a float or an unsigned out of
 // range would be undefined behaviour, and a huge delay must stay huge.
@@ -102,9 +101,9 @@ ActivityError ActivityError::FromJson(const nlohmann::json& value) {
     auto it = value.find(key);
     return it != value.end() && it->is_string() ? it->get<std::string>() : fallback;
   };
-  error.type = Capped(string_field("type", "Error"), kMaxTypeBytes);
-  error.message = Capped(string_field("message", ""), kMaxMessageBytes);
-  error.stack_trace = Capped(string_field("stack_trace", ""), kMaxStackTraceBytes);
+  error.type = CapText(string_field("type", "Error"), kMaxTypeBytes);
+  error.message = CapText(string_field("message", ""), kMaxMessageBytes);
+  error.stack_trace = CapText(string_field("stack_trace", ""), kMaxStackTraceBytes);
   if (auto it = value.find("details"); it != value.end()) error.details = *it;
   if (auto it = value.find("non_retryable"); it != value.end() && it->is_boolean()) {
     error.non_retryable = it->get<bool>();

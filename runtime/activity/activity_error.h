@@ -69,6 +69,10 @@ struct ActivityError {
 
 std::string_view CategoryName(ErrorCategory category);
 
+// `text` cut to at most `limit` bytes, never inside a UTF-8 sequence, with a note of how many
+// bytes were cut: how what an activity writes (an error, a log line) is kept within bounds.
+std::string CapText(std::string text, std::size_t limit);
+
 }  // namespace weft::activity
 
 #endif  // WEFT_RUNTIME_ACTIVITY_ACTIVITY_ERROR_H_

@@ -166,6 +166,8 @@ int LuaSandbox::Protected(int (*trampoline)(lua_State*), void* job,
   traceback_.clear();
   kill_ = Kill::kNone;
   instructions_used_ = 0;
+  logged_bytes_ = 0;
+  log_dropped_ = false;
   memory_refused_ = false;
   context_ = context;
   lua_sethook(L_, &LuaSandbox::Hook, LUA_MASKCOUNT, kHookInterval);
@@ -642,9 +644,8 @@ void Emit(activity::ActivityContext* context, activity::LogLevel level, const ch
   }
 }
 
-// Joins arguments first..top with spaces, as print does, and logs the line.
-int LogArguments(lua_State* L, activity::ActivityContext* context, activity::LogLevel level,
-                 int first) {
+// Joins arguments first..top with spaces, as print does; the line is left on the stack.
+std::string_view JoinArguments(lua_State* L, int first) {
   int top = lua_gettop(L);
   luaL_Buffer buffer;
   luaL_buffinit(L, &buffer);
@@ -656,8 +657,7 @@ int LogArguments(lua_State* L, activity::ActivityContext* context, activity::Log
   luaL_pushresult(&buffer);
   std::size_t size = 0;
   const char* text = lua_tolstring(L, -1, &size);
-  Emit(context, level, text, size);
-  return 0;
+  return {text, size};
 }
 
 }  // namespace
@@ -669,11 +669,31 @@ int LuaSandbox::LuaLog(lua_State* L) {
   if (lua_gettop(L) >= 2 && lua_type(L, 1) == LUA_TSTRING) {
     level = LevelNamed(lua_tostring(L, 1), &known);
   }
-  return LogArguments(L, self.context_, level, known ? 2 : 1);
+  self.Log(level, JoinArguments(L, known ? 2 : 1));
+  return 0;
 }
 
 int LuaSandbox::LuaPrint(lua_State* L) {
-  return LogArguments(L, Of(L).context_, activity::LogLevel::kInfo, 1);
+  Of(L).Log(activity::LogLevel::kInfo, JoinArguments(L, 1));
+  return 0;
+}
+
+void LuaSandbox::Log(activity::LogLevel level, std::string_view line) {
+  if (logged_bytes_ >= kMaxLogBytesPerCall) {
+    if (!log_dropped_) {
+      log_dropped_ = true;
+      constexpr std::string_view kDropped =
+          "weft.log: this call logged 1 MiB; its further lines are dropped";
+      Emit(context_, activity::LogLevel::kWarn, kDropped.data(), kDropped.size());
+    }
+    return;
+  }
+  try {
+    const std::string capped = activity::CapText(std::string(line), kMaxLogLineBytes);
+    logged_bytes_ += capped.size();
+    Emit(context_, level, capped.data(), capped.size());
+  } catch (...) {  // out of memory: the line is lost, the call goes on
+  }
 }
 
 int LuaSandbox::LuaHeartbeat(lua_State* L) {

@@ -107,6 +107,12 @@ class LuaSandbox final : private PatternBudget {
 
   static void* Allocate(void* self, void* block, std::size_t old_size, std::size_t new_size);
   static void Hook(lua_State* L, lua_Debug* debug);
+  // A line of weft.log or print, within bounds: each line at most kMaxLogLineBytes (cut with a
+  // note), each call at most kMaxLogBytesPerCall (then one warning, and the rest is dropped), so
+  // that a loop of logs cannot flood the engine's log or the worker's memory.
+  static constexpr std::size_t kMaxLogLineBytes = 32 * 1024;
+  static constexpr std::size_t kMaxLogBytesPerCall = 1024 * 1024;
+  void Log(activity::LogLevel level, std::string_view line);
   // Counts `steps` against the instruction budget and checks cancellation; once either ends the
   // call, raises its error (here and on every later instruction) instead of returning.
   void Charge(lua_State* L, std::int64_t steps) override;
@@ -148,6 +154,8 @@ class LuaSandbox final : private PatternBudget {
   std::size_t memory_used_ = 0;
   bool memory_refused_ = false;
   std::int64_t instructions_used_ = 0;
+  std::size_t logged_bytes_ = 0;  // by this call, after capping
+  bool log_dropped_ = false;
   Kill kill_ = Kill::kNone;
   activity::ActivityContext* context_ = nullptr;
   std::string traceback_;

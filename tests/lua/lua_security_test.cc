@@ -3,7 +3,11 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "runtime/activity/activity_context.h"
 #include "runtime/lua/lua_sandbox.h"
@@ -89,6 +93,41 @@ TEST_CASE("a pattern that backtracks for ever in C is stopped by the instruction
   auto usual = Sandbox().Call("hostile", "patterns_as_usual", {}, context);
   REQUIRE(usual);
   CHECK(*usual == nlohmann::json{{"n", 8000}, {"first", "key"}, {"replaced", 1000}});
+}
+
+namespace {
+
+// Keeps what the activity logs.
+class RecordingContext final : public LocalActivityContext {
+ public:
+  void Log(weft::activity::LogLevel level, std::string_view message) override {
+    lines.emplace_back(level, std::string(message));
+  }
+  std::vector<std::pair<weft::activity::LogLevel, std::string>> lines;
+};
+
+}  // namespace
+
+TEST_CASE("logging is bounded: 32 KiB a line, 1 MiB a call, then one warning") {
+  RecordingContext flood;
+  REQUIRE(Sandbox().Call("hostile", "log_flood", {}, flood));
+  std::size_t bytes = 0;
+  for (const auto& [level, line] : flood.lines) bytes += line.size();
+  CHECK(bytes < 1024 * 1024 + 64 * 1024);
+  REQUIRE(flood.lines.size() > 1);
+  CHECK(flood.lines.size() < 40);
+  CHECK(flood.lines.back().first == weft::activity::LogLevel::kWarn);
+  CHECK_THAT(flood.lines.back().second, Catch::Contains("further lines are dropped"));
+  CHECK_THAT(flood.lines.front().second, Catch::EndsWith("more bytes cut)"));
+
+  RecordingContext long_line;
+  REQUIRE(Sandbox().Call("hostile", "log_long_line", {}, long_line));
+  REQUIRE(long_line.lines.size() == 1);
+  const std::string& line = long_line.lines[0].second;
+  CHECK(line.size() < 32 * 1024 + 64);
+  // Cut between two characters of two bytes each: what is left is whole é's and the note.
+  CHECK(line.find("é... (") == 32 * 1024 - 2);
+  CHECK_THAT(line, Catch::EndsWith("... (69632 more bytes cut)"));
 }
 
 TEST_CASE("weft.json.decode builds its tree within the activity's memory and depth") {

@@ -103,6 +103,14 @@ function M.json_decode_wide() return weft.json.decode("[" .. string.rep("1,", 5 
 function M.json_decode_deep() return weft.json.decode(string.rep("[", 1000000)) end
 function M.json_decode_fits() return weft.json.decode('{"a": [1, 2, {"b": null}]}').a[3].b == weft.null end
 
+-- 200 lines of 1 MB each, and one of 100 KB of é.
+function M.log_flood()
+  local line = string.rep("x", 1024 * 1024)
+  for _ = 1, 200 do weft.log("info", line) end
+  return true
+end
+function M.log_long_line() weft.log("warn", string.rep("é", 50 * 1024)) return true end
+
 function M.tamper_string() string.upper = function() return "tampered" end return true end
 function M.upper(input) return string.upper(input.s) end
 
