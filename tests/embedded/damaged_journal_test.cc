@@ -33,17 +33,32 @@ void Execute(const fs::path& journal, const std::string& sql) {
   REQUIRE(code == SQLITE_OK);
 }
 
+// A new folder with one workflow, `name`, defined by `steps`; its journal is journal.db.
+struct Project {
+  Project(const std::string& label, const std::string& name, const std::string& steps)
+      : dir(fs::temp_directory_path() / ("weft-" + label + "-" + std::to_string(::getpid()))),
+        journal((dir / "journal.db").string()),
+        workflows((dir / "workflows").string()) {
+    fs::remove_all(dir);
+    fs::create_directories(workflows);
+    std::ofstream(dir / "workflows" / (name + ".yaml")) << "dsl: 1\nname: " << name << "\nsteps:\n"
+                                                        << steps;
+  }
+  ~Project() { fs::remove_all(dir); }
+
+  const fs::path dir;
+  const std::string journal;
+  const std::string workflows;
+};
+
+constexpr char kReturnInput[] = "  - {id: done, return: '${ input }'}\n";
+
 TEST_CASE("a journal with damaged rows is listed and shown without aborting, naming the damage") {
-  const fs::path dir =
-      fs::temp_directory_path() / ("weft-damaged-journal-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir / "workflows");
-  std::ofstream(dir / "workflows/hi.yaml")
-      << "dsl: 1\nname: hi\nsteps:\n  - {id: done, return: '${ input }'}\n";
-  const std::string journal = (dir / "journal.db").string();
+  const Project project("damaged-journal", "hi", kReturnInput);
+  const std::string& journal = project.journal;
   for (const std::string id : {"good", "bad"}) {
     auto ran = RunProcess({WeftBinary(), "run", "hi", "--id", id, "--input", R"({"n": 1})",
-                           "--journal", journal, "--workflows", (dir / "workflows").string()});
+                           "--journal", journal, "--workflows", project.workflows});
     INFO(ran.err);
     REQUIRE(ran.exit_code == 0);
   }
@@ -74,19 +89,13 @@ TEST_CASE("a journal with damaged rows is listed and shown without aborting, nam
     CHECK_THAT(bad.err, Catch::Contains("step 1 of run") &&
                             Catch::Contains("does not parse; the file is damaged"));
   }
-  fs::remove_all(dir);
 }
 
 TEST_CASE("a journal a newer weft wrote, or a truncated one, is refused with why; no write") {
-  const fs::path dir =
-      fs::temp_directory_path() / ("weft-foreign-journal-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir / "workflows");
-  std::ofstream(dir / "workflows/hi.yaml")
-      << "dsl: 1\nname: hi\nsteps:\n  - {id: done, return: '${ input }'}\n";
-  const std::string journal = (dir / "journal.db").string();
+  const Project project("foreign-journal", "hi", kReturnInput);
+  const std::string& journal = project.journal;
   auto ran = RunProcess({WeftBinary(), "run", "hi", "--id", "kept", "--input", "1", "--journal",
-                         journal, "--workflows", (dir / "workflows").string()});
+                         journal, "--workflows", project.workflows});
   REQUIRE(ran.exit_code == 0);
 
   Execute(journal, "PRAGMA user_version = 99");
@@ -95,7 +104,7 @@ TEST_CASE("a journal a newer weft wrote, or a truncated one, is refused with why
     std::vector<std::string> argv{WeftBinary()};
     argv.insert(argv.end(), command.begin(), command.end());
     argv.insert(argv.end(), {"--journal", journal});
-    if (command[0] == "run") argv.insert(argv.end(), {"--workflows", (dir / "workflows").string()});
+    if (command[0] == "run") argv.insert(argv.end(), {"--workflows", project.workflows});
     auto refused = RunProcess(argv);
     INFO(command[0] << ": " << refused.err);
     CHECK(refused.exit_code == 1);
@@ -114,20 +123,14 @@ TEST_CASE("a journal a newer weft wrote, or a truncated one, is refused with why
   INFO(cut.err);
   CHECK(cut.exit_code != 0);
   CHECK_THAT(cut.err, Catch::Contains(journal) && Catch::Contains("malformed"));
-  fs::remove_all(dir);
 }
 
 TEST_CASE("an engine whose journal write fails stops, says why, and exits (D4)") {
-  const fs::path dir =
-      fs::temp_directory_path() / ("weft-failed-write-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir / "workflows");
-  std::ofstream(dir / "workflows/pause.yaml")
-      << "dsl: 1\nname: pause\nsteps:\n  - {id: nap, wait: 1s}\n  - {id: done, return: 1}\n";
-  const std::string journal = (dir / "journal.db").string();
-  auto run = ChildProcess::Start({WeftBinary(), "run", "pause", "--journal", journal, "--workflows",
-                                  (dir / "workflows").string()},
-                                 {});
+  const Project project("failed-write", "pause",
+                        "  - {id: nap, wait: 1s}\n  - {id: done, return: 1}\n");
+  const std::string& journal = project.journal;
+  auto run = ChildProcess::Start(
+      {WeftBinary(), "run", "pause", "--journal", journal, "--workflows", project.workflows}, {});
   run->WaitForOutput("started", std::chrono::seconds(30));
   // The timer's firing is the next write; the table it goes to is gone.
   Execute(journal, "DROP TABLE activations");
@@ -139,7 +142,6 @@ TEST_CASE("an engine whose journal write fails stops, says why, and exits (D4)")
   CHECK_FALSE(run->Running());
   CHECK_THAT(run->LogTail(), Catch::Contains("the journal could not be written") &&
                                  Catch::Contains("no such table"));
-  fs::remove_all(dir);
 }
 
 }  // namespace
