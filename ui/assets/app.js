@@ -308,7 +308,7 @@ function drawGraph(graph, states, onStep) {
       group.append(text);
     });
     // What a step is doing, where there is more to say than its colour: the attempt, the time
-    // left, the signal awaited, the iterations done.
+    // left, the signal awaited, the iterations or branches done.
     if (state && (state.attempt || state.due_ms || state.signal || state.iterations ||
                   state.branches)) {
       const note = svg('text', {x: '4', y: String(kNodeHeight + 12), class: 'state-note'});
