@@ -12,6 +12,10 @@ namespace {
 constexpr int kMaxCaptures = 32;  // LUA_MAXCAPTURES
 constexpr int kMaxDepth = 200;    // the matcher's recursion, as the standard library allows
 constexpr std::int64_t kStepsPerCharge = 1024;
+// Work that scans text (a set, a back-reference compared, a plain search) costs a step per this
+// many bytes on top of its one: a pattern of one long set, or `(.*)%1` on a long subject, does
+// that much work per attempt, and would otherwise run for minutes within its budget.
+constexpr std::ptrdiff_t kBytesPerStep = 64;
 constexpr std::ptrdiff_t kUnfinished = -1;  // a capture still open
 constexpr std::ptrdiff_t kPosition = -2;    // a position capture, `()`
 constexpr char kEscape = '%';
@@ -109,6 +113,7 @@ struct Matcher {
   void Step() {
     if (++steps >= kStepsPerCharge) Flush();
   }
+  void ChargeBytes(std::ptrdiff_t bytes) { steps += bytes / kBytesPerStep; }
   void Flush() {
     const std::int64_t charged = steps;
     steps = 0;
@@ -117,6 +122,7 @@ struct Matcher {
 
   // Where the single-character item at `p` ends (past its class or set).
   const char* ItemEnd(const char* p) {
+    const char* start = p;
     const char c = *p++;
     if (c == kEscape) {
       if (p >= pattern_end) luaL_error(L, "malformed pattern (ends with '%%')");
@@ -129,12 +135,13 @@ struct Matcher {
         const char d = *p++;
         if (d == kEscape && p < pattern_end) ++p;
       } while (*p != ']');
+      ChargeBytes(p - start);
       return p + 1;
     }
     return p;
   }
 
-  bool ItemMatches(const char* s, const char* p, const char* item_end) const {
+  bool ItemMatches(const char* s, const char* p, const char* item_end) {
     if (s >= subject_end) return false;
     const int c = Byte(*s);
     switch (*p) {
@@ -143,6 +150,7 @@ struct Matcher {
       case kEscape:
         return InClass(c, Byte(p[1]));
       case '[':
+        ChargeBytes(item_end - p);
         return InSet(c, p, item_end - 1);
       default:
         return Byte(*p) == c;
@@ -217,6 +225,7 @@ struct Matcher {
       luaL_error(L, "invalid capture index %%%d", index + 1);
     }
     const std::ptrdiff_t length = captures[index].length;
+    ChargeBytes(length);
     if (length < 0 || subject_end - s < length ||
         std::memcmp(captures[index].begin, s, static_cast<std::size_t>(length)) != 0) {
       return nullptr;  // a position capture never matches text
@@ -252,6 +261,7 @@ struct Matcher {
         const char* set_end = ItemEnd(p);
         const int before = s == subject ? 0 : Byte(s[-1]);
         const int at = s < subject_end ? Byte(*s) : 0;
+        ChargeBytes(set_end - p);
         if (InSet(before, p, set_end - 1) || !InSet(at, p, set_end - 1)) s = nullptr;
         p = set_end;
         continue;
@@ -355,7 +365,7 @@ bool HasSpecials(const char* pattern, std::size_t length) {
   return false;
 }
 
-// A plain search, charged one step per candidate position and per 64 bytes compared.
+// A plain search, charged one step per candidate position and per kBytesPerStep bytes compared.
 const char* FindPlain(Matcher& matcher, const char* s, std::size_t length, const char* needle,
                       std::size_t needle_length) {
   if (needle_length == 0) return s;
@@ -365,7 +375,8 @@ const char* FindPlain(Matcher& matcher, const char* s, std::size_t length, const
     const void* found = std::memchr(s, needle[0], static_cast<std::size_t>(last - s) + 1);
     if (found == nullptr) return nullptr;
     s = static_cast<const char*>(found);
-    matcher.steps += 1 + static_cast<std::int64_t>(needle_length / 64);
+    matcher.steps += 1;
+    matcher.ChargeBytes(static_cast<std::ptrdiff_t>(needle_length));
     matcher.Step();
     if (std::memcmp(s + 1, needle + 1, needle_length - 1) == 0) return s;
     ++s;

@@ -6,7 +6,8 @@
 // enforces the budget, and a pattern can backtrack for ever (ten `a*` against 100,000 a's): the
 // pool thread would spin at 100 %, the step would time out, and the process could never exit.
 // Here a match costs one step per attempt to match a pattern item at a position (so normal use
-// costs about what the same work would in VM instructions), and a match that runs out of budget
+// costs about what the same work would in VM instructions), plus one per 64 bytes an attempt
+// scans (a long set, a back-reference compared), and a match that runs out of budget
 // ends the way the hook ends a script: with the budget's error.
 //
 // Private to runtime/lua. The functions run on the thread that owns the lua_State; their

@@ -83,7 +83,8 @@ TEST_CASE("memory bombs hit the memory cap") {
 
 TEST_CASE("a pattern that backtracks for ever in C is stopped by the instruction budget") {
   for (const char* attack :
-       {"pattern_find", "pattern_match", "pattern_gmatch", "pattern_gsub", "pattern_in_pcall"}) {
+       {"pattern_find", "pattern_match", "pattern_gmatch", "pattern_gsub", "pattern_in_pcall",
+        "pattern_long_set", "pattern_long_backreference"}) {
     auto error = Attack(attack);
     INFO(attack << ": " << error.Describe());
     CHECK(error.type == "LuaInstructionLimit");

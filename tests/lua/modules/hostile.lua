@@ -89,6 +89,14 @@ function M.pattern_find() return string.find(string.rep("a", 100000), many_a) en
 function M.pattern_match() return (string.rep("a", 100000)):match(many_a) end
 function M.pattern_gmatch() for _ in string.gmatch(string.rep("a", 100000), many_a) do end end
 function M.pattern_gsub() return (string.gsub(string.rep("a", 100000), many_a, "")) end
+-- Few steps, each scanning much: a set of 200,000 bytes tried at each of 200,000 positions,
+-- and a back-reference compared over up to 50,000 bytes at each length the capture backs off to.
+function M.pattern_long_set()
+  return string.find(string.rep("a", 200000), "[" .. string.rep("b", 200000) .. "]")
+end
+function M.pattern_long_backreference()
+  return string.find(string.rep("a", 100000), "(.*)%1b")
+end
 function M.pattern_in_pcall() return pcall(string.find, string.rep("a", 100000), many_a) end
 function M.patterns_as_usual()
   local s = string.rep("key = value; ", 1000)
