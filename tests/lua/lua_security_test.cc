@@ -131,6 +131,15 @@ TEST_CASE("logging is bounded: 32 KiB a line, 1 MiB a call, then one warning") {
   CHECK_THAT(line, Catch::EndsWith("... (69632 more bytes cut)"));
 }
 
+TEST_CASE("heartbeat details above the result limit are refused with an error naming the call") {
+  auto error = Attack("heartbeat_too_large");
+  INFO(error.Describe());
+  CHECK_THAT(error.message, Catch::Contains("weft.heartbeat"));
+  LocalActivityContext context;
+  CHECK(Sandbox().Call("hostile", "heartbeat_fits", {}, context) == nlohmann::json(true));
+  CHECK(context.HeartbeatCount() == 1);
+}
+
 TEST_CASE("weft.json.decode builds its tree within the activity's memory and depth") {
   const std::size_t before = Sandbox().MemoryInUse();
   auto wide = Attack("json_decode_wide");

@@ -89,6 +89,10 @@ function M.pattern_find() return string.find(string.rep("a", 100000), many_a) en
 function M.pattern_match() return (string.rep("a", 100000)):match(many_a) end
 function M.pattern_gmatch() for _ in string.gmatch(string.rep("a", 100000), many_a) do end end
 function M.pattern_gsub() return (string.gsub(string.rep("a", 100000), many_a, "")) end
+-- Heartbeat details over the result limit (2 MiB of JSON here) are refused, not sent.
+function M.heartbeat_too_large() weft.heartbeat({blob = string.rep("x", 3 * 1024 * 1024)}) end
+function M.heartbeat_fits() weft.heartbeat({blob = string.rep("x", 1024 * 1024)}) return true end
+
 -- Few steps, each scanning much: a set of 200,000 bytes tried at each of 200,000 positions,
 -- and a back-reference compared over up to 50,000 bytes at each length the capture backs off to.
 function M.pattern_long_set()
