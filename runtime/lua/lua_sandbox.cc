@@ -714,7 +714,18 @@ int LuaSandbox::LuaHeartbeat(lua_State* L) {
       }
     }
   }
-  if (failed) return luaL_error(L, "weft.heartbeat: %s", self.scratch_text_.c_str());
+  if (failed) {
+    // Not retryable: the same details would be refused on every attempt.
+    try {
+      self.scratch_json_ = ActivityError::NonRetryable(std::string(error_type::kInvalidResult),
+                                                       "weft.heartbeat: " + self.scratch_text_)
+                               .ToJson();
+    } catch (...) {
+      self.scratch_json_ = nullptr;
+    }
+    PushJson(L, self.scratch_json_, JsonLimitsOf(self.options_.limits));
+    return lua_error(L);
+  }
   return 0;
 }
 

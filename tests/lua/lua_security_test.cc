@@ -135,6 +135,8 @@ TEST_CASE("heartbeat details above the result limit are refused with an error na
   auto error = Attack("heartbeat_too_large");
   INFO(error.Describe());
   CHECK_THAT(error.message, Catch::Contains("weft.heartbeat"));
+  CHECK(error.type == "LuaInvalidResult");
+  CHECK(error.non_retryable);
   LocalActivityContext context;
   CHECK(Sandbox().Call("hostile", "heartbeat_fits", {}, context) == nlohmann::json(true));
   CHECK(context.HeartbeatCount() == 1);
