@@ -18,16 +18,16 @@
 
 namespace {
 
-namespace temporal = weft::temporal;
+namespace wt = weft::temporal;
 
 void Check(bool condition) {
   if (!condition) __builtin_trap();
 }
 
-const temporal::EncryptionCodec& Codec() {
+const wt::EncryptionCodec& Codec() {
   // Base64 of 32 bytes of 'a'.
-  static const temporal::EncryptionCodec codec(*temporal::EncryptionKeys::Parse(
-      "k1 YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE=\n", "fuzz"));
+  static const wt::EncryptionCodec codec(
+      *wt::EncryptionKeys::Parse("k1 YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE=\n", "fuzz"));
   return codec;
 }
 
@@ -43,13 +43,13 @@ void Print(const std::expected<nlohmann::json, std::string>& value) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  temporal::Payloads payloads;
-  if (!temporal::ReadProtoJson(text, payloads)) return 0;
-  Print(temporal::FromPayloads(payloads));
-  for (const temporal::Payload& payload : payloads.payloads()) {
-    Print(temporal::FromPayload(payload));
-    temporal::Payload decoded = payload;
-    if (Codec().Decode(decoded)) Print(temporal::FromPayload(decoded));
+  wt::Payloads payloads;
+  if (!wt::ReadProtoJson(text, payloads)) return 0;
+  Print(wt::FromPayloads(payloads));
+  for (const wt::Payload& payload : payloads.payloads()) {
+    Print(wt::FromPayload(payload));
+    wt::Payload decoded = payload;
+    if (Codec().Decode(decoded)) Print(wt::FromPayload(decoded));
   }
   return 0;
 }
