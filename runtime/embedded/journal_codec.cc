@@ -403,9 +403,9 @@ std::expected<interpreter::ScheduleActivity, std::string> ScheduleActivityFromJs
       command.retry.backoff_coefficient = retry["backoff_coefficient"].get<double>();
     }
     command.retry.maximum_interval = MillisFrom(retry.value("maximum_interval", json()));
-    command.retry.maximum_attempts =
-        retry.contains("maximum_attempts") ? IntegerField<std::int64_t>(retry, "maximum_attempts")
-                                           : 0;
+    command.retry.maximum_attempts = retry.contains("maximum_attempts")
+                                         ? IntegerField<std::int64_t>(retry, "maximum_attempts")
+                                         : 0;
     command.retry.non_retryable_error_types =
         retry.value("non_retryable_error_types", std::vector<std::string>{});
     command.step_path = value.value("step_path", "");

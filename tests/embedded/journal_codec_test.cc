@@ -71,9 +71,13 @@ TEST_CASE("a number out of its field's range is a malformed row, not a conversio
     REQUIRE_FALSE(decoded);
     CHECK(decoded.error().find("\"seq\" is not an integer in range") != std::string::npos);
   }
-  CHECK_FALSE(JobFromJson(json{{"job", "start_workflow"}, {"workflow_type", "t"},
-                               {"workflow_id", "w"}, {"run_id", "r"}, {"input", nullptr},
-                               {"attempt", 1e100}, {"random_seed", "1"}}));
+  CHECK_FALSE(JobFromJson(json{{"job", "start_workflow"},
+                               {"workflow_type", "t"},
+                               {"workflow_id", "w"},
+                               {"run_id", "r"},
+                               {"input", nullptr},
+                               {"attempt", 1e100},
+                               {"random_seed", "1"}}));
   auto fired = JobFromJson(json{{"job", "fire_timer"}, {"seq", 4294967295LL}});
   REQUIRE(fired);
   CHECK(std::get<ij::FireTimer>(*fired).seq == 4294967295U);
