@@ -123,19 +123,32 @@ void McpServer::HandleLine(const std::string& line) {
     SendError(id, kInvalidParams, "Invalid params: params must be an object");
     return;
   }
-  HandleRequest(id, method, params);
+  try {
+    HandleRequest(id, method, params);
+  } catch (const std::exception& error) {
+    // A request of a shape no branch foresaw: an error for that request, and the server goes
+    // on (an exception escaping Serve() would end `weft mcp` for the agent).
+    SendError(id, kInternalError, std::string("Internal error: ") + error.what());
+  }
 }
 
 void McpServer::HandleRequest(const json& id, const std::string& method, const json& params) {
   if (method == "initialize") {
     const auto& versions = SupportedVersions();
-    const std::string requested = params.value("protocolVersion", "");
+    // Each field read only when it is a string: a client's {"protocolVersion": 1} is a version
+    // this server does not speak, not a reason to throw.
+    auto text = [&](const json::json_pointer& pointer, const std::string& otherwise) {
+      return params.contains(pointer) && params[pointer].is_string()
+                 ? params[pointer].get<std::string>()
+                 : otherwise;
+    };
+    const std::string requested = text("/protocolVersion"_json_pointer, "");
     const std::string version =
         std::find(versions.begin(), versions.end(), requested) != versions.end() ? requested
                                                                                  : versions.front();
     spdlog::info("mcp: {} {} connected, protocol {} (asked for {})",
-                 params.value("/clientInfo/name"_json_pointer, "a client"),
-                 params.value("/clientInfo/version"_json_pointer, ""), version,
+                 text("/clientInfo/name"_json_pointer, "a client"),
+                 text("/clientInfo/version"_json_pointer, ""), version,
                  requested.empty() ? "none" : requested);
     // Ready for notifications from here: a client that never sends notifications/initialized
     // (some do not) still hears about new tools.

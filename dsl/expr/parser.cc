@@ -96,8 +96,11 @@ class Parser {
     int& depth_;
   };
   std::unexpected<Diagnostic> TooDeep(std::size_t offset) const {
+    // One byte to point at, except at the end of the text (the kEnd token's offset): a
+    // diagnostic never reaches past the expression, or file:line:col would point past it.
+    const std::size_t length = offset < tokens_.back().offset ? 1 : 0;
     return std::unexpected(
-        Diagnostic{codes::kTooDeep, offset, 1,
+        Diagnostic{codes::kTooDeep, offset, length,
                    "expression nests more than " + std::to_string(kMaxDepth) + " levels deep",
                    "split it into variables"});
   }

@@ -1,5 +1,8 @@
 #include "runtime/embedded/journal_codec.h"
 
+#include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -233,7 +236,24 @@ struct CommandEncoder {
   }
 };
 
-std::uint32_t Seq(const json& value) { return value.at("seq").get<std::uint32_t>(); }
+// An integer field of a journaled row. A damaged row may hold anything there: nlohmann's
+// get<> would convert 1e300 or -1.5 to an integer type, which is undefined behaviour for a
+// double out of range, and wrap -1 to a huge seq; such a row is malformed instead.
+template <class Int>
+Int IntegerField(const json& row, const char* key) {
+  const json& value = row.at(key);
+  if (value.is_number_unsigned() && std::in_range<Int>(value.get<std::uint64_t>())) {
+    return static_cast<Int>(value.get<std::uint64_t>());
+  }
+  if (value.is_number_integer() && !value.is_number_unsigned() &&
+      std::in_range<Int>(value.get<std::int64_t>())) {
+    return static_cast<Int>(value.get<std::int64_t>());
+  }
+  throw std::invalid_argument(std::string("\"") + key + "\" is not an integer in range: " +
+                              value.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+std::uint32_t Seq(const json& value) { return IntegerField<std::uint32_t>(value, "seq"); }
 
 interpreter::Job DecodeJob(const json& value) {
   const std::string name = value.at("job").get<std::string>();
@@ -244,7 +264,7 @@ interpreter::Job DecodeJob(const json& value) {
     job.run_id = value.at("run_id").get<std::string>();
     job.task_queue = value.value("task_queue", "");
     job.input = value.at("input");
-    job.attempt = value.value("attempt", 1);
+    job.attempt = value.contains("attempt") ? IntegerField<std::int32_t>(value, "attempt") : 1;
     job.memo = value.value("memo", json::object());
     job.search_attributes = value.value("search_attributes", json::object());
     job.continued_from_run_id = OptionalStringFrom(value.value("continued_from_run_id", json()));
@@ -383,7 +403,9 @@ std::expected<interpreter::ScheduleActivity, std::string> ScheduleActivityFromJs
       command.retry.backoff_coefficient = retry["backoff_coefficient"].get<double>();
     }
     command.retry.maximum_interval = MillisFrom(retry.value("maximum_interval", json()));
-    command.retry.maximum_attempts = retry.value("maximum_attempts", std::int64_t{0});
+    command.retry.maximum_attempts = retry.contains("maximum_attempts")
+                                         ? IntegerField<std::int64_t>(retry, "maximum_attempts")
+                                         : 0;
     command.retry.non_retryable_error_types =
         retry.value("non_retryable_error_types", std::vector<std::string>{});
     command.step_path = value.value("step_path", "");

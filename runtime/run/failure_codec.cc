@@ -30,6 +30,14 @@ Kind KindFromName(std::string_view text) {
   return Kind::kApplication;
 }
 
+// A failure's JSON may come from a damaged journal, and each cause read is a C++ frame: a row
+// nested 200,000 causes deep overflowed the stack (reproduced with tests/fuzz's journal_codec
+// target). Real chains are a few levels (a child's activity's error); deeper causes are left
+// out, and the deepest kept says so.
+constexpr int kMaxCauseDepth = 64;
+
+Failure FailureFromJsonAt(const json& value, int depth);
+
 }  // namespace
 
 std::string_view FailureKindName(Kind kind) {
@@ -54,7 +62,11 @@ json FailureToJson(const Failure& failure) {
   return out;
 }
 
-Failure FailureFromJson(const json& value) {
+Failure FailureFromJson(const json& value) { return FailureFromJsonAt(value, 0); }
+
+namespace {
+
+Failure FailureFromJsonAt(const json& value, int depth) {
   Failure failure;
   if (!value.is_object()) {
     failure.message = value.is_string() ? value.get<std::string>() : value.dump();
@@ -81,9 +93,16 @@ Failure FailureFromJson(const json& value) {
     failure.non_retryable = found->get<bool>();
   }
   if (auto found = value.find("cause"); found != value.end() && found->is_object()) {
-    failure.cause = std::make_shared<Failure>(FailureFromJson(*found));
+    if (depth < kMaxCauseDepth) {
+      failure.cause = std::make_shared<Failure>(FailureFromJsonAt(*found, depth + 1));
+    } else {
+      failure.message += " (its causes, nested deeper than " + std::to_string(kMaxCauseDepth) +
+                         " levels, are left out)";
+    }
   }
   return failure;
 }
+
+}  // namespace
 
 }  // namespace weft::run

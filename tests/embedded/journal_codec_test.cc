@@ -62,6 +62,27 @@ TEST_CASE("a malformed job is an error naming what is wrong") {
   CHECK_FALSE(JobFromJson(json{{"job", "fire_timer"}}));
 }
 
+TEST_CASE("a number out of its field's range is a malformed row, not a conversion") {
+  // Found by tests/fuzz (journal_codec): a damaged row's seq 92233720368547758081 (a double)
+  // was converted to uint32 (undefined behaviour, which UBSan reports); -1 wrapped to
+  // 4294967295.
+  for (const json& seq : {json(1e300), json(-1), json(4294967296LL), json(1.5), json("1")}) {
+    auto decoded = JobFromJson(json{{"job", "fire_timer"}, {"seq", seq}});
+    REQUIRE_FALSE(decoded);
+    CHECK(decoded.error().find("\"seq\" is not an integer in range") != std::string::npos);
+  }
+  CHECK_FALSE(JobFromJson(json{{"job", "start_workflow"},
+                               {"workflow_type", "t"},
+                               {"workflow_id", "w"},
+                               {"run_id", "r"},
+                               {"input", nullptr},
+                               {"attempt", 1e100},
+                               {"random_seed", "1"}}));
+  auto fired = JobFromJson(json{{"job", "fire_timer"}, {"seq", 4294967295LL}});
+  REQUIRE(fired);
+  CHECK(std::get<ij::FireTimer>(*fired).seq == 4294967295U);
+}
+
 TEST_CASE("a scheduled activity reads back for re-arming after a restart") {
   ij::ScheduleActivity command{
       .seq = 2,

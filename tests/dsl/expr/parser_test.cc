@@ -159,6 +159,16 @@ TEST_CASE("nesting is limited, in parentheses, prefixes, and chains alike") {
   CHECK(P(std::string(60, '(') + "1" + std::string(60, ')')) == "1");
 }
 
+TEST_CASE("a nesting error at the end of the text stays inside the text") {
+  // Found by tests/fuzz (expression): the limit was reached at the kEnd token, and the
+  // diagnostic spanned one byte past the expression's last.
+  const std::string open = std::string(kMaxDepth, '(');
+  auto tree = Parse(open);
+  REQUIRE_FALSE(tree.has_value());
+  CHECK(tree.error().code == codes::kTooDeep);
+  CHECK(tree.error().offset + tree.error().length <= open.size());
+}
+
 TEST_CASE("very deep input fails fast, without exhausting the stack") {
   const std::string hostile = std::string(30000, '(') + std::string(30000, '[');
   CHECK(P(hostile).starts_with("error WEFT2006"));
