@@ -331,6 +331,11 @@ void WorkflowWorker::Send(
 }
 
 void WorkflowWorker::Handle(const workflowservice::PollWorkflowTaskQueueResponse& task) {
+  if (auto answering = answering_.find(task.workflow_execution().run_id());
+      answering != answering_.end()) {
+    answering->second.push_back(task);  // handled once the answer's reply is in
+    return;
+  }
   const auto received = std::chrono::steady_clock::now();
   ++tasks_handled_;
   const std::string& workflow_id = task.workflow_execution().workflow_id();
@@ -660,52 +665,65 @@ void WorkflowWorker::Answer(std::shared_ptr<OpenTask> open, bool heartbeat) {
   }
   // The answer completes on the loop; the run waits for it out of the cache, since its state
   // includes this task, which history only has once the server took the answer.
+  answering_.try_emplace(open->run_id);
   Send(&Stub::PrepareAsyncRespondWorkflowTaskCompleted, "RespondWorkflowTaskCompleted", completed,
        [this, open](std::expected<workflowservice::RespondWorkflowTaskCompletedResponse, RpcError>
                         sent) mutable {
-         if (sent) trace::RecordCommands(open->workflow_id, open->issued);
-         if (open->eager_slots > 0) {
-           int granted = 0;
-           if (sent) {
-             for (auto& activity_task : *sent->mutable_activity_tasks()) {
-               if (granted == open->eager_slots) break;  // never more than asked for
-               eager_activities_->RunInReservedSlot(std::move(activity_task));
-               ++granted;
-             }
-           }
-           eager_activities_->ReleaseSlots(open->eager_slots - granted);
+         OnAnswered(*open, std::move(sent));
+         // The tasks that came meanwhile, in their order; one may open a new answer, and the
+         // rest then wait for that one.
+         auto waiting = answering_.extract(open->run_id);
+         if (!waiting.empty() && !stopping_) {
+           for (const auto& task : waiting.mapped()) Handle(task);
          }
-         CachedRun& cached = open->cached;
-         if (sent) {
-           metrics_->WorkflowTaskExecuted(cached.workflow_type,
-                                          std::chrono::steady_clock::now() - open->received,
-                                          open->replayed);
-         }
-         if (sent && open->close) {
-           std::optional<metrics::SdkMetrics::Millis> end_to_end;
-           if (cached.started != std::chrono::system_clock::time_point()) {
-             end_to_end = std::chrono::system_clock::now() - cached.started;
-           }
-           metrics_->WorkflowClosed(*open->close, cached.workflow_type, end_to_end);
-         }
-         if (!sent) {
-           // The server has already failed the task (e.g. a signal arrived before a close
-           // command: "UnhandledCommand"); it schedules a new one with the new events. The run
-           // is evicted: its state includes a task history will not have.
-           spdlog::warn("workflow {}: {}", open->workflow_id, sent.error().ToString());
-           SyncLocals(cached, open->workflow_id, open->run_id, /*closes=*/true);
-           return;
-         }
-         // A discarded speculative task (reset_history_event_id) leaves history behind the
-         // cached state: evict, as for a closed run.
-         if (open->closes || sent->reset_history_event_id() != 0) {
-           SyncLocals(cached, open->workflow_id, open->run_id, /*closes=*/true);
-           return;
-         }
-         cached.last_started_event_id = open->started_event_id;
-         cached.sdk_recorded = true;
-         PutCachedRun(open->run_id, std::move(cached));
        });
+}
+
+void WorkflowWorker::OnAnswered(
+    OpenTask& answered,
+    std::expected<workflowservice::RespondWorkflowTaskCompletedResponse, RpcError> sent) {
+  if (sent) trace::RecordCommands(answered.workflow_id, answered.issued);
+  if (answered.eager_slots > 0) {
+    int granted = 0;
+    if (sent) {
+      for (auto& activity_task : *sent->mutable_activity_tasks()) {
+        if (granted == answered.eager_slots) break;  // never more than asked for
+        eager_activities_->RunInReservedSlot(std::move(activity_task));
+        ++granted;
+      }
+    }
+    eager_activities_->ReleaseSlots(answered.eager_slots - granted);
+  }
+  CachedRun& cached = answered.cached;
+  if (sent) {
+    metrics_->WorkflowTaskExecuted(cached.workflow_type,
+                                   std::chrono::steady_clock::now() - answered.received,
+                                   answered.replayed);
+  }
+  if (sent && answered.close) {
+    std::optional<metrics::SdkMetrics::Millis> end_to_end;
+    if (cached.started != std::chrono::system_clock::time_point()) {
+      end_to_end = std::chrono::system_clock::now() - cached.started;
+    }
+    metrics_->WorkflowClosed(*answered.close, cached.workflow_type, end_to_end);
+  }
+  if (!sent) {
+    // The server has already failed the task (e.g. a signal arrived before a close
+    // command: "UnhandledCommand"); it schedules a new one with the new events. The run
+    // is evicted: its state includes a task history will not have.
+    spdlog::warn("workflow {}: {}", answered.workflow_id, sent.error().ToString());
+    SyncLocals(cached, answered.workflow_id, answered.run_id, /*closes=*/true);
+    return;
+  }
+  // A discarded speculative task (reset_history_event_id) leaves history behind the
+  // cached state: evict, as for a closed run.
+  if (answered.closes || sent->reset_history_event_id() != 0) {
+    SyncLocals(cached, answered.workflow_id, answered.run_id, /*closes=*/true);
+    return;
+  }
+  cached.last_started_event_id = answered.started_event_id;
+  cached.sdk_recorded = true;
+  PutCachedRun(answered.run_id, std::move(cached));
 }
 
 void WorkflowWorker::RequestEagerExecution(::temporal::api::command::v1::Command& command,

@@ -160,6 +160,13 @@ class WorkflowWorker {
   // the task once none is left, or as a heartbeat when its time is up.
   void Advance(std::shared_ptr<OpenTask> open);
   void Answer(std::shared_ptr<OpenTask> open, bool heartbeat);
+  // Takes the server's reply to an answer: eager activities, metrics, and the run back into the
+  // cache unless it closed or the answer was refused.
+  void OnAnswered(
+      OpenTask& answered,
+      std::expected<::temporal::api::workflowservice::v1::RespondWorkflowTaskCompletedResponse,
+                    RpcError>
+          sent);
   // Makes the local activities this worker runs for `run` the ones its workflow waits for.
   void SyncLocals(CachedRun& run, const std::string& workflow_id, const std::string& run_id,
                   bool closes);
@@ -192,6 +199,11 @@ class WorkflowWorker {
   // Touched on the loop thread only, where tasks and their answers are handled: no lock.
   std::unordered_map<std::string, CacheEntry> cache_;  // by run id
   std::list<std::string> recency_;                     // run ids, least recently used first
+  // Runs whose answer is on its way, with the tasks that came for them meanwhile. The server
+  // may hand out a run's next task as soon as it took the answer, before the answer's reply
+  // reaches this worker; such a task waits here until the run is back in the cache, instead of
+  // replaying the run from its first event and then being overwritten by the older state.
+  std::unordered_map<std::string, std::vector<PollResponse>> answering_;  // loop thread only
   mutable std::mutex polls_mutex_;
   std::set<grpc::ClientContext*> polls_;  // in flight, cancelled by Stop()
   int calls_in_flight_ = 0;               // polls, answers and backoff timers

@@ -43,7 +43,19 @@ void FakeConnection::FailNextCall(const std::string& method_name, grpc::StatusCo
   failures_[method_name] = code;
 }
 
+void FakeConnection::HoldNextReply(const std::string& method_name) {
+  std::lock_guard lock(mutex_);
+  ++holds_[method_name];
+}
+
+void FakeConnection::ReleaseHeld() {
+  std::lock_guard lock(mutex_);
+  for (Completion& completion : held_) Complete(std::move(completion));
+  held_.clear();
+}
+
 void FakeConnection::EndPolls() {
+  ReleaseHeld();
   std::lock_guard lock(mutex_);
   polls_ended_ = true;
   for (Poll& poll : polls_) {
@@ -102,6 +114,11 @@ void FakeConnection::StartUnary(std::string_view method_name,
     return;
   }
   if (method_name != kPollWorkflowTasks && method_name != kPollActivityTasks) {
+    if (auto hold = holds_.find(std::string(method_name)); hold != holds_.end()) {
+      if (--hold->second == 0) holds_.erase(hold);
+      held_.push_back({grpc::Status::OK, std::move(response), std::move(finish)});
+      return;
+    }
     Complete({grpc::Status::OK, std::move(response), std::move(finish)});
     return;
   }

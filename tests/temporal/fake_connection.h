@@ -54,7 +54,12 @@ class FakeConnection final : public temporal::Connection {
   void SetHistory(const std::string& run_id, History history, int page_size = 0);
   // The next call of `method_name` fails with `code`.
   void FailNextCall(const std::string& method_name, grpc::StatusCode code);
-  // Answers every waiting poll, and every later one, with CANCELLED.
+  // The reply to the next call of `method_name` waits until ReleaseHeld(): the window in which
+  // a real server has taken an answer and handed out the run's next task while the reply is
+  // still on its way to the worker.
+  void HoldNextReply(const std::string& method_name);
+  void ReleaseHeld();
+  // Answers every waiting poll, and every later one, with CANCELLED; releases held replies.
   void EndPolls();
 
   // The next request of type T that the workers sent, after those Next<T>() returned before;
@@ -129,6 +134,8 @@ class FakeConnection final : public temporal::Connection {
   };
   std::map<std::string, StoredHistory> histories_;            // by run id
   mutable std::map<std::string, grpc::StatusCode> failures_;  // by method
+  mutable std::map<std::string, int> holds_;                  // by method: replies to hold
+  mutable std::vector<Completion> held_;                      // until ReleaseHeld()
   mutable std::deque<Completion> completions_;                // for the loop thread, in order
   mutable bool completing_ = false;  // a RunCompletions() is queued on the loop
   mutable temporal::CallLoop loop_;  // last: it drains before the rest goes

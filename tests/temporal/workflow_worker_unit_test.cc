@@ -451,6 +451,31 @@ TEST_CASE("an answer the server refuses evicts the run; its next task replays th
   CHECK(worker.server().All<workflowservice::RespondWorkflowTaskFailedRequest>().empty());
 }
 
+TEST_CASE("a task that comes before the reply to its run's answer waits for it, then continues") {
+  WorkerOnFakeServer worker(/*max_cached_runs=*/10);
+  RunHistory run("counter-1", "run-1", "counter", nullptr);
+  worker.Hand(run, run.FullTask());
+  const std::string sticky = worker.StickyQueue();
+
+  // The server takes the answer to the signal's task and hands out the next task at once; the
+  // reply to the answer is still on its way.
+  run.Signal("add", 4);
+  worker.server().HoldNextReply("RespondWorkflowTaskCompleted");
+  worker.Hand(run, run.StickyTask(), sticky);
+  run.Signal("finish", nullptr);
+  worker.server().SetHistory(run.run_id(), run.history());
+  worker.server().AddWorkflowTask(sticky, run.StickyTask());
+  CHECK_THROWS(worker.server().Next<Answer>(300ms));  // it waits for the reply
+
+  worker.server().ReleaseHeld();
+  const Answer answer = worker.server().Next<Answer>();
+  CHECK(CompletedResult(answer) == 4);
+  CHECK(worker.HistoryReads() == 0);  // continued from the cache, not replayed
+  CHECK(worker.worker().full_replays() == 1);
+  // The closed run is not put back by the late reply.
+  CHECK(worker.Metric("temporal_sticky_cache_size", "", 0) == 0);
+}
+
 TEST_CASE("a history the workflow does not command fails the task as non-deterministic, once") {
   WorkerOnFakeServer worker(/*max_cached_runs=*/10);
   RunHistory run("counter-1", "run-1", "counter", nullptr);
