@@ -135,6 +135,18 @@ std::string Scaffold::Text() const {
   return text;
 }
 
+int ScaffoldError::ExitCode() const {
+  switch (kind) {
+    case Kind::kInvalidArgument:
+      return 2;
+    case Kind::kExists:
+      return 3;
+    case Kind::kIo:
+      return 1;
+  }
+  return 1;
+}
+
 std::string_view ScaffoldError::KindName() const {
   switch (kind) {
     case Kind::kInvalidArgument:

@@ -54,6 +54,9 @@ struct ScaffoldError {
   std::string_view KindName() const;
   // {"created": false, "error": KindName(), "message"}: `weft new --json` on failure.
   nlohmann::json ToJson() const;
+  // `weft new`'s exit code: 2 for a bad name or option (a usage error), 3 when a file exists,
+  // so that a script can tell "already there" from a failure; 1 for an I/O error.
+  int ExitCode() const;
 };
 
 std::expected<Scaffold, ScaffoldError> ScaffoldWorkflow(const ScaffoldRequest& request);

@@ -53,6 +53,11 @@ LoadResult LoadDefinition(std::string_view text, const LoadOptions& options = {}
 // the path as given.
 LoadResult LoadDefinitionFile(const std::filesystem::path& path, LoadOptions options = {});
 
+// The diagnostics LoadDefinitionFile(path) returned, as text: each with its source line and a
+// caret, the file read again for them (none when it cannot be read).
+std::string FormatFileDiagnostics(const std::filesystem::path& path,
+                                  const std::vector<Diagnostic>& diagnostics);
+
 }  // namespace weft::dsl
 
 #endif  // WEFT_DSL_LOADER_H_

@@ -5,8 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "activities/builtin_activities.h"
+#include "cmd/weft/activity_flags.h"
 #include "cmd/weft/commands.h"
+#include "cmd/weft/output.h"
 #include "runtime/activity/activity_listing.h"
 #include "runtime/activity/activity_registry.h"
 
@@ -15,22 +16,17 @@ namespace {
 
 struct ActivitiesOptions {
   bool json = false;
-  std::vector<std::string> plugins;
-  std::string lua_dir;
+  ActivityFlags activities;
 };
 
 void RunActivities(const ActivitiesOptions& options) {
   activity::ActivityRegistry registry;
-  if (auto registered = activities::RegisterAll(
-          activities::ProjectRegistryOptions(options.plugins, options.lua_dir), registry);
+  if (auto registered = activities::RegisterAll(options.activities.Registry(), registry);
       !registered) {
-    std::cerr << "weft activities: " << registered.error().message << "\n";
-    throw CLI::RuntimeError(1);
+    CommandFailed("activities", registered.error().message);
   }
   if (options.json) {
-    std::cout << activity::ActivityListingJson(registry).dump(
-                     2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
+    PrintJson(activity::ActivityListingJson(registry));
   } else {
     std::cout << activity::ActivityListingText(registry);
   }
@@ -43,11 +39,7 @@ void AddActivityCommands(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "activities", "List the registered activities: built-ins, plugins and Lua modules");
   command->add_flag("--json", options->json, "One JSON array, for machines");
-  command->add_option("--plugin", options->plugins, "Load an activity plugin (a .so); repeatable");
-  command
-      ->add_option("--lua-dir", options->lua_dir,
-                   "Directory of Lua activity modules (default: ./activities if present)")
-      ->envname("WEFT_LUA_DIR");
+  options->activities.Add(*command);
   command->callback([options] { RunActivities(*options); });
 }
 

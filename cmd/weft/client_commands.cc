@@ -9,20 +9,15 @@
 
 #include "cmd/weft/commands.h"
 #include "cmd/weft/connection_flags.h"
-#include "cmd/weft/json_argument.h"
 #include "cmd/weft/output.h"
 #include "runtime/client/connect_client.h"
+#include "runtime/client/json_argument.h"
 #include "runtime/temporal/workflow_client.h"
 
 namespace weft::cli {
 namespace {
 
 using nlohmann::json;
-
-json Argument(const std::string& text, const std::string& flag) {
-  if (text.empty()) return nullptr;
-  return OrFail(ParseJsonArgument(text, flag), 2);
-}
 
 // The state every command shares: where the workflow runs, which one, a handler and its input.
 struct Target {
@@ -39,7 +34,7 @@ struct Target {
         {.temporal = connection.Options(), .embedded = {.journal = journal}}));
   }
   client::Execution Execution() const { return {workflow_id, run_id}; }
-  json Input() const { return Argument(input, "--input"); }
+  json Input() const { return OrFail(client::ParseJsonArgument(input, "--input"), 2); }
 };
 
 CLI::App* AddTargetCommand(CLI::App& app, const std::string& name, const std::string& help,
@@ -102,20 +97,19 @@ void AddClientCommands(CLI::App& app) {
             "--detach`",
             2);
       }
-      const client::StartRequest request{.workflow = state->workflow_type,
-                                         .input = Argument(state->input, "--input"),
-                                         .workflow_id = state->workflow_id,
-                                         .task_queue = state->task_queue,
-                                         .summary = state->summary,
-                                         .details = state->details,
-                                         .workflows = state->workflows};
+      const client::StartRequest request{
+          .workflow = state->workflow_type,
+          .input = OrFail(client::ParseJsonArgument(state->input, "--input"), 2),
+          .workflow_id = state->workflow_id,
+          .task_queue = state->task_queue,
+          .summary = state->summary,
+          .details = state->details,
+          .workflows = state->workflows};
       auto client = OrFail(client::ConnectClient({.temporal = state->connection.Options()}));
       const client::Started started = OrFail(client->Start(request));
       if (!state->wait) {
-        std::cout << json{{"workflow_id", started.execution.workflow_id},
-                          {"run_id", started.execution.run_id}}
-                         .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-                  << "\n";
+        PrintJson(json{{"workflow_id", started.execution.workflow_id},
+                       {"run_id", started.execution.run_id}});
         return;
       }
       PrintOutcome(OrFail(client->Result(started.execution)));
@@ -134,10 +128,8 @@ void AddClientCommands(CLI::App& app) {
     auto target = std::make_shared<Target>();
     AddTargetCommand(app, "query", "Query a workflow and print the answer", *target, "query")
         ->callback([target] {
-          std::cout << OrFail(target->Connect()->Query(target->Execution(), target->name,
-                                                       target->Input()))
-                           .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-                    << "\n";
+          PrintJson(
+              OrFail(target->Connect()->Query(target->Execution(), target->name, target->Input())));
         });
   }
   {
@@ -145,10 +137,8 @@ void AddClientCommands(CLI::App& app) {
     AddTargetCommand(app, "update", "Send an update, wait for it and print its result", *target,
                      "update")
         ->callback([target] {
-          std::cout << OrFail(target->Connect()->Update(target->Execution(), target->name,
-                                                        target->Input()))
-                           .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-                    << "\n";
+          PrintJson(OrFail(
+              target->Connect()->Update(target->Execution(), target->name, target->Input())));
         });
   }
   {
@@ -185,11 +175,8 @@ void AddClientCommands(CLI::App& app) {
                      "Print a workflow's history as JSON (as `temporal workflow show -o json`)",
                      *target, nullptr)
         ->callback([target] {
-          auto client = temporal::WorkflowClient::Connect(target->connection.Options());
-          if (!client) Fail(client.error().message);
-          auto history = client->HistoryJson({target->workflow_id, target->run_id});
-          if (!history) Fail(history.error().message);
-          std::cout << *history << "\n";
+          auto client = OrFail(temporal::WorkflowClient::Connect(target->connection.Options()));
+          std::cout << OrFail(client.HistoryJson({target->workflow_id, target->run_id})) << "\n";
         });
   }
 }

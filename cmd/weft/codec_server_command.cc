@@ -1,10 +1,8 @@
 // codec-server: Temporal's remote codec protocol with weft's payload keys
 // (runtime/temporal/codec_server.h), for the Temporal UI and `temporal workflow show
 // --codec-endpoint`. Runs until SIGINT or SIGTERM.
-#include <pthread.h>
 #include <spdlog/spdlog.h>
 
-#include <csignal>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -12,6 +10,8 @@
 
 #include "cmd/weft/commands.h"
 #include "cmd/weft/connection_flags.h"
+#include "cmd/weft/output.h"
+#include "cmd/weft/stop_signals.h"
 #include "runtime/temporal/codec_server.h"
 
 namespace weft::cli {
@@ -23,26 +23,15 @@ struct CodecServerFlags {
 };
 
 void RunCodecServer(CodecServerFlags& flags) {
-  // The signals are taken by this thread in sigwait(), blocked before the server's threads
-  // start so that they inherit the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  BlockStopSignals();  // before the server's threads start, so that they inherit the mask
 
   auto keys = flags.keys.Encryption();
   if (!keys) {
-    std::cerr << "weft codec-server: no payload keys: give --codec-key-file or set "
-                 "WEFT_CODEC_KEYS\n";
-    throw CLI::RuntimeError(1);
+    CommandFailed("codec-server", "no payload keys: give --codec-key-file or set WEFT_CODEC_KEYS");
   }
   flags.server.keys = *keys;
   auto server = temporal::StartCodecServer(flags.server);
-  if (!server) {
-    std::cerr << "weft codec-server: " << server.error() << "\n";
-    throw CLI::RuntimeError(1);
-  }
+  if (!server) CommandFailed("codec-server", server.error());
   std::string origins;
   for (const auto& origin : flags.server.cors_origins)
     origins += (origins.empty() ? "" : ", ") + origin;
@@ -50,10 +39,9 @@ void RunCodecServer(CodecServerFlags& flags) {
                (*server)->address(), origins.empty() ? "no origin" : origins);
   // For scripts and tests that start it on port 0: where it listens, on stdout.
   std::cout << "listening on " << (*server)->address() << std::endl;
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
+  const char* signal = WaitForStopSignal();
   (*server)->Stop();
-  spdlog::info("codec server stopped");
+  spdlog::info("codec server stopped ({})", signal);
 }
 
 }  // namespace

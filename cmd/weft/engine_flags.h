@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cmd/weft/activity_flags.h"
 #include "runtime/client/foreground_run.h"
 
 namespace weft::cli {
@@ -17,8 +18,7 @@ namespace weft::cli {
 struct EngineFlags {
   std::string journal = ".weft/journal.db";
   std::string workflows = "workflows";
-  std::vector<std::string> plugins;
-  std::string lua_dir;
+  ActivityFlags activities;
 
   void AddJournal(CLI::App& command) {
     command.add_option("--journal", journal, "The embedded engine's journal (SQLite)")
@@ -30,14 +30,13 @@ struct EngineFlags {
     command.add_option("--workflows", workflows, "Folder of workflow definitions")
         ->envname("WEFT_WORKFLOWS")
         ->capture_default_str();
-    command.add_option("--plugin", plugins, "Load an activity plugin (a .so); repeatable");
-    command
-        .add_option("--lua-dir", lua_dir,
-                    "Directory of Lua activity modules (default: ./activities if present)")
-        ->envname("WEFT_LUA_DIR");
+    activities.Add(command);
   }
   client::ForegroundOptions Engine() const {
-    return {.journal = journal, .workflows = workflows, .plugins = plugins, .lua_dir = lua_dir};
+    return {.journal = journal,
+            .workflows = workflows,
+            .plugins = activities.plugins,
+            .lua_dir = activities.lua_dir};
   }
 };
 

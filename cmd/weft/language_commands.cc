@@ -5,12 +5,12 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "activities/builtin_activities.h"
 #include "cmd/weft/commands.h"
+#include "cmd/weft/output.h"
 #include "dsl/canonical_yaml.h"
 #include "dsl/loader.h"
 #include "dsl/mermaid_graph.h"
@@ -19,13 +19,6 @@
 
 namespace weft::cli {
 namespace {
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 struct ValidateOptions {
   std::vector<std::string> paths;
@@ -40,16 +33,14 @@ void RunValidate(const ValidateOptions& options) {
   auto known = activities::ListKnownActivities(
       activities::ProjectRegistryOptions(options.plugins, options.lua_dir));
   if (!known) {
-    std::cerr << "weft validate: " << known.error().message << "\n";
-    throw CLI::RuntimeError(1);
+    CommandFailed("validate", known.error().message);
   }
   const dsl::ValidationReport report = dsl::ValidateDefinitions(
       options.paths.empty() ? std::vector<std::string>{"workflows"} : options.paths,
       {.known_activities = std::move(known->names),
        .broken_activity_modules = std::move(known->broken_modules)});
   if (options.json) {
-    std::cout << report.ToJson().dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
+    PrintJson(report.ToJson());
   } else if (report.files.empty()) {
     std::cerr << "weft validate: no definitions found\n";
   } else {
@@ -62,10 +53,7 @@ void RunValidate(const ValidateOptions& options) {
 std::shared_ptr<const dsl::Definition> LoadOrFail(const std::string& file) {
   auto result = dsl::LoadDefinitionFile(file);
   if (!result) {
-    const std::string text = ReadText(file);
-    for (const dsl::Diagnostic& diagnostic : result.error()) {
-      std::cerr << dsl::FormatDiagnostic(diagnostic, text);
-    }
+    std::cerr << dsl::FormatFileDiagnostics(file, result.error());
     throw CLI::RuntimeError(1);
   }
   return *result;
@@ -112,10 +100,7 @@ void AddLanguageCommands(CLI::App& app) {
     }
     std::ofstream out(fmt_options->file, std::ios::binary | std::ios::trunc);
     out << text;
-    if (!out) {
-      std::cerr << "weft fmt: cannot write " << fmt_options->file << "\n";
-      throw CLI::RuntimeError(1);
-    }
+    if (!out) CommandFailed("fmt", "cannot write " + fmt_options->file);
   });
 }
 

@@ -11,6 +11,7 @@
 #include "agents/weft_mcp.h"
 #include "cmd/weft/commands.h"
 #include "cmd/weft/connection_flags.h"
+#include "cmd/weft/output.h"
 #include "runtime/client/foreground_run.h"
 
 namespace weft::cli {
@@ -29,21 +30,17 @@ void RunMcp(const McpOptions& options) {
     std::error_code error;
     std::filesystem::current_path(options.directory, error);
     if (error) {
-      std::cerr << "weft mcp: cannot enter " << options.directory << ": " << error.message()
-                << "\n";
-      throw CLI::RuntimeError(1);
+      CommandFailed("mcp", "cannot enter " + options.directory + ": " + error.message());
     }
   }
   agents::WeftToolsOptions tools_options = options.tools;
   tools_options.client.temporal = options.connection.Options();
   // A run started on the embedded engine is executed by a background `weft resume`, as after
   // `weft run --detach`.
-  const client::ForegroundOptions engine{.journal = ".weft/journal.db",
-                                         .workflows = tools_options.workflows_dir,
-                                         .lua_dir = tools_options.activities_dir.string()};
-  tools_options.client.embedded = {.journal = std::filesystem::absolute(engine.journal),
-                                   .workflows = engine.workflows,
-                                   .background_engine = client::BackgroundResume(engine)};
+  tools_options.client.embedded =
+      client::DetachedClientOptions({.journal = std::filesystem::absolute(".weft/journal.db"),
+                                     .workflows = tools_options.workflows_dir,
+                                     .lua_dir = tools_options.activities_dir.string()});
   spdlog::info(
       "mcp: serving {} on stdio ({} engine)", tools_options.workflows_dir.string(),
       options.connection.address.empty() ? "embedded" : "Temporal " + options.connection.address);

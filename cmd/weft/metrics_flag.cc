@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <iostream>
+#include "cmd/weft/output.h"
 
 namespace weft::cli {
 
@@ -20,8 +20,7 @@ std::unique_ptr<http::HttpServer> MetricsFlag::Start(
   if (address.empty()) return nullptr;
   auto started = metrics::StartMetricsEndpoint(address, std::move(registry), std::move(ready));
   if (!started) {
-    std::cerr << "weft " << command << ": " << started.error() << " (--metrics-address)\n";
-    throw CLI::RuntimeError(1);
+    CommandFailed(command, started.error() + " (--metrics-address)");
   }
   spdlog::info("metrics at http://{}/metrics, probes at /healthz and /readyz",
                (*started)->address());

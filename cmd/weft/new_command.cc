@@ -7,6 +7,7 @@
 
 #include "agents/workflow_scaffold.h"
 #include "cmd/weft/commands.h"
+#include "cmd/weft/output.h"
 
 namespace weft::cli {
 namespace {
@@ -26,13 +27,8 @@ void RunNew(NewOptions& options) {
   auto scaffold = ScaffoldWorkflow(options.request);
   if (!scaffold) {
     const ScaffoldError& error = scaffold.error();
-    if (options.json)
-      std::cout << error.ToJson().dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-                << "\n";
-    std::cerr << "weft new: " << error.message << "\n";
-    throw CLI::RuntimeError(error.kind == ScaffoldError::Kind::kInvalidArgument ? 2
-                            : error.kind == ScaffoldError::Kind::kExists        ? 3
-                                                                                : 1);
+    if (options.json) PrintJson(error.ToJson());
+    CommandFailed("new", error.message, error.ExitCode());
   }
   if (!options.json) {
     std::cout << scaffold->Text();
@@ -40,7 +36,7 @@ void RunNew(NewOptions& options) {
   }
   nlohmann::json out = scaffold->ToJson();
   out["created"] = true;
-  std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  PrintJson(out);
 }
 
 }  // namespace

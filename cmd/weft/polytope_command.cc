@@ -1,5 +1,5 @@
 // polytope add-workflow-tool [FILE]: what polytope.yml's add-temporal-client runs to register
-// the add-temporal-workflow tool, once (cmd/weft/polytope_file.h). Exit 0 whether it added the
+// the add-temporal-workflow tool, once (agents/polytope_file.h). Exit 0 whether it added the
 // tool or found it there; 1 with the file, line and problem when it cannot.
 #include <iostream>
 #include <memory>
@@ -7,6 +7,7 @@
 
 #include "agents/polytope_file.h"
 #include "cmd/weft/commands.h"
+#include "cmd/weft/output.h"
 
 namespace weft::cli {
 
@@ -21,10 +22,7 @@ void AddPolytopeCommands(CLI::App& app) {
   add->add_option("file", *file, "The polytope file")->capture_default_str();
   add->callback([file] {
     auto registered = agents::AddWorkflowTool(*file);
-    if (!registered) {
-      std::cerr << "weft polytope: " << registered.error() << "\n";
-      throw CLI::RuntimeError(1);
-    }
+    if (!registered) CommandFailed("polytope", registered.error());
     std::cout << (*registered == agents::ToolRegistration::kAdded
                       ? "added the tool add-temporal-workflow to "
                       : "the tool add-temporal-workflow is already in ")

@@ -10,6 +10,7 @@
 
 #include "cmd/weft/commands.h"
 #include "cmd/weft/connection_flags.h"
+#include "cmd/weft/output.h"
 #include "runtime/temporal/history_file_replay.h"
 
 namespace weft::cli {
@@ -31,8 +32,7 @@ void RunReplay(const ReplayOptions& options) {
     auto replay = temporal::ReplayHistoryFile(file, std::cin, catalog, options.workflow_id,
                                               options.keys.Encryption());
     if (!replay) {
-      std::cerr << "weft replay: " << replay.error() << "\n";
-      throw CLI::RuntimeError(2);
+      CommandFailed("replay", replay.error(), 2);
     }
     all_deterministic = all_deterministic && replay->report.deterministic();
     if (options.json) {
@@ -41,10 +41,7 @@ void RunReplay(const ReplayOptions& options) {
       std::cout << replay->Text();
     }
   }
-  if (options.json)
-    std::cout << (reports.size() == 1 ? reports[0] : reports)
-                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
+  if (options.json) PrintJson(reports.size() == 1 ? reports[0] : reports);
   if (!all_deterministic) throw CLI::RuntimeError(1);
 }
 

@@ -6,17 +6,17 @@
 
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "cmd/weft/commands.h"
 #include "cmd/weft/engine_flags.h"
-#include "cmd/weft/json_argument.h"
 #include "cmd/weft/output.h"
 #include "runtime/client/embedded_client.h"
 #include "runtime/client/foreground_run.h"
+#include "runtime/client/json_argument.h"
+#include "runtime/client/progress_printer.h"
 #include "runtime/client/run_text.h"
 
 namespace weft::cli {
@@ -24,37 +24,14 @@ namespace {
 
 using nlohmann::json;
 
-// Progress lines on stderr: on a terminal, a line that is not kept is rewritten in place by the
-// next one; elsewhere every line is printed.
-class ProgressPrinter {
- public:
-  ProgressPrinter() : tty_(::isatty(STDERR_FILENO) != 0) {}
+// Progress on stderr, rewritten in place on a terminal.
+client::ProgressPrinter StderrProgress() {
+  return client::ProgressPrinter(std::cerr, ::isatty(STDERR_FILENO) != 0);
+}
 
-  void operator()(const client::ProgressLine& line) {
-    std::lock_guard lock(mutex_);
-    if (!tty_) {
-      std::cerr << line.text << "\n";
-      return;
-    }
-    std::cerr << "\r\033[K" << line.text << (line.keep ? "\n" : "") << std::flush;
-    transient_ = !line.keep;
-  }
-
-  void Finish() {
-    std::lock_guard lock(mutex_);
-    if (tty_ && transient_) std::cerr << "\r\033[K" << std::flush;
-    transient_ = false;
-  }
-
- private:
-  bool tty_;
-  bool transient_ = false;
-  std::mutex mutex_;
-};
-
-client::ForegroundOptions Foreground(const EngineFlags& flags, ProgressPrinter& progress) {
+client::ForegroundOptions Foreground(const EngineFlags& flags, client::ProgressPrinter& progress) {
   client::ForegroundOptions options = flags.Engine();
-  options.on_progress = [&progress](const client::ProgressLine& line) { progress(line); };
+  options.on_progress = [&progress](const client::ProgressLine& line) { progress.Print(line); };
   options.on_notice = [](const std::string& notice) { std::cerr << "weft: " << notice << "\n"; };
   return options;
 }
@@ -69,8 +46,7 @@ struct RunOptions {
 };
 
 void RunWorkflow(const RunOptions& options) {
-  json input = json::object();
-  if (!options.input.empty()) input = OrFail(ParseJsonArgument(options.input, "--input"), 2);
+  json input = OrFail(client::ParseJsonArgument(options.input, "--input", json::object()), 2);
   // The same command again resumes the run it started (docs/engines.md).
   const client::StartRequest request{.workflow = options.workflow,
                                      .input = std::move(input),
@@ -82,7 +58,7 @@ void RunWorkflow(const RunOptions& options) {
     return error.kind == Kind::kNotFound || error.kind == Kind::kInvalidArgument ? 2 : 1;
   };
   if (!options.detach) {
-    ProgressPrinter progress;
+    client::ProgressPrinter progress = StderrProgress();
     auto outcome = client::RunInForeground(request, Foreground(options.flags, progress));
     progress.Finish();
     if (!outcome) Fail(outcome.error(), exit_code(outcome.error()));
@@ -90,10 +66,8 @@ void RunWorkflow(const RunOptions& options) {
     return;
   }
   // A background `weft resume` with the same engine, unless an engine runs already.
-  auto client = OrFail(client::EmbeddedClient::Open(
-      {.journal = options.flags.journal,
-       .workflows = options.flags.workflows,
-       .background_engine = client::BackgroundResume(options.flags.Engine())}));
+  auto client =
+      OrFail(client::EmbeddedClient::Open(client::DetachedClientOptions(options.flags.Engine())));
   auto started = client->Start(request);
   if (!started) Fail(started.error(), exit_code(started.error()));
   if (started->reused) {
@@ -104,13 +78,13 @@ void RunWorkflow(const RunOptions& options) {
 }
 
 void Resume(const EngineFlags& flags, double linger_seconds) {
-  ProgressPrinter progress;
+  client::ProgressPrinter progress = StderrProgress();
   client::ForegroundOptions options = Foreground(flags, progress);
   options.linger = std::chrono::milliseconds(static_cast<std::int64_t>(linger_seconds * 1000));
   // Refused by the lease, this process ran nothing: a script that asked for an engine must be
   // able to tell (the other engine runs the runs; the notice said which).
   if (!OrFail(client::ResumeInForeground(options))) {
-    Fail("weft resume: nothing resumed: another engine holds the lease of " + flags.journal);
+    CommandFailed("resume", "nothing resumed: another engine holds the lease of " + flags.journal);
   }
   progress.Finish();
 }
@@ -147,13 +121,16 @@ void List(const ListOptions& options) {
   }
   json out = json::array();
   for (const auto& run : runs) out.push_back(run.details);
-  std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  PrintJson(out);
 }
 
 void Show(const EngineFlags& flags, const std::string& id, bool as_json) {
   const json run = OrFail(Open(flags)->Describe({.workflow_id = id})).details;
-  std::cout << (as_json ? run.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"
-                        : client::RunDescriptionText(run));
+  if (as_json) {
+    PrintJson(run);
+  } else {
+    std::cout << client::RunDescriptionText(run);
+  }
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "cmd/weft/commands.h"
 #include "cmd/weft/engine_flags.h"
 #include "cmd/weft/metrics_flag.h"
+#include "cmd/weft/output.h"
 #include "cmd/weft/stop_signals.h"
 #include "runtime/client/foreground_run.h"
 
@@ -28,11 +29,6 @@ struct ServeFlags {
   double rescan_seconds = 1.0;
   MetricsFlag metrics;
 };
-
-[[noreturn]] void ServeFailed(const std::string& message) {
-  std::cerr << "weft serve: " << message << "\n";
-  throw CLI::RuntimeError(1);
-}
 
 void Serve(const ServeFlags& flags) {
   BlockStopSignals();
@@ -61,7 +57,7 @@ void Serve(const ServeFlags& flags) {
   engine.request_stop();
   engine.join();
   if (endpoint) endpoint->Stop();
-  if (!served) ServeFailed(served.error().message);
+  if (!served) CommandFailed("serve", served.error().message);
   spdlog::info("weft serve stopped");
 }
 

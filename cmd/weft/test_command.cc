@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cmd/weft/commands.h"
+#include "cmd/weft/output.h"
 #include "runtime/dry_run/workflow_tests.h"
 
 namespace weft::cli {
@@ -33,8 +34,7 @@ void AddTestCommand(CLI::App& app) {
         options->paths.empty() ? std::vector<std::string>{"tests/workflows"} : options->paths,
         options->workflows_dir);
     if (options->json) {
-      std::cout << report.ToJson().dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-                << "\n";
+      PrintJson(report.ToJson());
     } else if (report.files.empty()) {
       std::cerr << "weft test: no test files (*.test.yaml) found\n";
     } else {

@@ -10,8 +10,10 @@
 
 #include "cmd/weft/commands.h"
 #include "cmd/weft/connection_flags.h"
+#include "cmd/weft/output.h"
 #include "cmd/weft/stop_signals.h"
 #include "runtime/client/foreground_run.h"
+#include "runtime/http/http_server.h"
 #include "ui/ui_server.h"
 
 namespace weft::cli {
@@ -33,32 +35,24 @@ void RunUi(const UiFlags& flags) {
   BlockStopSignals();  // before the server's threads start, so that they inherit the mask
 
   ui::UiServerOptions options;
-  // An IPv6 host goes in brackets, as HttpServerOptions::address takes it.
-  options.address =
-      (flags.host.find(':') != std::string::npos ? "[" + flags.host + "]" : flags.host) + ":" +
-      std::to_string(flags.port);
+  options.address = http::ListenAddress(flags.host, flags.port);
   options.token = flags.token;
   options.api.workflows = flags.workflows;
   options.api.task_queue = flags.task_queue;
   options.api.client.temporal = flags.connection.Options();
   // A run started from the page on the embedded engine is executed by a background `weft
   // resume`, as after `weft run --detach`.
-  const client::ForegroundOptions engine{.journal = flags.journal,
-                                         .workflows = flags.workflows,
-                                         .plugins = flags.plugins,
-                                         .lua_dir = flags.lua_dir};
-  options.api.client.embedded = {.journal = std::filesystem::absolute(flags.journal),
-                                 .workflows = flags.workflows,
-                                 .background_engine = client::BackgroundResume(engine)};
+  options.api.client.embedded =
+      client::DetachedClientOptions({.journal = std::filesystem::absolute(flags.journal),
+                                     .workflows = flags.workflows,
+                                     .plugins = flags.plugins,
+                                     .lua_dir = flags.lua_dir});
   if (flags.connection.address.empty()) {
     std::filesystem::create_directories(std::filesystem::absolute(flags.journal).parent_path());
   }
 
   auto server = ui::StartUiServer(std::move(options));
-  if (!server) {
-    std::cerr << "weft ui: " << server.error() << "\n";
-    throw CLI::RuntimeError(1);
-  }
+  if (!server) CommandFailed("ui", server.error());
   spdlog::info("ui: {} ({})", server->url,
                flags.connection.address.empty()
                    ? "embedded journal " + flags.journal

@@ -12,10 +12,11 @@
 #include <thread>
 #include <vector>
 
-#include "activities/builtin_activities.h"
+#include "cmd/weft/activity_flags.h"
 #include "cmd/weft/commands.h"
 #include "cmd/weft/connection_flags.h"
 #include "cmd/weft/metrics_flag.h"
+#include "cmd/weft/output.h"
 #include "cmd/weft/stop_signals.h"
 #include "runtime/activity/activity_registry.h"
 #include "runtime/temporal/folder_worker.h"
@@ -27,8 +28,7 @@ struct WorkerOptions {
   ConnectionFlags connection;
   std::string task_queue = "weft";
   std::string workflows_dir = "workflows";
-  std::vector<std::string> plugins;
-  std::string lua_dir;
+  ActivityFlags activities;
   int workflow_pollers = 5;
   int sticky_pollers = 2;
   int activity_pollers = 8;
@@ -39,11 +39,6 @@ struct WorkerOptions {
   bool sync_schedules = false;
   MetricsFlag metrics;
 };
-
-[[noreturn]] void WorkerFailed(const std::string& message) {
-  std::cerr << "weft worker: " << message << "\n";
-  throw CLI::RuntimeError(1);
-}
 
 void RunWorker(const WorkerOptions& options) {
   BlockStopSignals();
@@ -60,10 +55,9 @@ void RunWorker(const WorkerOptions& options) {
       });
 
   activity::ActivityRegistry registry;
-  if (auto registered = activities::RegisterAll(
-          activities::ProjectRegistryOptions(options.plugins, options.lua_dir), registry);
+  if (auto registered = activities::RegisterAll(options.activities.Registry(), registry);
       !registered) {
-    WorkerFailed(registered.error().message);
+    CommandFailed("worker", registered.error().message);
   }
   auto worker = temporal::FolderWorker::Create(
       {.worker = {.connection = options.connection.Options(),
@@ -81,7 +75,7 @@ void RunWorker(const WorkerOptions& options) {
            std::chrono::duration<double>(options.rescan_seconds)),
        .sync_schedules = options.sync_schedules},
       registry);
-  if (!worker) WorkerFailed(worker.error());
+  if (!worker) CommandFailed("worker", worker.error());
   serving_worker = worker->get();
 
   std::thread serving([&] { (*worker)->Run(); });
@@ -110,11 +104,7 @@ void AddWorkerCommand(CLI::App& app) {
       ->add_option("--workflows", options->workflows_dir,
                    "Folder of workflow definitions, rescanned every second")
       ->capture_default_str();
-  command->add_option("--plugin", options->plugins, "Load an activity plugin (a .so); repeatable");
-  command
-      ->add_option("--lua-dir", options->lua_dir,
-                   "Directory of Lua activity modules (default: ./activities if present)")
-      ->envname("WEFT_LUA_DIR");
+  options->activities.Add(*command);
   // Enough for the server's default four partitions of a task queue (docs/temporal.md).
   command
       ->add_option("--workflow-pollers", options->workflow_pollers,

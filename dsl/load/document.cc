@@ -228,4 +228,15 @@ LoadResult LoadDefinitionFile(const std::filesystem::path& path, LoadOptions opt
   return LoadDefinition(text.str(), options);
 }
 
+std::string FormatFileDiagnostics(const std::filesystem::path& path,
+                                  const std::vector<Diagnostic>& diagnostics) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream source;
+  source << in.rdbuf();
+  std::string text;
+  for (const Diagnostic& diagnostic : diagnostics)
+    text += FormatDiagnostic(diagnostic, source.str());
+  return text;
+}
+
 }  // namespace weft::dsl

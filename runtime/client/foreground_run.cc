@@ -90,4 +90,10 @@ embedded::BackgroundCommand BackgroundResume(const ForegroundOptions& options) {
   return command;
 }
 
+EmbeddedClientOptions DetachedClientOptions(const ForegroundOptions& options) {
+  return {.journal = options.journal,
+          .workflows = options.workflows,
+          .background_engine = BackgroundResume(options)};
+}
+
 }  // namespace weft::client

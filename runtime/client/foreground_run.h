@@ -4,7 +4,8 @@
 // started, and says so), executes it until it closes, or watches the process that holds the
 // journal execute it, and returns how it ended. ResumeInForeground executes every unfinished
 // run of the journal until none is open. Both report progress as ProgressLines and say why they
-// wait in notices. BackgroundResume() is the command line of the same engine in another process.
+// wait in notices. BackgroundResume() is the command line of the same engine in another process,
+// DetachedClientOptions() a client that starts it.
 // The activity registry is built by the project's rule (activities::ProjectRegistryOptions), once,
 // when this process takes the lease.
 //
@@ -21,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/client/embedded_client.h"
 #include "runtime/client/progress_line.h"
 #include "runtime/client/workflow_client.h"
 #include "runtime/embedded/host.h"
@@ -63,6 +65,11 @@ std::expected<void, ClientError> ServeInForeground(const ForegroundOptions& opti
 // `weft mcp`; embedded/host.h starts it), and for a `weft run` that hands over the runs other
 // processes started while it held the lease.
 embedded::BackgroundCommand BackgroundResume(const ForegroundOptions& options);
+
+// A client of the journal for a process that starts runs and leaves them to an engine (`weft
+// run --detach`, `weft ui`, `weft mcp`): its Start() starts BackgroundResume(options) when no
+// process holds the lease.
+EmbeddedClientOptions DetachedClientOptions(const ForegroundOptions& options);
 
 }  // namespace weft::client
 

@@ -432,4 +432,9 @@ void HttpServer::Serve(int fd, const std::string& peer) {
   answer(response, head_only);
 }
 
+std::string ListenAddress(const std::string& host, int port) {
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 }  // namespace weft::http

@@ -48,6 +48,10 @@ struct HttpServerOptions {
   std::chrono::milliseconds io_timeout{10'000};
 };
 
+// A host and a port as `address` takes them: "127.0.0.1:8233", "[::1]:8233" (a host with a
+// colon is IPv6, and goes in brackets).
+std::string ListenAddress(const std::string& host, int port);
+
 class HttpServer {
  public:
   // Listens on `options.address` and starts serving. The error names the address and why

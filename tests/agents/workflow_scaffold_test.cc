@@ -47,6 +47,7 @@ TEST_CASE("an existing workflow is never overwritten; a bad name writes nothing"
   auto second = ScaffoldWorkflow(Request(project, "again"));
   REQUIRE_FALSE(second);
   CHECK(second.error().kind == ScaffoldError::Kind::kExists);
+  CHECK(second.error().ExitCode() == 3);
   CHECK(project.Read("workflows/again.yaml") == before);
 
   CHECK(second.error().ToJson() == nlohmann::json{{"created", false},
@@ -57,6 +58,8 @@ TEST_CASE("an existing workflow is never overwritten; a bad name writes nothing"
   REQUIRE_FALSE(bad);
   CHECK(bad.error().kind == ScaffoldError::Kind::kInvalidArgument);
   CHECK(bad.error().KindName() == "invalid_argument");
+  CHECK(bad.error().ExitCode() == 2);
+  CHECK(ScaffoldError{ScaffoldError::Kind::kIo, "disk full"}.ExitCode() == 1);
   CHECK_FALSE(project.Exists("workflows/Bad_Name.yaml"));
 }
 

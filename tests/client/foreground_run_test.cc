@@ -197,3 +197,13 @@ TEST_CASE("the same engine in the background is `resume` with every path made ab
   CHECK(plain.arguments == std::vector<std::string>{"resume", "--journal", "/j.db", "--workflows",
                                                     "/w", "--linger", "2"});
 }
+
+TEST_CASE("a detached client starts the same engine in the background") {
+  const weft::client::ForegroundOptions engine{
+      .journal = "j/journal.db", .workflows = "flows", .lua_dir = "lua"};
+  const auto options = weft::client::DetachedClientOptions(engine);
+  CHECK(options.journal == "j/journal.db");
+  CHECK(options.workflows == "flows");
+  REQUIRE(options.background_engine.has_value());
+  CHECK(options.background_engine->arguments == weft::client::BackgroundResume(engine).arguments);
+}

@@ -2,7 +2,11 @@
 // line:col, path, message and hint), all of a file's at once.
 #include "dsl/loader.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 
@@ -431,4 +435,23 @@ TEST_CASE("an inline Lua call is the built-in lua.inline with its chunk") {
                                          "input: {type: object, properties: {price: {type: "
                                          "number}}}\n"));
   CHECK(other->sha256 != definition->sha256);
+}
+
+TEST_CASE("a file's diagnostics as text show its source line under each") {
+  const std::string source = "dsl: 1\nname: Bad Name\nsteps: []\n";
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("weft-loader-test-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path, std::ios::trunc) << source;
+  auto result = LoadDefinitionFile(path);
+  REQUIRE_FALSE(result.has_value());
+  std::string with_source, without_source;
+  for (const Diagnostic& diagnostic : result.error()) {
+    with_source += FormatDiagnostic(diagnostic, source);
+    without_source += FormatDiagnostic(diagnostic);
+  }
+  CHECK(FormatFileDiagnostics(path, result.error()) == with_source);
+  CHECK(with_source.find("name: Bad Name") != std::string::npos);  // the line, read again
+  std::filesystem::remove(path);
+  // The file gone, the diagnostics are still there, without their source lines.
+  CHECK(FormatFileDiagnostics(path, result.error()) == without_source);
 }

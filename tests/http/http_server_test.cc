@@ -84,6 +84,12 @@ HttpResponse Echo(const HttpRequest& request) {
 
 }  // namespace
 
+TEST_CASE("A host and a port make an address; an IPv6 host goes in brackets") {
+  CHECK(weft::http::ListenAddress("127.0.0.1", 8233) == "127.0.0.1:8233");
+  CHECK(weft::http::ListenAddress("::1", 0) == "[::1]:0");
+  CHECK(weft::http::ListenAddress("", 9090) == ":9090");
+}
+
 TEST_CASE("A GET is answered with the handler's status, headers and body, then closed") {
   auto server = Serve(Echo);
   REQUIRE(server->address() == "127.0.0.1:" + std::to_string(server->port()));

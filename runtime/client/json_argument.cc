@@ -1,4 +1,4 @@
-#include "cmd/weft/json_argument.h"
+#include "runtime/client/json_argument.h"
 
 #include <fstream>
 #include <iostream>
@@ -7,10 +7,12 @@
 
 #include "dsl/json_text.h"
 
-namespace weft::cli {
+namespace weft::client {
 
 std::expected<nlohmann::json, std::string> ParseJsonArgument(const std::string& text,
-                                                             const std::string& flag) {
+                                                             const std::string& flag,
+                                                             nlohmann::json absent) {
+  if (text.empty()) return absent;
   std::string source = "the value of " + flag;
   std::string json = text;
   if (text.starts_with("@")) {
@@ -30,4 +32,4 @@ std::expected<nlohmann::json, std::string> ParseJsonArgument(const std::string& 
   return dsl::ParseJsonText(json, source);
 }
 
-}  // namespace weft::cli
+}  // namespace weft::client
