@@ -1,13 +1,12 @@
 #include "activities/http_request.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
+
+#include "activities/curl_library.h"
 
 namespace weft::activities {
 namespace {
@@ -64,11 +63,6 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return transfer.context->IsCancelled() ? 1 : 0;
 }
 
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 bool IsJsonContentType(const std::string& type) { return type.find("json") != std::string::npos; }
 
 std::optional<std::string> StringField(const nlohmann::json& input, const char* key) {
@@ -88,7 +82,9 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(
     if (value.size() > 9) return std::nullopt;
     return std::chrono::seconds(std::stoll(std::string(value)));
   }
-  time_t when = curl_getdate(std::string(value).c_str(), nullptr);
+  auto curl = CurlLibrary::Get();
+  if (!curl) return std::nullopt;  // http.request, the only caller, has already said why
+  time_t when = (*curl)->getdate(std::string(value).c_str(), nullptr);
   if (when == -1) return std::nullopt;
   auto delay = std::chrono::system_clock::from_time_t(when) - now;
   return std::max(std::chrono::milliseconds(0),
@@ -131,8 +127,14 @@ ActivityResult HttpRequest(const nlohmann::json& input, activity::ActivityContex
         "http.request: `body` must be a string (use `json` for a JSON body)"));
   }
 
-  InitCurlOnce();
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+  auto library = CurlLibrary::Get();
+  if (!library) {
+    // Retried: installing libcurl mends the next attempt.
+    return std::unexpected(
+        ActivityError::Retryable(std::string(activity::error_type::kInternal), library.error()));
+  }
+  const CurlLibrary& lib = **library;
+  std::unique_ptr<CURL, decltype(lib.easy_cleanup)> curl(lib.easy_init(), lib.easy_cleanup);
   if (!curl) {
     return std::unexpected(ActivityError::Retryable(std::string(activity::error_type::kInternal),
                                                     "http.request: curl_easy_init failed"));
@@ -146,40 +148,40 @@ ActivityResult HttpRequest(const nlohmann::json& input, activity::ActivityContex
       std::transform(lower.begin(), lower.end(), lower.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
       if (lower == "content-type") has_content_type = true;
-      raw_headers = curl_slist_append(raw_headers, (name + ": " + text).c_str());
+      raw_headers = lib.slist_append(raw_headers, (name + ": " + text).c_str());
     }
   }
   if (json_body && !has_content_type) {
-    raw_headers = curl_slist_append(raw_headers, "Content-Type: application/json");
+    raw_headers = lib.slist_append(raw_headers, "Content-Type: application/json");
   }
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(raw_headers,
-                                                                      curl_slist_free_all);
+  std::unique_ptr<curl_slist, decltype(lib.slist_free_all)> headers(raw_headers,
+                                                                    lib.slist_free_all);
 
   Transfer transfer{.context = &context, .max_body = max_body};
   CURL* handle = curl.get();
-  curl_easy_setopt(handle, CURLOPT_URL, url->c_str());
-  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(handle, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_seconds * 1000));
-  curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, method.c_str());
-  if (method == "HEAD") curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
+  lib.easy_setopt(handle, CURLOPT_URL, url->c_str());
+  lib.easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  lib.easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  lib.easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
+  lib.easy_setopt(handle, CURLOPT_MAXREDIRS, 5L);
+  lib.easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  lib.easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_seconds * 1000));
+  lib.easy_setopt(handle, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method == "HEAD") lib.easy_setopt(handle, CURLOPT_NOBODY, 1L);
   if (has_body) {
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    lib.easy_setopt(handle, CURLOPT_POSTFIELDS, body.data());
+    lib.easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   }
-  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, OnProgress);
-  curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &transfer);
+  lib.easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
+  lib.easy_setopt(handle, CURLOPT_WRITEFUNCTION, OnBody);
+  lib.easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
+  lib.easy_setopt(handle, CURLOPT_HEADERFUNCTION, OnHeader);
+  lib.easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
+  lib.easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
+  lib.easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  lib.easy_setopt(handle, CURLOPT_XFERINFODATA, &transfer);
 
-  CURLcode code = curl_easy_perform(handle);
+  CURLcode code = lib.easy_perform(handle);
   std::string where = method + " " + *url;
   if (code != CURLE_OK) {
     if (code == CURLE_ABORTED_BY_CALLBACK && context.IsCancelled()) {
@@ -191,7 +193,7 @@ ActivityResult HttpRequest(const nlohmann::json& input, activity::ActivityContex
           where + ": the response is larger than " + std::to_string(max_body) + " bytes"));
     }
     nlohmann::json details = {{"curl_code", static_cast<int>(code)},
-                              {"curl_error", curl_easy_strerror(code)}};
+                              {"curl_error", lib.easy_strerror(code)}};
     if (code == CURLE_OPERATION_TIMEDOUT) {
       return std::unexpected(ActivityError::Retryable(
           "HttpTimeout",
@@ -200,14 +202,14 @@ ActivityResult HttpRequest(const nlohmann::json& input, activity::ActivityContex
     }
     if (code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL) {
       return std::unexpected(
-          ActivityError::InvalidInput("http.request: " + where + ": " + curl_easy_strerror(code)));
+          ActivityError::InvalidInput("http.request: " + where + ": " + lib.easy_strerror(code)));
     }
     return std::unexpected(ActivityError::Retryable(
-        "HttpConnectionError", where + ": " + curl_easy_strerror(code), std::move(details)));
+        "HttpConnectionError", where + ": " + lib.easy_strerror(code), std::move(details)));
   }
 
   long status = 0;
-  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+  lib.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
   nlohmann::json response = {
       {"status", status}, {"headers", transfer.headers}, {"body", transfer.body}};
   auto content_type = transfer.headers.find("content-type");

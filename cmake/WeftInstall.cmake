@@ -37,5 +37,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 # The run-time dependencies are read off the binary's shared libraries by dpkg-shlibdeps, so
 # that the package's Depends line cannot drift from what the build linked.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# libcurl is opened when http.request first runs, not linked (activities/curl_library.h), so
+# dpkg-shlibdeps cannot see it.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "ca-certificates")
 include(CPack)
