@@ -19,6 +19,7 @@ find_package(gRPC REQUIRED)               # runtime/temporal
 find_package(OpenSSL 3 REQUIRED)          # runtime/temporal: TLS diagnosis, the payload codec
 pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)  # runtime/lua
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)     # dsl: matches()
+include(WeftStaticDependencies)  # from their archives where Debian ships them
 
 # The tests and benchmarks need tools that running weft does not (`scripts/setup --tests`
 # installs them). AUTO builds them when those are installed, so that the quick start, which

@@ -27,9 +27,30 @@ echo "package: $(basename "$deb"), $(du -h "$deb" | cut -f1)"
 [[ $(dpkg-deb -f "$deb" Version) == "$version" ]] || fail "version is not $version"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for library in libgrpc libprotobuf libsqlite3 liblua5.4 libyaml-cpp; do
-  [[ $depends == *"$library"* ]] || fail "Depends does not name $library"
-done
+# Every shared library the binary needs comes from a package that Depends names (the package
+# that holds it, as dpkg knows it on this machine), and libcurl4, which weft opens on first use
+# and so does not need at start (activities/curl_library.h).
+depends_on() {
+  local package=${1%%:*}  # dpkg -S says libssl3:amd64
+  [[ ", $depends," == *", $package "* || ", $depends," == *", $package,"* ]]
+}
+depends_on libcurl4 || fail "Depends does not name libcurl4"
+while read -r soname; do
+  # (awk reads all its input: one that exits early would kill the writer, which pipefail reports)
+  path=$(ldconfig -p | awk -v lib="$soname" '$1 == lib && !found { found = $NF } END { print found }')
+  [[ -n $path ]] || fail "$soname, which usr/bin/weft needs, is not installed here"
+  # dpkg may list the file under /lib or under /usr/lib (merged /usr): either will do.
+  file=$(realpath "$path")
+  file=${file#/usr}
+  package=$(dpkg -S "*$file" 2> /dev/null | awk -v a="$file" -v b="/usr$file" \
+    '($NF == a || $NF == b) && !found { found = $1 } END { sub(/:.*/, "", found); print found }')
+  [[ -n $package ]] || fail "no package holds $path"
+  # ... or a name it provides (libspdlog1.10 provides libspdlog1.10-fmt9, which shlibdeps uses).
+  provided=$(dpkg-query -W -f='${Provides}' "$package" | tr -d ',' | sed 's/([^)]*)//g')
+  found=false
+  for name in $package $provided; do depends_on "$name" && found=true; done
+  $found || fail "Depends does not name $package, which holds $soname"
+done < <(readelf -d "$build_dir/weft" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 
 root=$scratch/root
 dpkg-deb -x "$deb" "$root"
