@@ -25,6 +25,8 @@ using nlohmann::json;
 void Execute(const fs::path& journal, const std::string& sql) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(journal.c_str(), &db) == SQLITE_OK);
+  // An engine may be writing at this moment (it commits its runs' steps): wait for its turn.
+  sqlite3_busy_timeout(db, 10'000);
   char* error = nullptr;
   const int code = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
   INFO((error != nullptr ? error : ""));
