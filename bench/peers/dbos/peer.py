@@ -28,16 +28,16 @@ from dbos import DBOS, DBOSConfig
 
 
 @DBOS.step()
-def step(order: int, value: int, number: int) -> dict:
-    # As bench.step does for weft: the previous result plus the step number.
-    return {"order": order, "value": value + number, "step": number}
+def step(value: int, number: int) -> dict:
+    # As bench.step does for weft (bench/peers/weft): the value plus the step number.
+    return {"value": value + number, "step": number}
 
 
 @DBOS.workflow()
-def three_steps(order: int) -> dict:
-    a = step(order, 0, 1)
-    b = step(order, a["value"], 2)
-    return step(order, b["value"], 3)
+def three_steps(n: int) -> dict:
+    first = step(n, 1)
+    second = step(first["value"], 2)
+    return step(second["value"], 3)
 
 
 def cpu_seconds() -> float:
