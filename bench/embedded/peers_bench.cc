@@ -221,6 +221,8 @@ int main(int argc, char** argv) {
       {"p50_ms", Quantile(latencies_ms, 0.5)},
       {"p95_ms", Quantile(latencies_ms, 0.95)},
       {"transactions", transactions},
+      {"steps", stats.batches - stats_before.batches},
+      {"activations", stats.activations - stats_before.activations},
       {"steps_per_fsync", static_cast<double>(stats.batches - stats_before.batches) / transactions},
       {"activations_per_fsync",
        static_cast<double>(stats.activations - stats_before.activations) / transactions},
