@@ -40,10 +40,8 @@ struct BenchEngine {
     } else {
       (void)bench->registry.Register(
           {.name = "bench.step",
-           .function = [](const nlohmann::json& input,
-                          activity::ActivityContext&) -> activity::ActivityResult {
-             return input;
-           }});
+           .function = [](const nlohmann::json& input, activity::ActivityContext&)
+               -> activity::ActivityResult { return input; }});
     }
     auto lease = embedded::JournalLease::TryAcquire(journal);
     if (!lease || !*lease) {

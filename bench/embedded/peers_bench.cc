@@ -63,8 +63,8 @@ bool RegisterCppStep(activity::ActivityRegistry& registry) {
   auto registered = registry.Register(
       {.name = "bench.step",
        .function = [](const json& input, activity::ActivityContext&) -> activity::ActivityResult {
-         return json{{"value", input.at("value").get<std::int64_t>() +
-                                   input.at("step").get<std::int64_t>()},
+         return json{{"value",
+                      input.at("value").get<std::int64_t>() + input.at("step").get<std::int64_t>()},
                      {"step", input.at("step")}};
        }});
   return registered.has_value();
@@ -102,8 +102,7 @@ void Window(embedded::Engine& engine, const Definition& definition, int runs, in
   for (const auto& run : open) AwaitRun(engine, run);
 }
 
-void ThreadPerRun(embedded::Engine& engine, const Definition& definition, int runs,
-                  int in_flight) {
+void ThreadPerRun(embedded::Engine& engine, const Definition& definition, int runs, int in_flight) {
   std::atomic<int> next{0};
   std::vector<std::thread> clients;
   for (int t = 0; t < in_flight; ++t) {
@@ -164,7 +163,8 @@ int main(int argc, char** argv) {
   }
   auto loaded = dsl::LoadDefinitionFile(options->workflow);
   if (!loaded) {
-    std::fprintf(stderr, "%s\n", dsl::FormatFileDiagnostics(options->workflow, loaded.error()).c_str());
+    std::fprintf(stderr, "%s\n",
+                 dsl::FormatFileDiagnostics(options->workflow, loaded.error()).c_str());
     return 1;
   }
   const Definition definition = std::move(*loaded);
