@@ -1,11 +1,13 @@
-// BenchEngine: what both embedded-engine benchmark drivers start from: a fresh journal folder
-// (emptied first), its lease, an activity registry with `bench.step` (returns its input), and
-// an engine on them. Owns all of it; one per process, used from main's thread.
+// BenchEngine: what the embedded-engine benchmark drivers start from: a fresh journal folder
+// (emptied first), its lease, an activity registry with `bench.step` (by default a C++
+// function returning its input; a driver may register its own), and an engine on them. Owns
+// all of it; one per process, used from main's thread.
 #ifndef WEFT_BENCH_EMBEDDED_BENCH_ENGINE_H_
 #define WEFT_BENCH_EMBEDDED_BENCH_ENGINE_H_
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -21,17 +23,26 @@ struct BenchEngine {
   std::optional<embedded::JournalLease> lease;
   std::unique_ptr<embedded::Engine> engine;
 
-  // Null, with the reason on stderr, if the engine cannot open.
+  // Fills the registry before the engine opens; false, with the reason on stderr, fails Open.
+  using RegisterActivities = std::function<bool(activity::ActivityRegistry&)>;
+
+  // Null, with the reason on stderr, if the engine cannot open. Without `register_activities`,
+  // `bench.step` returns its input.
   static std::unique_ptr<BenchEngine> Open(const std::filesystem::path& folder,
-                                           int activity_threads, bool synchronous_full = true) {
+                                           int activity_threads, bool synchronous_full = true,
+                                           const RegisterActivities& register_activities = {}) {
     std::filesystem::remove_all(folder);
     std::filesystem::create_directories(folder);
     const auto journal = folder / "journal.db";
     auto bench = std::make_unique<BenchEngine>();
-    (void)bench->registry.Register(
-        {.name = "bench.step",
-         .function = [](const nlohmann::json& input,
-                        activity::ActivityContext&) -> activity::ActivityResult { return input; }});
+    if (register_activities) {
+      if (!register_activities(bench->registry)) return nullptr;
+    } else {
+      (void)bench->registry.Register(
+          {.name = "bench.step",
+           .function = [](const nlohmann::json& input, activity::ActivityContext&)
+               -> activity::ActivityResult { return input; }});
+    }
     auto lease = embedded::JournalLease::TryAcquire(journal);
     if (!lease || !*lease) {
       std::fprintf(stderr, "cannot take the lease of %s\n", journal.c_str());

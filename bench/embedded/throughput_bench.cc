@@ -7,18 +7,14 @@
 // Usage: embedded_throughput_bench [runs=20000] [journal folder=./embedded-bench]
 //        [activity threads=2] [sync=full|normal]
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <sstream>
 #include <string>
-#include <vector>
 
 #include "bench/embedded/bench_engine.h"
+#include "bench/embedded/thread_cpu.h"
 #include "dsl/loader.h"
 #include "runtime/embedded/engine.h"
 
@@ -56,28 +52,6 @@ double CpuSeconds() {
          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
-// CPU seconds per thread name (/proc/self/task/*/stat: utime + stime), to see which thread
-// limits the throughput.
-std::map<std::string, double> ThreadCpuSeconds() {
-  std::map<std::string, double> seconds;
-  const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
-  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream stat(task.path() / "stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), {});
-    const auto open = text.find('('), close = text.rfind(')');
-    if (open == std::string::npos || close == std::string::npos) continue;
-    const std::string name = text.substr(open + 1, close - open - 1);
-    std::istringstream rest(text.substr(close + 2));
-    std::string field;
-    std::vector<std::string> fields;
-    while (rest >> field) fields.push_back(field);
-    if (fields.size() < 13) continue;
-    // After the name: state is field 3 of stat(5); utime and stime are 14 and 15.
-    seconds[name] += (std::stod(fields[11]) + std::stod(fields[12])) / ticks;
-  }
-  return seconds;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -100,7 +74,7 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu = CpuSeconds() - cpu_start;
   const auto stats = engine->stats();
-  const auto thread_cpu = ThreadCpuSeconds();
+  const auto thread_cpu = bench::ThreadCpuSeconds();
   engine->Stop();
   std::printf("runs                 %d (3 activity steps each, synchronous=%s)\n", runs,
               full ? "FULL" : "NORMAL");
