@@ -24,6 +24,7 @@
 #include "runtime/embedded/journal_client.h"
 #include "tests/soak/soak_checker.h"
 #include "tests/soak/soak_knobs.h"
+#include "tests/soak/wave_gate.h"
 #include "tests/support/child_process.h"
 
 namespace weft::soak {
@@ -32,25 +33,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using nlohmann::json;
-
-// The runs this process may create so far: the main thread opens one wave per driver life.
-class WaveGate {
- public:
-  void Open(int up_to) {
-    std::lock_guard lock(mutex_);
-    allowed_ = up_to;
-    changed_.notify_all();
-  }
-  void WaitFor(int index) {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return index < allowed_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  int allowed_ = 0;
-};
 
 struct PlannedRun {
   const SoakDefinition* definition;
@@ -101,6 +83,16 @@ void Feed(const std::string& journal_path, const std::vector<PlannedRun>& runs,
   }
   while (!to_signal.empty() && error.empty()) send_signals();
   fed = true;
+}
+
+// About what the ledger grows by while runs [from, to) execute: two lines of some 45 bytes
+// for each activity they need.
+std::uintmax_t WaveLedgerBytes(const std::vector<PlannedRun>& runs, int from, int to) {
+  std::uintmax_t bytes = 0;
+  for (int i = from; i < to && i < static_cast<int>(runs.size()); ++i) {
+    for (const SoakRun& run : runs[i].plan) bytes += run.activities.size() * 90;
+  }
+  return bytes;
 }
 
 FinalRun FinalRunOf(embedded::Journal& journal, const std::string& workflow_id) {
@@ -166,25 +158,33 @@ TEST_CASE("embedded soak: generated workflows survive SIGKILLs of the engine", "
   std::thread feeder(Feed, journal, std::cref(runs), std::cref(definitions), knobs.in_flight,
                      std::ref(gate), std::ref(fed), std::ref(feed_error));
 
-  const std::vector<std::string> argv{WEFT_SOAK_DRIVER, journal, ledger,
-                                      std::to_string(knobs.seed), "16"};
+  const std::vector<std::string> argv{WEFT_SOAK_DRIVER, journal, ledger, std::to_string(knobs.seed),
+                                      "16"};
   auto observer = embedded::JournalClient::Open(journal);
   REQUIRE(observer);
   const auto unfinished = [&] {
     auto open = observer->journal().UnfinishedRuns();
     return open ? open->size() : 0;
   };
-  std::mt19937 kill_random(static_cast<std::uint32_t>(knobs.seed));
+  std::mt19937 kill_random(std::random_device{}());
   const int wave = std::max(1, knobs.runs / std::max(1, knobs.kills));
   int kills = 0;
   int kills_mid_work = 0;
   int starts = 0;
   while (kills < knobs.kills) {
     gate.Open((kills + 1) * wave);
+    const std::uintmax_t ledger_at_start = LedgerSize(ledger);
     auto driver = testing::ChildProcess::Start(argv);
     ++starts;
-    // Sometimes during recovery, mostly while activities run and commits land.
-    std::this_thread::sleep_for(std::chrono::milliseconds(kill_random() % 1500));
+    if (kill_random() % 5 == 0) {
+      // During recovery, or as the engine opens.
+      std::this_thread::sleep_for(std::chrono::milliseconds(kill_random() % 200));
+    } else {
+      // At a random point of the wave's work, in its first two thirds: while activities run
+      // and commits land.
+      const std::uintmax_t bytes = WaveLedgerBytes(runs, kills * wave, (kills + 1) * wave);
+      WaitUntilLedgerExceeds(ledger, ledger_at_start + kill_random() % (bytes * 2 / 3 + 1), 10s);
+    }
     const bool working = unfinished() > 0;
     ::kill(driver->pid(), SIGKILL);
     while (driver->Running()) std::this_thread::sleep_for(1ms);
@@ -208,7 +208,8 @@ TEST_CASE("embedded soak: generated workflows survive SIGKILLs of the engine", "
 
   SoakEvidence evidence{.expected = expected, .ledger = ReadLedger(ledger)};
   embedded::Journal& j = observer->journal();
-  for (const SoakRun& run : expected) evidence.final_runs[run.workflow_id] = FinalRunOf(j, run.workflow_id);
+  for (const SoakRun& run : expected)
+    evidence.final_runs[run.workflow_id] = FinalRunOf(j, run.workflow_id);
   auto all = j.ListRuns(std::numeric_limits<std::int32_t>::max());
   REQUIRE(all);
   for (const embedded::RunRecord& record : *all) {
@@ -225,12 +226,11 @@ TEST_CASE("embedded soak: generated workflows survive SIGKILLs of the engine", "
   std::cout << "embedded soak, seed " << knobs.seed << ": " << knobs.runs << " runs ("
             << expected.size() << " with their children), " << kills << " SIGKILLs ("
             << kills_mid_work << " with runs open), " << starts << " engine starts; "
-            << evidence.recorded.size() << " completions recorded; "
-            << FormatLedgerFigures(figures) << "; " << violations.size() << " violations"
-            << std::endl;
+            << evidence.recorded.size() << " completions recorded; " << FormatLedgerFigures(figures)
+            << "; " << violations.size() << " violations" << std::endl;
   for (std::size_t i = 0; i < violations.size() && i < 30; ++i) {
-    UNSCOPED_INFO(KindName(violations[i].kind) << ": " << violations[i].subject << ": "
-                                               << violations[i].detail);
+    UNSCOPED_INFO(KindName(violations[i].kind)
+                  << ": " << violations[i].subject << ": " << violations[i].detail);
   }
   CHECK(violations.empty());
   // Kills hit a live engine with work (a kill in the first milliseconds may come before the

@@ -6,9 +6,11 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -97,6 +99,23 @@ std::string FormatLedgerFigures(const LedgerFigures& f) {
          " cut short by a kill; " + std::to_string(f.ran_again) +
          " activities executed more than once; " + std::to_string(f.unreadable) +
          " unreadable lines";
+}
+
+std::uintmax_t LedgerSize(const std::string& path) {
+  std::error_code missing;
+  const std::uintmax_t size = std::filesystem::file_size(path, missing);
+  return missing ? 0 : size;
+}
+
+bool WaitUntilLedgerExceeds(const std::string& path, std::uintmax_t size,
+                            std::chrono::milliseconds timeout) {
+  // Polling: the writers are other processes, and a few milliseconds are a fine resolution.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (LedgerSize(path) <= size) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
 }
 
 std::string NewExecutionToken() {

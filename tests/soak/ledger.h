@@ -16,6 +16,7 @@
 #ifndef WEFT_TESTS_SOAK_LEDGER_H_
 #define WEFT_TESTS_SOAK_LEDGER_H_
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -59,17 +60,23 @@ class LedgerWriter {
 
 // What a soak prints of its ledger.
 struct LedgerFigures {
-  std::int64_t starts = 0;          // executions
-  std::int64_t ends_ok = 0;         // executions that returned a result
-  std::int64_t ends_error = 0;      // executions that failed (on purpose, or flaky)
-  std::int64_t cut_short = 0;       // started and never ended: a kill caught them in flight
-  std::int64_t activities = 0;      // distinct activity ids
-  std::int64_t ran_again = 0;       // activities with more than one start
+  std::int64_t starts = 0;      // executions
+  std::int64_t ends_ok = 0;     // executions that returned a result
+  std::int64_t ends_error = 0;  // executions that failed (on purpose, or flaky)
+  std::int64_t cut_short = 0;   // started and never ended: a kill caught them in flight
+  std::int64_t activities = 0;  // distinct activity ids
+  std::int64_t ran_again = 0;   // activities with more than one start
   std::int64_t unreadable = 0;
 };
 
 LedgerFigures SummarizeLedger(const Ledger& ledger);
 std::string FormatLedgerFigures(const LedgerFigures& figures);
+
+// The ledger's size in bytes (0 while it does not exist), and a wait until it exceeds `size`:
+// how a soak kills at a random point of the work rather than of the clock. False on timeout.
+std::uintmax_t LedgerSize(const std::string& path);
+bool WaitUntilLedgerExceeds(const std::string& path, std::uintmax_t size,
+                            std::chrono::milliseconds timeout);
 
 // A token unique across the processes of a soak: the pid, a random number drawn once per
 // process (pids are reused over hundreds of restarts) and a counter.

@@ -59,21 +59,22 @@ std::vector<Violation> CheckSoak(const SoakEvidence& evidence) {
         found.push_back({Kind::kStuckRun, run.workflow_id, "still open"});
         continue;
       case FinalRun::Status::kFailed:
-        found.push_back({Kind::kWrongOutput, run.workflow_id,
-                         "failed: " + final_run->second.failure + "; expected " +
-                             run.expected_output.dump()});
+        found.push_back(
+            {Kind::kWrongOutput, run.workflow_id,
+             "failed: " + final_run->second.failure + "; expected " + run.expected_output.dump()});
         continue;
       case FinalRun::Status::kCompleted:
         if (final_run->second.output != run.expected_output) {
-          found.push_back({Kind::kWrongOutput, run.workflow_id,
-                           final_run->second.output.dump() + ", expected " +
-                               run.expected_output.dump()});
+          found.push_back(
+              {Kind::kWrongOutput, run.workflow_id,
+               final_run->second.output.dump() + ", expected " + run.expected_output.dump()});
         }
         break;
     }
     for (const std::string& activity : run.activities) {
       if (!ended_well.contains(activity)) {
-        found.push_back({Kind::kMissingActivity, activity, "no successful execution in the ledger"});
+        found.push_back(
+            {Kind::kMissingActivity, activity, "no successful execution in the ledger"});
       }
     }
   }

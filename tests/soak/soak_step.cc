@@ -16,7 +16,8 @@ std::string SoakActivityId(const nlohmann::json& args) {
 }
 
 SoakStepOutcome RunSoakStep(const nlohmann::json& args, int attempt, LedgerWriter& ledger) {
-  LedgerLine line{.token = NewExecutionToken(), .attempt = attempt, .activity = SoakActivityId(args)};
+  LedgerLine line{
+      .token = NewExecutionToken(), .attempt = attempt, .activity = SoakActivityId(args)};
   // Before any work: an execution a kill cuts short is in the ledger all the same.
   if (!ledger.Append(line)) {
     return {.ok = false, .error_type = "SoakLedger", .message = "ledger write", .retryable = true};

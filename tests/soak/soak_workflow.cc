@@ -37,8 +37,8 @@ std::string BlockYaml(const SoakBlock& block) {
       break;
     case Kind::kSignal:
       out << "  - id: " << id << "\n    await: {signal: " << block.signal << ", timeout: 1h}\n"
-          << "  - id: " << id << "_set\n    set: {x: "
-          << Quoted("vars.x + steps." + id + ".result.v") << "}\n";
+          << "  - id: " << id
+          << "_set\n    set: {x: " << Quoted("vars.x + steps." + id + ".result.v") << "}\n";
       break;
     case Kind::kParallel:
       out << "  - id: " << id << "\n    parallel:\n      branches:\n";
@@ -60,8 +60,9 @@ std::string BlockYaml(const SoakBlock& block) {
       }
       const std::string step = id + "_item";
       out << "  - id: " << id << "\n    foreach:\n      in: " << Quoted("[" + items + "]")
-          << "\n      concurrency: " << block.concurrency << "\n      steps:\n        - id: "
-          << step << "\n          call: soak.step\n          args: "
+          << "\n      concurrency: " << block.concurrency
+          << "\n      steps:\n        - id: " << step
+          << "\n          call: soak.step\n          args: "
           << StepArgs(step, Quoted("index"), Quoted("vars.x + item"), std::to_string(block.a))
           << "\n      collect: " << Quoted("steps." + step + ".result.value") << "\n  - id: " << id
           << "_set\n    set: {x: " << Quoted(sum) << "}\n";
@@ -70,8 +71,8 @@ std::string BlockYaml(const SoakBlock& block) {
     case Kind::kChild:
       out << "  - id: " << id << "\n    workflow:\n      name: " << kChildName
           << "\n      id: " << Quoted("workflow.id + \"/" + id + "\"") << "\n      input: {n: " << x
-          << ", add: " << block.a << "}\n  - id: " << id << "_set\n    set: {x: "
-          << Quoted("steps." + id + ".result.value") << "}\n";
+          << ", add: " << block.a << "}\n  - id: " << id
+          << "_set\n    set: {x: " << Quoted("steps." + id + ".result.value") << "}\n";
       break;
     case Kind::kTry:
       out << "  - id: " << id << "\n    try:\n      steps:\n        - id: " << id
@@ -83,8 +84,9 @@ std::string BlockYaml(const SoakBlock& block) {
           << "\n        - id: " << id << "_bad\n          call: soak.step\n          args: "
           << StepArgs(id + "_bad", "-1", "0", "0", ", fail: true")
           << "\n      catch:\n        - errors: [SoakFailure]\n          compensate: true\n"
-          << "          steps:\n            - id: " << id << "_caught\n              set: {x: "
-          << Quoted("vars.x + " + std::to_string(block.a)) << "}\n";
+          << "          steps:\n            - id: " << id
+          << "_caught\n              set: {x: " << Quoted("vars.x + " + std::to_string(block.a))
+          << "}\n";
       break;
   }
   return out.str();

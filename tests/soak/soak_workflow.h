@@ -41,13 +41,13 @@ std::int64_t Step(std::int64_t value, std::int64_t add);
 struct SoakBlock {
   enum class Kind { kCall, kTimer, kSignal, kParallel, kForeach, kChild, kTry };
   Kind kind = Kind::kCall;
-  std::string id;      // the block's step id ("b3"); its parts' ids extend it ("b3_a")
-  std::int64_t a = 0;  // add (call, timer, foreach, child, try), branch a's add (parallel)
-  std::int64_t b = 0;  // branch b's add (parallel), the compensation's add (try)
-  int count = 0;       // foreach: items; timer: milliseconds
-  int concurrency = 1;   // foreach
-  bool flaky = false;    // call: its first attempt fails with a retryable error
-  std::string signal;  // signal: its name
+  std::string id;       // the block's step id ("b3"); its parts' ids extend it ("b3_a")
+  std::int64_t a = 0;   // add (call, timer, foreach, child, try), branch a's add (parallel)
+  std::int64_t b = 0;   // branch b's add (parallel), the compensation's add (try)
+  int count = 0;        // foreach: items; timer: milliseconds
+  int concurrency = 1;  // foreach
+  bool flaky = false;   // call: its first attempt fails with a retryable error
+  std::string signal;   // signal: its name
 };
 
 struct SoakDefinition {

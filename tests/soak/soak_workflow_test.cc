@@ -58,7 +58,9 @@ TEST_CASE("the model: each block kind's arithmetic, by hand") {
   REQUIRE(plan[0].signals.size() == 1);
   CHECK(plan[0].signals[0].first == "go_b2");
   const std::int64_t v = plan[0].signals[0].second["v"];
-  const auto step = [](std::int64_t value, std::int64_t add) { return (value * 3 + add) % 1'000'003; };
+  const auto step = [](std::int64_t value, std::int64_t add) {
+    return (value * 3 + add) % 1'000'003;
+  };
   std::int64_t x = step(n, 1) + 2 + v;
   x = step(x, 3) + step(x, 4);
   x = step(x, 5) + step(x + 1, 5);

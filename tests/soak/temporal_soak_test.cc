@@ -25,6 +25,7 @@
 
 #include "tests/soak/soak_checker.h"
 #include "tests/soak/soak_knobs.h"
+#include "tests/soak/wave_gate.h"
 #include "tests/support/dev_server.h"
 #include "tests/temporal/weft_worker_process.h"
 
@@ -35,25 +36,6 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using temporal::ClientError;
 using temporal::WorkflowClient;
-
-// The runs this process may start so far: the main thread opens one wave per worker life.
-class WaveGate {
- public:
-  void Open(int up_to) {
-    std::lock_guard lock(mutex_);
-    allowed_ = up_to;
-    changed_.notify_all();
-  }
-  void WaitFor(int index) {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return index < allowed_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  int allowed_ = 0;
-};
 
 // Calls `call` until it succeeds or fails for another reason than an unreachable server (the
 // soak restarts it); gives up after two minutes.
@@ -99,10 +81,10 @@ void Feed(const WorkflowClient& client, const std::string& queue,
     // A start whose answer a server restart lost is started again: the same run.
     auto started = Retrying([&] {
       return client.Start(run.workflow_type, run.input,
-                           {.workflow_id = run.workflow_id,
-                            .task_queue = queue,
-                            .task_timeout = 2s,
-                            .id_conflict_policy = temporal::IdConflictPolicy::kUseExisting});
+                          {.workflow_id = run.workflow_id,
+                           .task_queue = queue,
+                           .task_timeout = 2s,
+                           .id_conflict_policy = temporal::IdConflictPolicy::kUseExisting});
     });
     if (!started) {
       error = "start " + run.workflow_id + ": " + started.error().message;
@@ -154,10 +136,8 @@ bool Closed(const WorkflowClient& client, const std::string& workflow_id) {
   return described && described->outcome.has_value();
 }
 
-TEST_CASE("Temporal soak: generated workflows survive worker kills and server restarts",
-          "[soak]") {
-  const SoakKnobs knobs =
-      ReadSoakKnobs({.runs = 150, .kills = 8, .restarts = 1, .in_flight = 150});
+TEST_CASE("Temporal soak: generated workflows survive worker kills and server restarts", "[soak]") {
+  const SoakKnobs knobs = ReadSoakKnobs({.runs = 150, .kills = 8, .restarts = 1, .in_flight = 150});
   testing::TempFolder dir("weft-soak");
   const std::string ledger = (dir.path() / "ledger.txt").string();
   std::cout << "Temporal soak: seed " << knobs.seed << ", " << knobs.runs << " runs, "
@@ -186,16 +166,21 @@ TEST_CASE("Temporal soak: generated workflows survive worker kills and server re
   const WorkflowClient client = testing::ConnectClient(server->address());
   const std::string queue = testing::UniqueName("soak");
   ::setenv("WEFT_SOAK_LEDGER", ledger.c_str(), 1);  // for the plugin in the worker
-  const std::vector<std::string> worker_flags{
-      "--plugin", WEFT_SOAK_PLUGIN, "--max-concurrent-activities", "64", "--activity-pollers",
-      "8",        "--workflow-pollers", "8"};
+  const std::vector<std::string> worker_flags{"--plugin",
+                                              WEFT_SOAK_PLUGIN,
+                                              "--max-concurrent-activities",
+                                              "64",
+                                              "--activity-pollers",
+                                              "8",
+                                              "--workflow-pollers",
+                                              "8"};
 
   WaveGate gate;
   std::string feed_error;
   std::thread feeder(Feed, std::cref(client), queue, std::cref(runs), knobs.in_flight,
                      std::ref(gate), std::ref(feed_error));
 
-  std::mt19937 kill_random(static_cast<std::uint32_t>(knobs.seed));
+  std::mt19937 kill_random(std::random_device{}());
   const int wave = std::max(1, knobs.runs / std::max(1, knobs.kills));
   const int restart_every = std::max(1, knobs.kills / std::max(1, knobs.restarts));
   int kills = 0;
@@ -203,14 +188,22 @@ TEST_CASE("Temporal soak: generated workflows survive worker kills and server re
   int worker_starts = 0;
   while (kills < knobs.kills) {
     gate.Open((kills + 1) * wave);
-    auto worker = testing::StartWeftWorker(server->address(), queue, workflows.path(), worker_flags);
+    const std::uintmax_t ledger_at_start = LedgerSize(ledger);
+    auto worker =
+        testing::StartWeftWorker(server->address(), queue, workflows.path(), worker_flags);
     ++worker_starts;
-    std::this_thread::sleep_for(std::chrono::milliseconds(300 + kill_random() % 2000));
+    // At a random point of the wave's work (two lines of some 45 bytes per activity), in its
+    // first two thirds: while activities run and workflow tasks are answered.
+    std::uintmax_t bytes = 0;
+    for (int i = kills * wave; i < (kills + 1) * wave && i < knobs.runs; ++i) {
+      for (const SoakRun& run : runs[i]) bytes += run.activities.size() * 90;
+    }
+    WaitUntilLedgerExceeds(ledger, ledger_at_start + kill_random() % (bytes * 2 / 3 + 1), 20s);
     if (restarts < knobs.restarts && (kills + 1) % restart_every == 0) {
       // Under a live worker, which must reconnect to the server that comes back.
       server->Restart();
       ++restarts;
-      std::this_thread::sleep_for(std::chrono::milliseconds(300 + kill_random() % 1000));
+      WaitUntilLedgerExceeds(ledger, LedgerSize(ledger) + kill_random() % (bytes / 3 + 1), 20s);
     }
     REQUIRE(::kill(worker->pid(), SIGKILL) == 0);
     while (worker->Running()) std::this_thread::sleep_for(1ms);
@@ -247,12 +240,11 @@ TEST_CASE("Temporal soak: generated workflows survive worker kills and server re
   std::cout << "Temporal soak, seed " << knobs.seed << ": " << knobs.runs << " runs ("
             << expected.size() << " with their children), " << kills << " worker SIGKILLs, "
             << restarts << " server restarts, " << worker_starts << " worker starts; "
-            << evidence.recorded.size() << " completions recorded; "
-            << FormatLedgerFigures(figures) << "; " << violations.size() << " violations"
-            << std::endl;
+            << evidence.recorded.size() << " completions recorded; " << FormatLedgerFigures(figures)
+            << "; " << violations.size() << " violations" << std::endl;
   for (std::size_t i = 0; i < violations.size() && i < 30; ++i) {
-    UNSCOPED_INFO(KindName(violations[i].kind) << ": " << violations[i].subject << ": "
-                                               << violations[i].detail);
+    UNSCOPED_INFO(KindName(violations[i].kind)
+                  << ": " << violations[i].subject << ": " << violations[i].detail);
   }
   CHECK(violations.empty());
   CHECK(restarts == knobs.restarts);
