@@ -6,7 +6,7 @@
 // (soak_checker.h) proves: no run lost, none stuck, every output as computed independently, no
 // activity executed after its recorded completion, no non-determinism error.
 //
-// Bounded for CI (300 runs, 15 kills); WEFT_SOAK_RUNS, WEFT_SOAK_KILLS, WEFT_SOAK_SEED and
+// Bounded for CI (1,000 runs, 20 kills, some 20 s); WEFT_SOAK_RUNS, WEFT_SOAK_KILLS, WEFT_SOAK_SEED and
 // WEFT_SOAK_IN_FLIGHT run it long (soak_knobs.h, docs/reliability.md).
 #include <signal.h>
 #include <unistd.h>
@@ -123,7 +123,7 @@ FinalRun FinalRunOf(embedded::Journal& journal, const std::string& workflow_id) 
 }
 
 TEST_CASE("embedded soak: generated workflows survive SIGKILLs of the engine", "[soak]") {
-  const SoakKnobs knobs = ReadSoakKnobs({.runs = 300, .kills = 15, .in_flight = 200});
+  const SoakKnobs knobs = ReadSoakKnobs({.runs = 1000, .kills = 20, .in_flight = 200});
   const fs::path dir = fs::temp_directory_path() / ("weft-soak-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -150,6 +150,7 @@ TEST_CASE("embedded soak: generated workflows survive SIGKILLs of the engine", "
     expected.insert(expected.end(), runs.back().plan.begin(), runs.back().plan.end());
   }
 
+  const auto began = std::chrono::steady_clock::now();
   // The journal exists before the first driver and the feeder open it.
   REQUIRE(embedded::JournalClient::Open(journal));
   WaveGate gate;
@@ -227,7 +228,11 @@ TEST_CASE("embedded soak: generated workflows survive SIGKILLs of the engine", "
             << expected.size() << " with their children), " << kills << " SIGKILLs ("
             << kills_mid_work << " with runs open), " << starts << " engine starts; "
             << evidence.recorded.size() << " completions recorded; " << FormatLedgerFigures(figures)
-            << "; " << violations.size() << " violations" << std::endl;
+            << "; " << violations.size() << " violations; "
+            << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                                began)
+                   .count()
+            << " s" << std::endl;
   for (std::size_t i = 0; i < violations.size() && i < 30; ++i) {
     UNSCOPED_INFO(KindName(violations[i].kind)
                   << ": " << violations[i].subject << ": " << violations[i].detail);

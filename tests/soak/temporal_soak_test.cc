@@ -175,6 +175,11 @@ TEST_CASE("Temporal soak: generated workflows survive worker kills and server re
                                               "--workflow-pollers",
                                               "8"};
 
+  const auto began = std::chrono::steady_clock::now();
+  const auto seconds_since = [](std::chrono::steady_clock::time_point from) {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - from)
+        .count();
+  };
   WaveGate gate;
   std::string feed_error;
   std::thread feeder(Feed, std::cref(client), queue, std::cref(runs), knobs.in_flight,
@@ -216,6 +221,7 @@ TEST_CASE("Temporal soak: generated workflows survive worker kills and server re
   feeder.join();
   REQUIRE(feed_error == "");
 
+  const auto last_kill = std::chrono::steady_clock::now();
   // Every run closes within minutes of the last kill, or it is stuck.
   std::set<std::string> open;
   for (const SoakRun& run : expected) open.insert(run.workflow_id);
@@ -229,6 +235,7 @@ TEST_CASE("Temporal soak: generated workflows survive worker kills and server re
   INFO(survivor->LogTail());
   CHECK(survivor->Running());
 
+  const auto drained = std::chrono::steady_clock::now();
   SoakEvidence evidence{.expected = expected};
   for (const SoakRun& run : expected) {
     evidence.final_runs[run.workflow_id] = FinalRunOf(client, run.workflow_id, evidence.recorded);
@@ -241,7 +248,10 @@ TEST_CASE("Temporal soak: generated workflows survive worker kills and server re
             << expected.size() << " with their children), " << kills << " worker SIGKILLs, "
             << restarts << " server restarts, " << worker_starts << " worker starts; "
             << evidence.recorded.size() << " completions recorded; " << FormatLedgerFigures(figures)
-            << "; " << violations.size() << " violations" << std::endl;
+            << "; " << violations.size() << " violations; " << seconds_since(began) << " s (chaos "
+            << (seconds_since(began) - seconds_since(last_kill)) << " s, drain "
+            << (seconds_since(last_kill) - seconds_since(drained)) << " s, check "
+            << seconds_since(drained) << " s)" << std::endl;
   for (std::size_t i = 0; i < violations.size() && i < 30; ++i) {
     UNSCOPED_INFO(KindName(violations[i].kind)
                   << ": " << violations[i].subject << ": " << violations[i].detail);
