@@ -6,8 +6,8 @@
 // (soak_checker.h) proves: no run lost, none stuck, every output as computed independently, no
 // activity executed after its recorded completion, no non-determinism error.
 //
-// Bounded for CI (1,000 runs, 20 kills, some 20 s); WEFT_SOAK_RUNS, WEFT_SOAK_KILLS, WEFT_SOAK_SEED and
-// WEFT_SOAK_IN_FLIGHT run it long (soak_knobs.h, docs/reliability.md).
+// Bounded for CI (1,000 runs, 20 kills, some 20 s); WEFT_SOAK_RUNS, WEFT_SOAK_KILLS, WEFT_SOAK_SEED
+// and WEFT_SOAK_IN_FLIGHT run it long (soak_knobs.h, docs/reliability.md).
 #include <signal.h>
 #include <unistd.h>
 
