@@ -19,7 +19,7 @@ std::string StepArgs(const std::string& step, const std::string& index, const st
 
 std::string Quoted(const std::string& expression) { return "'${ " + expression + " }'"; }
 
-// The YAML of one block, as items of a step list indented by `pad`.
+// The YAML of one block: its steps, as items of the top-level step list.
 std::string BlockYaml(const SoakBlock& block) {
   const std::string& id = block.id;
   const std::string x = Quoted("vars.x");
