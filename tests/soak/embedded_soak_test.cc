@@ -11,13 +11,10 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <catch2/catch.hpp>
-#include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <iostream>
-#include <mutex>
 #include <thread>
 
 #include "dsl/loader.h"
@@ -43,11 +40,10 @@ struct PlannedRun {
 // signals a few runs later (so that some arrive before the run awaits them, some after).
 void Feed(const std::string& journal_path, const std::vector<PlannedRun>& runs,
           const std::map<std::string, std::shared_ptr<const dsl::Definition>>& definitions,
-          int in_flight, WaveGate& gate, std::atomic<bool>& fed, std::string& error) {
+          int in_flight, WaveGate& gate, std::string& error) {
   auto client = embedded::JournalClient::Open(journal_path);
   if (!client) {
     error = client.error();
-    fed = true;
     return;
   }
   std::deque<std::pair<std::string, const SoakRun*>> to_signal;  // run id, plan
@@ -82,7 +78,6 @@ void Feed(const std::string& journal_path, const std::vector<PlannedRun>& runs,
     if (to_signal.size() > 8) send_signals();
   }
   while (!to_signal.empty() && error.empty()) send_signals();
-  fed = true;
 }
 
 // About what the ledger grows by while runs [from, to) execute: two lines of some 45 bytes
@@ -154,10 +149,9 @@ TEST_CASE("embedded soak: generated workflows survive SIGKILLs of the engine", "
   // The journal exists before the first driver and the feeder open it.
   REQUIRE(embedded::JournalClient::Open(journal));
   WaveGate gate;
-  std::atomic<bool> fed{false};
   std::string feed_error;
   std::thread feeder(Feed, journal, std::cref(runs), std::cref(definitions), knobs.in_flight,
-                     std::ref(gate), std::ref(fed), std::ref(feed_error));
+                     std::ref(gate), std::ref(feed_error));
 
   const std::vector<std::string> argv{WEFT_SOAK_DRIVER, journal, ledger, std::to_string(knobs.seed),
                                       "16"};

@@ -14,12 +14,9 @@
 #include <signal.h>
 #include <stdlib.h>
 
-#include <atomic>
 #include <catch2/catch.hpp>
-#include <condition_variable>
 #include <deque>
 #include <iostream>
-#include <mutex>
 #include <set>
 #include <thread>
 
