@@ -8,7 +8,7 @@
 // its recorded completion, no non-determinism error in any history.
 //
 // The server listens on loopback only, and dies with this process however it ends
-// (tests/support/dev_server.h). Bounded for CI (150 runs, 8 kills, 1 restart);
+// (tests/support/dev_server.h). Bounded for CI (400 runs, 16 kills, 2 restarts);
 // WEFT_SOAK_RUNS, WEFT_SOAK_KILLS, WEFT_SOAK_RESTARTS, WEFT_SOAK_SEED and WEFT_SOAK_IN_FLIGHT
 // run it long (soak_knobs.h, docs/reliability.md).
 #include <signal.h>
@@ -134,7 +134,8 @@ bool Closed(const WorkflowClient& client, const std::string& workflow_id) {
 }
 
 TEST_CASE("Temporal soak: generated workflows survive worker kills and server restarts", "[soak]") {
-  const SoakKnobs knobs = ReadSoakKnobs({.runs = 150, .kills = 8, .restarts = 1, .in_flight = 150});
+  const SoakKnobs knobs =
+      ReadSoakKnobs({.runs = 400, .kills = 16, .restarts = 2, .in_flight = 200});
   testing::TempFolder dir("weft-soak");
   const std::string ledger = (dir.path() / "ledger.txt").string();
   std::cout << "Temporal soak: seed " << knobs.seed << ", " << knobs.runs << " runs, "
