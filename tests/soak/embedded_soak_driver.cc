@@ -1,0 +1,78 @@
+// The engine under the embedded soak (embedded_soak_test.cc): takes the journal's lease, opens
+// the embedded engine on it (recovering every unfinished run) with soak.step registered in
+// this process, prints "ready", and executes whatever the test creates and signals through the
+// journal until it is killed. The test kills it with SIGKILL at random moments and starts it
+// again; it never stops by itself, except when the engine does (then it exits 1, saying why).
+//
+// The catalogue is rebuilt from the seed the test gives, so that a child workflow step finds
+// soak-child (the parents are pinned in their rows).
+//
+// Usage: embedded_soak_driver <journal> <ledger> <catalogue seed> <activity threads>
+#include <chrono>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include "dsl/loader.h"
+#include "runtime/embedded/engine.h"
+#include "runtime/embedded/journal_lease.h"
+#include "tests/soak/soak_step.h"
+#include "tests/soak/soak_workflow.h"
+
+using namespace weft;
+
+int main(int argc, char** argv) {
+  if (argc != 5) {
+    std::cerr << "usage: embedded_soak_driver <journal> <ledger> <seed> <activity threads>\n";
+    return 2;
+  }
+  const std::string journal_path = argv[1];
+  soak::LedgerWriter ledger(argv[2]);
+  const soak::SoakCatalogue catalogue = soak::GenerateCatalogue(std::stoull(argv[3]));
+  auto child = dsl::LoadDefinition(catalogue.child_yaml);
+  if (!child) return 1;
+
+  // The previous driver was SIGKILLed: the kernel released its lease at once; a lease still
+  // held is another engine's, which this one waits for.
+  std::optional<embedded::JournalLease> lease;
+  while (!lease) {
+    auto acquired = embedded::JournalLease::TryAcquire(journal_path);
+    if (!acquired) {
+      std::cerr << acquired.error() << "\n";
+      return 1;
+    }
+    if (*acquired) lease = std::move(**acquired);
+    if (!lease) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+
+  activity::ActivityRegistry registry;
+  (void)registry.Register(
+      {.name = soak::kSoakStepName,
+       .function = [&](const nlohmann::json& input,
+                       activity::ActivityContext& context) -> activity::ActivityResult {
+         auto done = soak::RunSoakStep(input, context.Info().attempt, ledger);
+         if (done.ok) return done.result;
+         return std::unexpected(
+             done.retryable ? activity::ActivityError::Retryable(done.error_type, done.message)
+                            : activity::ActivityError::NonRetryable(done.error_type, done.message));
+       }});
+
+  embedded::EngineOptions options;
+  options.journal_path = journal_path;
+  options.registry = &registry;
+  options.activity_threads = std::stoi(argv[4]);
+  options.find_definition = [&](std::string_view name, std::optional<std::int64_t>) {
+    return name == soak::kChildName ? *child : nullptr;
+  };
+  auto engine = embedded::Engine::Open(std::move(options));
+  if (!engine) {
+    std::cerr << engine.error() << "\n";
+    return 1;
+  }
+  std::cout << "ready" << std::endl;
+  // The engine works on its own threads; this one only notices if the engine gave up (the
+  // engine has no wait for that but its waits' early return, and it may be idle for a while).
+  while (!(*engine)->Failure()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::cerr << "the engine stopped: " << *(*engine)->Failure() << "\n";
+  return 1;
+}
