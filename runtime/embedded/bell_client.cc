@@ -38,7 +38,7 @@ int Connect(const std::filesystem::path& journal, std::string_view request) {
 }  // namespace
 
 bool Ring(const std::filesystem::path& journal) {
-  const int fd = Connect(journal, kRing);
+  const int fd = Connect(journal, kRingMessage);
   if (fd < 0) return false;
   ::close(fd);  // the message is queued at the listener already
   return true;
@@ -46,7 +46,7 @@ bool Ring(const std::filesystem::path& journal) {
 
 Answer AwaitRun(const std::filesystem::path& journal, const std::string& run_id,
                 std::chrono::milliseconds timeout) {
-  const int fd = Connect(journal, std::string(kAwaitRun) + run_id);
+  const int fd = Connect(journal, std::string(kAwaitRunMessage) + run_id);
   if (fd < 0) return Answer::kNoBell;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   Answer answer = Answer::kTimedOut;
@@ -59,7 +59,7 @@ Answer AwaitRun(const std::filesystem::path& journal, const std::string& run_id,
     if (ready == 0) break;
     char message[kMaxMessage];
     const ssize_t got = ready > 0 ? ::recv(fd, message, sizeof message, 0) : -1;
-    answer = got > 0 && std::string_view(message, static_cast<std::size_t>(got)) == kClosed
+    answer = got > 0 && std::string_view(message, static_cast<std::size_t>(got)) == kRunClosedMessage
                  ? Answer::kClosed
                  : Answer::kNoBell;
     break;

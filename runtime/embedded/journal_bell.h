@@ -43,9 +43,9 @@
 namespace weft::embedded {
 
 namespace bell {
-inline constexpr std::string_view kRing = "ring";
-inline constexpr std::string_view kAwaitRun = "await-run ";
-inline constexpr std::string_view kClosed = "closed";
+inline constexpr std::string_view kRingMessage = "ring";
+inline constexpr std::string_view kAwaitRunMessage = "await-run ";
+inline constexpr std::string_view kRunClosedMessage = "closed";
 // The longest message: "await-run " and a run id (ids are 36 characters; room to spare).
 inline constexpr std::size_t kMaxMessage = 256;
 
