@@ -141,11 +141,26 @@ std::expected<std::unique_ptr<Journal>, std::string> Journal::Open(
     return std::unexpected("cannot open journal " + path.string() + ": " + error);
   }
   std::unique_ptr<Journal> journal(new Journal(db, path));
-  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  journal->busy_timeout_ = std::chrono::milliseconds(options.busy_timeout_ms);
+  sqlite3_busy_handler(db, &Journal::WaitForLock, journal.get());
   if (auto done = journal->Initialize(options); !done) {
     return std::unexpected("journal " + path.string() + ": " + done.error());
   }
   return journal;
+}
+
+// SQLite's own timeout (sqlite3_busy_timeout) sleeps 1, 2, 5, 10, ... up to 100 ms between
+// tries: with many clients writing runs while the engine commits, a writer slept through many
+// free moments and lost to the others until its 10 s ran out ("database is locked"). A
+// transaction here lasts well under a millisecond, so tries are tens of microseconds apart,
+// growing to 1 ms.
+int Journal::WaitForLock(void* opaque, int attempts) {
+  auto* journal = static_cast<Journal*>(opaque);
+  const auto now = std::chrono::steady_clock::now();
+  if (attempts == 0) journal->busy_since_ = now;
+  if (now - journal->busy_since_ >= journal->busy_timeout_) return 0;
+  std::this_thread::sleep_for(std::chrono::microseconds(20 << std::min(attempts, 6)));
+  return 1;
 }
 
 // Hundreds of processes may open one journal at once (`weft run --detach` in a loop), the

@@ -21,6 +21,7 @@
 #ifndef WEFT_RUNTIME_EMBEDDED_JOURNAL_H_
 #define WEFT_RUNTIME_EMBEDDED_JOURNAL_H_
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <filesystem>
@@ -248,8 +249,12 @@ class Journal {
   // The rows of a statement that selects kRunColumns.
   std::expected<std::vector<RunRecord>, std::string> ReadRuns(Statement& statement);
   std::string Error(std::string_view what) const;
+  // SQLite's busy handler: waits for a lock another connection holds.
+  static int WaitForLock(void* journal, int attempts);
 
   sqlite3* db_;
+  std::chrono::milliseconds busy_timeout_{0};
+  std::chrono::steady_clock::time_point busy_since_;  // when the current wait for a lock began
   std::filesystem::path path_;
   std::map<const char*, std::unique_ptr<Statement>> statements_;
 };
