@@ -336,9 +336,8 @@ ToolResult RunTools::GetResult(const json& arguments, const ProgressReporter& pr
     // On the embedded engine, woken at the engine's doorbell when the run closes; polled
     // without one (Temporal, or no engine listening).
     if (temporal() ||
-        embedded::bell::AwaitRun(
-            options_.client.embedded.journal, described->execution.run_id,
-            std::chrono::ceil<std::chrono::milliseconds>(until - now)) ==
+        embedded::bell::AwaitRun(options_.client.embedded.journal, described->execution.run_id,
+                                 std::chrono::ceil<std::chrono::milliseconds>(until - now)) ==
             embedded::bell::Answer::kNoBell) {
       std::this_thread::sleep_for(std::min<Clock::duration>(options_.poll, deadline - now));
     }

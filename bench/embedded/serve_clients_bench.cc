@@ -158,9 +158,10 @@ std::pair<double, std::vector<double>> Processes(const std::string& weft, const 
     threads.emplace_back([&, t] {
       for (int n = next++; n < processes; n = next++) {
         const std::string input = "{\"n\": " + std::to_string(n) + "}";
-        const char* argv[] = {"weft",        "run", "echo", "--new", "--input", input.c_str(),
-                              "--journal",   journal.c_str(), "--workflows", workflows.c_str(),
-                              nullptr};
+        const char* argv[] = {
+            "weft",        "run",       "echo",          "--new",       "--input",
+            input.c_str(), "--journal", journal.c_str(), "--workflows", workflows.c_str(),
+            nullptr};
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);

@@ -59,9 +59,10 @@ Answer AwaitRun(const std::filesystem::path& journal, const std::string& run_id,
     if (ready == 0) break;
     char message[kMaxMessage];
     const ssize_t got = ready > 0 ? ::recv(fd, message, sizeof message, 0) : -1;
-    answer = got > 0 && std::string_view(message, static_cast<std::size_t>(got)) == kRunClosedMessage
-                 ? Answer::kClosed
-                 : Answer::kNoBell;
+    answer =
+        got > 0 && std::string_view(message, static_cast<std::size_t>(got)) == kRunClosedMessage
+            ? Answer::kClosed
+            : Answer::kNoBell;
     break;
   }
   ::close(fd);

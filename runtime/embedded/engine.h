@@ -26,8 +26,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <string>
 #include <stop_token>
+#include <string>
 #include <string_view>
 
 #include "dsl/definition.h"
@@ -119,8 +119,8 @@ class Engine {
   std::optional<RunOutcome> WaitForRun(const std::string& run_id,
                                        std::chrono::milliseconds timeout);
   // The same, returning nullopt as soon as `stop` is requested (the doorbell's waiters).
-  std::optional<RunOutcome> WaitForRun(const std::string& run_id,
-                                       std::chrono::milliseconds timeout, std::stop_token stop);
+  std::optional<RunOutcome> WaitForRun(const std::string& run_id, std::chrono::milliseconds timeout,
+                                       std::stop_token stop);
   // Waits until no run is open; false on timeout.
   bool WaitUntilIdle(std::chrono::milliseconds timeout);
   std::size_t OpenRuns() const;

@@ -36,8 +36,8 @@
 #include "dsl/definition_catalog.h"
 #include "runtime/activity/activity_registry.h"
 #include "runtime/embedded/engine.h"
-#include "runtime/embedded/journal_bell.h"
 #include "runtime/embedded/journal.h"
+#include "runtime/embedded/journal_bell.h"
 #include "runtime/embedded/journal_lease.h"
 #include "runtime/metrics/metrics_registry.h"
 

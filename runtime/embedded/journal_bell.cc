@@ -116,7 +116,8 @@ bool JournalBell::Serve(int fd) {
   const std::string_view request(message, got > 0 ? static_cast<std::size_t>(got) : 0);
   if (request == bell::kRingMessage) {
     engine_.PollInboxNow();
-  } else if (request.starts_with(bell::kAwaitRunMessage) && request.size() > bell::kAwaitRunMessage.size()) {
+  } else if (request.starts_with(bell::kAwaitRunMessage) &&
+             request.size() > bell::kAwaitRunMessage.size()) {
     engine_.PollInboxNow();  // the run may be one the client has just created
     Waiter& waiter = waiters_.emplace_back();
     waiter.fd = fd;
@@ -132,7 +133,8 @@ void JournalBell::Await(Waiter& waiter, std::stop_token stop) {
   while (!stop.stop_requested()) {
     const auto began = std::chrono::steady_clock::now();
     if (engine_.WaitForRun(waiter.run_id, kHangUpCheck, stop)) {
-      (void)::send(waiter.fd, bell::kRunClosedMessage.data(), bell::kRunClosedMessage.size(), MSG_NOSIGNAL);
+      (void)::send(waiter.fd, bell::kRunClosedMessage.data(), bell::kRunClosedMessage.size(),
+                   MSG_NOSIGNAL);
       break;
     }
     // Back before its time without an outcome: the run is unknown or the engine failed, and

@@ -4,7 +4,6 @@
 #include <thread>
 
 #include "runtime/embedded/bell_client.h"
-
 #include "runtime/embedded/engine.h"
 #include "runtime/embedded/journal_lease.h"
 #include "runtime/interpreter/definition_pin.h"
@@ -87,13 +86,14 @@ std::expected<std::int64_t, std::string> JournalClient::Send(const std::string& 
                                                              const std::string& kind,
                                                              const std::string& name,
                                                              nlohmann::json payload) {
-  auto id = journal_->Enqueue({.run_id = run_id,
-                               .kind = kind,
-                               .name = name,
-                               .payload = std::move(payload),
-                               .created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 std::chrono::system_clock::now().time_since_epoch())
-                                                 .count()});
+  auto id =
+      journal_->Enqueue({.run_id = run_id,
+                         .kind = kind,
+                         .name = name,
+                         .payload = std::move(payload),
+                         .created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count()});
   if (id) bell::Ring(journal_->path());  // delivered now rather than at the engine's next poll
   return id;
 }

@@ -117,9 +117,8 @@ TEST_CASE("a client awaiting a run at the bell hears it close") {
   auto created = client.CreateRun(*served.waiter, json::object(), "w1");
   REQUIRE(created);
   CHECK(bell::AwaitRun(served.journal, created->run_id, 50ms) == bell::Answer::kTimedOut);
-  auto awaited = std::async(std::launch::async, [&] {
-    return bell::AwaitRun(served.journal, created->run_id, 60s);
-  });
+  auto awaited = std::async(std::launch::async,
+                            [&] { return bell::AwaitRun(served.journal, created->run_id, 60s); });
   REQUIRE(client.Send(created->run_id, "signal", "go", {{"by", "bell"}}));
   CHECK(awaited.get() == bell::Answer::kClosed);
   // Its close is in the journal by the time the bell says so.

@@ -222,8 +222,9 @@ TEST_CASE("a client waiting at the doorbell of a killed weft serve takes over, n
   Folder folder;
   auto serve = StartServe(folder);
   serve->WaitForOutput(" open runs)", 30s);
-  REQUIRE(folder.Weft({"run", "waiter", "--id", "w1", "--detach", "--input", "{}"}, true)
-              .exit_code == 0);
+  REQUIRE(
+      folder.Weft({"run", "waiter", "--id", "w1", "--detach", "--input", "{}"}, true).exit_code ==
+      0);
   // A foreground `weft run` waits for the service to run its run; `weft result` for another.
   auto runner = folder.StartWeft({"run", "waiter", "--id", "w2", "--input", "{}"}, true);
   runner->WaitForOutput("waiting for it to run", 30s);
