@@ -27,6 +27,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -257,6 +258,10 @@ class Journal {
   std::chrono::steady_clock::time_point busy_since_;  // when the current wait for a lock began
   std::filesystem::path path_;
   std::map<const char*, std::unique_ptr<Statement>> statements_;
+  // Taken by Apply() around its transaction: the writers of one process on one journal file
+  // take turns here, blocked, rather than all at once at SQLite's lock, where each waits by
+  // sleeping and trying again.
+  std::shared_ptr<std::mutex> write_turn_;
 };
 
 }  // namespace weft::embedded
