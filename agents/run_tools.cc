@@ -10,6 +10,7 @@
 #include "agents/tool_schema.h"
 #include "runtime/client/run_description.h"
 #include "runtime/client/run_text.h"
+#include "runtime/embedded/bell_client.h"
 
 namespace weft::agents {
 namespace {
@@ -331,7 +332,15 @@ ToolResult RunTools::GetResult(const json& arguments, const ProgressReporter& pr
                            std::to_string(static_cast<int>(waited)) + " s");
       next_report = now + options_.progress_every;
     }
-    std::this_thread::sleep_for(std::min<Clock::duration>(options_.poll, deadline - now));
+    const auto until = std::min<Clock::time_point>(deadline, next_report);
+    // On the embedded engine, woken at the engine's doorbell when the run closes; polled
+    // without one (Temporal, or no engine listening).
+    if (temporal() ||
+        embedded::bell::AwaitRun(options_.client.embedded.journal, described->execution.run_id,
+                                 std::chrono::ceil<std::chrono::milliseconds>(until - now)) ==
+            embedded::bell::Answer::kNoBell) {
+      std::this_thread::sleep_for(std::min<Clock::duration>(options_.poll, deadline - now));
+    }
   }
 }
 

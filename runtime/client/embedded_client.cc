@@ -4,6 +4,7 @@
 
 #include "dsl/input_check.h"
 #include "dsl/resolve_definition.h"
+#include "runtime/embedded/bell_client.h"
 #include "runtime/embedded/recovery.h"
 #include "runtime/run/failure_codec.h"
 #include "runtime/run/query_answers.h"
@@ -13,6 +14,9 @@ namespace {
 
 using embedded::RunRecord;
 using nlohmann::json;
+
+// The longest Result() waits at the engine's bell before it looks at the lease again.
+constexpr std::chrono::seconds kBellWait{10};
 
 ClientError Error(ClientError::Kind kind, std::string message, json failure = nullptr) {
   return {kind, std::move(message), std::move(failure)};
@@ -229,7 +233,11 @@ std::expected<Outcome, ClientError> EmbeddedClient::Result(const Execution& exec
           Error(ClientError::Kind::kUnavailable,
                 StatusLine(*run) + " and no engine is running it; start one with `weft resume`"));
     }
-    std::this_thread::sleep_for(options_.poll);
+    // Woken by the engine when the run closes; the journal is polled only without a bell.
+    if (embedded::bell::AwaitRun(options_.journal, run->run_id, kBellWait) ==
+        embedded::bell::Answer::kNoBell) {
+      std::this_thread::sleep_for(options_.poll);
+    }
     run = Find({run->workflow_id, run->run_id}, /*open=*/false);
   }
   if (!run) return std::unexpected(run.error());

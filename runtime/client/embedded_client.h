@@ -3,7 +3,9 @@
 // through the journal's inbox to whichever process holds the journal's lease, and queries and
 // updates wait for its reply. It knows the lease: a message to a run no engine executes is
 // queued (Sent::queued), and waiting for the result of such a run fails at once instead of
-// hanging. A query to a closed run is answered here, from the run's interpreter rebuilt from
+// hanging; while an engine runs it, Result() waits at the journal's doorbell
+// (embedded/bell_client.h) and hears the run close, polling only when there is no bell. A
+// query to a closed run is answered here, from the run's interpreter rebuilt from
 // its journal (embedded/recovery.h), so it needs no engine. With a background engine command,
 // Start() launches an engine when none runs.
 //
@@ -30,7 +32,8 @@ struct EmbeddedClientOptions {
   // Started by Start() when no process holds the lease; none: the run waits for one.
   std::optional<embedded::BackgroundCommand> background_engine;
   std::chrono::milliseconds reply_timeout{std::chrono::seconds(30)};
-  std::chrono::milliseconds poll{100};  // how often Result() looks at the journal
+  // How often Result() looks at the journal when no engine's doorbell answers.
+  std::chrono::milliseconds poll{100};
 };
 
 class EmbeddedClient : public WorkflowClient {

@@ -169,6 +169,8 @@ void Loop(EngineCore& core) {
       if (core.stopping) return;
       taken.swap(core.events);
       core.clock_moved = false;
+      if (core.poll_now) core.next_poll = std::chrono::steady_clock::time_point{};
+      core.poll_now = false;
     }
     if (core.fatal.load()) {
       std::unique_lock lock(core.mutex);
@@ -221,9 +223,12 @@ void Loop(EngineCore& core) {
     if (auto next = core.deadlines.NextAt())
       delay = std::min(delay, core.clock.RealDelayUntil(*next));
     std::unique_lock lock(core.mutex);
-    if (!core.events.empty() || core.stopping || !core.ready.empty() || core.clock_moved) continue;
+    if (!core.events.empty() || core.stopping || !core.ready.empty() || core.clock_moved ||
+        core.poll_now) {
+      continue;
+    }
     core.wake.wait_for(lock, std::max(delay, std::chrono::milliseconds(0)), [&core] {
-      return core.stopping || !core.events.empty() || core.clock_moved;
+      return core.stopping || !core.events.empty() || core.clock_moved || core.poll_now;
     });
   }
 }
@@ -298,10 +303,24 @@ std::string Engine::StartRun(std::shared_ptr<const dsl::Definition> definition, 
 
 std::optional<RunOutcome> Engine::WaitForRun(const std::string& run_id,
                                              std::chrono::milliseconds timeout) {
+  return WaitForRun(run_id, timeout, std::stop_token());
+}
+
+std::optional<RunOutcome> Engine::WaitForRun(const std::string& run_id,
+                                             std::chrono::milliseconds timeout,
+                                             std::stop_token stop) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string current = run_id;
+  // Registered before the lock is taken: a callback whose stop was already requested runs at
+  // once, in this thread. It wakes every waiter, which is rare (a doorbell stopping) and
+  // harmless (each looks again).
+  std::stop_callback wake_on_stop(stop, [this] {
+    std::lock_guard lock(core_->mutex);
+    core_->waiters.WakeAll();
+  });
   std::unique_lock lock(core_->mutex);
   while (true) {
+    if (stop.stop_requested()) return std::nullopt;
     auto next = core_->successors.find(current);
     if (next != core_->successors.end()) {
       current = next->second;
@@ -339,6 +358,14 @@ bool Engine::WaitUntilIdle(std::chrono::milliseconds timeout) {
   std::unique_lock lock(core_->mutex);
   return core_->idle_signal.wait_for(
       lock, timeout, [this] { return core_->open_run_ids.empty() || core_->fatal.load(); });
+}
+
+void Engine::PollInboxNow() {
+  {
+    std::lock_guard lock(core_->mutex);
+    core_->poll_now = true;
+  }
+  core_->wake.notify_one();
 }
 
 std::size_t Engine::OpenRuns() const {

@@ -10,7 +10,8 @@
 // together in the next one.
 //
 // Only the process holding the journal's JournalLease may open an Engine on it. Other
-// processes reach runs through the journal's inbox (JournalClient), which the engine polls.
+// processes reach runs through the journal's inbox (JournalClient), which the engine polls,
+// and ring its doorbell (journal_bell.h) so that it polls at once.
 //
 // Public methods are thread-safe. The progress callback runs on the engine thread and must
 // not block.
@@ -25,6 +26,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -116,6 +118,9 @@ class Engine {
   // nullopt on timeout or when the journal does not know the run.
   std::optional<RunOutcome> WaitForRun(const std::string& run_id,
                                        std::chrono::milliseconds timeout);
+  // The same, returning nullopt as soon as `stop` is requested (the doorbell's waiters).
+  std::optional<RunOutcome> WaitForRun(const std::string& run_id, std::chrono::milliseconds timeout,
+                                       std::stop_token stop);
   // Waits until no run is open; false on timeout.
   bool WaitUntilIdle(std::chrono::milliseconds timeout);
   std::size_t OpenRuns() const;
@@ -126,6 +131,10 @@ class Engine {
   std::optional<std::string> Failure() const;
 
   Stats stats() const;
+
+  // Reads the journal's inbox and the runs other processes created now, rather than at the
+  // next poll (EngineOptions::inbox_poll): another process has just written there.
+  void PollInboxNow();
 
   // Stops the engine thread, the activity pool and the writer (what is queued is committed).
   // Open runs stay in the journal for the next engine.

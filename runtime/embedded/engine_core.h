@@ -88,6 +88,7 @@ struct EngineCore {
   std::deque<Event> events;                       // guarded by mutex
   bool stopping = false;                          // guarded by mutex
   bool clock_moved = false;                       // guarded by mutex
+  bool poll_now = false;                          // guarded by mutex: Engine::PollInboxNow
   std::map<std::string, RunOutcome> closed;       // guarded by mutex; by run id
   std::map<std::string, std::string> successors;  // guarded by mutex; run -> its continuation
   std::set<std::string> open_run_ids;             // guarded by mutex

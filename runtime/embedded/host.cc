@@ -12,6 +12,7 @@
 #include <string_view>
 #include <thread>
 
+#include "runtime/embedded/bell_client.h"
 #include "runtime/embedded/journal_client.h"
 #include "runtime/embedded/journal_lease.h"
 #include "runtime/embedded/schedule_runner.h"
@@ -26,7 +27,7 @@ namespace fs = std::filesystem;
 
 Host::Host(HostOptions options) : options_(std::move(options)), catalog_(options_.workflows) {}
 
-std::expected<std::unique_ptr<Engine>, std::string> Host::OpenEngine(
+std::expected<Host::BelledEngine, std::string> Host::OpenEngine(
     std::function<void(const ProgressEvent&)> observe) {
   if (!registry_) {
     if (!options_.make_registry) {
@@ -53,7 +54,15 @@ std::expected<std::unique_ptr<Engine>, std::string> Host::OpenEngine(
       observe(event);
     };
   }
-  return Engine::Open(std::move(engine));
+  auto opened = Engine::Open(std::move(engine));
+  if (!opened) return std::unexpected(opened.error());
+  auto bell = JournalBell::Listen(options_.journal, **opened);
+  if (!bell) {
+    // Clients poll the journal then, as they did before there was a bell.
+    spdlog::warn("engine: no doorbell ({}); clients will poll the journal", bell.error());
+    return BelledEngine(std::move(*opened), nullptr);
+  }
+  return BelledEngine(std::move(*opened), std::move(*bell));
 }
 
 namespace {
@@ -63,6 +72,9 @@ std::int64_t WallMs() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+// The longest a Drive() waits at another engine's bell before it looks at the lease again.
+constexpr std::chrono::seconds kBellWait{10};
 
 fs::path EngineLog(const fs::path& journal) {
   return fs::absolute(journal).parent_path() / "engine.log";
@@ -86,11 +98,11 @@ std::expected<RunRecord, std::string> Host::Drive(const std::string& run_id) {
         while (!outcome) {
           outcome = (*engine)->WaitForRun(run_id, std::chrono::hours(1));
           if (auto failed = (*engine)->Failure()) {
-            (*engine)->Stop();
+            engine->Stop();
             return std::unexpected(*failed);
           }
         }
-        (*engine)->Stop();
+        engine->Stop();
       }
       HandOverIfOthersWait(client->journal(), **lease, opened_ms);
       return client->Latest(run_id);
@@ -103,7 +115,16 @@ std::expected<RunRecord, std::string> Host::Drive(const std::string& run_id) {
     announced_waiting = true;
     auto latest = client->Latest(run_id);
     if (!latest || IsClosed(latest->status)) return latest;
-    std::this_thread::sleep_for(options_.poll);
+    // Woken by the engine when the run closes. Bounded, so that the lease is looked at again
+    // now and then; without a bell (no engine, or an older one), the journal is polled.
+    switch (bell::AwaitRun(options_.journal, latest->run_id, kBellWait)) {
+      case bell::Answer::kClosed:
+      case bell::Answer::kTimedOut:
+        break;
+      case bell::Answer::kNoBell:
+        std::this_thread::sleep_for(options_.poll);
+        break;
+    }
   }
 }
 
@@ -141,7 +162,7 @@ std::expected<void, std::string> Host::RunUntilQuiet() {
     auto quiet_since = std::chrono::steady_clock::now();
     while (true) {
       if (auto failed = (*engine)->Failure()) {
-        (*engine)->Stop();
+        engine->Stop();
         return std::unexpected(*failed);
       }
       if ((*engine)->OpenRuns() > 0) {
@@ -152,7 +173,7 @@ std::expected<void, std::string> Host::RunUntilQuiet() {
       if (std::chrono::steady_clock::now() - quiet_since >= options_.linger) break;
       std::this_thread::sleep_for(options_.poll);
     }
-    (*engine)->Stop();
+    engine->Stop();
     // Still holding the lease: a run created by a process that saw it held is in the journal
     // now. (An engine that found nothing to run stops, whatever the journal says, rather than
     // spin on a run it cannot load.)
@@ -286,7 +307,7 @@ std::expected<void, std::string> Host::Serve(std::stop_token stop, const ServeOp
   while (!stop.stop_requested()) {
     if (auto failed = (*engine)->Failure()) {
       if (options.on_ready) options.on_ready(false);
-      (*engine)->Stop();
+      engine->Stop();
       return std::unexpected(*failed);
     }
     const auto now = std::chrono::steady_clock::now();
@@ -305,7 +326,7 @@ std::expected<void, std::string> Host::Serve(std::stop_token stop, const ServeOp
     sleep_until(until);
   }
   if (options.on_ready) options.on_ready(false);
-  (*engine)->Stop();
+  engine->Stop();
   spdlog::info("engine stopped; {} open runs stay in the journal", (*engine)->OpenRuns());
   return {};
 }

@@ -11,6 +11,11 @@
 // created by other processes meanwhile are still open (they saw the lease held and relied on
 // it) hands the lease to a background engine in the same way, when it has a command for one.
 //
+// While this process executes runs, its engine listens at the journal's doorbell
+// (journal_bell.h), so that clients in other processes reach it without polling; a Drive()
+// that waits for another process's engine waits at that engine's bell, and polls the journal
+// only when there is none.
+//
 // A Host owns the activity registry it builds the first time it takes the lease, and the
 // catalog of the workflows folder that child workflows and continue-as-new look definitions up
 // in. One thread at a time may call a Host; its callbacks run on the engine thread.
@@ -32,6 +37,7 @@
 #include "runtime/activity/activity_registry.h"
 #include "runtime/embedded/engine.h"
 #include "runtime/embedded/journal.h"
+#include "runtime/embedded/journal_bell.h"
 #include "runtime/embedded/journal_lease.h"
 #include "runtime/metrics/metrics_registry.h"
 
@@ -97,8 +103,29 @@ class Host {
   std::expected<void, std::string> Serve(std::stop_token stop, const ServeOptions& options);
 
  private:
+  // An engine and its doorbell, stopped in that order: clients hear the bell close while this
+  // process still holds the lease, fall back to the journal and, once it lets go, to the
+  // lease's hand-over.
+  class BelledEngine {
+   public:
+    BelledEngine(std::unique_ptr<Engine> engine, std::unique_ptr<JournalBell> bell)
+        : engine_(std::move(engine)), bell_(std::move(bell)) {}
+    BelledEngine(BelledEngine&&) = default;
+    BelledEngine& operator=(BelledEngine&&) = default;
+    ~BelledEngine() { Stop(); }
+    Engine* operator->() const { return engine_.get(); }
+    void Stop() {
+      bell_.reset();
+      if (engine_) engine_->Stop();
+    }
+
+   private:
+    std::unique_ptr<Engine> engine_;
+    std::unique_ptr<JournalBell> bell_;  // null when another process listens, or none could
+  };
+
   // `observe`, when set, hears every progress event too (after options_.on_progress).
-  std::expected<std::unique_ptr<Engine>, std::string> OpenEngine(
+  std::expected<BelledEngine, std::string> OpenEngine(
       std::function<void(const ProgressEvent&)> observe = {});
   // Engines on the held lease until no run is open for `linger`, and none is pending.
   std::expected<void, std::string> RunUntilQuiet();

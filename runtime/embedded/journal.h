@@ -21,11 +21,13 @@
 #ifndef WEFT_RUNTIME_EMBEDDED_JOURNAL_H_
 #define WEFT_RUNTIME_EMBEDDED_JOURNAL_H_
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -248,10 +250,18 @@ class Journal {
   // The rows of a statement that selects kRunColumns.
   std::expected<std::vector<RunRecord>, std::string> ReadRuns(Statement& statement);
   std::string Error(std::string_view what) const;
+  // SQLite's busy handler: waits for a lock another connection holds.
+  static int WaitForLock(void* journal, int attempts);
 
   sqlite3* db_;
+  std::chrono::milliseconds busy_timeout_{0};
+  std::chrono::steady_clock::time_point busy_since_;  // when the current wait for a lock began
   std::filesystem::path path_;
   std::map<const char*, std::unique_ptr<Statement>> statements_;
+  // Taken by Apply() around its transaction: the writers of one process on one journal file
+  // take turns here, blocked, rather than all at once at SQLite's lock, where each waits by
+  // sleeping and trying again.
+  std::shared_ptr<std::mutex> write_turn_;
 };
 
 }  // namespace weft::embedded

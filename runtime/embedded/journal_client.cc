@@ -1,7 +1,9 @@
 #include "runtime/embedded/journal_client.h"
 
+#include <algorithm>
 #include <thread>
 
+#include "runtime/embedded/bell_client.h"
 #include "runtime/embedded/engine.h"
 #include "runtime/embedded/journal_lease.h"
 #include "runtime/interpreter/definition_pin.h"
@@ -44,6 +46,7 @@ std::expected<RunRecord, std::string> JournalClient::CreateRun(const dsl::Defini
     }
     return std::unexpected(std::move(error));
   }
+  bell::Ring(journal_->path());  // the engine, if one listens, takes the run on now
   return record;
 }
 
@@ -83,13 +86,16 @@ std::expected<std::int64_t, std::string> JournalClient::Send(const std::string& 
                                                              const std::string& kind,
                                                              const std::string& name,
                                                              nlohmann::json payload) {
-  return journal_->Enqueue({.run_id = run_id,
-                            .kind = kind,
-                            .name = name,
-                            .payload = std::move(payload),
-                            .created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count()});
+  auto id =
+      journal_->Enqueue({.run_id = run_id,
+                         .kind = kind,
+                         .name = name,
+                         .payload = std::move(payload),
+                         .created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count()});
+  if (id) bell::Ring(journal_->path());  // delivered now rather than at the engine's next poll
+  return id;
 }
 
 bool JournalClient::NoEngine(std::chrono::milliseconds grace) const {
@@ -104,6 +110,7 @@ bool JournalClient::NoEngine(std::chrono::milliseconds grace) const {
 std::expected<Reply, std::string> JournalClient::AwaitReply(std::int64_t inbox_id,
                                                             std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::chrono::milliseconds pause{1};
   while (true) {
     auto reply = journal_->FindReply(inbox_id);
     if (!reply) return std::unexpected(reply.error());
@@ -121,7 +128,9 @@ std::expected<Reply, std::string> JournalClient::AwaitReply(std::int64_t inbox_i
                              std::to_string(JournalLease::HolderPid(journal_->path())) +
                              ") did not answer within " + std::to_string(timeout.count()) + " ms");
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    // The engine was rung by Send() and answers within an activation; short looks first.
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(10));
   }
 }
 

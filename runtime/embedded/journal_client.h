@@ -1,7 +1,9 @@
 // JournalClient: what a process that does not execute runs may do with a journal: create a
 // run for the engine to pick up, find runs, send signals, queries, updates and cancellations
 // through the inbox, and wait for the engine's reply. Used by the CLI (`weft run` in a second
-// terminal, `weft signal|query|update|cancel|result|list|show`) and by tests.
+// terminal, `weft signal|query|update|cancel|result|list|show`) and by tests. Writing a run or
+// an inbox row rings the journal's doorbell (bell_client.h), so that a listening engine takes
+// it on at once rather than at its next inbox poll.
 //
 // Not thread-safe (one connection); cheap to create.
 #ifndef WEFT_RUNTIME_EMBEDDED_JOURNAL_CLIENT_H_

@@ -196,6 +196,7 @@ std::expected<void, std::string> Journal::ApplyWrite(const JournalWrite& write) 
 }
 
 std::expected<void, std::string> Journal::Apply(const std::vector<const JournalBatch*>& batches) {
+  std::lock_guard turn(*write_turn_);
   if (auto began = Exec("BEGIN IMMEDIATE"); !began) {
     return std::unexpected("cannot begin a journal transaction: " + began.error());
   }

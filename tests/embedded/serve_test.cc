@@ -2,8 +2,12 @@
 // declared schedules; the runs client commands start (`weft run --detach`, `weft signal`,
 // `weft result`) are executed by it, with no background engine of their own; /metrics counts
 // them under the Temporal SDKs' names and /readyz answers; a second `weft serve` waits for the
-// first and takes over when it stops; SIGTERM stops it cleanly.
+// first and takes over when it stops; SIGTERM stops it cleanly. Clients in other processes
+// reach it at the journal's doorbell (`weft run` in the foreground, `run --detach` and
+// `result`), and one that waits there while the service is killed takes the runs over instead
+// of hanging.
 #include <httplib.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -48,6 +52,13 @@ steps:
 output: '${ vars.by }'
 )";
 
+constexpr char kEcho[] = R"(dsl: 1
+name: echo
+input: {type: object, properties: {n: {type: integer}}}
+steps:
+  - {id: done, return: '${ input.n }'}
+)";
+
 class Folder {
  public:
   Folder() : path_(fs::temp_directory_path() / ("weft-serve-test-" + std::to_string(::getpid()))) {
@@ -55,6 +66,7 @@ class Folder {
     fs::create_directories(path_ / "workflows");
     std::ofstream(path_ / "workflows/tick.yaml") << kTick;
     std::ofstream(path_ / "workflows/waiter.yaml") << kWaiter;
+    std::ofstream(path_ / "workflows/echo.yaml") << kEcho;
   }
   ~Folder() {
     std::error_code ignored;
@@ -66,6 +78,14 @@ class Folder {
             (path_ / "workflows").string()};
   }
   ProcessResult Weft(std::vector<std::string> argv, bool engine_flags = false) const {
+    return RunProcess(Command(std::move(argv), engine_flags));
+  }
+  // The same, in the background: killed with the test if it hangs.
+  std::unique_ptr<ChildProcess> StartWeft(std::vector<std::string> argv,
+                                          bool engine_flags = false) const {
+    return ChildProcess::Start(Command(std::move(argv), engine_flags), {});
+  }
+  std::vector<std::string> Command(std::vector<std::string> argv, bool engine_flags) const {
     argv.insert(argv.begin(), WeftBinary());
     if (engine_flags) {
       for (const std::string& flag : Engine()) argv.push_back(flag);
@@ -73,7 +93,7 @@ class Folder {
       argv.push_back("--journal");
       argv.push_back((path_ / "journal.db").string());
     }
-    return RunProcess(argv);
+    return argv;
   }
 
  private:
@@ -159,7 +179,7 @@ TEST_CASE("weft serve fires schedules, runs what clients start, counts it, and s
                         R"(workflow_type="waiter"})") == 1);
   CHECK(Series(metrics, R"(temporal_workflow_completed{namespace="embedded",task_queue="weft",)"
                         R"(workflow_type="tick"})") >= 2);
-  CHECK(Series(metrics, "weft_definitions_loaded") == 2);
+  CHECK(Series(metrics, "weft_definitions_loaded") == 3);
 
   // A second service waits for the lease, and takes over when the first stops.
   auto second = StartServe(folder);
@@ -173,6 +193,57 @@ TEST_CASE("weft serve fires schedules, runs what clients start, counts it, and s
   CHECK(RunsOf(folder, "tick").size() > before);
   second->Stop(5s);
   CHECK_THAT(second->LogTail(), Catch::Contains("weft serve stopped"));
+}
+
+TEST_CASE("clients of weft serve reach it at its doorbell: run, run --detach and result") {
+  Folder folder;
+  auto serve = StartServe(folder);
+  serve->WaitForOutput(" open runs)", 30s);
+  INFO("weft serve:\n" << serve->LogTail());
+
+  ProcessResult ran = folder.Weft({"run", "echo", "--input", R"({"n": 3})"}, true);
+  INFO(ran.err);
+  REQUIRE(ran.exit_code == 0);
+  CHECK(json::parse(ran.out) == 3);
+  CHECK_THAT(ran.err, Catch::Contains("waiting for it to run"));  // the service ran it
+
+  ProcessResult started =
+      folder.Weft({"run", "echo", "--id", "e1", "--detach", "--input", R"({"n": 4})"}, true);
+  INFO(started.err);
+  REQUIRE(started.exit_code == 0);
+  ProcessResult result = folder.Weft({"result", "e1"});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(json::parse(result.out) == 4);
+  CHECK_FALSE(fs::exists(folder.path() / "engine.log"));  // no background engine was needed
+}
+
+TEST_CASE("a client waiting at the doorbell of a killed weft serve takes over, never hangs") {
+  Folder folder;
+  auto serve = StartServe(folder);
+  serve->WaitForOutput(" open runs)", 30s);
+  REQUIRE(
+      folder.Weft({"run", "waiter", "--id", "w1", "--detach", "--input", "{}"}, true).exit_code ==
+      0);
+  // A foreground `weft run` waits for the service to run its run; `weft result` for another.
+  auto runner = folder.StartWeft({"run", "waiter", "--id", "w2", "--input", "{}"}, true);
+  runner->WaitForOutput("waiting for it to run", 30s);
+  auto awaiting = folder.StartWeft({"result", "w1"});
+
+  ::kill(serve->pid(), SIGKILL);
+  serve->Stop(10s);  // reaps it
+
+  // The bell hung up with the service: the waiting `weft run` takes the lease and executes
+  // every open run of the journal, its own and the other client's.
+  ProcessResult go1 = folder.Weft({"signal", "w1", "go", "--input", R"({"by":"one"})"});
+  INFO(go1.err);
+  CHECK(go1.exit_code == 0);
+  ProcessResult go2 = folder.Weft({"signal", "w2", "go", "--input", R"({"by":"two"})"});
+  INFO(go2.err);
+  CHECK(go2.exit_code == 0);
+  INFO("weft run:\n" << runner->LogTail() << "\nweft result:\n" << awaiting->LogTail());
+  runner->WaitForOutput("\"two\"", 60s);
+  awaiting->WaitForOutput("\"one\"", 60s);
 }
 
 TEST_CASE("weft serve refuses a metrics address it cannot take, and says which") {
