@@ -24,6 +24,7 @@
 #include "runtime/embedded/bell_client.h"
 #include "runtime/embedded/journal_client.h"
 #include "runtime/embedded/journal_lease.h"
+#include "tests/support/waiter_workflow.h"
 
 namespace {
 
@@ -37,16 +38,7 @@ using weft::embedded::JournalClient;
 using weft::embedded::JournalLease;
 
 // Waits for a signal, then returns who sent it: a run that closes when the test says so.
-constexpr char kWaiter[] = R"(dsl: 1
-name: waiter
-vars: {by: nobody}
-handlers:
-  signals:
-    go: {set: {by: '${ signal.by }'}}
-steps:
-  - {id: wait_go, await: {condition: '${ vars.by != "nobody" }'}}
-output: '${ vars.by }'
-)";
+constexpr const char* kWaiter = weft::testing::kWaiterWorkflow;
 
 // A journal with its lease and an engine whose own inbox poll is too slow for any test.
 struct Served {

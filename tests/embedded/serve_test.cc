@@ -21,6 +21,7 @@
 
 #include "tests/support/child_process.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/waiter_workflow.h"
 
 namespace weft::testing {
 namespace {
@@ -41,16 +42,7 @@ steps:
   - {id: done, return: '${ input.n }'}
 )";
 
-constexpr char kWaiter[] = R"(dsl: 1
-name: waiter
-vars: {by: nobody}
-handlers:
-  signals:
-    go: {set: {by: '${ signal.by }'}}
-steps:
-  - {id: wait_go, await: {condition: '${ vars.by != "nobody" }'}}
-output: '${ vars.by }'
-)";
+constexpr const char* kWaiter = weft::testing::kWaiterWorkflow;
 
 constexpr char kEcho[] = R"(dsl: 1
 name: echo
