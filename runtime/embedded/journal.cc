@@ -11,6 +11,7 @@
 #include <thread>
 #include <utility>
 
+#include "dsl/json_text.h"
 #include "runtime/embedded/journal_statement.h"
 
 namespace weft::embedded {
@@ -283,8 +284,10 @@ std::expected<std::vector<RunRecord>, std::string> Journal::ReadRuns(Statement& 
       nlohmann::json value = s.Json(index);
       const bool readable = !value.is_discarded() && (!object || value.is_object());
       if (readable) return value;
-      spdlog::warn("journal {}: run {}: the column `{}` does not parse; the file is damaged",
-                   path_.string(), run.run_id, name);
+      spdlog::warn(
+          "journal {}: run {}: the column `{}` does not parse, or nests deeper than {} levels; "
+          "the file is damaged",
+          path_.string(), run.run_id, name, dsl::kMaxJsonDepth);
       return object ? nlohmann::json::object() : nlohmann::json();
     };
     run.pin = column(4, "pin", true);
@@ -388,7 +391,8 @@ std::expected<std::vector<ActivationRecord>, std::string> Journal::Activations(
     // is the answer.
     if (damaged.empty() && (!activation.jobs.is_array() || !activation.commands.is_array())) {
       damaged = "journal " + path_.string() + ": step " + std::to_string(activation.seq) +
-                " of run " + std::string(run_id) + " does not parse; the file is damaged";
+                " of run " + std::string(run_id) + " does not parse, or nests deeper than " +
+                std::to_string(dsl::kMaxJsonDepth) + " levels; the file is damaged";
     }
     activations.push_back(std::move(activation));
   });

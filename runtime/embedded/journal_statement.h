@@ -14,15 +14,22 @@
 #include <string>
 #include <string_view>
 
+#include "dsl/json_text.h"
 #include "runtime/embedded/journal.h"
 
 namespace weft::embedded {
 
-// A JSON column; null for SQL NULL, and a discarded value (is_discarded) when it does not parse.
+// A JSON column; null for SQL NULL, and a discarded value (is_discarded) when it does not parse
+// or is nested deeper than weft ever writes (dsl::kMaxJsonDepth: every value entering a run is
+// bounded there). A hand-made or damaged journal could otherwise hand a 100,000-level value to
+// code that walks it recursively (copying, dumping, the interpreter). Parsing and the depth
+// check are both iterative, so any text is safe to read.
 inline nlohmann::json ParseColumn(const unsigned char* text) {
   if (text == nullptr) return nullptr;
-  return nlohmann::json::parse(reinterpret_cast<const char*>(text), nullptr,
-                               /*allow_exceptions=*/false);
+  nlohmann::json value = nlohmann::json::parse(reinterpret_cast<const char*>(text), nullptr,
+                                               /*allow_exceptions=*/false);
+  if (dsl::TooDeepAt(value)) return nlohmann::json(nlohmann::json::value_t::discarded);
+  return value;
 }
 
 // A prepared statement, reset after each use.

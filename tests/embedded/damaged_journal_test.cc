@@ -88,9 +88,39 @@ TEST_CASE("a journal with damaged rows is listed and shown without aborting, nam
     if (as_json) argv.push_back("--json");
     auto bad = RunProcess(argv);
     CHECK(bad.exit_code == 1);
-    CHECK_THAT(bad.err, Catch::Contains("step 1 of run") &&
-                            Catch::Contains("does not parse; the file is damaged"));
+    CHECK_THAT(bad.err, Catch::Contains("step 1 of run") && Catch::Contains("the file is damaged"));
   }
+}
+
+TEST_CASE("values nested deeper than weft writes are read from a journal as damage, not walked") {
+  // weft bounds every value where it enters a run (256 levels), so only a hand-made or damaged
+  // journal holds deeper ones; 100,000 levels would overflow the stack of any recursive walk.
+  const Project project("deep-journal", "hi", kReturnInput);
+  const std::string& journal = project.journal;
+  for (const std::string id : {"good", "deep"}) {
+    auto ran = RunProcess({WeftBinary(), "run", "hi", "--id", id, "--input", R"({"n": 1})",
+                           "--journal", journal, "--workflows", project.workflows});
+    INFO(ran.err);
+    REQUIRE(ran.exit_code == 0);
+  }
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  Execute(journal, "UPDATE runs SET input = '" + deep + "', result = '" + deep +
+                       "' WHERE workflow_id = 'deep'; "
+                       "UPDATE activations SET jobs = '" +
+                       deep +
+                       "' WHERE run_id IN (SELECT run_id FROM runs WHERE workflow_id = 'deep')");
+
+  auto listed = RunProcess({WeftBinary(), "list", "--json", "--journal", journal});
+  INFO(listed.err);
+  REQUIRE(listed.exit_code == 0);
+  CHECK(json::parse(listed.out).size() == 2);
+  CHECK_THAT(listed.err, Catch::Contains("the column `input` does not parse, or nests deeper "
+                                         "than 256 levels"));
+  auto shown = RunProcess({WeftBinary(), "show", "deep", "--json", "--journal", journal});
+  CHECK(shown.exit_code == 1);
+  CHECK_THAT(shown.err, Catch::Contains("step 1 of run") &&
+                            Catch::Contains("nests deeper than 256 levels; the file is damaged"));
+  CHECK(RunProcess({WeftBinary(), "show", "good", "--json", "--journal", journal}).exit_code == 0);
 }
 
 TEST_CASE("a journal a newer weft wrote, or a truncated one, is refused with why; no write") {
