@@ -41,12 +41,12 @@ std::string Pointer(const std::vector<std::string>& context) {
 
 std::expected<void, std::vector<InputError>> CheckInput(const nlohmann::json& schema,
                                                         const nlohmann::json& input) {
-  // Before anything walks it recursively (valijson, the journal, the interpreter), whatever the
-  // schema: a program that builds its input in memory never passed it through ParseJsonText.
-  if (auto pointer = TooDeepAt(input)) {
+  // Before anything walks it recursively or writes it (valijson, the journal, the interpreter),
+  // whatever the schema: a program that builds its input in memory never passed it through
+  // ParseJsonText.
+  if (auto problem = InvalidJsonAt(input)) {
     return std::unexpected(
-        std::vector<InputError>{{*pointer, "the input is nested deeper than " +
-                                               std::to_string(kMaxJsonDepth) + " levels here"}});
+        std::vector<InputError>{{problem->pointer, "the input " + problem->what + " here"}});
   }
   if (schema.is_null() || (schema.is_object() && schema.empty())) return {};
   valijson::Schema parsed;

@@ -1,7 +1,10 @@
 #include "dsl/json_text.h"
 
+#include <cmath>
 #include <set>
 #include <vector>
+
+#include "dsl/expr/utf8.h"
 
 namespace weft::dsl {
 namespace {
@@ -56,8 +59,17 @@ std::expected<json, std::string> ParseJsonText(std::string_view text, std::strin
   }
 }
 
-std::optional<std::string> TooDeepAt(const json& value) {
-  if (!value.is_structured()) return std::nullopt;
+std::optional<JsonProblem> InvalidJsonAt(const json& value) {
+  // What is wrong with one value, its children aside.
+  auto problem_of = [](const json& node) -> const char* {
+    if (node.is_string() && !expr::IsValidUtf8(node.get_ref<const std::string&>())) {
+      return "is a string that is not UTF-8";
+    }
+    if (node.is_number_float() && !std::isfinite(node.get<double>())) {
+      return "is a number that is not finite";
+    }
+    return nullptr;
+  };
   struct Frame {
     const json* container;
     json::const_iterator next;
@@ -65,6 +77,18 @@ std::optional<std::string> TooDeepAt(const json& value) {
     std::string token;  // of the child being walked
   };
   std::vector<Frame> frames;
+  auto pointer = [&frames] {
+    std::string text;
+    for (const Frame& outer : frames) {
+      text += '/';
+      for (const char c : outer.token) {
+        text += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+      }
+    }
+    return text;
+  };
+  if (const char* what = problem_of(value)) return JsonProblem{"", what};
+  if (!value.is_structured()) return std::nullopt;
   frames.push_back({&value, value.cbegin()});
   while (!frames.empty()) {
     Frame& frame = frames.back();
@@ -76,18 +100,15 @@ std::optional<std::string> TooDeepAt(const json& value) {
     frame.token = frame.container->is_object() ? frame.next.key() : std::to_string(frame.index);
     ++frame.next;
     ++frame.index;
+    if (frame.container->is_object() && !expr::IsValidUtf8(frame.token)) {
+      frame.token = "?";  // the pointer itself must be printable
+      return JsonProblem{pointer(), "has a key that is not UTF-8"};
+    }
+    if (const char* what = problem_of(child)) return JsonProblem{pointer(), what};
     if (!child.is_structured()) continue;
     if (frames.size() >= static_cast<std::size_t>(kMaxJsonDepth)) {
-      std::string pointer;
-      for (const Frame& outer : frames) {
-        pointer += '/';
-        for (const char c : outer.token) {
-          pointer += c == '~'   ? std::string("~0")
-                     : c == '/' ? std::string("~1")
-                                : std::string(1, c);
-        }
-      }
-      return pointer;
+      return JsonProblem{pointer(),
+                         "is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
     }
     frames.push_back({&child, child.cbegin()});
   }

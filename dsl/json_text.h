@@ -26,11 +26,16 @@ inline constexpr int kMaxJsonDepth = 256;
 std::expected<nlohmann::json, std::string> ParseJsonText(std::string_view text,
                                                          std::string_view source);
 
-// For JSON built in memory rather than read by ParseJsonText (an embedding program's StartRun,
-// a decoded payload): the JSON Pointer of the first container nested deeper than
-// kMaxJsonDepth, nothing when the value is within bounds. Walks without recursion, so any
-// depth is safe to ask about.
-std::optional<std::string> TooDeepAt(const nlohmann::json& value);
+// What makes a JSON value built in memory (an embedding program's StartRun, an activity's
+// result or error, a decoded payload) unfit to be stored or sent: a string or key that is not
+// UTF-8 (nlohmann's serialiser would throw), a number that is not finite (it would be written
+// as null, silently), or containers nested deeper than kMaxJsonDepth (recursive walks would
+// overflow the stack). Walks without recursion, so any value is safe to ask about.
+struct JsonProblem {
+  std::string pointer;  // JSON Pointer of the bad value ("" for the whole value)
+  std::string what;     // "is a string that is not UTF-8", to follow the pointer
+};
+std::optional<JsonProblem> InvalidJsonAt(const nlohmann::json& value);
 
 }  // namespace weft::dsl
 

@@ -89,4 +89,14 @@ std::size_t CodePointOffset(std::string_view text, std::size_t index) {
   return seen == index ? text.size() : std::string_view::npos;
 }
 
+std::string ToValidUtf8(std::string_view text) {
+  std::string valid;
+  std::size_t bad = 0;
+  while (!IsValidUtf8(text, &bad)) {
+    valid.append(text.substr(0, bad)).append("\xEF\xBF\xBD");
+    text.remove_prefix(bad + 1);
+  }
+  return valid.append(text);
+}
+
 }  // namespace weft::dsl::expr

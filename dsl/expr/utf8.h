@@ -12,6 +12,10 @@ namespace weft::dsl::expr {
 // Whether `text` is well-formed UTF-8; if not, `*bad_offset` is the first offending byte.
 bool IsValidUtf8(std::string_view text, std::size_t* bad_offset = nullptr);
 
+// `text` with each byte that does not start a well-formed sequence replaced by U+FFFD, for
+// text that must be shown or stored whatever its origin (an activity's error message).
+std::string ToValidUtf8(std::string_view text);
+
 // Appends the UTF-8 encoding of `code_point`; false for surrogates or values above U+10FFFF.
 bool AppendUtf8(std::string& out, char32_t code_point);
 

@@ -29,6 +29,8 @@ inline constexpr std::string_view kCancelled = "Cancelled";
 inline constexpr std::string_view kTimeout = "Timeout";
 inline constexpr std::string_view kInternal = "InternalError";
 inline constexpr std::string_view kPluginError = "PluginError";
+// An activity's result that cannot be stored or sent as JSON (dsl::InvalidJsonAt).
+inline constexpr std::string_view kInvalidResult = "InvalidResult";
 }  // namespace error_type
 
 struct ActivityError {

@@ -3,6 +3,9 @@
 #include <exception>
 #include <utility>
 
+#include "dsl/expr/utf8.h"
+#include "dsl/json_text.h"
+
 namespace weft::activity {
 
 bool IsValidActivityName(std::string_view name) {
@@ -51,8 +54,44 @@ bool ActivityRegistry::Serves(std::string_view name) const {
   return Find(name) != nullptr || (dynamic_ != nullptr && dynamic_->Serves(name));
 }
 
+namespace {
+
+// What an activity hands back, made fit for the journal, history and logs: any C++ activity can
+// build a json holding bytes that are not UTF-8 or a NaN, which nlohmann's serialiser would
+// throw on (taking the engine down) or write as null. A result that is not JSON fails the
+// attempt for good (the same code returns the same value, as a Lua activity's would); an
+// error's text is repaired and details that are not JSON are dropped, with a note, so that the
+// error itself still reaches the workflow.
+ActivityResult Checked(std::string_view name, ActivityResult result) {
+  if (result) {
+    auto problem = dsl::InvalidJsonAt(*result);
+    if (!problem) return result;
+    return std::unexpected(ActivityError::NonRetryable(
+        std::string(error_type::kInvalidResult), "activity '" + std::string(name) +
+                                                     "' returned what is not JSON: the value at '" +
+                                                     problem->pointer + "' " + problem->what));
+  }
+  ActivityError& error = result.error();
+  error.type = dsl::expr::ToValidUtf8(error.type);
+  error.message = dsl::expr::ToValidUtf8(error.message);
+  error.stack_trace = dsl::expr::ToValidUtf8(error.stack_trace);
+  if (auto problem = dsl::InvalidJsonAt(error.details)) {
+    error.details = nullptr;
+    error.message += " (its details were dropped: the value at '" + problem->pointer + "' " +
+                     problem->what + ")";
+  }
+  return result;
+}
+
+}  // namespace
+
 ActivityResult ActivityRegistry::Execute(std::string_view name, const nlohmann::json& input,
                                          ActivityContext& context) const {
+  return Checked(name, Dispatch(name, input, context));
+}
+
+ActivityResult ActivityRegistry::Dispatch(std::string_view name, const nlohmann::json& input,
+                                          ActivityContext& context) const {
   const ActivityDefinition* definition = Find(name);
   if (definition == nullptr && dynamic_ != nullptr && dynamic_->Serves(name)) {
     try {

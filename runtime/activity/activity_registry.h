@@ -39,7 +39,8 @@ class ActivityRegistry {
   bool Serves(std::string_view name) const;
 
   // Runs the activity on the calling thread. An unknown name is a non-retryable
-  // "ActivityNotFound"; an exception escaping the activity becomes an "InternalError".
+  // "ActivityNotFound"; an exception escaping the activity becomes an "InternalError"; a result
+  // that is not JSON (a string that is not UTF-8, a NaN) a non-retryable "InvalidResult".
   ActivityResult Execute(std::string_view name, const nlohmann::json& input,
                          ActivityContext& context) const;
 
@@ -49,6 +50,10 @@ class ActivityRegistry {
   std::set<std::string> Names() const;
 
  private:
+  // Execute before its result is checked.
+  ActivityResult Dispatch(std::string_view name, const nlohmann::json& input,
+                          ActivityContext& context) const;
+
   std::map<std::string, ActivityDefinition, std::less<>> activities_;
   std::shared_ptr<const DynamicActivities> dynamic_;
 };

@@ -28,7 +28,7 @@ inline nlohmann::json ParseColumn(const unsigned char* text) {
   if (text == nullptr) return nullptr;
   nlohmann::json value = nlohmann::json::parse(reinterpret_cast<const char*>(text), nullptr,
                                                /*allow_exceptions=*/false);
-  if (dsl::TooDeepAt(value)) return nlohmann::json(nlohmann::json::value_t::discarded);
+  if (dsl::InvalidJsonAt(value)) return nlohmann::json(nlohmann::json::value_t::discarded);
   return value;
 }
 

@@ -4,6 +4,8 @@
 #include "runtime/activity/activity_registry.h"
 
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <utility>
 
 #include "runtime/activity/activity_context.h"
 
@@ -136,4 +138,52 @@ TEST_CASE(
   ActivityError accented = ActivityError::FromJson({{"type", accents}});
   CHECK(nlohmann::json(accented.type).dump().size() > 0);
   CHECK(accented.type.starts_with(accents.substr(0, 256)));
+}
+
+TEST_CASE("a result that is not JSON is a non-retryable InvalidResult naming the value") {
+  ActivityRegistry registry;
+  auto returning = [](std::string name, nlohmann::json value) {
+    return ActivityDefinition{
+        .name = std::move(name),
+        .function = [value](const nlohmann::json&, weft::activity::ActivityContext&)
+            -> weft::activity::ActivityResult { return value; }};
+  };
+  REQUIRE(registry.Register(returning("bad.bytes", {{"name", {"ok", "\xff\xfe"}}})));
+  REQUIRE(registry.Register(returning("bad.nan", {{"ratio", std::nan("")}})));
+  REQUIRE(registry.Register(returning("bad.key", {{"\xc3", 1}})));
+  REQUIRE(registry.Register(returning("good", {{"name", "é"}, {"ratio", 0.5}})));
+  LocalActivityContext context;
+  for (const auto& [name, where] :
+       {std::pair{"bad.bytes", "'/name/1' is a string that is not UTF-8"},
+        std::pair{"bad.nan", "'/ratio' is a number that is not finite"},
+        std::pair{"bad.key", "'/?' has a key that is not UTF-8"}}) {
+    auto result = registry.Execute(name, {}, context);
+    INFO(name);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().type == "InvalidResult");
+    CHECK(result.error().non_retryable);
+    CHECK_THAT(result.error().message, Catch::Contains(where));
+    CHECK_NOTHROW(result.error().ToJson().dump());
+  }
+  CHECK(registry.Execute("good", {}, context));
+}
+
+TEST_CASE("an error's text is repaired and details that are not JSON are dropped, with a note") {
+  ActivityRegistry registry;
+  REQUIRE(registry.Register({.name = "bad.error",
+                             .function = [](const nlohmann::json&, weft::activity::ActivityContext&)
+                                 -> weft::activity::ActivityResult {
+                               return std::unexpected(ActivityError::Retryable(
+                                   "Type\xff", "message \xfe!", {{"why", std::nan("")}}));
+                             }}));
+  LocalActivityContext context;
+  auto result = registry.Execute("bad.error", {}, context);
+  REQUIRE_FALSE(result);
+  CHECK(result.error().type == "Type\xEF\xBF\xBD");
+  CHECK_THAT(result.error().message,
+             Catch::StartsWith("message \xEF\xBF\xBD!") &&
+                 Catch::Contains("its details were dropped: the value at '/why' is a number"));
+  CHECK(result.error().details.is_null());
+  CHECK_FALSE(result.error().non_retryable);
+  CHECK_NOTHROW(result.error().ToJson().dump());
 }
