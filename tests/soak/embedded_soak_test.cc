@@ -57,11 +57,11 @@ void Feed(const std::string& journal_path, const std::vector<PlannedRun>& runs,
     to_signal.pop_front();
   };
   for (std::size_t i = 0; i < runs.size() && error.empty(); ++i) {
-    gate.WaitFor(static_cast<int>(i));
+    if (!gate.WaitFor(static_cast<int>(i))) break;
     if (i % 20 == 0) {
       // The journal has no count of unfinished runs; reading them every 20 creations keeps the
       // cost low. Waiting is polling: the engine is another process.
-      while (true) {
+      while (!gate.Closed()) {
         auto open = client->journal().UnfinishedRuns();
         if (!open || static_cast<int>(open->size()) < in_flight) break;
         std::this_thread::sleep_for(50ms);
@@ -152,6 +152,7 @@ TEST_CASE("embedded soak: generated workflows survive SIGKILLs of the engine", "
   std::string feed_error;
   std::thread feeder(Feed, journal, std::cref(runs), std::cref(definitions), knobs.in_flight,
                      std::ref(gate), std::ref(feed_error));
+  const FeederJoin join_feeder(gate, feeder);
 
   const std::vector<std::string> argv{WEFT_SOAK_DRIVER, journal, ledger, std::to_string(knobs.seed),
                                       "16"};

@@ -65,10 +65,10 @@ void Feed(const WorkflowClient& client, const std::string& queue,
   };
   const std::string running = temporal::VisibilityQuery("", temporal::ExecutionStatus::kRunning);
   for (std::size_t i = 0; i < runs.size() && error.empty(); ++i) {
-    gate.WaitFor(static_cast<int>(i));
+    if (!gate.WaitFor(static_cast<int>(i))) break;
     if (i % 20 == 0) {
       // Waiting is polling: the runs close on the server.
-      while (true) {
+      while (!gate.Closed()) {
         auto open = Retrying([&] { return client.List(running, in_flight); });
         if (!open || static_cast<int>(open->size()) < in_flight) break;
         std::this_thread::sleep_for(200ms);
@@ -187,6 +187,7 @@ TEST_CASE("Temporal soak: generated workflows survive worker kills and server re
   std::string feed_error;
   std::thread feeder(Feed, std::cref(client), queue, std::cref(runs), knobs.in_flight,
                      std::ref(gate), std::ref(feed_error));
+  const FeederJoin join_feeder(gate, feeder);
 
   std::mt19937 kill_random(std::random_device{}());
   const int wave = std::max(1, knobs.runs / std::max(1, knobs.kills));
