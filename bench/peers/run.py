@@ -1,14 +1,16 @@
 """weft's Temporal worker against the official Go and Python SDKs, side by side in one run.
 
-    ~/.cache/weft/venv/bin/python bench/peers/run.py [--runs 500] [--long-rounds 600]
+    ~/.cache/weft/venv/bin/python bench/peers/run.py [--runs 500] [--rounds 3] [--long-rounds 600]
 
 One Temporal dev server (the Temporal CLI from scripts/setup, on free loopback ports, with eager
-activity execution on, which all three workers ask for by default). For each
-worker (weft, Go, Python) in turn, on a task queue of its own: start the worker, let it idle and
+activity execution on, which all three workers ask for by default). In each of `--rounds`
+rounds, each worker (weft, Go, Python) in turn, in an order rotated from round to round, on a
+task queue of its own: start the worker, let it idle and
 read its resident memory, then start `--runs` runs of bench-three-steps at once from this
 script's client and wait for all of them; the worker's CPU seconds (utime + stime from
-/proc/<pid>/stat) and the wall time from the first start to the last result are measured. Then
-one bench-long run (`--long-rounds` activities, a long history) per SDK is exported and
+/proc/<pid>/stat) and the wall time from the first start to the last result are measured. The
+CPU ratios against the SDKs are taken within each round and reported as median, minimum and
+maximum, so that one noisy round does not decide. In the first round, one bench-long run (`--long-rounds` activities, a long history) per SDK is exported and
 replayed, each replayer on its own workflow's history of the same shape and length (six events
 per round; the default 600 rounds stay under the server's default suggestion to continue as new,
 4,096 events, so that neither run continues as new, and the script refuses histories that did).
@@ -28,6 +30,7 @@ import json
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -138,6 +141,8 @@ def main() -> None:
     parser.add_argument("--keep-histories", metavar="DIR",
                         help="copy the exported bench-long histories there (to profile replay)")
     parser.add_argument("--weft", default=str(ROOT / "build" / "weft"))
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of the three-step runs, the workers in a rotated order each")
     parser.add_argument("--workers", default="weft,go,python",
                         help="which workers to measure, comma-separated")
     arguments = parser.parse_args()
@@ -163,28 +168,33 @@ def main() -> None:
             "python": [sys.executable, str(PEERS / "python" / "peer.py"), "worker", "--address",
                        address, "--task-queue", "bench-python"],
         }
-        rows = {}
-        chosen = arguments.workers.split(",")
-        for name, argv in workers.items():
-            if name not in chosen:
-                continue
-            log = work / f"{name}.log"
-            worker = start(argv, log)
-            processes.append(worker)
-            wait_for(log, "weft worker on task queue" if name == "weft" else "polling", worker)
-            time.sleep(3)
-            idle = resident_mb(worker.pid)
-            before = cpu_seconds(worker.pid)
-            server_before = cpu_seconds(server.pid)
-            wall = asyncio.run(drive(address, f"bench-{name}", arguments.runs))
-            cpu = cpu_seconds(worker.pid) - before
-            server_cpu = cpu_seconds(server.pid) - server_before
-            asyncio.run(long_history(address, f"bench-{name}", arguments.long_rounds,
-                                     work / f"{name}-long.json", weft))
-            rows[name] = {"cpu": cpu, "wall": wall, "idle_mb": idle, "server_cpu": server_cpu}
-            worker.terminate()
-            worker.wait(timeout=30)
-        print_results(arguments, rows, work, weft)
+        chosen = [name for name in workers if name in arguments.workers.split(",")]
+        # One table per round; the workers take turns in a rotated order each round, so that
+        # none is always first (the server's state and the machine's load drift over a run).
+        rounds = []
+        for round_index in range(arguments.rounds):
+            order = chosen[round_index % len(chosen):] + chosen[:round_index % len(chosen)]
+            rows = {}
+            for name in order:
+                log = work / f"{name}-{round_index}.log"
+                worker = start(workers[name], log)
+                processes.append(worker)
+                wait_for(log, "weft worker on task queue" if name == "weft" else "polling", worker)
+                time.sleep(3)
+                idle = resident_mb(worker.pid)
+                before = cpu_seconds(worker.pid)
+                server_before = cpu_seconds(server.pid)
+                wall = asyncio.run(drive(address, f"bench-{name}", arguments.runs))
+                cpu = cpu_seconds(worker.pid) - before
+                server_cpu = cpu_seconds(server.pid) - server_before
+                if round_index == 0:
+                    asyncio.run(long_history(address, f"bench-{name}", arguments.long_rounds,
+                                             work / f"{name}-long.json", weft))
+                rows[name] = {"cpu": cpu, "wall": wall, "idle_mb": idle, "server_cpu": server_cpu}
+                worker.terminate()
+                worker.wait(timeout=30)
+            rounds.append({name: rows[name] for name in chosen})
+        print_results(arguments, rounds, work, weft)
         if arguments.keep_histories:
             Path(arguments.keep_histories).mkdir(parents=True, exist_ok=True)
             for history in work.glob("*-long.json"):
@@ -211,25 +221,32 @@ def in_process_replay(argv) -> dict:
     return json.loads(subprocess.run(argv, check=True, capture_output=True, text=True).stdout)
 
 
-def print_results(arguments, rows, work: Path, weft: Path) -> None:
+def print_results(arguments, rounds, work: Path, weft: Path) -> None:
     cpu_model = next((line.split(":", 1)[1].strip()
                       for line in Path("/proc/cpuinfo").read_text().splitlines()
                       if line.startswith("model name")), "?")
     print(f"Machine: {os.cpu_count()} cores, {cpu_model}; load average "
           f"{os.getloadavg()[0]:.1f} at the end. Runs: {arguments.runs} of bench-three-steps "
-          f"per worker.\n")
+          f"per worker and round, {len(rounds)} rounds.\n")
     # The server's CPU in the same window says which side bounds the wall time: on 2 cores, a
     # server busy most of the time while the worker idles is the limit.
-    print("| Worker | CPU seconds | CPU ms per run | Wall seconds | Runs/s | Server CPU seconds "
-          "| Idle RSS (MB) |")
-    print("|---|---|---|---|---|---|---|")
-    for name, row in rows.items():
-        print(f"| {name} | {row['cpu']:.2f} | {1000 * row['cpu'] / arguments.runs:.2f} | "
-              f"{row['wall']:.2f} | {arguments.runs / row['wall']:.0f} | "
-              f"{row['server_cpu']:.2f} | {row['idle_mb']:.1f} |")
-    if {"weft", "go", "python"} <= rows.keys():
-        print(f"\nCPU ratios: weft/go {rows['weft']['cpu'] / rows['go']['cpu']:.2f}, "
-              f"weft/python {rows['weft']['cpu'] / rows['python']['cpu']:.2f}\n")
+    print("| Round | Worker | CPU seconds | CPU ms per run | Wall seconds | Runs/s "
+          "| Server CPU seconds | Idle RSS (MB) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for index, rows in enumerate(rounds, 1):
+        for name, row in rows.items():
+            print(f"| {index} | {name} | {row['cpu']:.2f} | "
+                  f"{1000 * row['cpu'] / arguments.runs:.2f} | {row['wall']:.2f} | "
+                  f"{arguments.runs / row['wall']:.0f} | {row['server_cpu']:.2f} | "
+                  f"{row['idle_mb']:.1f} |")
+    rows = rounds[0]
+    # Each ratio is taken within a round (the same server, minutes apart), then summarised.
+    for peer in ("go", "python"):
+        if {"weft", peer} <= rows.keys():
+            ratios = sorted(r["weft"]["cpu"] / r[peer]["cpu"] for r in rounds)
+            print(f"\nWorker CPU per run, weft/{peer}: median {statistics.median(ratios):.2f} "
+                  f"(min {ratios[0]:.2f}, max {ratios[-1]:.2f}; per round "
+                  f"{', '.join(f'{r:.2f}' for r in ratios)})")
     repeat = arguments.replay_repeat
     print(f"\nReplay of one bench-long history ({arguments.long_rounds} rounds), from its JSON text "
           f"to the verdict; mean of {repeat} replays after a warm-up.\n")
