@@ -105,8 +105,15 @@ grpc::Status FakeConnection::Unary(std::string_view method_name,
 void FakeConnection::StartUnary(std::string_view method_name,
                                 const google::protobuf::Message& request,
                                 const google::protobuf::Message& response_type,
-                                std::unique_ptr<grpc::ClientContext> /*context*/, Finish finish,
+                                std::unique_ptr<grpc::ClientContext> context, Finish call_finish,
                                 AsyncStubCall /*on_stub*/) const {
+  // The context lives until the call finishes, as with gRPC: a caller may cancel it until then
+  // (the workflow worker's Stop cancels its polls in flight through their contexts).
+  Finish finish = [context = std::move(context),
+                   call_finish = std::move(call_finish)](
+                      const grpc::Status& status, google::protobuf::Message& response) mutable {
+    call_finish(status, response);
+  };
   std::lock_guard lock(mutex_);
   std::unique_ptr<google::protobuf::Message> response(response_type.New());
   if (auto failure = Record(method_name, request)) {
