@@ -7,8 +7,9 @@
 // bends: below the knee each commit carries few steps and the runs wait for the disk; above
 // it, one of the two threads is saturated and what each run costs it decides.
 //
-// Usage: embedded_in_flight_bench [runs=20000] [folder=./in-flight-bench] W...
-//        (W defaults to 10 100 1000 10000; runs is raised to 4 W when smaller)
+// Usage: embedded_in_flight_bench [runs=20000] [folder=./in-flight-bench] [full|normal] W...
+//        (W defaults to 10 100 1000 10000; runs is raised to 4 W when smaller; normal:
+//        synchronous=NORMAL, no fsync per commit, to see the engine's own curve)
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -75,21 +76,28 @@ Cpu CpuNow() {
 int main(int argc, char** argv) {
   const int runs_asked = argc > 1 ? std::stoi(argv[1]) : 20000;
   const std::filesystem::path folder = argc > 2 ? argv[2] : "in-flight-bench";
+  int first_width = 3;
+  bool full = true;
+  if (argc > 3 && (std::string(argv[3]) == "normal" || std::string(argv[3]) == "full")) {
+    full = std::string(argv[3]) == "full";
+    first_width = 4;
+  }
   std::vector<int> widths;
-  for (int i = 3; i < argc; ++i) widths.push_back(std::stoi(argv[i]));
+  for (int i = first_width; i < argc; ++i) widths.push_back(std::stoi(argv[i]));
   if (widths.empty()) widths = {10, 100, 1000, 10000};
   auto loaded = dsl::LoadDefinition(bench::kThreeSteps);
   if (!loaded) return 1;
   const std::shared_ptr<const dsl::Definition> definition = std::move(*loaded);
   std::printf(
-      "three-step runs, W in flight, synchronous=FULL, 2 activity threads; runs/s over "
-      "the middle half of the runs; CPU per run over all of them\n");
+      "three-step runs, W in flight, synchronous=%s, 2 activity threads; runs/s over "
+      "the middle half of the runs; CPU per run over all of them\n",
+      full ? "FULL" : "NORMAL");
   std::printf("%8s %8s %10s %10s %12s %12s %12s %12s %9s\n", "W", "runs", "runs/s", "wall s",
               "cpu us/run", "engine us", "journal us", "steps/fsync", "rss MB");
   for (const int width : widths) {
     const int runs = std::max(runs_asked, 4 * width);
     Closings closings;
-    auto bench = bench::BenchEngine::Open(folder, 2, true, {}, [&](embedded::EngineOptions& o) {
+    auto bench = bench::BenchEngine::Open(folder, 2, full, {}, [&](embedded::EngineOptions& o) {
       o.on_progress = [&closings](const embedded::ProgressEvent& event) {
         if (event.kind == embedded::ProgressEvent::Kind::kRunClosed) closings.Add();
       };

@@ -13,7 +13,8 @@
 // Runs are started with at most `window` of them not yet waiting, as a service receives them.
 //
 // Usage: embedded_waiting_memory_bench [--runs 10000] [--folder ./embedded-memory-bench]
-//        [--window 1000] [--signals 100] [--keep | --reopen]
+//        [--window 1000] [--signals 100] [--resident N] [--keep | --reopen]
+//   --resident  EngineOptions::resident_waiting_runs (default: the engine's)
 //   --keep    fill the journal, measure, and leave it (no restart) for a --reopen process
 //   --reopen  open the journal a --keep process left: start-up, memory, signals
 #include <malloc.h>
@@ -66,6 +67,7 @@ struct Options {
   std::filesystem::path folder = "embedded-memory-bench";
   int window = 1000;
   int signals = 100;
+  std::optional<std::size_t> resident;
   bool keep = false;
   bool reopen = false;
 };
@@ -83,6 +85,8 @@ std::optional<Options> Parse(int argc, char** argv) {
       options.window = std::stoi(value());
     } else if (arg == "--signals") {
       options.signals = std::stoi(value());
+    } else if (arg == "--resident") {
+      options.resident = std::stoul(value());
     } else if (arg == "--keep") {
       options.keep = true;
     } else if (arg == "--reopen") {
@@ -143,9 +147,9 @@ void MeasureSignals(const char* label, embedded::Engine& engine, embedded::Journ
 // The runs the journal holds open, as a restarted engine finds them.
 std::vector<std::string> OpenRunIds(embedded::JournalClient& client) {
   std::vector<std::string> ids;
-  auto runs = client.journal().UnfinishedRuns();
-  if (!runs) std::abort();
-  for (const auto& run : *runs) ids.push_back(run.run_id);
+  auto read = client.journal().ForEachUnfinishedRun(
+      [&ids](const embedded::UnfinishedRun& run) { ids.emplace_back(run.run_id); });
+  if (!read) std::abort();
   return ids;
 }
 
@@ -162,31 +166,35 @@ int main(int argc, char** argv) {
   if (!options) {
     std::fprintf(stderr,
                  "usage: embedded_waiting_memory_bench [--runs N] [--folder DIR] [--window N] "
-                 "[--signals N] [--keep | --reopen]\n");
+                 "[--signals N] [--resident N] [--keep | --reopen]\n");
     return 2;
   }
   auto definition = dsl::LoadDefinition(kWaiting);
   if (!definition) return 1;
   const auto journal = options->folder / "journal.db";
+  const auto configure = [&options](embedded::EngineOptions& engine) {
+    if (options->resident) engine.resident_waiting_runs = *options->resident;
+  };
 
   if (options->reopen) {
     const long before = bench::ResidentBytes();
     const auto began = Clock::now();
-    auto bench = bench::BenchEngine::OpenExisting(options->folder, 2);
+    auto bench = bench::BenchEngine::OpenExisting(options->folder, 2, true, {}, configure);
     if (!bench) return 1;
     const double open_seconds = Seconds(began);
+    const std::size_t open_runs = bench->engine->OpenRuns();
+    PrintOpen(*bench, open_seconds, open_runs);
+    PrintMemory("memory after start-up", before, open_runs);
     auto client = embedded::JournalClient::Open(journal);
     if (!client) return 1;
     const std::vector<std::string> run_ids = OpenRunIds(*client);
-    PrintOpen(*bench, open_seconds, run_ids.size());
-    PrintMemory("memory after start-up", before, run_ids.size());
     MeasureSignals("signal to an untouched run", *bench->engine, *client, run_ids, options->signals,
                    0);
     bench->engine->Stop();
     return 0;
   }
 
-  auto bench = bench::BenchEngine::Open(options->folder, 2);
+  auto bench = bench::BenchEngine::Open(options->folder, 2, true, {}, configure);
   if (!bench) return 1;
   embedded::Engine* engine = bench->engine.get();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));

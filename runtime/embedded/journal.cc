@@ -343,8 +343,7 @@ std::expected<std::vector<RunRecord>, std::string> Journal::PendingRuns() {
 std::expected<void, std::string> Journal::ForEachUnfinishedRun(
     const std::function<void(const UnfinishedRun&)>& visit) {
   auto statement = Prepare(
-      "SELECT run_id, workflow_id, status, pin FROM runs WHERE status IN ('pending', 'running') "
-      "ORDER BY created_ms, rowid");
+      "SELECT run_id, workflow_id, status, pin FROM runs WHERE status IN ('pending', 'running')");
   if (!statement) return std::unexpected(statement.error());
   Statement& s = **statement;
   const bool read = s.ForEachRow([&] {
