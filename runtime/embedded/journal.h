@@ -230,8 +230,8 @@ class Journal {
   std::expected<std::vector<RunRecord>, std::string> UnfinishedRuns();
   std::expected<std::vector<RunRecord>, std::string> PendingRuns();
   // The same runs as UnfinishedRuns, one at a time, in no particular order, nothing parsed:
-  // what `visit` sees is valid only during its call. (Sorting them, SQLite held every row,
-  // pins included, at once: 450 MB for 100,000 runs.)
+  // what `visit` sees is valid only during its call. Unsorted, because a sort would make
+  // SQLite hold every row, pins included, at once (100,000 runs' pins are hundreds of MB).
   std::expected<void, std::string> ForEachUnfinishedRun(
       const std::function<void(const UnfinishedRun&)>& visit);
   // FindRun without the pin (left an empty object): for a caller that holds the definition.
