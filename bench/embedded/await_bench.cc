@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "bench/embedded/bench_engine.h"
+#include "bench/embedded/three_steps.h"
 #include "dsl/loader.h"
 #include "runtime/embedded/engine.h"
 
@@ -26,28 +27,6 @@ namespace {
 
 using namespace weft;
 using nlohmann::json;
-
-constexpr const char* kThreeSteps = R"(dsl: 1
-name: three-steps
-input: {type: object}
-defaults:
-  call:
-    timeouts: {start_to_close: 30s}
-steps:
-  - id: reserve
-    call: bench.step
-    args: {order: '${ input.order }', step: 1}
-    result: a
-  - id: charge
-    call: bench.step
-    args: {order: '${ input.order }', step: '${ vars.a.step + 1 }'}
-    result: b
-  - id: ship
-    call: bench.step
-    args: {order: '${ input.order }', step: '${ vars.b.step + 1 }'}
-    result: c
-output: ${ vars.c }
-)";
 
 struct Usage {
   double cpu_seconds = 0;
@@ -100,7 +79,7 @@ int main(int argc, char** argv) {
   const int in_flight = argc > 2 ? std::stoi(argv[2]) : 200;
   const int repeat = argc > 3 ? std::stoi(argv[3]) : 3;
   const std::filesystem::path folder = argc > 4 ? argv[4] : "await-bench";
-  auto loaded = dsl::LoadDefinition(kThreeSteps);
+  auto loaded = dsl::LoadDefinition(bench::kThreeSteps);
   if (!loaded) return 1;
   const std::shared_ptr<const dsl::Definition> definition = std::move(*loaded);
   std::printf("%d runs of three steps, %d in flight, synchronous=FULL, 2 activity threads\n", runs,

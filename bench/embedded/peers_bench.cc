@@ -13,12 +13,10 @@
 //
 // Usage: embedded_peers_bench WORKFLOW.yaml [--lua-dir DIR] [--threads] [--runs 2000]
 //        [--in-flight 200] [--sequential 100] [--folder ./peers-bench] [--activity-threads 2]
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -30,6 +28,7 @@
 #include <vector>
 
 #include "bench/embedded/bench_engine.h"
+#include "bench/embedded/quantile.h"
 #include "bench/embedded/thread_cpu.h"
 #include "dsl/loader.h"
 #include "runtime/embedded/engine.h"
@@ -51,13 +50,6 @@ struct Options {
   std::filesystem::path folder = "peers-bench";
   int activity_threads = 2;
 };
-
-double CpuSeconds() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
 
 bool RegisterCppStep(activity::ActivityRegistry& registry) {
   auto registered = registry.Register(
@@ -113,12 +105,6 @@ void ThreadPerRun(embedded::Engine& engine, const Definition& definition, int ru
     });
   }
   for (auto& client : clients) client.join();
-}
-
-// Nearest rank on sorted samples.
-double Quantile(const std::vector<double>& sorted, double q) {
-  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
-  return sorted[std::min(sorted.size(), std::max<std::size_t>(rank, 1)) - 1];
 }
 
 std::optional<Options> Parse(int argc, char** argv) {
@@ -178,7 +164,7 @@ int main(int argc, char** argv) {
 
   const auto stats_before = engine.stats();
   const auto threads_before = bench::ThreadCpuSeconds();
-  const double cpu_before = CpuSeconds();
+  const double cpu_before = bench::ProcessCpuSeconds();
   const auto start = std::chrono::steady_clock::now();
   if (options->threads) {
     ThreadPerRun(engine, definition, options->runs, options->in_flight);
@@ -187,7 +173,7 @@ int main(int argc, char** argv) {
   }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double cpu = CpuSeconds() - cpu_before;
+  const double cpu = bench::ProcessCpuSeconds() - cpu_before;
   const auto stats = engine.stats();
   auto threads_after = bench::ThreadCpuSeconds();
 
@@ -218,8 +204,8 @@ int main(int argc, char** argv) {
       {"runs_per_s", options->runs / wall},
       {"cpu_ms_per_run", cpu * 1e3 / options->runs},
       {"thread_cpu_us_per_run", thread_us_per_run},
-      {"p50_ms", Quantile(latencies_ms, 0.5)},
-      {"p95_ms", Quantile(latencies_ms, 0.95)},
+      {"p50_ms", bench::Quantile(latencies_ms, 0.5)},
+      {"p95_ms", bench::Quantile(latencies_ms, 0.95)},
       {"transactions", transactions},
       {"steps", stats.batches - stats_before.batches},
       {"activations", stats.activations - stats_before.activations},

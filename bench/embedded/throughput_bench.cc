@@ -6,8 +6,6 @@
 // A plain timed driver, not a Google Benchmark: the quantity is the wall time of one burst.
 // Usage: embedded_throughput_bench [runs=20000] [journal folder=./embedded-bench]
 //        [activity threads=2] [sync=full|normal]
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +13,7 @@
 
 #include "bench/embedded/bench_engine.h"
 #include "bench/embedded/thread_cpu.h"
+#include "bench/embedded/three_steps.h"
 #include "dsl/loader.h"
 #include "runtime/embedded/engine.h"
 
@@ -23,35 +22,6 @@ namespace {
 using namespace weft;
 using nlohmann::json;
 
-constexpr const char* kThreeSteps = R"(dsl: 1
-name: three-steps
-input: {type: object}
-defaults:
-  call:
-    timeouts: {start_to_close: 30s}
-steps:
-  - id: reserve
-    call: bench.step
-    args: {order: '${ input.order }', step: 1}
-    result: a
-  - id: charge
-    call: bench.step
-    args: {order: '${ input.order }', step: '${ vars.a.step + 1 }'}
-    result: b
-  - id: ship
-    call: bench.step
-    args: {order: '${ input.order }', step: '${ vars.b.step + 1 }'}
-    result: c
-output: ${ vars.c }
-)";
-
-double CpuSeconds() {
-  rusage usage{};
-  ::getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,12 +29,12 @@ int main(int argc, char** argv) {
   const std::filesystem::path folder = argc > 2 ? argv[2] : "embedded-bench";
   const int threads = argc > 3 ? std::stoi(argv[3]) : 2;
   const bool full = argc > 4 ? std::string(argv[4]) != "normal" : true;
-  auto definition = dsl::LoadDefinition(kThreeSteps);
+  auto definition = dsl::LoadDefinition(bench::kThreeSteps);
   if (!definition) return 1;
   auto bench = bench::BenchEngine::Open(folder, threads, full);
   if (!bench) return 1;
   embedded::Engine* engine = bench->engine.get();
-  const double cpu_start = CpuSeconds();
+  const double cpu_start = bench::ProcessCpuSeconds();
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < runs; ++i) {
     engine->StartRun(*definition, json{{"order", i}});
@@ -72,7 +42,7 @@ int main(int argc, char** argv) {
   if (!engine->WaitUntilIdle(std::chrono::minutes(30))) return 1;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double cpu = CpuSeconds() - cpu_start;
+  const double cpu = bench::ProcessCpuSeconds() - cpu_start;
   const auto stats = engine->stats();
   const auto thread_cpu = bench::ThreadCpuSeconds();
   engine->Stop();

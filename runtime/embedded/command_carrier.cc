@@ -89,8 +89,10 @@ void CommandCarrier::On(const ij::SignalExternalWorkflow& command) {
     if (found != core_.open_by_workflow_id.end()) target = found->second;
   }
   auto found = core_.runs.find(target);
+  // A parked run is open: the signal waits in the inbox, which wakes it.
+  const bool open = found != core_.runs.end() ? !found->second->closing : core_.Holds(target);
   ij::ResolveSignalExternalWorkflow job{.seq = command.seq};
-  if (found == core_.runs.end() || found->second->closing) {
+  if (!open) {
     job.failure = Failure{.type = "ExternalWorkflowExecutionNotFound",
                           .message = "no open run of workflow " + command.workflow_id};
   } else {

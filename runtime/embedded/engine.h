@@ -78,6 +78,11 @@ struct EngineOptions {
   // A run whose journal holds this many activations is told that continuing as new is
   // suggested (Activation::continue_as_new_suggested).
   std::int64_t suggest_continue_as_new_after = 10000;
+  // How many runs that only wait (on timers, signals or conditions) keep their interpreter in
+  // memory, the most recently active; the others are parked, a few hundred bytes each, and
+  // rebuilt from the journal when something reaches them (run_parking.h). 0 parks each such
+  // run as soon as it waits.
+  std::size_t resident_waiting_runs = 1000;
   // Workflow time: timers, activity timeouts, heartbeats, the run's `timeout`, and the time
   // journaled with each activation. Null: the wall clock. Tests give a run::ManualClock and
   // advance it (or let it skip to the next deadline whenever the engine is idle); it must
@@ -99,11 +104,15 @@ class Engine {
     std::uint64_t batches = 0;       // engine steps journaled
     std::uint64_t activations = 0;   // activations journaled
     std::uint64_t replayed_runs = 0;
+    std::uint64_t parked_runs = 0;  // open runs held parked now
+    std::uint64_t woken_runs = 0;   // parked runs rebuilt to go on
   };
 
-  // Opens the journal and rebuilds every unfinished run from it (replay). A run whose replay
-  // does not reproduce its journal is marked failed with a non-determinism failure; the others
-  // go on. The caller must hold the JournalLease.
+  // Opens the journal and takes on every unfinished run: the runs that only wait are held
+  // parked, the others rebuilt from the journal (replay); a parked run is rebuilt when
+  // something reaches it. A run whose replay does not reproduce its journal is marked failed
+  // with a non-determinism failure (a parked one when it is rebuilt); the others go on. The
+  // caller must hold the JournalLease.
   static std::expected<std::unique_ptr<Engine>, std::string> Open(EngineOptions options);
   ~Engine();
   Engine(const Engine&) = delete;

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "runtime/embedded/journal_codec.h"
+#include "runtime/embedded/run_parking.h"
 #include "runtime/interpreter/definition_pin.h"
 #include "runtime/run/run_seed.h"
 
@@ -49,7 +50,23 @@ void EngineCore::Progress(const ProgressEvent& e) const {
 }
 
 void EngineCore::MarkReady(const std::string& run_id) {
-  if (ready_set.insert(run_id).second) ready.push_back(run_id);
+  if (!ready_set.insert(run_id).second) return;
+  ready.push_back(run_id);
+  if (auto found = runs.find(run_id); found != runs.end()) NoteBusy(*this, *found->second);
+}
+
+std::expected<std::shared_ptr<const dsl::Definition>, std::string> EngineCore::PinnedDefinition(
+    const json& pin) {
+  const std::string sha256 = pin.is_object() ? pin.value("sha256", "") : "";
+  if (auto cached = pinned_definitions.find(sha256); cached != pinned_definitions.end()) {
+    if (auto definition = cached->second.lock()) return definition;
+  }
+  auto loaded = ij::LoadPinnedDefinition(pin);
+  if (!loaded) return std::unexpected(loaded.error());
+  std::shared_ptr<const dsl::Definition> definition = std::move(*loaded);
+  // Keyed by what the definition hashes to, not by what the pin claims.
+  pinned_definitions[definition->sha256] = definition;
+  return definition;
 }
 
 void EngineCore::Submit(JournalBatch batch, const std::string& owner) {
@@ -101,6 +118,7 @@ void EngineCore::RemoveRun(std::string run_id) {
     open_by_workflow_id.erase(by_id);
   }
   attempts.CancelAll(*found->second);
+  NoteBusy(*this, *found->second);
   runs.erase(found);
   std::lock_guard lock(mutex);
   open_run_ids.erase(run_id);

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <deque>
 #include <expected>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -99,11 +100,20 @@ struct EngineCore {
   std::map<std::string, std::shared_ptr<const std::string>> pin_texts;  // guarded by mutex
   std::atomic<std::uint64_t> activations{0};
   std::atomic<std::uint64_t> replayed_runs{0};
-  std::atomic<bool> fatal{false};  // a journal write failed: nothing more may happen
-  std::string fatal_reason;        // why, under `mutex`
+  std::atomic<std::uint64_t> parked_runs{0};  // held parked now (run_parking.h)
+  std::atomic<std::uint64_t> woken_runs{0};   // parked runs rebuilt since the engine opened
+  std::atomic<bool> fatal{false};             // a journal write failed: nothing more may happen
+  std::string fatal_reason;                   // why, under `mutex`
 
   // ---- engine thread ----
+  // Every open run is either resident (`runs`) or parked (`parked`, run_parking.h); the maps
+  // below and open_run_ids count both.
   std::unordered_map<std::string, std::unique_ptr<Run>> runs;
+  std::unordered_map<std::string, ParkedRun> parked;
+  std::list<std::string> waiting_runs;  // resident runs that only wait, the longest waiting first
+  // Definitions loaded from pins, by sha256, shared by every run of one (a restart would
+  // otherwise give each run a copy of its own).
+  std::unordered_map<std::string, std::weak_ptr<const dsl::Definition>> pinned_definitions;
   std::unordered_map<std::string, std::string> open_by_workflow_id;
   DeadlineQueue deadlines;
   std::unordered_map<std::uint64_t, std::string> batch_owner;  // batch token -> run id
@@ -118,13 +128,21 @@ struct EngineCore {
   int clock_listener = 0;
 
   std::int64_t Now() const { return clock.NowMs(); }
+  // The run is open here, resident or parked.
+  bool Holds(const std::string& run_id) const {
+    return runs.contains(run_id) || parked.contains(run_id);
+  }
 
   // Any thread.
   void Post(Event e);
 
   // Engine thread, all of what follows.
   void Progress(const ProgressEvent& e) const;
+  // The run has something to do: it is no longer only waiting (run_parking.h).
   void MarkReady(const std::string& run_id);
+  // The definition a pin names, loaded once per sha256 while runs hold it.
+  std::expected<std::shared_ptr<const dsl::Definition>, std::string> PinnedDefinition(
+      const nlohmann::json& pin);
   // Journals `batch`; when it commits, `owner` (a run id, or empty) hears of it.
   void Submit(JournalBatch batch, const std::string& owner);
   // A new run's row, sharing its definition's pin text.

@@ -8,6 +8,7 @@
 
 #include "runtime/embedded/engine_core.h"
 #include "runtime/embedded/recovery.h"
+#include "runtime/embedded/run_parking.h"
 #include "runtime/run/failure_codec.h"
 #include "runtime/run/query_answers.h"
 
@@ -49,12 +50,13 @@ void Take(EngineCore& core, InboxItem item) {
     core.Submit(JournalBatch{write::DeleteInbox{item.id}}, "");
     return;
   }
-  auto found = core.runs.find(item.run_id);
-  const bool held = found != core.runs.end() && !found->second->closing;
-  if (kind == InboxKind::kQuery && (!held || found->second->activation_seq == 0)) {
+  // A parked run is rebuilt first (run_parking.h), and takes the message as any other.
+  Run* found = WakeRun(core, item.run_id);
+  const bool held = found != nullptr && !found->closing;
+  if (kind == InboxKind::kQuery && (!held || found->activation_seq == 0)) {
     if (held) {  // not started yet: it answers after its first activation
-      found->second->queries.push_back(std::move(item));
-      core.MarkReady(found->second->record.run_id);
+      found->queries.push_back(std::move(item));
+      core.MarkReady(found->record.run_id);
       return;
     }
     AnswerClosedRunQuery(core, item);
@@ -68,7 +70,7 @@ void Take(EngineCore& core, InboxItem item) {
     core.Submit(std::move(batch), "");
     return;
   }
-  Run& run = *found->second;
+  Run& run = *found;
   PendingJob pending{.consume = {write::DeleteInbox{item.id}}};
   switch (kind) {
     case InboxKind::kQuery:
@@ -138,7 +140,7 @@ void PollInbox(EngineCore& core, bool force) {
   core.last_data_version = *version;
   if (auto pending = core.reader->PendingRunIds()) {
     for (const std::string& run_id : *pending) {
-      if (!core.runs.contains(run_id)) AdoptIfPending(core, run_id);
+      if (!core.Holds(run_id)) AdoptIfPending(core, run_id);
     }
   }
   auto items = core.reader->InboxAfter(core.last_inbox_id);
@@ -151,7 +153,7 @@ void PollInbox(EngineCore& core, bool force) {
     // A run created by another process just after the look for pending runs above, and
     // signalled at once, is in the journal by now: take it on before its message, which would
     // otherwise be answered "not running".
-    if (!core.runs.contains(item.run_id)) AdoptIfPending(core, item.run_id);
+    if (!core.Holds(item.run_id)) AdoptIfPending(core, item.run_id);
     Take(core, std::move(item));
   }
 }

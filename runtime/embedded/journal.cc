@@ -343,6 +343,36 @@ std::expected<std::vector<RunRecord>, std::string> Journal::PendingRuns() {
   return QueryRuns(sql.c_str(), {}, 0);
 }
 
+std::expected<void, std::string> Journal::ForEachUnfinishedRun(
+    const std::function<void(const UnfinishedRun&)>& visit) {
+  auto statement = Prepare(
+      "SELECT run_id, workflow_id, status, pin FROM runs WHERE status IN ('pending', 'running')");
+  if (!statement) return std::unexpected(statement.error());
+  Statement& s = **statement;
+  const bool read = s.ForEachRow([&] {
+    visit({.run_id = s.TextView(0),
+           .workflow_id = s.TextView(1),
+           .status = RunStatusFromName(s.TextView(2)).value_or(RunStatus::kFailed),
+           .pin_text = s.TextView(3)});
+  });
+  if (!read) return std::unexpected(Error("reading runs"));
+  return {};
+}
+
+std::expected<std::optional<RunRecord>, std::string> Journal::FindRunWithoutPin(
+    std::string_view run_id) {
+  // kRunColumns with '{}' in the pin's place: the columns ReadRuns reads, in its order.
+  static const std::string sql = [] {
+    std::string columns = kRunColumns;
+    columns.replace(columns.find("pin"), 3, "'{}'");
+    return "SELECT " + columns + " FROM runs WHERE run_id = ?1";
+  }();
+  auto runs = QueryRuns(sql.c_str(), run_id, 0);
+  if (!runs) return std::unexpected(runs.error());
+  if (runs->empty()) return std::nullopt;
+  return std::move(runs->front());
+}
+
 std::expected<std::vector<std::string>, std::string> Journal::PendingRunIds() {
   auto statement = Prepare("SELECT run_id FROM runs WHERE status = 'pending' ORDER BY created_ms");
   if (!statement) return std::unexpected(statement.error());
@@ -420,6 +450,37 @@ std::expected<std::vector<OperationRecord>, std::string> Journal::Operations(
   });
   if (!read) return std::unexpected(Error("reading operations"));
   return operations;
+}
+
+std::expected<std::vector<OperationRecord>, std::string> Journal::OperationsOfAllRuns() {
+  auto statement = Prepare(
+      "SELECT run_id, kind, seq, due_ms, attempt FROM operations ORDER BY run_id, kind, seq");
+  if (!statement) return std::unexpected(statement.error());
+  Statement& s = **statement;
+  std::vector<OperationRecord> operations;
+  const bool read = s.ForEachRow([&] {
+    operations.push_back({.run_id = s.Text(0),
+                          .kind = s.Text(1),
+                          .seq = s.Int(2),
+                          .due_ms = s.Int(3),
+                          .attempt = s.Int(4)});
+  });
+  if (!read) return std::unexpected(Error("reading operations"));
+  return operations;
+}
+
+std::expected<std::optional<std::int64_t>, std::string> Journal::StartedMs(
+    std::string_view run_id) {
+  auto statement = Prepare("SELECT now_ms FROM activations WHERE run_id = ?1 ORDER BY seq LIMIT 1");
+  if (!statement) return std::unexpected(statement.error());
+  Statement& s = **statement;
+  s.Bind(1, run_id);
+  auto row = s.Step();
+  std::optional<std::int64_t> started;
+  if (row && *row) started = s.Int(0);
+  s.Reset();
+  if (!row) return std::unexpected(Error("reading activations"));
+  return started;
 }
 
 std::expected<std::vector<InboxItem>, std::string> Journal::InboxAfter(std::int64_t id) {

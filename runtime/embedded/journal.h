@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -94,6 +95,15 @@ struct OperationRecord {
   std::int64_t due_ms = 0;
   std::int64_t attempt = 0;
   nlohmann::json data;
+};
+
+// An unfinished run as a restarting engine first reads it: enough to decide whether it must
+// be replayed now or can wait parked (run_parking.h), without parsing its pin.
+struct UnfinishedRun {
+  std::string_view run_id;
+  std::string_view workflow_id;
+  RunStatus status = RunStatus::kPending;
+  std::string_view pin_text;  // the pin's JSON as written; runs of one definition share one text
 };
 
 struct InboxItem {
@@ -219,6 +229,13 @@ class Journal {
   // Pending and running runs, oldest first.
   std::expected<std::vector<RunRecord>, std::string> UnfinishedRuns();
   std::expected<std::vector<RunRecord>, std::string> PendingRuns();
+  // The same runs as UnfinishedRuns, one at a time, in no particular order, nothing parsed:
+  // what `visit` sees is valid only during its call. Unsorted, because a sort would make
+  // SQLite hold every row, pins included, at once (100,000 runs' pins are hundreds of MB).
+  std::expected<void, std::string> ForEachUnfinishedRun(
+      const std::function<void(const UnfinishedRun&)>& visit);
+  // FindRun without the pin (left an empty object): for a caller that holds the definition.
+  std::expected<std::optional<RunRecord>, std::string> FindRunWithoutPin(std::string_view run_id);
   // Just the ids: the engine's frequent check for runs other processes created.
   std::expected<std::vector<std::string>, std::string> PendingRunIds();
   // Newest first. A `name` or a `status` keeps only the runs of that definition or status.
@@ -227,6 +244,11 @@ class Journal {
       std::optional<RunStatus> status = std::nullopt);
   std::expected<std::vector<ActivationRecord>, std::string> Activations(std::string_view run_id);
   std::expected<std::vector<OperationRecord>, std::string> Operations(std::string_view run_id);
+  // Every run's operations, by run, without their data: what a restarting engine needs to
+  // tell runs that only wait on timers from the others.
+  std::expected<std::vector<OperationRecord>, std::string> OperationsOfAllRuns();
+  // The workflow time of the run's first activation (when it started); nullopt before it.
+  std::expected<std::optional<std::int64_t>, std::string> StartedMs(std::string_view run_id);
   std::expected<std::vector<InboxItem>, std::string> InboxAfter(std::int64_t id);
   // Inserts one inbox row by itself; returns its id.
   std::expected<std::int64_t, std::string> Enqueue(const InboxItem& item);

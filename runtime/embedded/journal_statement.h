@@ -91,6 +91,13 @@ class Journal::Statement {
     const unsigned char* text = sqlite3_column_text(statement_, column);
     return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text));
   }
+  // The same without a copy: valid until the statement steps again or is reset.
+  std::string_view TextView(int column) const {
+    const unsigned char* text = sqlite3_column_text(statement_, column);
+    if (text == nullptr) return {};
+    return {reinterpret_cast<const char*>(text),
+            static_cast<std::size_t>(sqlite3_column_bytes(statement_, column))};
+  }
   nlohmann::json Json(int column) const {
     return ParseColumn(sqlite3_column_text(statement_, column));
   }

@@ -7,6 +7,7 @@
 #include "runtime/embedded/engine_core.h"
 #include "runtime/embedded/inbox.h"
 #include "runtime/embedded/journal_codec.h"
+#include "runtime/embedded/run_parking.h"
 #include "runtime/interpreter/error_value.h"
 #include "runtime/run/failure_codec.h"
 #include "runtime/run/random_id.h"
@@ -61,10 +62,11 @@ void NotifyParent(EngineCore& core, Run& run, RunStatus status, const json& resu
   }
   const std::string& parent_id = run.record.parent_run_id;
   batch.push_back(write::DeleteOperation{parent_id, std::string(operation::kChild), seq});
-  auto parent = core.runs.find(parent_id);
-  if (parent == core.runs.end() || parent->second->closing) return;  // abandoned
-  parent->second->children.erase(seq);
-  core.Deliver(*parent->second, operation::kDeliverChild, seq, std::move(job), batch);
+  // A parent waiting on a child is never parked (run_parking.h); WakeRun only finds it.
+  Run* parent = WakeRun(core, parent_id);
+  if (parent == nullptr || parent->closing) return;  // abandoned
+  parent->children.erase(seq);
+  core.Deliver(*parent, operation::kDeliverChild, seq, std::move(job), batch);
 }
 
 // Closes the run in a batch of its own, from outside its interpreter.

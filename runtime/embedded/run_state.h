@@ -3,15 +3,19 @@
 // an activity attempt shares only its Attempt (activity_attempt.h) with a pool thread.
 //
 // A Run is rebuilt after a restart from the journal (recovery.h): the interpreter's state by
-// replay, what it waits on from the journal's operations.
+// replay, what it waits on from the journal's operations. A run that only waits may be parked
+// (run_parking.h): the engine then holds a ParkedRun in its place, and rebuilds the Run the
+// same way when something reaches it.
 #ifndef WEFT_RUNTIME_EMBEDDED_RUN_STATE_H_
 #define WEFT_RUNTIME_EMBEDDED_RUN_STATE_H_
 
 #include <cstdint>
+#include <list>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "dsl/definition.h"
@@ -70,6 +74,21 @@ struct Run {
   std::map<std::uint32_t, std::int64_t> timers;  // seq -> fire time
   std::map<std::uint32_t, ChildLink> children;
   std::int64_t started_ms = 0;
+  // Its place among the resident runs that only wait (EngineCore::waiting_runs, oldest
+  // first), while it is there.
+  bool in_waiting_runs = false;
+  std::list<std::string>::iterator waiting_entry;
+};
+
+// What the engine keeps of a parked run: what tells its deadlines (still queued) due from
+// stale, and what rebuilding it needs besides the journal. A few hundred bytes with its keys,
+// against kilobytes for a Run and its interpreter.
+struct ParkedRun {
+  std::shared_ptr<const dsl::Definition> definition;  // shared by every run of its pin
+  // The first run of its continue-as-new chain when that is another run; empty when it is
+  // the run itself or (registered at start-up) not looked up yet.
+  std::string first_run_id;
+  std::vector<std::pair<std::uint32_t, std::int64_t>> timers;  // seq, fire time
 };
 
 }  // namespace weft::embedded

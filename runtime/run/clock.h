@@ -30,6 +30,9 @@ class Clock {
   // The driver has nothing to do before `at_ms`, its next deadline. A virtual clock may jump
   // there; the wall clock lets time pass.
   virtual void Idle(std::int64_t /*at_ms*/) {}
+  // Whether Idle() may move time. Finding out that a driver is idle can cost it a look at
+  // everything it holds; a driver whose clock would not act on it skips that.
+  virtual bool SkipsWhenIdle() const { return false; }
   // `listener` runs (on the advancing thread) whenever time jumps, so that a waiting thread
   // looks again; the wall clock never jumps. Returns a handle for RemoveListener, which the
   // listener's owner calls before it goes away.
@@ -55,6 +58,7 @@ class ManualClock final : public Clock {
   // bound so that it still polls what it polls (the embedded engine's inbox).
   std::chrono::milliseconds RealDelayUntil(std::int64_t at_ms) const override;
   void Idle(std::int64_t at_ms) override;
+  bool SkipsWhenIdle() const override { return skip_when_idle_; }
   int OnAdvance(std::function<void()> listener) override;
   void RemoveListener(int handle) override;
 

@@ -17,6 +17,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "dsl/loader.h"
@@ -170,6 +171,7 @@ struct Fixture {
     options.clock = clock.get();
     options.on_progress = [this](const ProgressEvent& event) { progress.Add(event); };
     options.activity_threads = activity_threads;
+    options.resident_waiting_runs = resident_waiting_runs;
     auto opened = Engine::Open(std::move(options));
     REQUIRE(opened);
     engine = std::move(*opened);
@@ -180,6 +182,16 @@ struct Fixture {
     Open(skip_when_idle);
   }
   int activity_threads = 4;
+  std::size_t resident_waiting_runs = 1000;  // 0: every run that only waits is parked at once
+
+  // Waits (in real time, bounded) until the engine holds `count` runs parked.
+  bool WaitParked(std::uint64_t count) {
+    for (int tries = 0; tries < 3000; ++tries) {
+      if (engine->stats().parked_runs == count) return true;
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    return false;
+  }
 
   RunOutcome Run(const std::string& name, json input) {
     const std::string run_id = engine->StartRun(definitions.at(name), std::move(input));
@@ -639,7 +651,8 @@ output: ${ vars.value }
   CHECK(outcome.result == "after");
   CHECK(f.calls.Count("test.before") == 1);
   CHECK(f.calls.Count("test.after") == 1);
-  CHECK(f.engine->stats().replayed_runs >= 1);
+  // Rebuilt from its journal: parked at start-up, then woken by its timer.
+  CHECK(f.engine->stats().woken_runs == 1);
 }
 
 TEST_CASE("a journal that replay cannot reproduce fails its run with a non-determinism error") {
@@ -683,6 +696,11 @@ steps:
     sqlite3_close(db);
   }
   f.Open(false);
+  // It waits for a signal, so the engine holds it parked; the signal rebuilds it, which is
+  // where replay finds the divergence.
+  auto client = JournalClient::Open(f.journal);
+  REQUIRE(client);
+  REQUIRE(client->Send(run_id, "signal", "go", nullptr));
   auto outcome = f.engine->WaitForRun(run_id, seconds(20));
   REQUIRE(outcome);
   CHECK(outcome->status == RunStatus::kFailed);
@@ -806,6 +824,165 @@ output: ${ vars.value }
   CHECK(quick.status == RunStatus::kCompleted);
   CHECK(quick.result == "quick");
   release.set_value();
+}
+
+// ---- parked runs (run_parking.h): whatever reaches one wakes it, and it goes on as before ----
+
+// Waits for `go` (or times out after an hour), counting notes that updates add; `count` tells.
+constexpr const char* kParkable = R"(dsl: 1
+name: parkable
+vars: {notes: 0}
+handlers:
+  queries:
+    count: ${ vars.notes }
+  signals:
+    go: {}
+  updates:
+    note:
+      set: {notes: '${ vars.notes + 1 }'}
+      result: ${ vars.notes }
+steps:
+  - id: hello
+    call: log
+    args: {message: hi}
+    timeouts: {start_to_close: 10s}
+  - id: wait
+    await: {signal: go, timeout: 1h}
+    result: go
+output: '${ {"go": vars.go, "notes": vars.notes} }'
+)";
+
+struct Parked {
+  Fixture f;
+  std::string run_id;
+  std::optional<JournalClient> client;
+
+  // A run of kParkable, parked while it waits for `go`.
+  Parked() {
+    f.Echo("log");
+    f.definitions["parkable"] = Parse(kParkable);
+    f.resident_waiting_runs = 0;
+    f.Open(false);
+    run_id = f.engine->StartRun(f.definitions.at("parkable"), nullptr);
+    REQUIRE(f.WaitParked(1));
+    auto opened = JournalClient::Open(f.journal);
+    REQUIRE(opened);
+    client.emplace(std::move(*opened));
+  }
+  Reply Ask(const std::string& kind, const std::string& name, json payload = nullptr) {
+    auto sent = client->Send(run_id, kind, name, std::move(payload));
+    REQUIRE(sent);
+    auto reply = client->AwaitReply(*sent, seconds(20));
+    REQUIRE(reply);
+    return *reply;
+  }
+};
+
+TEST_CASE("a parked run wakes on a signal") {
+  Parked p;
+  REQUIRE(p.client->Send(p.run_id, "signal", "go", {{"by", "ada"}}));
+  RunOutcome outcome = p.f.Wait(p.run_id);
+  REQUIRE(outcome.status == RunStatus::kCompleted);
+  CHECK(outcome.result == json{{"go", {{"by", "ada"}}}, {"notes", 0}});
+  CHECK(p.f.engine->stats().woken_runs == 1);
+  CHECK(p.f.calls.Count("log") == 1);  // replay did not call it again
+}
+
+TEST_CASE("a parked run wakes when its timer fires") {
+  Parked p;
+  p.f.clock->Advance(std::chrono::minutes(61));
+  RunOutcome outcome = p.f.Wait(p.run_id);
+  CHECK(outcome.status == RunStatus::kFailed);
+  CHECK(outcome.failure["type"] == "Timeout");  // the await's timeout
+  CHECK(p.f.engine->stats().woken_runs == 1);
+}
+
+TEST_CASE("a parked run answers queries and updates, and parks again in between") {
+  Parked p;
+  CHECK(p.Ask("query", "count").value == 0);
+  REQUIRE(p.f.WaitParked(1));
+  Reply update = p.Ask("update", "note");
+  CHECK(update.ok);
+  CHECK(update.value == 1);
+  REQUIRE(p.f.WaitParked(1));
+  CHECK(p.Ask("query", "count").value == 1);  // the update is in its journal
+  REQUIRE(p.f.WaitParked(1));
+  REQUIRE(p.client->Send(p.run_id, "signal", "go", nullptr));
+  RunOutcome outcome = p.f.Wait(p.run_id);
+  CHECK(outcome.result == json{{"go", nullptr}, {"notes", 1}});
+  CHECK(p.f.engine->stats().woken_runs == 4);
+}
+
+TEST_CASE("a parked run is cancelled or terminated") {
+  Parked p;
+  SECTION("cancel") {
+    REQUIRE(p.client->Send(p.run_id, "cancel", "enough", nullptr));
+    CHECK(p.f.Wait(p.run_id).status == RunStatus::kCancelled);
+  }
+  SECTION("terminate") {
+    REQUIRE(p.client->Send(p.run_id, "terminate", "stop", nullptr));
+    RunOutcome outcome = p.f.Wait(p.run_id);
+    CHECK(outcome.status == RunStatus::kTerminated);
+    CHECK(outcome.failure["message"] == "stop");
+  }
+  CHECK(p.f.engine->stats().parked_runs == 0);
+}
+
+TEST_CASE("a definition's timeout reaches a parked run") {
+  Fixture f;
+  f.definitions["patient"] = Parse(R"(dsl: 1
+name: patient
+timeout: 1h
+handlers:
+  signals:
+    go: {}
+steps:
+  - id: wait
+    await: {signal: go}
+)");
+  f.resident_waiting_runs = 0;
+  f.Open(false);
+  const std::string run_id = f.engine->StartRun(f.definitions.at("patient"), nullptr);
+  REQUIRE(f.WaitParked(1));
+  f.clock->Advance(std::chrono::minutes(61));
+  CHECK(f.Wait(run_id).status == RunStatus::kTimedOut);
+}
+
+TEST_CASE("after a restart, runs that only wait are parked without replay and wake as before") {
+  Parked p;
+  // From now on the run parks only beyond the limit: it stays resident once woken.
+  p.f.resident_waiting_runs = 1000;
+  p.f.Restart(false);
+  CHECK(p.f.engine->stats().replayed_runs == 0);
+  CHECK(p.f.engine->stats().parked_runs == 1);
+  CHECK(p.Ask("update", "note").value == 1);
+  CHECK(p.f.engine->stats().woken_runs == 1);
+  CHECK(p.f.engine->stats().parked_runs == 0);  // within the limit: it stays resident
+
+  p.f.Restart(false);
+  CHECK(p.f.engine->stats().replayed_runs == 0);
+  p.f.clock->Advance(std::chrono::minutes(61));  // its await's timer, from the journal's row
+  RunOutcome outcome = p.f.Wait(p.run_id);
+  CHECK(outcome.status == RunStatus::kFailed);
+  CHECK(outcome.failure["type"] == "Timeout");
+  CHECK(p.f.calls.Count("log") == 1);
+}
+
+TEST_CASE("beyond the resident limit, the longest waiting runs are parked") {
+  Fixture f;
+  f.Echo("log");
+  f.definitions["parkable"] = Parse(kParkable);
+  f.resident_waiting_runs = 2;
+  f.Open(false);
+  std::vector<std::string> runs;
+  for (int i = 0; i < 5; ++i)
+    runs.push_back(f.engine->StartRun(f.definitions.at("parkable"), nullptr));
+  REQUIRE(f.WaitParked(3));
+  auto client = JournalClient::Open(f.journal);
+  REQUIRE(client);
+  for (const std::string& run : runs) REQUIRE(client->Send(run, "signal", "go", nullptr));
+  for (const std::string& run : runs) CHECK(f.Wait(run).status == RunStatus::kCompleted);
+  CHECK(f.engine->stats().woken_runs == 3);
 }
 
 }  // namespace
