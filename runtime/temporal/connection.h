@@ -138,11 +138,10 @@ class Connection {
       if (auto error = EncodeRequest(method_name, *encoded)) {
         // The context lives until `done` has run, as on a call's success: the caller may hold
         // it to cancel the call until then.
-        loop().After(std::chrono::milliseconds(0),
-                     [done = std::move(done), error = std::move(*error),
-                      context = std::move(context)]() mutable {
-                       done(std::unexpected(std::move(error)));
-                     });
+        loop().After(
+            std::chrono::milliseconds(0),
+            [done = std::move(done), error = std::move(*error),
+             context = std::move(context)]() mutable { done(std::unexpected(std::move(error))); });
         return;
       }
     }

@@ -109,8 +109,7 @@ void FakeConnection::StartUnary(std::string_view method_name,
                                 AsyncStubCall /*on_stub*/) const {
   // The context lives until the call finishes, as with gRPC: a caller may cancel it until then
   // (the workflow worker's Stop cancels its polls in flight through their contexts).
-  Finish finish = [context = std::move(context),
-                   call_finish = std::move(call_finish)](
+  Finish finish = [context = std::move(context), call_finish = std::move(call_finish)](
                       const grpc::Status& status, google::protobuf::Message& response) mutable {
     call_finish(status, response);
   };
