@@ -61,6 +61,10 @@ int main(int argc, char** argv) {
   options.journal_path = journal_path;
   options.registry = &registry;
   options.activity_threads = std::stoi(argv[4]);
+  // Far below the default (1,000), so that most runs waiting on a timer or a signal are parked
+  // out of memory and rebuilt from the journal when woken: the kills land on parked runs, on
+  // runs being woken and on runs registered parked at start-up.
+  options.resident_waiting_runs = 4;
   options.find_definition = [&](std::string_view name, std::optional<std::int64_t>) {
     return name == soak::kChildName ? *child : nullptr;
   };
@@ -72,7 +76,17 @@ int main(int argc, char** argv) {
   std::cout << "ready" << std::endl;
   // The engine works on its own threads; this one only notices if the engine gave up (the
   // engine has no wait for that but its waits' early return, and it may be idle for a while).
-  while (!(*engine)->Failure()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Now and then it says how many runs it parked and woke (so far in this life), which shows
+  // that the kills met parked runs.
+  std::uint64_t woken = 0;
+  while (!(*engine)->Failure()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto stats = (*engine)->stats();
+    if (stats.woken_runs != woken) {
+      woken = stats.woken_runs;
+      std::cerr << "parked " << stats.parked_runs << ", woken " << woken << "\n";
+    }
+  }
   std::cerr << "the engine stopped: " << *(*engine)->Failure() << "\n";
   return 1;
 }

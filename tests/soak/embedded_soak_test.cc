@@ -117,6 +117,12 @@ FinalRun FinalRunOf(embedded::Journal& journal, const std::string& workflow_id) 
   return final_run;
 }
 
+// The last "parked N, woken M" line a driver wrote (embedded_soak_driver.cc): M, or 0.
+std::uint64_t LastWoken(const std::string& log) {
+  const std::size_t at = log.rfind("woken ");
+  return at == std::string::npos ? 0 : std::stoull(log.substr(at + 6));
+}
+
 TEST_CASE("embedded soak: generated workflows survive SIGKILLs of the engine", "[soak]") {
   const SoakKnobs knobs = ReadSoakKnobs({.runs = 1000, .kills = 20, .in_flight = 200});
   const fs::path dir = fs::temp_directory_path() / ("weft-soak-" + std::to_string(::getpid()));
@@ -167,6 +173,7 @@ TEST_CASE("embedded soak: generated workflows survive SIGKILLs of the engine", "
   int kills = 0;
   int kills_mid_work = 0;
   int starts = 0;
+  std::uint64_t woken = 0;  // parked runs rebuilt to go on, over every engine life
   while (kills < knobs.kills) {
     gate.Open((kills + 1) * wave);
     const std::uintmax_t ledger_at_start = LedgerSize(ledger);
@@ -184,6 +191,7 @@ TEST_CASE("embedded soak: generated workflows survive SIGKILLs of the engine", "
     const bool working = unfinished() > 0;
     ::kill(driver->pid(), SIGKILL);
     while (driver->Running()) std::this_thread::sleep_for(1ms);
+    woken += LastWoken(driver->LogTail());
     ++kills;
     if (working) ++kills_mid_work;
   }
@@ -201,6 +209,7 @@ TEST_CASE("embedded soak: generated workflows survive SIGKILLs of the engine", "
   CHECK(last->Running());  // the engine did not give up
   ::kill(last->pid(), SIGKILL);
   while (last->Running()) std::this_thread::sleep_for(1ms);
+  woken += LastWoken(last->LogTail());
 
   SoakEvidence evidence{.expected = expected, .ledger = ReadLedger(ledger)};
   embedded::Journal& j = observer->journal();
@@ -221,13 +230,15 @@ TEST_CASE("embedded soak: generated workflows survive SIGKILLs of the engine", "
   const LedgerFigures figures = SummarizeLedger(evidence.ledger);
   std::cout << "embedded soak, seed " << knobs.seed << ": " << knobs.runs << " runs ("
             << expected.size() << " with their children), " << kills << " SIGKILLs ("
-            << kills_mid_work << " with runs open), " << starts << " engine starts; "
-            << evidence.recorded.size() << " completions recorded; " << FormatLedgerFigures(figures)
-            << "; " << violations.size() << " violations; "
+            << kills_mid_work << " with runs open), " << starts << " engine starts, " << woken
+            << " parked runs woken; " << evidence.recorded.size() << " completions recorded; "
+            << FormatLedgerFigures(figures) << "; " << violations.size() << " violations; "
             << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
                                                                 began)
                    .count()
             << " s" << std::endl;
+  // The driver keeps 4 waiting runs resident: the chaos must have met parked runs.
+  CHECK(woken > 0);
   for (std::size_t i = 0; i < violations.size() && i < 30; ++i) {
     UNSCOPED_INFO(KindName(violations[i].kind)
                   << ": " << violations[i].subject << ": " << violations[i].detail);
