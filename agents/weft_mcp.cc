@@ -1,11 +1,13 @@
 #include "agents/weft_mcp.h"
 
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
 #include "agents/mcp_server.h"
 #include "agents/reference.h"
+#include "runtime/client/foreground_run.h"
 
 namespace weft::agents {
 namespace {
@@ -32,6 +34,16 @@ constexpr char kInstructions[] =
     "Unknown arguments are refused with the list of accepted ones.";
 
 }  // namespace
+
+WeftToolsOptions ProjectToolsOptions(WeftToolsOptions tools,
+                                     const temporal::ConnectionOptions& temporal) {
+  tools.client.temporal = temporal;
+  tools.client.embedded =
+      client::DetachedClientOptions({.journal = std::filesystem::absolute(".weft/journal.db"),
+                                     .workflows = tools.workflows_dir,
+                                     .lua_dir = tools.activities_dir.string()});
+  return tools;
+}
 
 void ServeWeftMcp(const WeftToolsOptions& options, const std::string& version,
                   std::chrono::milliseconds rescan_interval, std::istream& in, std::ostream& out) {
