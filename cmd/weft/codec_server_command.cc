@@ -11,7 +11,7 @@
 #include "cmd/weft/commands.h"
 #include "cmd/weft/connection_flags.h"
 #include "cmd/weft/output.h"
-#include "cmd/weft/stop_signals.h"
+#include "runtime/service/stop_signals.h"
 #include "runtime/temporal/codec_server.h"
 
 namespace weft::cli {
@@ -23,7 +23,7 @@ struct CodecServerFlags {
 };
 
 void RunCodecServer(CodecServerFlags& flags) {
-  BlockStopSignals();  // before the server's threads start, so that they inherit the mask
+  service::BlockStopSignals();  // before the server's threads start, so that they inherit the mask
 
   auto keys = flags.keys.Encryption();
   if (!keys) {
@@ -39,7 +39,7 @@ void RunCodecServer(CodecServerFlags& flags) {
                (*server)->address(), origins.empty() ? "no origin" : origins);
   // For scripts and tests that start it on port 0: where it listens, on stdout.
   std::cout << "listening on " << (*server)->address() << std::endl;
-  const char* signal = WaitForStopSignal();
+  const char* signal = service::WaitForStopSignal();
   (*server)->Stop();
   spdlog::info("codec server stopped ({})", signal);
 }

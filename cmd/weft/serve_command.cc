@@ -18,8 +18,8 @@
 #include "cmd/weft/engine_flags.h"
 #include "cmd/weft/metrics_flag.h"
 #include "cmd/weft/output.h"
-#include "cmd/weft/stop_signals.h"
 #include "runtime/client/foreground_run.h"
+#include "runtime/service/stop_signals.h"
 
 namespace weft::cli {
 namespace {
@@ -31,7 +31,7 @@ struct ServeFlags {
 };
 
 void Serve(const ServeFlags& flags) {
-  BlockStopSignals();
+  service::BlockStopSignals();
   auto registry = std::make_shared<metrics::MetricsRegistry>();
   std::atomic<bool> ready{false};
   const std::unique_ptr<http::HttpServer> endpoint =
@@ -53,7 +53,7 @@ void Serve(const ServeFlags& flags) {
     // The service stopped by itself (an error): wake the main thread's wait.
     if (!stop.stop_requested()) ::kill(::getpid(), SIGTERM);
   });
-  spdlog::info("{}: shutting down", WaitForStopSignal());
+  spdlog::info("{}: shutting down", service::WaitForStopSignal());
   engine.request_stop();
   engine.join();
   if (endpoint) endpoint->Stop();

@@ -11,9 +11,9 @@
 #include "cmd/weft/commands.h"
 #include "cmd/weft/connection_flags.h"
 #include "cmd/weft/output.h"
-#include "cmd/weft/stop_signals.h"
 #include "runtime/client/foreground_run.h"
 #include "runtime/http/http_server.h"
+#include "runtime/service/stop_signals.h"
 #include "ui/ui_server.h"
 
 namespace weft::cli {
@@ -32,7 +32,7 @@ struct UiFlags {
 };
 
 void RunUi(const UiFlags& flags) {
-  BlockStopSignals();  // before the server's threads start, so that they inherit the mask
+  service::BlockStopSignals();  // before the server's threads start, so that they inherit the mask
 
   ui::UiServerOptions options;
   options.address = http::ListenAddress(flags.host, flags.port);
@@ -60,7 +60,7 @@ void RunUi(const UiFlags& flags) {
                          flags.connection.namespace_name);
   // For people and for tests that start it on port 0: what to open, on stdout.
   std::cout << "weft ui at " << server->url << std::endl;
-  const char* signal = WaitForStopSignal();
+  const char* signal = service::WaitForStopSignal();
   server->http->Stop();
   spdlog::info("ui stopped ({})", signal);
 }

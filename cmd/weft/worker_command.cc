@@ -17,8 +17,8 @@
 #include "cmd/weft/connection_flags.h"
 #include "cmd/weft/metrics_flag.h"
 #include "cmd/weft/output.h"
-#include "cmd/weft/stop_signals.h"
 #include "runtime/activity/activity_registry.h"
+#include "runtime/service/stop_signals.h"
 #include "runtime/temporal/folder_worker.h"
 
 namespace weft::cli {
@@ -41,7 +41,7 @@ struct WorkerOptions {
 };
 
 void RunWorker(const WorkerOptions& options) {
-  BlockStopSignals();
+  service::BlockStopSignals();
 
   // The endpoint listens before the worker connects: a taken port fails at once, and /healthz
   // answers while the worker starts (/readyz says it is starting).
@@ -82,7 +82,7 @@ void RunWorker(const WorkerOptions& options) {
   spdlog::info("weft worker on task queue {} at {} (namespace {}): {} workflows, {} activities",
                options.task_queue, options.connection.address, options.connection.namespace_name,
                (*worker)->workflows(), registry.List().size());
-  spdlog::info("{}: shutting down", WaitForStopSignal());
+  spdlog::info("{}: shutting down", service::WaitForStopSignal());
   (*worker)->Stop();
   serving.join();
   // The endpoint's readiness check reads the worker: it stops first.
