@@ -9,23 +9,24 @@
 #include <vector>
 
 #include "cmd/weft/commands.h"
-#include "cmd/weft/connection_flags.h"
+#include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
 #include "runtime/service/stop_signals.h"
 #include "runtime/temporal/codec_server.h"
+#include "runtime/temporal/connection_arguments.h"
 
 namespace weft::cli {
 namespace {
 
 struct CodecServerFlags {
-  ConnectionFlags keys;  // only its key file and WEFT_CODEC_KEYS
+  std::string codec_key_file;
   temporal::CodecServerOptions server;
 };
 
 void RunCodecServer(CodecServerFlags& flags) {
-  service::BlockStopSignals();  // before the server's threads start, so that they inherit the mask
+  service::BlockStopSignals();  // before the server's threads start: they inherit the mask
 
-  auto keys = flags.keys.Encryption();
+  auto keys = temporal::PayloadKeys(flags.codec_key_file);
   if (!keys) {
     CommandFailed("codec-server", "no payload keys: give --codec-key-file or set WEFT_CODEC_KEYS");
   }
@@ -51,7 +52,7 @@ void AddCodecServerCommand(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "codec-server",
       "Serve Temporal's remote codec protocol with the payload keys, for the Temporal UI and CLI");
-  ConnectionFlags::AddCodecKeyFlag(*command, flags->keys.codec_key_file);
+  AddCodecKeyFlag(*command, flags->codec_key_file);
   command
       ->add_option("--listen", flags->server.address,
                    "host:port to listen on (0.0.0.0:8081 for every interface: put a proxy that "

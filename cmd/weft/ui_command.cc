@@ -9,7 +9,7 @@
 #include <string>
 
 #include "cmd/weft/commands.h"
-#include "cmd/weft/connection_flags.h"
+#include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
 #include "runtime/client/foreground_run.h"
 #include "runtime/http/http_server.h"
@@ -23,39 +23,34 @@ struct UiFlags {
   std::string host = "127.0.0.1";
   int port = 8233;
   std::string token;
-  std::string workflows = "workflows";
-  std::string journal = ".weft/journal.db";
-  std::string lua_dir;
-  std::vector<std::string> plugins;
+  client::ForegroundOptions engine;  // what runs started from the page on the embedded engine
   std::string task_queue = "weft";
-  ConnectionFlags connection;  // no --address: the embedded engine
+  temporal::ConnectionArguments connection;  // no --address: the embedded engine
 };
 
 void RunUi(const UiFlags& flags) {
-  service::BlockStopSignals();  // before the server's threads start, so that they inherit the mask
+  service::BlockStopSignals();  // before the server's threads start: they inherit the mask
 
   ui::UiServerOptions options;
   options.address = http::ListenAddress(flags.host, flags.port);
   options.token = flags.token;
-  options.api.workflows = flags.workflows;
+  options.api.workflows = flags.engine.workflows;
   options.api.task_queue = flags.task_queue;
-  options.api.client.temporal = flags.connection.Options();
+  options.api.client.temporal = temporal::ToConnectionOptions(flags.connection);
   // A run started from the page on the embedded engine is executed by a background `weft
   // resume`, as after `weft run --detach`.
-  options.api.client.embedded =
-      client::DetachedClientOptions({.journal = std::filesystem::absolute(flags.journal),
-                                     .workflows = flags.workflows,
-                                     .plugins = flags.plugins,
-                                     .lua_dir = flags.lua_dir});
+  client::ForegroundOptions engine = flags.engine;
+  engine.journal = std::filesystem::absolute(engine.journal);
+  options.api.client.embedded = client::DetachedClientOptions(engine);
   if (flags.connection.address.empty()) {
-    std::filesystem::create_directories(std::filesystem::absolute(flags.journal).parent_path());
+    std::filesystem::create_directories(engine.journal.parent_path());
   }
 
   auto server = ui::StartUiServer(std::move(options));
   if (!server) CommandFailed("ui", server.error());
   spdlog::info("ui: {} ({})", server->url,
                flags.connection.address.empty()
-                   ? "embedded journal " + flags.journal
+                   ? "embedded journal " + flags.engine.journal.string()
                    : "Temporal " + flags.connection.address + ", namespace " +
                          flags.connection.namespace_name);
   // For people and for tests that start it on port 0: what to open, on stdout.
@@ -81,16 +76,17 @@ void AddUiCommand(CLI::App& app) {
   command->add_option("--token", flags->token,
                       "The token a browser must present off loopback (default: a new one, "
                       "printed in the address)");
-  command->add_option("--workflows", flags->workflows, "Workflow folder")->capture_default_str();
-  command->add_option("--journal", flags->journal, "The embedded engine's journal (SQLite)")
+  command->add_option("--workflows", flags->engine.workflows, "Workflow folder")
       ->capture_default_str();
-  command->add_option("--lua-dir", flags->lua_dir,
+  command->add_option("--journal", flags->engine.journal, "The embedded engine's journal (SQLite)")
+      ->capture_default_str();
+  command->add_option("--lua-dir", flags->engine.lua_dir,
                       "Lua activity folder of the embedded engine (default: ./activities)");
-  command->add_option("--plugin", flags->plugins,
+  command->add_option("--plugin", flags->engine.plugins,
                       "A shared library of C++ activities for the embedded engine; repeatable");
   command->add_option("--task-queue,-t", flags->task_queue, "Temporal task queue of new runs")
       ->capture_default_str();
-  flags->connection.AddTo(*command, /*address_optional=*/true);
+  AddConnectionFlags(*command, flags->connection, /*address_optional=*/true);
   command->callback([flags] { RunUi(*flags); });
 }
 
