@@ -1,7 +1,6 @@
 #include "agents/weft_mcp.h"
 
 #include <condition_variable>
-#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -37,11 +36,10 @@ constexpr char kInstructions[] =
 
 WeftToolsOptions ProjectToolsOptions(WeftToolsOptions tools,
                                      const temporal::ConnectionOptions& temporal) {
-  tools.client.temporal = temporal;
-  tools.client.embedded =
-      client::DetachedClientOptions({.journal = std::filesystem::absolute(".weft/journal.db"),
-                                     .workflows = tools.workflows_dir,
-                                     .lua_dir = tools.activities_dir.string()});
+  tools.client =
+      client::DetachedConnectOptions(temporal, {.journal = ".weft/journal.db",
+                                                .workflows = tools.workflows_dir,
+                                                .lua_dir = tools.activities_dir.string()});
   return tools;
 }
 

@@ -92,4 +92,10 @@ EmbeddedClientOptions DetachedClientOptions(const ForegroundOptions& options) {
           .background_engine = BackgroundResume(options)};
 }
 
+ClientOptions DetachedConnectOptions(const temporal::ConnectionOptions& temporal,
+                                     ForegroundOptions engine) {
+  engine.journal = std::filesystem::absolute(engine.journal);
+  return {.temporal = temporal, .embedded = DetachedClientOptions(engine)};
+}
+
 }  // namespace weft::client
