@@ -5,13 +5,14 @@
 
 #include <iostream>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <vector>
 
 #include "cmd/weft/commands.h"
 #include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
-#include "runtime/service/stop_signals.h"
+#include "runtime/service/run_service.h"
 #include "runtime/temporal/codec_server.h"
 #include "runtime/temporal/connection_arguments.h"
 
@@ -24,25 +25,23 @@ struct CodecServerFlags {
 };
 
 void RunCodecServer(CodecServerFlags& flags) {
-  service::BlockStopSignals();  // before the server's threads start: they inherit the mask
-
   auto keys = temporal::PayloadKeys(flags.codec_key_file);
   if (!keys) {
     CommandFailed("codec-server", "no payload keys: give --codec-key-file or set WEFT_CODEC_KEYS");
   }
   flags.server.keys = *keys;
-  auto server = temporal::StartCodecServer(flags.server);
-  if (!server) CommandFailed("codec-server", server.error());
-  std::string origins;
-  for (const auto& origin : flags.server.cors_origins)
-    origins += (origins.empty() ? "" : ", ") + origin;
-  spdlog::info("codec server at http://{} (POST /encode, /decode; CORS for {})",
-               (*server)->address(), origins.empty() ? "no origin" : origins);
-  // For scripts and tests that start it on port 0: where it listens, on stdout.
-  std::cout << "listening on " << (*server)->address() << std::endl;
-  const char* signal = service::WaitForStopSignal();
-  (*server)->Stop();
-  spdlog::info("codec server stopped ({})", signal);
+  const auto served = service::RunService(
+      {},
+      [&](std::stop_token stop, service::ServiceReadiness&) -> std::expected<void, std::string> {
+        auto server = temporal::StartCodecServer(flags.server);
+        if (!server) return std::unexpected(server.error());
+        // For scripts and tests that start it on port 0: where it listens, on stdout.
+        std::cout << "listening on " << (*server)->address() << std::endl;
+        service::WaitUntilStopRequested(stop);
+        return {};
+      });
+  if (!served) CommandFailed("codec-server", served.error());
+  spdlog::info("codec server stopped");
 }
 
 }  // namespace

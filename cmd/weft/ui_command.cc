@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <stop_token>
 #include <string>
 
 #include "cmd/weft/commands.h"
@@ -13,7 +14,7 @@
 #include "cmd/weft/output.h"
 #include "runtime/client/foreground_run.h"
 #include "runtime/http/http_server.h"
-#include "runtime/service/stop_signals.h"
+#include "runtime/service/run_service.h"
 #include "ui/ui_server.h"
 
 namespace weft::cli {
@@ -29,35 +30,35 @@ struct UiFlags {
 };
 
 void RunUi(const UiFlags& flags) {
-  service::BlockStopSignals();  // before the server's threads start: they inherit the mask
-
   ui::UiServerOptions options;
   options.address = http::ListenAddress(flags.host, flags.port);
   options.token = flags.token;
   options.api.workflows = flags.engine.workflows;
   options.api.task_queue = flags.task_queue;
-  options.api.client.temporal = temporal::ToConnectionOptions(flags.connection);
   // A run started from the page on the embedded engine is executed by a background `weft
   // resume`, as after `weft run --detach`.
-  client::ForegroundOptions engine = flags.engine;
-  engine.journal = std::filesystem::absolute(engine.journal);
-  options.api.client.embedded = client::DetachedClientOptions(engine);
+  options.api.client =
+      client::DetachedConnectOptions(temporal::ToConnectionOptions(flags.connection), flags.engine);
   if (flags.connection.address.empty()) {
-    std::filesystem::create_directories(engine.journal.parent_path());
+    std::filesystem::create_directories(options.api.client.embedded.journal.parent_path());
   }
-
-  auto server = ui::StartUiServer(std::move(options));
-  if (!server) CommandFailed("ui", server.error());
-  spdlog::info("ui: {} ({})", server->url,
-               flags.connection.address.empty()
-                   ? "embedded journal " + flags.engine.journal.string()
-                   : "Temporal " + flags.connection.address + ", namespace " +
-                         flags.connection.namespace_name);
-  // For people and for tests that start it on port 0: what to open, on stdout.
-  std::cout << "weft ui at " << server->url << std::endl;
-  const char* signal = service::WaitForStopSignal();
-  server->http->Stop();
-  spdlog::info("ui stopped ({})", signal);
+  const auto served = service::RunService(
+      {},
+      [&](std::stop_token stop, service::ServiceReadiness&) -> std::expected<void, std::string> {
+        auto server = ui::StartUiServer(std::move(options));
+        if (!server) return std::unexpected(server.error());
+        spdlog::info("ui: {} ({})", server->url,
+                     flags.connection.address.empty()
+                         ? "embedded journal " + flags.engine.journal.string()
+                         : "Temporal " + flags.connection.address + ", namespace " +
+                               flags.connection.namespace_name);
+        // For people and for tests that start it on port 0: what to open, on stdout.
+        std::cout << "weft ui at " << server->url << std::endl;
+        service::WaitUntilStopRequested(stop);
+        return {};
+      });
+  if (!served) CommandFailed("ui", served.error());
+  spdlog::info("ui stopped");
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "runtime/http/http_server.h"
@@ -44,6 +46,13 @@ std::expected<void, std::string> RunService(const ServiceOptions& options,
   // The endpoint's readiness check may read what the body served: the body stops first.
   if (endpoint) endpoint->Stop();
   return served;
+}
+
+void WaitUntilStopRequested(std::stop_token stop) {
+  std::mutex mutex;
+  std::condition_variable_any stopped;
+  std::unique_lock lock(mutex);
+  stopped.wait(lock, stop, [] { return false; });
 }
 
 }  // namespace weft::service

@@ -1,9 +1,9 @@
-// RunService: the lifetime that `weft worker` and `weft serve` share, as a function. It blocks
-// SIGINT and SIGTERM (stop_signals.h), starts the operations endpoint (/metrics, /healthz,
-// /readyz: runtime/metrics/metrics_endpoint.h) when given an address, runs the service's body on
-// a thread of its own, and waits for a stop signal. On one, it asks the body to stop, waits for
-// it, then stops the endpoint. A body that returns by itself (an error) ends the wait as a
-// signal would.
+// RunService: the lifetime that `weft worker`, `serve`, `ui` and `codec-server` share, as a
+// function. It blocks SIGINT and SIGTERM (stop_signals.h), starts the operations endpoint
+// (/metrics, /healthz, /readyz: runtime/metrics/metrics_endpoint.h) when given an address, runs
+// the service's body on a thread of its own, and waits for a stop signal. On one, it asks the
+// body to stop, waits for it, then stops the endpoint. A body that returns by itself (an error)
+// ends the wait as a signal would.
 //
 // The endpoint listens before the body starts: a taken port fails at once, and /healthz answers
 // while the service comes up (/readyz says why it is not ready: ServiceReadiness).
@@ -37,6 +37,10 @@ using ServiceBody = std::function<std::expected<void, std::string>(std::stop_tok
 
 // The body's error, or the endpoint's ("... (--metrics-address)").
 std::expected<void, std::string> RunService(const ServiceOptions& options, const ServiceBody& body);
+
+// Blocks until `stop` is requested: the body of a service whose work runs on threads of its own
+// (an HTTP server: `weft ui`, `weft codec-server`).
+void WaitUntilStopRequested(std::stop_token stop);
 
 }  // namespace weft::service
 

@@ -9,31 +9,18 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
-#include <condition_variable>
-#include <mutex>
 
 #include "runtime/metrics/metrics_endpoint.h"
 
 using weft::service::RunService;
 using weft::service::ServiceReadiness;
-
-namespace {
-
-// Blocks until `stop` is requested.
-void WaitForStop(std::stop_token stop) {
-  std::mutex mutex;
-  std::condition_variable_any stopped;
-  std::unique_lock lock(mutex);
-  stopped.wait(lock, stop, [] { return false; });
-}
-
-}  // namespace
+using weft::service::WaitUntilStopRequested;
 
 TEST_CASE("a stop signal asks the body to stop, and the service returns once it has") {
   std::atomic<bool> saw_stop{false};
   auto served = RunService({}, [&](std::stop_token stop, ServiceReadiness&) {
     ::kill(::getpid(), SIGTERM);
-    WaitForStop(stop);
+    WaitUntilStopRequested(stop);
     saw_stop = true;
     return std::expected<void, std::string>();
   });
