@@ -59,6 +59,14 @@ std::expected<RegistryReport, activity::ActivityError> RegisterAll(
   return report;
 }
 
+std::expected<std::unique_ptr<activity::ActivityRegistry>, activity::ActivityError>
+BuildProjectRegistry(const std::vector<std::string>& plugins, const std::string& lua_dir) {
+  auto registry = std::make_unique<activity::ActivityRegistry>();
+  auto registered = RegisterAll(ProjectRegistryOptions(plugins, lua_dir), *registry);
+  if (!registered) return std::unexpected(registered.error());
+  return registry;
+}
+
 std::expected<KnownActivities, activity::ActivityError> ListKnownActivities(
     const RegistryOptions& options) {
   activity::ActivityRegistry registry;

@@ -7,6 +7,7 @@
 #include <expected>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -33,6 +34,12 @@ struct RegistryOptions {
 // folder exists. One rule for `weft run`, `worker`, `validate` and `activities`.
 RegistryOptions ProjectRegistryOptions(const std::vector<std::string>& plugins,
                                        const std::string& lua_dir);
+
+// The registry of a command run in a project folder: RegisterAll with
+// ProjectRegistryOptions(plugins, lua_dir), in a registry of its own (`weft worker`, `activities`,
+// the embedded engine of `weft run`). The caller owns it; it serves Lua modules until destroyed.
+std::expected<std::unique_ptr<activity::ActivityRegistry>, activity::ActivityError>
+BuildProjectRegistry(const std::vector<std::string>& plugins, const std::string& lua_dir);
 
 // What RegisterAll could not register but did not stop for.
 struct RegistryReport {

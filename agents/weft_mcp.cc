@@ -6,6 +6,7 @@
 
 #include "agents/mcp_server.h"
 #include "agents/reference.h"
+#include "runtime/client/foreground_run.h"
 
 namespace weft::agents {
 namespace {
@@ -32,6 +33,15 @@ constexpr char kInstructions[] =
     "Unknown arguments are refused with the list of accepted ones.";
 
 }  // namespace
+
+WeftToolsOptions ProjectToolsOptions(WeftToolsOptions tools,
+                                     const temporal::ConnectionOptions& temporal) {
+  tools.client =
+      client::DetachedConnectOptions(temporal, {.journal = ".weft/journal.db",
+                                                .workflows = tools.workflows_dir,
+                                                .lua_dir = tools.activities_dir.string()});
+  return tools;
+}
 
 void ServeWeftMcp(const WeftToolsOptions& options, const std::string& version,
                   std::chrono::milliseconds rescan_interval, std::istream& in, std::ostream& out) {

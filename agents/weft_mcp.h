@@ -4,7 +4,9 @@
 // agent, an editor, `weft new`) becomes or changes a tool and the client hears
 // notifications/tools/list_changed.
 //
-// Blocks the calling thread until `in` ends and the calls in flight have answered.
+// ProjectToolsOptions() says where the runs of the project in the current folder go.
+//
+// ServeWeftMcp blocks the calling thread until `in` ends and the calls in flight have answered.
 #ifndef WEFT_AGENTS_WEFT_MCP_H_
 #define WEFT_AGENTS_WEFT_MCP_H_
 
@@ -14,8 +16,15 @@
 #include <string>
 
 #include "agents/weft_tools.h"
+#include "runtime/temporal/connection_options.h"
 
 namespace weft::agents {
+
+// `tools` with its client: the Temporal server at `temporal`'s address, or without one the
+// project's journal (.weft/journal.db, made absolute), whose runs a background `weft resume`
+// executes with the project's workflows and Lua activities, as after `weft run --detach`.
+WeftToolsOptions ProjectToolsOptions(WeftToolsOptions tools,
+                                     const temporal::ConnectionOptions& temporal);
 
 void ServeWeftMcp(const WeftToolsOptions& options, const std::string& version,
                   std::chrono::milliseconds rescan_interval, std::istream& in, std::ostream& out);

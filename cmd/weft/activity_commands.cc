@@ -5,8 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "cmd/weft/activity_flags.h"
+#include "activities/builtin_activities.h"
 #include "cmd/weft/commands.h"
+#include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
 #include "runtime/activity/activity_listing.h"
 #include "runtime/activity/activity_registry.h"
@@ -16,19 +17,17 @@ namespace {
 
 struct ActivitiesOptions {
   bool json = false;
-  ActivityFlags activities;
+  std::vector<std::string> plugins;
+  std::string lua_dir;
 };
 
 void RunActivities(const ActivitiesOptions& options) {
-  activity::ActivityRegistry registry;
-  if (auto registered = activities::RegisterAll(options.activities.Registry(), registry);
-      !registered) {
-    CommandFailed("activities", registered.error().message);
-  }
+  auto registry = activities::BuildProjectRegistry(options.plugins, options.lua_dir);
+  if (!registry) CommandFailed("activities", registry.error().message);
   if (options.json) {
-    PrintJson(activity::ActivityListingJson(registry));
+    PrintJson(activity::ActivityListingJson(**registry));
   } else {
-    std::cout << activity::ActivityListingText(registry);
+    std::cout << activity::ActivityListingText(**registry);
   }
 }
 
@@ -39,7 +38,7 @@ void AddActivityCommands(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "activities", "List the registered activities: built-ins, plugins and Lua modules");
   command->add_flag("--json", options->json, "One JSON array, for machines");
-  options->activities.Add(*command);
+  AddActivityFlags(*command, options->plugins, options->lua_dir);
   command->callback([options] { RunActivities(*options); });
 }
 

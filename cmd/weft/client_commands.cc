@@ -8,7 +8,7 @@
 #include <string>
 
 #include "cmd/weft/commands.h"
-#include "cmd/weft/connection_flags.h"
+#include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
 #include "runtime/client/connect_client.h"
 #include "runtime/client/json_argument.h"
@@ -21,7 +21,7 @@ using nlohmann::json;
 
 // The state every command shares: where the workflow runs, which one, a handler and its input.
 struct Target {
-  ConnectionFlags connection;
+  temporal::ConnectionArguments connection;
   std::string journal = ".weft/journal.db";  // without --address: the embedded engine
   std::string workflow_id;
   std::string run_id;
@@ -31,7 +31,7 @@ struct Target {
 
   std::unique_ptr<client::WorkflowClient> Connect() const {
     return OrFail(client::ConnectClient(
-        {.temporal = connection.Options(), .embedded = {.journal = journal}}));
+        {.temporal = temporal::ToConnectionOptions(connection), .embedded = {.journal = journal}}));
   }
   client::Execution Execution() const { return {workflow_id, run_id}; }
   json Input() const { return OrFail(client::ParseJsonArgument(input, "--input"), 2); }
@@ -40,7 +40,7 @@ struct Target {
 CLI::App* AddTargetCommand(CLI::App& app, const std::string& name, const std::string& help,
                            Target& target, const char* handler_kind) {
   auto* command = app.add_subcommand(name, help);
-  target.connection.AddTo(*command, /*address_optional=*/true);
+  AddConnectionFlags(*command, target.connection, /*address_optional=*/true);
   command->add_option("workflow-id", target.workflow_id, "Workflow id")->required();
   if (handler_kind != nullptr) {
     command->add_option(handler_kind, target.name, std::string("Name of the ") + handler_kind)
@@ -65,7 +65,7 @@ void Report(const client::Sent& sent, const std::string& kind, const Target& tar
 void AddClientCommands(CLI::App& app) {
   {
     struct Start {
-      ConnectionFlags connection;
+      temporal::ConnectionArguments connection;
       std::string workflow_type, input, workflow_id, task_queue = "weft";
       std::string summary, details, workflows = "workflows";
       bool wait = false;
@@ -74,7 +74,7 @@ void AddClientCommands(CLI::App& app) {
     auto* command = app.add_subcommand("start",
                                        "Start a workflow on Temporal by its type (a weft "
                                        "definition's name, or any SDK's workflow)");
-    state->connection.AddTo(*command, /*address_optional=*/true);
+    AddConnectionFlags(*command, state->connection, /*address_optional=*/true);
     command->add_option("workflow", state->workflow_type, "Workflow type")->required();
     command->add_option("--input,-i", state->input, "Input as JSON, @file or @- for stdin");
     command->add_option("--id,-w", state->workflow_id, "Workflow id (default: a new UUID)");
@@ -105,7 +105,8 @@ void AddClientCommands(CLI::App& app) {
           .summary = state->summary,
           .details = state->details,
           .workflows = state->workflows};
-      auto client = OrFail(client::ConnectClient({.temporal = state->connection.Options()}));
+      auto client = OrFail(
+          client::ConnectClient({.temporal = temporal::ToConnectionOptions(state->connection)}));
       const client::Started started = OrFail(client->Start(request));
       if (!state->wait) {
         PrintJson(json{{"workflow_id", started.execution.workflow_id},
@@ -175,7 +176,8 @@ void AddClientCommands(CLI::App& app) {
                      "Print a workflow's history as JSON (as `temporal workflow show -o json`)",
                      *target, nullptr)
         ->callback([target] {
-          auto client = OrFail(temporal::WorkflowClient::Connect(target->connection.Options()));
+          auto client = OrFail(
+              temporal::WorkflowClient::Connect(temporal::ToConnectionOptions(target->connection)));
           std::cout << OrFail(client.HistoryJson({target->workflow_id, target->run_id})) << "\n";
         });
   }

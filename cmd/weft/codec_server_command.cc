@@ -5,43 +5,43 @@
 
 #include <iostream>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <vector>
 
 #include "cmd/weft/commands.h"
-#include "cmd/weft/connection_flags.h"
+#include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
-#include "cmd/weft/stop_signals.h"
+#include "runtime/service/run_service.h"
 #include "runtime/temporal/codec_server.h"
+#include "runtime/temporal/connection_arguments.h"
 
 namespace weft::cli {
 namespace {
 
 struct CodecServerFlags {
-  ConnectionFlags keys;  // only its key file and WEFT_CODEC_KEYS
+  std::string codec_key_file;
   temporal::CodecServerOptions server;
 };
 
 void RunCodecServer(CodecServerFlags& flags) {
-  BlockStopSignals();  // before the server's threads start, so that they inherit the mask
-
-  auto keys = flags.keys.Encryption();
+  auto keys = temporal::PayloadKeys(flags.codec_key_file);
   if (!keys) {
     CommandFailed("codec-server", "no payload keys: give --codec-key-file or set WEFT_CODEC_KEYS");
   }
   flags.server.keys = *keys;
-  auto server = temporal::StartCodecServer(flags.server);
-  if (!server) CommandFailed("codec-server", server.error());
-  std::string origins;
-  for (const auto& origin : flags.server.cors_origins)
-    origins += (origins.empty() ? "" : ", ") + origin;
-  spdlog::info("codec server at http://{} (POST /encode, /decode; CORS for {})",
-               (*server)->address(), origins.empty() ? "no origin" : origins);
-  // For scripts and tests that start it on port 0: where it listens, on stdout.
-  std::cout << "listening on " << (*server)->address() << std::endl;
-  const char* signal = WaitForStopSignal();
-  (*server)->Stop();
-  spdlog::info("codec server stopped ({})", signal);
+  const auto served = service::RunService(
+      {},
+      [&](std::stop_token stop, service::ServiceReadiness&) -> std::expected<void, std::string> {
+        auto server = temporal::StartCodecServer(flags.server);
+        if (!server) return std::unexpected(server.error());
+        // For scripts and tests that start it on port 0: where it listens, on stdout.
+        std::cout << "listening on " << (*server)->address() << std::endl;
+        service::WaitUntilStopRequested(stop);
+        return {};
+      });
+  if (!served) CommandFailed("codec-server", served.error());
+  spdlog::info("codec server stopped");
 }
 
 }  // namespace
@@ -51,7 +51,7 @@ void AddCodecServerCommand(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "codec-server",
       "Serve Temporal's remote codec protocol with the payload keys, for the Temporal UI and CLI");
-  ConnectionFlags::AddCodecKeyFlag(*command, flags->keys.codec_key_file);
+  AddCodecKeyFlag(*command, flags->codec_key_file);
   command
       ->add_option("--listen", flags->server.address,
                    "host:port to listen on (0.0.0.0:8081 for every interface: put a proxy that "

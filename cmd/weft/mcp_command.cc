@@ -10,9 +10,8 @@
 
 #include "agents/weft_mcp.h"
 #include "cmd/weft/commands.h"
-#include "cmd/weft/connection_flags.h"
+#include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
-#include "runtime/client/foreground_run.h"
 
 namespace weft::cli {
 namespace {
@@ -20,7 +19,7 @@ namespace {
 struct McpOptions {
   std::string directory;
   agents::WeftToolsOptions tools;
-  ConnectionFlags connection;  // none: the embedded engine
+  temporal::ConnectionArguments connection;  // no address: the embedded engine
   int rescan_interval_ms = 1000;
 };
 
@@ -33,14 +32,8 @@ void RunMcp(const McpOptions& options) {
       CommandFailed("mcp", "cannot enter " + options.directory + ": " + error.message());
     }
   }
-  agents::WeftToolsOptions tools_options = options.tools;
-  tools_options.client.temporal = options.connection.Options();
-  // A run started on the embedded engine is executed by a background `weft resume`, as after
-  // `weft run --detach`.
-  tools_options.client.embedded =
-      client::DetachedClientOptions({.journal = std::filesystem::absolute(".weft/journal.db"),
-                                     .workflows = tools_options.workflows_dir,
-                                     .lua_dir = tools_options.activities_dir.string()});
+  const agents::WeftToolsOptions tools_options =
+      agents::ProjectToolsOptions(options.tools, temporal::ToConnectionOptions(options.connection));
   spdlog::info(
       "mcp: serving {} on stdio ({} engine)", tools_options.workflows_dir.string(),
       options.connection.address.empty() ? "embedded" : "Temporal " + options.connection.address);
@@ -62,7 +55,7 @@ void AddMcpCommand(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--tests", options->tools.tests_dir, "Test case folder")
       ->capture_default_str();
-  options->connection.AddTo(*command, /*address_optional=*/true);
+  AddConnectionFlags(*command, options->connection, /*address_optional=*/true);
   command->add_option("--task-queue,-t", options->tools.task_queue, "Temporal task queue")
       ->capture_default_str();
   command

@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "runtime/client/run_text.h"
+
 namespace weft::cli {
 
 void Fail(const std::string& message, int exit_code) {
@@ -30,12 +32,7 @@ void PrintOutcome(const client::Outcome& outcome) {
     return;
   }
   if (!outcome.failure.is_null()) PrintJson(outcome.failure);
-  std::string message = "run " + outcome.execution.run_id + " (" + outcome.execution.workflow_id +
-                        ") " + std::string(client::RunStatusName(outcome.status));
-  if (outcome.failure.is_object() && outcome.failure.contains("message")) {
-    message += ": " + outcome.failure["message"].get<std::string>();
-  }
-  Fail(message);
+  Fail(client::OutcomeText(outcome));
 }
 
 }  // namespace weft::cli

@@ -9,8 +9,9 @@
 #include <vector>
 
 #include "cmd/weft/commands.h"
-#include "cmd/weft/connection_flags.h"
+#include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
+#include "runtime/temporal/connection_arguments.h"
 #include "runtime/temporal/history_file_replay.h"
 
 namespace weft::cli {
@@ -21,7 +22,7 @@ struct ReplayOptions {
   std::string workflows_dir;
   std::string workflow_id = "replay";
   bool json = false;
-  ConnectionFlags keys;  // only its key file and WEFT_CODEC_KEYS
+  std::string codec_key_file;
 };
 
 void RunReplay(const ReplayOptions& options) {
@@ -30,7 +31,7 @@ void RunReplay(const ReplayOptions& options) {
   nlohmann::json reports = nlohmann::json::array();
   for (const std::string& file : options.files) {
     auto replay = temporal::ReplayHistoryFile(file, std::cin, catalog, options.workflow_id,
-                                              options.keys.Encryption());
+                                              temporal::PayloadKeys(options.codec_key_file));
     if (!replay) {
       CommandFailed("replay", replay.error(), 2);
     }
@@ -60,7 +61,7 @@ void AddReplayCommand(CLI::App& app) {
   command->add_option("--workflow-id", options->workflow_id,
                       "The workflow id the run had (histories do not record it)");
   command->add_flag("--json", options->json, "The outcome as JSON");
-  ConnectionFlags::AddCodecKeyFlag(*command, options->keys.codec_key_file);
+  AddCodecKeyFlag(*command, options->codec_key_file);
   command->callback([options] { RunReplay(*options); });
 }
 

@@ -4,6 +4,7 @@
 // and printing: progress lines rewritten in place on a terminal, tables, a run's history.
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -11,7 +12,7 @@
 #include <vector>
 
 #include "cmd/weft/commands.h"
-#include "cmd/weft/engine_flags.h"
+#include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
 #include "runtime/client/embedded_client.h"
 #include "runtime/client/foreground_run.h"
@@ -29,15 +30,16 @@ client::ProgressPrinter StderrProgress() {
   return client::ProgressPrinter(std::cerr, ::isatty(STDERR_FILENO) != 0);
 }
 
-client::ForegroundOptions Foreground(const EngineFlags& flags, client::ProgressPrinter& progress) {
-  client::ForegroundOptions options = flags.Engine();
+client::ForegroundOptions Foreground(const client::ForegroundOptions& engine,
+                                     client::ProgressPrinter& progress) {
+  client::ForegroundOptions options = engine;
   options.on_progress = [&progress](const client::ProgressLine& line) { progress.Print(line); };
   options.on_notice = [](const std::string& notice) { std::cerr << "weft: " << notice << "\n"; };
   return options;
 }
 
 struct RunOptions {
-  EngineFlags flags;
+  client::ForegroundOptions engine;
   std::string workflow;
   std::string input;
   std::string workflow_id;
@@ -59,15 +61,14 @@ void RunWorkflow(const RunOptions& options) {
   };
   if (!options.detach) {
     client::ProgressPrinter progress = StderrProgress();
-    auto outcome = client::RunInForeground(request, Foreground(options.flags, progress));
+    auto outcome = client::RunInForeground(request, Foreground(options.engine, progress));
     progress.Finish();
     if (!outcome) Fail(outcome.error(), exit_code(outcome.error()));
     PrintOutcome(*outcome);
     return;
   }
   // A background `weft resume` with the same engine, unless an engine runs already.
-  auto client =
-      OrFail(client::EmbeddedClient::Open(client::DetachedClientOptions(options.flags.Engine())));
+  auto client = OrFail(client::EmbeddedClient::Open(client::DetachedClientOptions(options.engine)));
   auto started = client->Start(request);
   if (!started) Fail(started.error(), exit_code(started.error()));
   if (started->reused) {
@@ -77,55 +78,45 @@ void RunWorkflow(const RunOptions& options) {
   std::cout << started->execution.run_id << "\n" << std::flush;
 }
 
-void Resume(const EngineFlags& flags, double linger_seconds) {
+void Resume(const client::ForegroundOptions& engine, double linger_seconds) {
   client::ProgressPrinter progress = StderrProgress();
-  client::ForegroundOptions options = Foreground(flags, progress);
+  client::ForegroundOptions options = Foreground(engine, progress);
   options.linger = std::chrono::milliseconds(static_cast<std::int64_t>(linger_seconds * 1000));
   // Refused by the lease, this process ran nothing: a script that asked for an engine must be
   // able to tell (the other engine runs the runs; the notice said which).
   if (!OrFail(client::ResumeInForeground(options))) {
-    CommandFailed("resume", "nothing resumed: another engine holds the lease of " + flags.journal);
+    CommandFailed("resume",
+                  "nothing resumed: another engine holds the lease of " + engine.journal.string());
   }
   progress.Finish();
 }
 
-std::unique_ptr<client::EmbeddedClient> Open(const EngineFlags& flags) {
-  return OrFail(client::EmbeddedClient::Open({.journal = flags.journal}));
+std::unique_ptr<client::EmbeddedClient> Open(const std::filesystem::path& journal) {
+  return OrFail(client::EmbeddedClient::Open({.journal = journal}));
 }
 
 struct ListOptions {
-  EngineFlags flags;
+  std::filesystem::path journal = ".weft/journal.db";
   bool json = false;
   std::string workflow, status;
   std::int64_t limit = 50;
 };
-
-std::vector<std::string> StatusNames() {
-  std::vector<std::string> names;
-  for (client::RunStatus status : client::kRunStatuses) {
-    names.emplace_back(client::RunStatusName(status));
-  }
-  return names;
-}
 
 void List(const ListOptions& options) {
   // --status is checked against the names by CLI11.
   const client::ListFilter filter{.workflow = options.workflow,
                                   .status = client::ParseRunStatus(options.status),
                                   .limit = options.limit};
-  const auto runs = OrFail(Open(options.flags)->List(filter));
-  const bool as_json = options.json;
-  if (!as_json) {
+  const auto runs = OrFail(Open(options.journal)->List(filter));
+  if (options.json) {
+    PrintJson(client::RunListJson(runs));
+  } else {
     std::cout << client::RunListText(runs);
-    return;
   }
-  json out = json::array();
-  for (const auto& run : runs) out.push_back(run.details);
-  PrintJson(out);
 }
 
-void Show(const EngineFlags& flags, const std::string& id, bool as_json) {
-  const json run = OrFail(Open(flags)->Describe({.workflow_id = id})).details;
+void Show(const std::filesystem::path& journal, const std::string& id, bool as_json) {
+  const json run = OrFail(Open(journal)->Describe({.workflow_id = id})).details;
   if (as_json) {
     PrintJson(run);
   } else {
@@ -148,42 +139,42 @@ void AddRunCommands(CLI::App& app) {
                       "Print the run id at once; a background engine runs it");
     command->add_flag("--new", options->new_run,
                       "Start a new run even if one with the same input is unfinished");
-    options->flags.AddEngine(*command);
+    AddEngineFlags(*command, options->engine);
     command->callback([options] { RunWorkflow(*options); });
   }
   {
-    auto flags = std::make_shared<EngineFlags>();
+    auto engine = std::make_shared<client::ForegroundOptions>();
     auto linger = std::make_shared<double>(0.0);
     auto* command =
         app.add_subcommand("resume", "Continue every unfinished run of the journal until done");
-    flags->AddEngine(*command);
+    AddEngineFlags(*command, *engine);
     command
         ->add_option("--linger", *linger,
                      "Seconds to keep running once no run is open, for runs started meanwhile")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 3600.0));
-    command->callback([flags, linger] { Resume(*flags, *linger); });
+    command->callback([engine, linger] { Resume(*engine, *linger); });
   }
   {
     auto options = std::make_shared<ListOptions>();
     auto* command = app.add_subcommand("list", "List the embedded engine's runs, newest first");
-    options->flags.AddJournal(*command);
+    AddJournalFlag(*command, options->journal);
     command->add_flag("--json", options->json, "One JSON array, for machines");
     command->add_option("--limit,-n", options->limit, "How many")->capture_default_str();
     command->add_option("--workflow", options->workflow, "Only the runs of this definition");
     command->add_option("--status", options->status, "Only the runs in this status")
-        ->check(CLI::IsMember(StatusNames()));
+        ->check(CLI::IsMember(client::RunStatusNames()));
     command->callback([options] { List(*options); });
   }
   {
-    auto flags = std::make_shared<EngineFlags>();
+    auto journal = std::make_shared<std::filesystem::path>(".weft/journal.db");
     auto as_json = std::make_shared<bool>(false);
     auto id = std::make_shared<std::string>();
     auto* command = app.add_subcommand("show", "Show a run of the embedded engine: its history");
-    flags->AddJournal(*command);
+    AddJournalFlag(*command, *journal);
     command->add_option("run", *id, "Run id or workflow id")->required();
     command->add_flag("--json", *as_json, "As JSON");
-    command->callback([flags, as_json, id] { Show(*flags, *id, *as_json); });
+    command->callback([journal, as_json, id] { Show(*journal, *id, *as_json); });
   }
 }
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "cmd/weft/commands.h"
-#include "cmd/weft/connection_flags.h"
+#include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
 #include "runtime/client/json_argument.h"
 #include "runtime/client/schedule_list.h"
@@ -19,7 +19,7 @@ namespace weft::cli {
 namespace {
 
 struct ScheduleFlags {
-  ConnectionFlags connection;
+  temporal::ConnectionArguments connection;
   std::string id;
   temporal::ScheduleArguments create{.task_queue = "weft"};
   std::string input;          // create: JSON, @file or @-
@@ -28,7 +28,7 @@ struct ScheduleFlags {
 
   temporal::ScheduleClient Connect() const {
     return temporal::ScheduleClient(
-        OrFail(temporal::WorkflowClient::Connect(connection.Options())));
+        OrFail(temporal::WorkflowClient::Connect(temporal::ToConnectionOptions(connection))));
   }
 };
 
@@ -43,7 +43,7 @@ void Create(ScheduleFlags& flags) {
 CLI::App* AddScheduleCommand(CLI::App& schedule, const std::string& name, const std::string& help,
                              const std::shared_ptr<ScheduleFlags>& flags) {
   auto* command = schedule.add_subcommand(name, help);
-  flags->connection.AddTo(*command);
+  AddConnectionFlags(*command, flags->connection);
   if (name != "list") command->add_option("schedule-id", flags->id, "Schedule id")->required();
   return command;
 }

@@ -6,14 +6,15 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <stop_token>
 #include <string>
 
 #include "cmd/weft/commands.h"
-#include "cmd/weft/connection_flags.h"
+#include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
-#include "cmd/weft/stop_signals.h"
 #include "runtime/client/foreground_run.h"
 #include "runtime/http/http_server.h"
+#include "runtime/service/run_service.h"
 #include "ui/ui_server.h"
 
 namespace weft::cli {
@@ -23,46 +24,41 @@ struct UiFlags {
   std::string host = "127.0.0.1";
   int port = 8233;
   std::string token;
-  std::string workflows = "workflows";
-  std::string journal = ".weft/journal.db";
-  std::string lua_dir;
-  std::vector<std::string> plugins;
+  client::ForegroundOptions engine;  // what runs started from the page on the embedded engine
   std::string task_queue = "weft";
-  ConnectionFlags connection;  // no --address: the embedded engine
+  temporal::ConnectionArguments connection;  // no --address: the embedded engine
 };
 
 void RunUi(const UiFlags& flags) {
-  BlockStopSignals();  // before the server's threads start, so that they inherit the mask
-
   ui::UiServerOptions options;
   options.address = http::ListenAddress(flags.host, flags.port);
   options.token = flags.token;
-  options.api.workflows = flags.workflows;
+  options.api.workflows = flags.engine.workflows;
   options.api.task_queue = flags.task_queue;
-  options.api.client.temporal = flags.connection.Options();
   // A run started from the page on the embedded engine is executed by a background `weft
   // resume`, as after `weft run --detach`.
-  options.api.client.embedded =
-      client::DetachedClientOptions({.journal = std::filesystem::absolute(flags.journal),
-                                     .workflows = flags.workflows,
-                                     .plugins = flags.plugins,
-                                     .lua_dir = flags.lua_dir});
+  options.api.client =
+      client::DetachedConnectOptions(temporal::ToConnectionOptions(flags.connection), flags.engine);
   if (flags.connection.address.empty()) {
-    std::filesystem::create_directories(std::filesystem::absolute(flags.journal).parent_path());
+    std::filesystem::create_directories(options.api.client.embedded.journal.parent_path());
   }
-
-  auto server = ui::StartUiServer(std::move(options));
-  if (!server) CommandFailed("ui", server.error());
-  spdlog::info("ui: {} ({})", server->url,
-               flags.connection.address.empty()
-                   ? "embedded journal " + flags.journal
-                   : "Temporal " + flags.connection.address + ", namespace " +
-                         flags.connection.namespace_name);
-  // For people and for tests that start it on port 0: what to open, on stdout.
-  std::cout << "weft ui at " << server->url << std::endl;
-  const char* signal = WaitForStopSignal();
-  server->http->Stop();
-  spdlog::info("ui stopped ({})", signal);
+  const auto served = service::RunService(
+      {},
+      [&](std::stop_token stop, service::ServiceReadiness&) -> std::expected<void, std::string> {
+        auto server = ui::StartUiServer(std::move(options));
+        if (!server) return std::unexpected(server.error());
+        spdlog::info("ui: {} ({})", server->url,
+                     flags.connection.address.empty()
+                         ? "embedded journal " + flags.engine.journal.string()
+                         : "Temporal " + flags.connection.address + ", namespace " +
+                               flags.connection.namespace_name);
+        // For people and for tests that start it on port 0: what to open, on stdout.
+        std::cout << "weft ui at " << server->url << std::endl;
+        service::WaitUntilStopRequested(stop);
+        return {};
+      });
+  if (!served) CommandFailed("ui", served.error());
+  spdlog::info("ui stopped");
 }
 
 }  // namespace
@@ -81,16 +77,17 @@ void AddUiCommand(CLI::App& app) {
   command->add_option("--token", flags->token,
                       "The token a browser must present off loopback (default: a new one, "
                       "printed in the address)");
-  command->add_option("--workflows", flags->workflows, "Workflow folder")->capture_default_str();
-  command->add_option("--journal", flags->journal, "The embedded engine's journal (SQLite)")
+  command->add_option("--workflows", flags->engine.workflows, "Workflow folder")
       ->capture_default_str();
-  command->add_option("--lua-dir", flags->lua_dir,
+  command->add_option("--journal", flags->engine.journal, "The embedded engine's journal (SQLite)")
+      ->capture_default_str();
+  command->add_option("--lua-dir", flags->engine.lua_dir,
                       "Lua activity folder of the embedded engine (default: ./activities)");
-  command->add_option("--plugin", flags->plugins,
+  command->add_option("--plugin", flags->engine.plugins,
                       "A shared library of C++ activities for the embedded engine; repeatable");
   command->add_option("--task-queue,-t", flags->task_queue, "Temporal task queue of new runs")
       ->capture_default_str();
-  flags->connection.AddTo(*command, /*address_optional=*/true);
+  AddConnectionFlags(*command, flags->connection, /*address_optional=*/true);
   command->callback([flags] { RunUi(*flags); });
 }
 

@@ -1,93 +1,61 @@
 // worker: serves every definition of a workflows folder, and the activity registry, on a
-// Temporal task queue (runtime/temporal/folder_worker.h: the serving and the rescanning). Here:
-// the flags, the registry, the metrics and health endpoint (--metrics-address), and SIGINT and
-// SIGTERM, which shut the worker down gracefully.
+// Temporal task queue (runtime/temporal/folder_worker.h: the serving and the rescanning), for
+// the lifetime of runtime/service/run_service.h (SIGINT and SIGTERM shut it down gracefully;
+// --metrics-address). Here: the flags, and the worker in the service's body.
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <chrono>
-#include <iostream>
 #include <memory>
+#include <stop_token>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "cmd/weft/activity_flags.h"
+#include "activities/builtin_activities.h"
 #include "cmd/weft/commands.h"
-#include "cmd/weft/connection_flags.h"
-#include "cmd/weft/metrics_flag.h"
+#include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
-#include "cmd/weft/stop_signals.h"
-#include "runtime/activity/activity_registry.h"
+#include "runtime/service/run_service.h"
 #include "runtime/temporal/folder_worker.h"
 
 namespace weft::cli {
 namespace {
 
 struct WorkerOptions {
-  ConnectionFlags connection;
-  std::string task_queue = "weft";
-  std::string workflows_dir = "workflows";
-  ActivityFlags activities;
-  int workflow_pollers = 5;
-  int sticky_pollers = 2;
-  int activity_pollers = 8;
-  int max_cached_runs = 1000;
-  int max_concurrent_activities = 16;
+  temporal::ConnectionArguments connection;
+  std::vector<std::string> plugins;
+  std::string lua_dir;
+  temporal::FolderWorkerOptions worker;
   double rescan_seconds = 1.0;
   double graceful_shutdown_seconds = 0;
-  bool sync_schedules = false;
-  MetricsFlag metrics;
+  std::string metrics_address;
 };
 
-void RunWorker(const WorkerOptions& options) {
-  BlockStopSignals();
-
-  // The endpoint listens before the worker connects: a taken port fails at once, and /healthz
-  // answers while the worker starts (/readyz says it is starting).
-  auto metrics_registry = std::make_shared<metrics::MetricsRegistry>();
-  std::atomic<const temporal::FolderWorker*> serving_worker{nullptr};
-  const std::unique_ptr<http::HttpServer> endpoint =
-      options.metrics.Start("worker", metrics_registry, [&]() -> std::expected<void, std::string> {
-        const temporal::FolderWorker* worker = serving_worker.load();
-        if (worker == nullptr) return std::unexpected(std::string("starting"));
-        return worker->worker().Readiness();
-      });
-
-  activity::ActivityRegistry registry;
-  if (auto registered = activities::RegisterAll(options.activities.Registry(), registry);
-      !registered) {
-    CommandFailed("worker", registered.error().message);
-  }
-  auto worker = temporal::FolderWorker::Create(
-      {.worker = {.connection = options.connection.Options(),
-                  .task_queue = options.task_queue,
-                  .workflow_pollers = options.workflow_pollers,
-                  .sticky_pollers = options.sticky_pollers,
-                  .activity_pollers = options.activity_pollers,
-                  .max_cached_runs = options.max_cached_runs,
-                  .max_concurrent_activities = options.max_concurrent_activities,
-                  .graceful_shutdown = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::duration<double>(options.graceful_shutdown_seconds)),
-                  .metrics = metrics_registry},
-       .workflows = options.workflows_dir,
-       .rescan_interval = std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::duration<double>(options.rescan_seconds)),
-       .sync_schedules = options.sync_schedules},
-      registry);
-  if (!worker) CommandFailed("worker", worker.error());
-  serving_worker = worker->get();
-
-  std::thread serving([&] { (*worker)->Run(); });
+std::expected<void, std::string> ServeWorker(WorkerOptions options, std::stop_token stop,
+                                             service::ServiceReadiness& readiness) {
+  auto registry = activities::BuildProjectRegistry(options.plugins, options.lua_dir);
+  if (!registry) return std::unexpected(registry.error().message);
+  auto worker = temporal::FolderWorker::Create(options.worker, **registry);
+  if (!worker) return std::unexpected(worker.error());
   spdlog::info("weft worker on task queue {} at {} (namespace {}): {} workflows, {} activities",
-               options.task_queue, options.connection.address, options.connection.namespace_name,
-               (*worker)->workflows(), registry.List().size());
-  spdlog::info("{}: shutting down", WaitForStopSignal());
-  (*worker)->Stop();
-  serving.join();
-  // The endpoint's readiness check reads the worker: it stops first.
-  if (endpoint) endpoint->Stop();
-  serving_worker = nullptr;
+               options.worker.worker.task_queue, options.connection.address,
+               options.connection.namespace_name, (*worker)->workflows(),
+               (*registry)->List().size());
+  (*worker)->Serve(stop, readiness);
+  return {};
+}
+
+void RunWorker(WorkerOptions options) {
+  auto metrics = std::make_shared<metrics::MetricsRegistry>();
+  options.worker.worker.connection = temporal::ToConnectionOptions(options.connection);
+  options.worker.worker.metrics = metrics;
+  options.worker.worker.graceful_shutdown = Seconds(options.graceful_shutdown_seconds);
+  options.worker.rescan_interval = Seconds(options.rescan_seconds);
+  const auto served =
+      service::RunService({.metrics_address = options.metrics_address, .metrics = metrics},
+                          [&options](std::stop_token stop, service::ServiceReadiness& readiness) {
+                            return ServeWorker(options, stop, readiness);
+                          });
+  if (!served) CommandFailed("worker", served.error());
   spdlog::info("weft worker stopped");
 }
 
@@ -97,37 +65,37 @@ void AddWorkerCommand(CLI::App& app) {
   auto options = std::make_shared<WorkerOptions>();
   CLI::App* command = app.add_subcommand(
       "worker", "Serve the workflows folder and the activities on a Temporal task queue");
-  options->connection.AddTo(*command);
-  command->add_option("--task-queue,-q", options->task_queue, "Task queue to poll")
+  AddConnectionFlags(*command, options->connection);
+  command->add_option("--task-queue,-q", options->worker.worker.task_queue, "Task queue to poll")
       ->capture_default_str();
   command
-      ->add_option("--workflows", options->workflows_dir,
+      ->add_option("--workflows", options->worker.workflows,
                    "Folder of workflow definitions, rescanned every second")
       ->capture_default_str();
-  options->activities.Add(*command);
+  AddActivityFlags(*command, options->plugins, options->lua_dir);
   // Enough for the server's default four partitions of a task queue (docs/temporal.md).
   command
-      ->add_option("--workflow-pollers", options->workflow_pollers,
+      ->add_option("--workflow-pollers", options->worker.worker.workflow_pollers,
                    "Workflow task polls of the task queue kept out")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   command
-      ->add_option("--sticky-pollers", options->sticky_pollers,
+      ->add_option("--sticky-pollers", options->worker.worker.sticky_pollers,
                    "Workflow task polls of this worker's sticky queue kept out")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   command
-      ->add_option("--activity-pollers", options->activity_pollers,
+      ->add_option("--activity-pollers", options->worker.worker.activity_pollers,
                    "Activity task polls kept out (each holds an activity slot)")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
   command
-      ->add_option("--max-cached-runs", options->max_cached_runs,
+      ->add_option("--max-cached-runs", options->worker.worker.max_cached_runs,
                    "Runs kept in memory between tasks (0: replay every task from history)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1'000'000));
   command
-      ->add_option("--max-concurrent-activities", options->max_concurrent_activities,
+      ->add_option("--max-concurrent-activities", options->worker.worker.max_concurrent_activities,
                    "Activities run at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
@@ -140,8 +108,8 @@ void AddWorkerCommand(CLI::App& app) {
   command->add_option("--rescan-seconds", options->rescan_seconds, "How often workflows/ is read")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 3600.0));
-  options->metrics.Add(*command);
-  command->add_flag("--sync-schedules", options->sync_schedules,
+  AddMetricsFlag(*command, options->metrics_address);
+  command->add_flag("--sync-schedules", options->worker.sync_schedules,
                     "Create, update and delete the Temporal schedules the definitions declare "
                     "(`schedules:`), and only those");
   command->callback([options] { RunWorker(*options); });

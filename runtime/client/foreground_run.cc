@@ -18,13 +18,9 @@ embedded::Host MakeHost(const ForegroundOptions& options) {
        .workflows = options.workflows,
        .make_registry =
            [&options]() -> std::expected<std::unique_ptr<activity::ActivityRegistry>, std::string> {
-         auto registry = std::make_unique<activity::ActivityRegistry>();
-         if (auto done = activities::RegisterAll(
-                 activities::ProjectRegistryOptions(options.plugins, options.lua_dir), *registry);
-             !done) {
-           return std::unexpected(done.error().message);
-         }
-         return registry;
+         auto registry = activities::BuildProjectRegistry(options.plugins, options.lua_dir);
+         if (!registry) return std::unexpected(registry.error().message);
+         return std::move(*registry);
        },
        .on_progress =
            [&options](const embedded::ProgressEvent& event) {
@@ -94,6 +90,12 @@ EmbeddedClientOptions DetachedClientOptions(const ForegroundOptions& options) {
   return {.journal = options.journal,
           .workflows = options.workflows,
           .background_engine = BackgroundResume(options)};
+}
+
+ClientOptions DetachedConnectOptions(const temporal::ConnectionOptions& temporal,
+                                     ForegroundOptions engine) {
+  engine.journal = std::filesystem::absolute(engine.journal);
+  return {.temporal = temporal, .embedded = DetachedClientOptions(engine)};
 }
 
 }  // namespace weft::client

@@ -5,7 +5,8 @@
 // journal execute it, and returns how it ended. ResumeInForeground executes every unfinished
 // run of the journal until none is open. Both report progress as ProgressLines and say why they
 // wait in notices. BackgroundResume() is the command line of the same engine in another process,
-// DetachedClientOptions() a client that starts it.
+// DetachedClientOptions() a client that starts it, DetachedConnectOptions() the same on either
+// engine.
 // The activity registry is built by the project's rule (activities::ProjectRegistryOptions), once,
 // when this process takes the lease.
 //
@@ -22,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/client/connect_client.h"
 #include "runtime/client/embedded_client.h"
 #include "runtime/client/progress_line.h"
 #include "runtime/client/workflow_client.h"
@@ -70,6 +72,12 @@ embedded::BackgroundCommand BackgroundResume(const ForegroundOptions& options);
 // run --detach`, `weft ui`, `weft mcp`): its Start() starts BackgroundResume(options) when no
 // process holds the lease.
 EmbeddedClientOptions DetachedClientOptions(const ForegroundOptions& options);
+
+// What ConnectClient() takes for such a process on either engine (`weft ui`, `weft mcp`): the
+// Temporal server at `temporal`'s address; without one, DetachedClientOptions(engine) with the
+// journal made absolute.
+ClientOptions DetachedConnectOptions(const temporal::ConnectionOptions& temporal,
+                                     ForegroundOptions engine);
 
 }  // namespace weft::client
 

@@ -86,6 +86,21 @@ nlohmann::json RunSummaryJson(const RunSummary& run) {
   return entry;
 }
 
+nlohmann::json RunListJson(const std::vector<RunSummary>& runs) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const RunSummary& run : runs) list.push_back(run.details);
+  return list;
+}
+
+std::string OutcomeText(const Outcome& outcome) {
+  std::string text = "run " + outcome.execution.run_id + " (" + outcome.execution.workflow_id +
+                     ") " + std::string(RunStatusName(outcome.status));
+  if (outcome.failure.is_object() && outcome.failure.contains("message")) {
+    text += ": " + outcome.failure["message"].get<std::string>();
+  }
+  return text;
+}
+
 std::string RunListText(const std::vector<RunSummary>& runs) {
   std::string text;
   char line[512];

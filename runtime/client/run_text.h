@@ -1,6 +1,7 @@
-// RunText: runs as a person reads them (and, for a listing, as a machine does: RunSummaryJson).
-// RunListText() is the table of `weft list` (run id,
-// workflow id, name, status, start time in UTC); RunDescriptionText() is `weft show`: a run's
+// RunText: runs as a person reads them (and, for a listing, as a machine does: RunSummaryJson,
+// RunListJson). RunListText() is the table of `weft list` (run id, workflow id, name, status,
+// start time in UTC); OutcomeText() says how a run that did not complete ended, in one line
+// (`weft run`, `weft result`); RunDescriptionText() is `weft show`: a run's
 // identity, status and times, its history of activations (the jobs that woke it and the
 // commands it answered with, one line each), what it waits on, and its result or failure. Both
 // read the client's one shape (workflow_client.h), so they print a run of either engine; the
@@ -24,6 +25,12 @@ std::string RunListText(const std::vector<RunSummary>& runs);
 // One run of a listing as JSON, for machines (MCP's list_runs, the web UI's runs page):
 // {workflow_id, run_id, workflow, status, created_ms, closed_ms?}.
 nlohmann::json RunSummaryJson(const RunSummary& run);
+
+// `weft list --json`: every run's details (RunSummary::details), newest first as listed.
+nlohmann::json RunListJson(const std::vector<RunSummary>& runs);
+
+// "run <run id> (<workflow id>) <status>", and ": <the failure's message>" when it has one.
+std::string OutcomeText(const Outcome& outcome);
 
 // `details`: RunSummary::details of Describe().
 std::string RunDescriptionText(const nlohmann::json& details);

@@ -1,5 +1,8 @@
 #include "runtime/client/workflow_client.h"
 
+#include <string>
+#include <vector>
+
 namespace weft::client {
 
 std::string_view RunStatusName(RunStatus status) {
@@ -29,6 +32,12 @@ std::optional<RunStatus> ParseRunStatus(std::string_view name) {
     if (RunStatusName(status) == name) return status;
   }
   return std::nullopt;
+}
+
+std::vector<std::string> RunStatusNames() {
+  std::vector<std::string> names;
+  for (RunStatus status : kRunStatuses) names.emplace_back(RunStatusName(status));
+  return names;
 }
 
 }  // namespace weft::client

@@ -86,6 +86,8 @@ inline constexpr RunStatus kRunStatuses[] = {RunStatus::kPending,   RunStatus::k
                                              RunStatus::kCompleted, RunStatus::kFailed,
                                              RunStatus::kCancelled, RunStatus::kTerminated,
                                              RunStatus::kTimedOut,  RunStatus::kContinuedAsNew};
+// The name of every status, in the same order (the choices of `weft list --status`).
+std::vector<std::string> RunStatusNames();
 
 // How a run ended, after following continue-as-new (and Temporal's retries) to the last run.
 struct Outcome {

@@ -1,6 +1,7 @@
 #include "runtime/temporal/codec_server.h"
 
 #include <google/protobuf/util/json_util.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <optional>
@@ -122,8 +123,14 @@ std::expected<std::unique_ptr<http::HttpServer>, std::string> StartCodecServer(
     const CodecServerOptions& options) {
   auto codec = MakePayloadCodec(options.keys);
   if (!codec) return std::unexpected(codec.error());
-  return http::HttpServer::Start({.address = options.address},
-                                 CodecHandler(std::move(*codec), options));
+  auto server = http::HttpServer::Start({.address = options.address},
+                                        CodecHandler(std::move(*codec), options));
+  if (!server) return std::unexpected(server.error());
+  std::string origins;
+  for (const auto& origin : options.cors_origins) origins += (origins.empty() ? "" : ", ") + origin;
+  spdlog::info("codec server at http://{} (POST /encode, /decode; CORS for {})",
+               (*server)->address(), origins.empty() ? "no origin" : origins);
+  return server;
 }
 
 }  // namespace weft::temporal

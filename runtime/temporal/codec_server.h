@@ -41,7 +41,8 @@ struct CodecServerOptions {
   std::vector<std::string> namespaces;  // empty: any
 };
 
-// Loads the keys and listens. The error is the keys' or the address's.
+// Loads the keys and listens, and logs where and for which origins. The error is the keys' or
+// the address's.
 std::expected<std::unique_ptr<http::HttpServer>, std::string> StartCodecServer(
     const CodecServerOptions& options);
 

@@ -86,6 +86,15 @@ void FolderWorker::Stop() {
   worker_->Stop();
 }
 
+void FolderWorker::Serve(std::stop_token stop, service::ServiceReadiness& readiness) {
+  readiness.Set([this] { return worker_->Readiness(); });
+  {
+    std::stop_callback stopping(stop, [this] { Stop(); });
+    Run();
+  }
+  readiness.Set(nullptr);
+}
+
 void FolderWorker::RescanUntilStopped() {
   std::unique_lock lock(mutex_);
   while (!stopped_changed_.wait_for(lock, options_.rescan_interval, [this] { return stopped_; })) {

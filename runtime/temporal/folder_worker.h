@@ -8,7 +8,8 @@
 //
 // Owns the catalog, the DefinitionWorker and the rescanning thread; the registry is the
 // caller's and must outlive the worker. Run() blocks the calling thread until Stop(), which
-// any thread may call (the CLI's signal-waiting thread, a test).
+// any thread may call (the CLI's signal-waiting thread, a test); Serve() is the same as the
+// body of a long-running service (runtime/service/run_service.h: `weft worker`).
 #ifndef WEFT_RUNTIME_TEMPORAL_FOLDER_WORKER_H_
 #define WEFT_RUNTIME_TEMPORAL_FOLDER_WORKER_H_
 
@@ -20,11 +21,13 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 
 #include "dsl/definition_catalog.h"
 #include "runtime/activity/activity_registry.h"
 #include "runtime/metrics/catalog_metrics.h"
+#include "runtime/service/service_readiness.h"
 #include "runtime/temporal/definition_worker.h"
 #include "runtime/temporal/schedule_client.h"
 
@@ -51,6 +54,9 @@ class FolderWorker {
   // they hold and tell the server (ShutdownWorker).
   void Run();
   void Stop();
+  // Run() until `stop` is requested; meanwhile `readiness` asks the worker's Readiness() (the
+  // endpoint's /readyz), and once this returns, no longer.
+  void Serve(std::stop_token stop, service::ServiceReadiness& readiness);
 
   // The definitions served now (every version of every name).
   std::size_t workflows() const { return catalog_->List().size(); }

@@ -129,3 +129,20 @@ TEST_CASE("a Lua module that does not load is known as broken, with its file and
   CHECK_THAT(known->broken_modules.at("broken"),
              Catch::Contains("broken.lua: ") && Catch::Contains("broken.lua:2:"));
 }
+
+TEST_CASE("a project's registry: built-ins, then the Lua modules of the folder given") {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("weft-project-registry-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "shop.lua") << "local M = {}\nfunction M.price() return 3 end\nreturn M\n";
+  auto registry = weft::activities::BuildProjectRegistry({}, dir.string());
+  REQUIRE(registry);
+  CHECK((*registry)->Names().contains("shop.price"));
+  CHECK((*registry)->Names().contains("http.request"));
+  registry->reset();  // its Lua modules are served from the folder until it goes
+  std::filesystem::remove_all(dir);
+
+  auto bad = weft::activities::BuildProjectRegistry({"/nonexistent/lib.so"}, "");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().type == "PluginError");
+}

@@ -207,3 +207,17 @@ TEST_CASE("a detached client starts the same engine in the background") {
   REQUIRE(options.background_engine.has_value());
   CHECK(options.background_engine->arguments == weft::client::BackgroundResume(engine).arguments);
 }
+
+TEST_CASE("on either engine: Temporal with an address, else the journal made absolute") {
+  const weft::client::ForegroundOptions engine{.journal = "j/journal.db", .workflows = "flows"};
+  const auto embedded = weft::client::DetachedConnectOptions({.address = ""}, engine);
+  CHECK(embedded.temporal.address.empty());
+  CHECK(embedded.embedded.journal == fs::absolute("j/journal.db"));
+  CHECK(embedded.embedded.workflows == "flows");
+  REQUIRE(embedded.embedded.background_engine.has_value());
+  CHECK(embedded.embedded.background_engine->arguments ==
+        weft::client::BackgroundResume(engine).arguments);
+
+  const auto temporal = weft::client::DetachedConnectOptions({.address = "temporal:7233"}, engine);
+  CHECK(temporal.temporal.address == "temporal:7233");
+}

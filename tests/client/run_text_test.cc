@@ -7,7 +7,9 @@
 namespace {
 
 using nlohmann::json;
+using weft::client::OutcomeText;
 using weft::client::RunDescriptionText;
+using weft::client::RunListJson;
 using weft::client::RunListText;
 using weft::client::RunStatus;
 using weft::client::UtcTimestamp;
@@ -96,4 +98,22 @@ TEST_CASE("what an engine does not report is left out") {
         "name      py-echo\n"
         "status    running\n"
         "started   2026-01-01 00:00:00 UTC\n");
+}
+
+TEST_CASE("the list as JSON is every run's details, in the order listed") {
+  const json runs =
+      RunListJson({{.execution = {"order-2", "run-2"}, .details = {{"run_id", "run-2"}}},
+                   {.execution = {"order-1", "run-1"}, .details = {{"run_id", "run-1"}}}});
+  CHECK(runs == json::array({{{"run_id", "run-2"}}, {{"run_id", "run-1"}}}));
+  CHECK(RunListJson({}) == json::array());
+}
+
+TEST_CASE(
+    "a run that did not complete, in one line: which run, its status, the failure's message") {
+  CHECK(OutcomeText({.status = RunStatus::kFailed,
+                     .failure = {{"message", "card declined"}, {"type", "PaymentError"}},
+                     .execution = {"order-1", "run-1"}}) ==
+        "run run-1 (order-1) failed: card declined");
+  CHECK(OutcomeText({.status = RunStatus::kTerminated, .execution = {"order-1", "run-1"}}) ==
+        "run run-1 (order-1) terminated");
 }

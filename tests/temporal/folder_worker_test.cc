@@ -110,3 +110,29 @@ TEST_CASE("the folder's definitions are served, and one written later after the 
   serving.join();  // would hang here if Stop() did not end Run()
   CHECK((*worker)->worker().workflow_tasks_handled() >= 2);
 }
+
+TEST_CASE("served as a service, the worker is ready while it polls, and a stop ends it") {
+  const DevServer& server = DevServer::Shared();
+  const std::string queue = "folder-service-" + std::to_string(::getpid());
+  Folder folder;
+  folder.Write("first.yaml", Definition("first", "one"));
+  auto worker = FolderWorker::Create({.worker = {.connection = {.address = server.address()},
+                                                 .task_queue = queue,
+                                                 .workflow_pollers = 1},
+                                      .workflows = folder.path},
+                                     Activities());
+  REQUIRE(worker);
+  weft::service::ServiceReadiness readiness("starting");
+  std::stop_source stop;
+  std::thread serving([&] { (*worker)->Serve(stop.get_token(), readiness); });
+
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!readiness.Check() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  CHECK(readiness.Check());  // the worker's own readiness: connected, a poll out
+
+  stop.request_stop();
+  serving.join();  // would hang here if the stop did not end the worker
+  CHECK(readiness.Check().error() == "starting");  // no longer asks the worker
+}

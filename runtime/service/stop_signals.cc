@@ -1,10 +1,10 @@
-#include "cmd/weft/stop_signals.h"
+#include "runtime/service/stop_signals.h"
 
 #include <pthread.h>
 
 #include <csignal>
 
-namespace weft::cli {
+namespace weft::service {
 namespace {
 
 sigset_t StopSignals() {
@@ -29,4 +29,4 @@ const char* WaitForStopSignal() {
   return signal == SIGINT ? "SIGINT" : "SIGTERM";
 }
 
-}  // namespace weft::cli
+}  // namespace weft::service

@@ -1,0 +1,41 @@
+// The flags several commands share, registered in one place so that each reads the same in
+// every command: where a Temporal server is (the Temporal CLI's names and environment
+// variables, so that a shell set up for `temporal` is set up for weft), the payload keys, the
+// embedded engine's journal, workflows folder and activities, and the operations endpoint.
+// Each binds to the options a library takes (runtime/temporal/connection_arguments.h,
+// runtime/client/foreground_run.h); what the values mean is decided there.
+#ifndef WEFT_CMD_WEFT_FLAGS_H_
+#define WEFT_CMD_WEFT_FLAGS_H_
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "runtime/client/foreground_run.h"
+#include "runtime/temporal/connection_arguments.h"
+
+namespace weft::cli {
+
+// --address (required unless `address_optional`: the client commands, which use the embedded
+// engine without it), --namespace, --api-key, --tls*, and --codec-key-file.
+void AddConnectionFlags(CLI::App& command, temporal::ConnectionArguments& arguments,
+                        bool address_optional = false);
+// --codec-key-file alone, for commands that need keys and no server.
+void AddCodecKeyFlag(CLI::App& command, std::string& key_file);
+// --plugin and --lua-dir (activities::ProjectRegistryOptions reads them).
+void AddActivityFlags(CLI::App& command, std::vector<std::string>& plugins, std::string& lua_dir);
+// --journal.
+void AddJournalFlag(CLI::App& command, std::filesystem::path& journal);
+// --journal, --workflows and the activity flags: the commands that execute runs.
+void AddEngineFlags(CLI::App& command, client::ForegroundOptions& engine);
+// --metrics-address of the long-running commands (runtime/service/run_service.h).
+void AddMetricsFlag(CLI::App& command, std::string& address);
+
+// A flag given in seconds (--rescan-seconds) as the duration an option takes.
+std::chrono::milliseconds Seconds(double seconds);
+
+}  // namespace weft::cli
+
+#endif  // WEFT_CMD_WEFT_FLAGS_H_
