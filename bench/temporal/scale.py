@@ -159,7 +159,11 @@ async def cached_runs(arguments, weft: Path, address: str, work: Path) -> None:
         signalled = time.perf_counter()
         for first in range(0, runs, 500):
             await asyncio.gather(*[h.signal("go") for h in handles[first:first + 500]])
-        results = await asyncio.gather(*[h.result() for h in handles])
+        # In batches: each awaited result is a long poll of the run's history, and the dev
+        # server refuses more concurrent polls per namespace than a few thousand.
+        results = []
+        for first in range(0, runs, 200):
+            results += await asyncio.gather(*[h.result() for h in handles[first:first + 200]])
         drained = time.perf_counter() - signalled
         for n, result in enumerate(results):
             if result != {"value": n + 1}:
