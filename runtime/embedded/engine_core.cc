@@ -55,20 +55,6 @@ void EngineCore::MarkReady(const std::string& run_id) {
   if (auto found = runs.find(run_id); found != runs.end()) NoteBusy(*this, *found->second);
 }
 
-std::expected<std::shared_ptr<const dsl::Definition>, std::string> EngineCore::PinnedDefinition(
-    const json& pin) {
-  const std::string sha256 = pin.is_object() ? pin.value("sha256", "") : "";
-  if (auto cached = pinned_definitions.find(sha256); cached != pinned_definitions.end()) {
-    if (auto definition = cached->second.lock()) return definition;
-  }
-  auto loaded = ij::LoadPinnedDefinition(pin);
-  if (!loaded) return std::unexpected(loaded.error());
-  std::shared_ptr<const dsl::Definition> definition = std::move(*loaded);
-  // Keyed by what the definition hashes to, not by what the pin claims.
-  pinned_definitions[definition->sha256] = definition;
-  return definition;
-}
-
 void EngineCore::Submit(JournalBatch batch, const std::string& owner) {
   const std::uint64_t token = next_token++;
   if (!owner.empty()) batch_owner.emplace(token, owner);

@@ -38,6 +38,7 @@
 #include "runtime/embedded/journal.h"
 #include "runtime/embedded/run_state.h"
 #include "runtime/embedded/run_waiters.h"
+#include "runtime/interpreter/pinned_definitions.h"
 #include "runtime/run/clock.h"
 
 namespace weft::embedded {
@@ -111,9 +112,9 @@ struct EngineCore {
   std::unordered_map<std::string, std::unique_ptr<Run>> runs;
   std::unordered_map<std::string, ParkedRun> parked;
   std::list<std::string> waiting_runs;  // resident runs that only wait, the longest waiting first
-  // Definitions loaded from pins, by sha256, shared by every run of one (a restart would
-  // otherwise give each run a copy of its own).
-  std::unordered_map<std::string, std::weak_ptr<const dsl::Definition>> pinned_definitions;
+  // Definitions loaded from pins, shared by every run of one (a restart would otherwise give
+  // each run a copy of its own).
+  interpreter::PinnedDefinitions pinned_definitions;
   std::unordered_map<std::string, std::string> open_by_workflow_id;
   DeadlineQueue deadlines;
   std::unordered_map<std::uint64_t, std::string> batch_owner;  // batch token -> run id
@@ -140,9 +141,6 @@ struct EngineCore {
   void Progress(const ProgressEvent& e) const;
   // The run has something to do: it is no longer only waiting (run_parking.h).
   void MarkReady(const std::string& run_id);
-  // The definition a pin names, loaded once per sha256 while runs hold it.
-  std::expected<std::shared_ptr<const dsl::Definition>, std::string> PinnedDefinition(
-      const nlohmann::json& pin);
   // Journals `batch`; when it commits, `owner` (a run id, or empty) hears of it.
   void Submit(JournalBatch batch, const std::string& owner);
   // A new run's row, sharing its definition's pin text.

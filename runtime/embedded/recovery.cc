@@ -249,7 +249,7 @@ std::expected<void, std::string> Recover(EngineCore& core) {
     auto known = by_pin_text.find(row.pin_text);
     if (known == by_pin_text.end()) {
       const json pin = json::parse(row.pin_text, nullptr, /*allow_exceptions=*/false);
-      auto definition = core.PinnedDefinition(pin);
+      auto definition = core.pinned_definitions.Load(pin);
       // A pin that does not load is replayed, which fails the run saying why.
       known = by_pin_text.emplace(row.pin_text, definition ? *definition : nullptr).first;
     }
@@ -280,7 +280,7 @@ std::expected<void, std::string> Recover(EngineCore& core) {
 }
 
 std::expected<void, std::string> RecoverRun(EngineCore& core, RunRecord record) {
-  auto definition = core.PinnedDefinition(record.pin);
+  auto definition = core.pinned_definitions.Load(record.pin);
   if (!definition) {
     FailUnloadable(
         core, record,

@@ -5,12 +5,14 @@
 
 #include "dsl/input_check.h"
 #include "runtime/interpreter/definition_pin.h"
+#include "runtime/interpreter/pinned_definitions.h"
 #include "runtime/interpreter/workflow_instance.h"
 
 namespace weft::temporal {
 
 std::expected<std::shared_ptr<const dsl::Definition>, std::string> ResolveDefinition(
-    const RunOrigin& origin, const dsl::DefinitionCatalog* catalog) {
+    const RunOrigin& origin, const dsl::DefinitionCatalog* catalog,
+    interpreter::PinnedDefinitions& pinned_definitions) {
   if (origin.definition_pin) {
     // FindDefinitionPin keeps a pin whose payload does not decode as {"undecoded": why}.
     if (const nlohmann::json& pin = *origin.definition_pin; pin.is_object() && pin.size() == 1 &&
@@ -20,7 +22,7 @@ std::expected<std::shared_ptr<const dsl::Definition>, std::string> ResolveDefini
                              origin.workflow_type +
                              " run does not decode: " + pin["undecoded"].get<std::string>());
     }
-    auto pinned = interpreter::LoadPinnedDefinition(*origin.definition_pin);
+    auto pinned = pinned_definitions.Load(*origin.definition_pin);
     if (!pinned) {
       return std::unexpected("the definition pinned in the history of this " +
                              origin.workflow_type + " run does not load: " + pinned.error());
@@ -82,9 +84,11 @@ WorkflowRun::Interpreter DefinitionInterpreter(std::shared_ptr<const dsl::Defini
 
 InterpreterFactory DefinitionInterpreterFactory(
     std::shared_ptr<const dsl::DefinitionCatalog> catalog) {
-  return [catalog = std::move(catalog)](
-             const RunOrigin& origin) -> std::expected<WorkflowRun::Interpreter, std::string> {
-    auto definition = ResolveDefinition(origin, catalog.get());
+  // Shared by the runs the worker rebuilds from their histories (after an eviction or a restart).
+  auto pinned = std::make_shared<interpreter::PinnedDefinitions>();
+  return [catalog = std::move(catalog),
+          pinned](const RunOrigin& origin) -> std::expected<WorkflowRun::Interpreter, std::string> {
+    auto definition = ResolveDefinition(origin, catalog.get(), *pinned);
     if (!definition) return std::unexpected(definition.error());
     return DefinitionInterpreter(std::move(*definition));
   };

@@ -13,14 +13,17 @@
 #include <string>
 
 #include "dsl/definition_catalog.h"
+#include "runtime/interpreter/pinned_definitions.h"
 #include "runtime/temporal/workflow_worker.h"
 
 namespace weft::temporal {
 
-// The definition a run executes: its pin when it has one, else the catalog's newest version
-// of its type. `catalog` may be null (then only pinned runs resolve).
+// The definition a run executes: its pin when it has one (loaded through `pinned`, once per
+// definition), else the catalog's newest version of its type. `catalog` may be null (then only
+// pinned runs resolve).
 std::expected<std::shared_ptr<const dsl::Definition>, std::string> ResolveDefinition(
-    const RunOrigin& origin, const dsl::DefinitionCatalog* catalog);
+    const RunOrigin& origin, const dsl::DefinitionCatalog* catalog,
+    interpreter::PinnedDefinitions& pinned);
 
 // The interpreter of one run of `definition`.
 WorkflowRun::Interpreter DefinitionInterpreter(std::shared_ptr<const dsl::Definition> definition);

@@ -68,9 +68,10 @@ std::expected<ReplayReport, std::string> HistoryReplayer::Replay(
 
   ReplayReport report{.workflow_type = started.workflow_type().name(),
                       .events = static_cast<std::int64_t>(events.size())};
+  interpreter::PinnedDefinitions pinned;
   auto definition = ResolveDefinition(
       RunOrigin{.workflow_type = report.workflow_type, .definition_pin = FindDefinitionPin(events)},
-      catalog.get());
+      catalog.get(), pinned);
   if (!definition) return std::unexpected(definition.error());
   report.definition = (*definition)->name + " v" + std::to_string((*definition)->version) +
                       " sha256:" + (*definition)->sha256;

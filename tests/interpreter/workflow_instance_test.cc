@@ -9,6 +9,7 @@
 #include "dsl/loader.h"
 #include "runtime/interpreter/command_text.h"
 #include "runtime/interpreter/definition_pin.h"
+#include "runtime/interpreter/pinned_definitions.h"
 
 namespace weft::interpreter {
 namespace {
@@ -129,6 +130,27 @@ TEST_CASE("the pin loads back to the same definition") {
   auto refused = LoadPinnedDefinition(doctored);
   REQUIRE_FALSE(refused);
   CHECK(Contains(refused.error(), "hashes to"));
+}
+
+TEST_CASE("pinned definitions load once per sha256 while a run holds one, and are checked") {
+  auto definition =
+      Load(std::string(kHeader) + "steps: [{id: a, call: log, timeouts: {start_to_close: 1s}}]\n");
+  weft::interpreter::PinnedDefinitions pinned;
+  auto first = pinned.Load(DefinitionPin(*definition));
+  auto second = pinned.Load(DefinitionPin(*definition));
+  REQUIRE(first);
+  REQUIRE(second);
+  CHECK(first->get() == second->get());  // one Definition, shared
+  CHECK((*first)->sha256 == definition->sha256);
+  json doctored = DefinitionPin(*definition);
+  doctored["sha256"] = "0000";
+  doctored["definition"]["name"] = "other";
+  CHECK_FALSE(pinned.Load(doctored));  // a pin that does not hash to what it claims
+  first->reset();
+  second->reset();  // no run holds it: loaded again when next needed
+  auto again = pinned.Load(DefinitionPin(*definition));
+  REQUIRE(again);
+  CHECK((*again)->sha256 == definition->sha256);
 }
 
 TEST_CASE("set, switch and when choose the path") {
