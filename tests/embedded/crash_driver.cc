@@ -22,7 +22,7 @@
 #include "dsl/loader.h"
 #include "runtime/embedded/engine.h"
 #include "runtime/embedded/journal_client.h"
-#include "runtime/embedded/journal_lease.h"
+#include "tests/embedded/wait_for_lease.h"
 
 namespace {
 
@@ -80,16 +80,10 @@ int main(int argc, char** argv) {
   auto definition = dsl::LoadDefinition(kDefinition);
   if (!definition) return 1;
 
-  // The previous driver was SIGKILLed: the kernel released its lease at once.
-  std::optional<embedded::JournalLease> lease;
-  while (!lease) {
-    auto acquired = embedded::JournalLease::TryAcquire(journal_path);
-    if (!acquired) {
-      std::cerr << acquired.error() << "\n";
-      return 1;
-    }
-    if (*acquired) lease = std::move(**acquired);
-    if (!lease) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto lease = testing::WaitForLease(journal_path);
+  if (!lease) {
+    std::cerr << lease.error() << "\n";
+    return 1;
   }
 
   auto client = embedded::JournalClient::Open(journal_path);

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/support/child_process.h"
 #include "tests/support/subprocess.h"
@@ -55,15 +56,20 @@ struct Project {
 
 constexpr char kReturnInput[] = "  - {id: done, return: '${ input }'}\n";
 
-TEST_CASE("a journal with damaged rows is listed and shown without aborting, naming the damage") {
-  const Project project("damaged-journal", "hi", kReturnInput);
-  const std::string& journal = project.journal;
-  for (const std::string id : {"good", "bad"}) {
+// Runs the project's workflow `hi` once per workflow id, each to completion, with the real binary.
+void RunHi(const Project& project, const std::vector<std::string>& ids) {
+  for (const std::string& id : ids) {
     auto ran = RunProcess({WeftBinary(), "run", "hi", "--id", id, "--input", R"({"n": 1})",
-                           "--journal", journal, "--workflows", project.workflows});
+                           "--journal", project.journal, "--workflows", project.workflows});
     INFO(ran.err);
     REQUIRE(ran.exit_code == 0);
   }
+}
+
+TEST_CASE("a journal with damaged rows is listed and shown without aborting, naming the damage") {
+  const Project project("damaged-journal", "hi", kReturnInput);
+  const std::string& journal = project.journal;
+  RunHi(project, {"good", "bad"});
   Execute(journal,
           "UPDATE runs SET pin = '{\"name\":3', input = '{bad', memo = '7' "
           "WHERE workflow_id = 'bad'; "
@@ -97,12 +103,7 @@ TEST_CASE("values nested deeper than weft writes are read from a journal as dama
   // journal holds deeper ones; 100,000 levels would overflow the stack of any recursive walk.
   const Project project("deep-journal", "hi", kReturnInput);
   const std::string& journal = project.journal;
-  for (const std::string id : {"good", "deep"}) {
-    auto ran = RunProcess({WeftBinary(), "run", "hi", "--id", id, "--input", R"({"n": 1})",
-                           "--journal", journal, "--workflows", project.workflows});
-    INFO(ran.err);
-    REQUIRE(ran.exit_code == 0);
-  }
+  RunHi(project, {"good", "deep"});
   const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
   Execute(journal, "UPDATE runs SET input = '" + deep + "', result = '" + deep +
                        "' WHERE workflow_id = 'deep'; "

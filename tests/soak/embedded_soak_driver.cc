@@ -15,7 +15,7 @@
 
 #include "dsl/loader.h"
 #include "runtime/embedded/engine.h"
-#include "runtime/embedded/journal_lease.h"
+#include "tests/embedded/wait_for_lease.h"
 #include "tests/soak/soak_step.h"
 #include "tests/soak/soak_workflow.h"
 
@@ -32,17 +32,10 @@ int main(int argc, char** argv) {
   auto child = dsl::LoadDefinition(catalogue.child_yaml);
   if (!child) return 1;
 
-  // The previous driver was SIGKILLed: the kernel released its lease at once; a lease still
-  // held is another engine's, which this one waits for.
-  std::optional<embedded::JournalLease> lease;
-  while (!lease) {
-    auto acquired = embedded::JournalLease::TryAcquire(journal_path);
-    if (!acquired) {
-      std::cerr << acquired.error() << "\n";
-      return 1;
-    }
-    if (*acquired) lease = std::move(**acquired);
-    if (!lease) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto lease = testing::WaitForLease(journal_path);
+  if (!lease) {
+    std::cerr << lease.error() << "\n";
+    return 1;
   }
 
   activity::ActivityRegistry registry;
