@@ -164,17 +164,22 @@ void ActivityWorker::Run() {
                tasks_started_.load(), eager_tasks_started_.load());
 }
 
+bool ActivityWorker::TakePollSlotLocked() {
+  if (stopping_ || polls_out_ >= std::max(1, options_.pollers) ||
+      slots_taken_ >= std::max(1, options_.max_concurrent)) {
+    return false;
+  }
+  ++polls_out_;
+  ++slots_taken_;  // the poll's: a task it brings must have somewhere to run
+  ReportSlots();
+  return true;
+}
+
 void ActivityWorker::PollIfSlotFree() {
   while (true) {
     {
       std::lock_guard lock(mutex_);
-      if (stopping_ || polls_out_ >= std::max(1, options_.pollers) ||
-          slots_taken_ >= std::max(1, options_.max_concurrent)) {
-        return;
-      }
-      ++polls_out_;
-      ++slots_taken_;  // the poll's: a task it brings must have somewhere to run
-      ReportSlots();
+      if (!TakePollSlotLocked()) return;
     }
     StartPoll();
   }
@@ -239,8 +244,13 @@ void ActivityWorker::PollAgain() {
     std::lock_guard lock(mutex_);
     --polls_out_;
     ReportSlots();
+    slots_changed_.notify_all();
+    // The next poll's slot is taken in the same critical section: once this poll is no longer
+    // counted and none replaces it, Run() may return and the worker be destroyed, so nothing
+    // after the lock may touch it.
+    if (!TakePollSlotLocked()) return;
   }
-  slots_changed_.notify_all();
+  StartPoll();
   PollIfSlotFree();
 }
 

@@ -82,6 +82,8 @@ class ActivityWorker final : public EagerActivities {
   class Context;
   // Starts polls until `pollers` are out or every slot is taken; called again whenever a slot
   // frees. Polls complete on the connection's loop (OnPolled).
+  // Counts one more poll out and its slot taken, if a poll may go out now. Under mutex_.
+  bool TakePollSlotLocked();
   void PollIfSlotFree();
   void StartPoll();
   void OnPolled(grpc::ClientContext* poll, std::expected<ActivityTask, RpcError> polled);
