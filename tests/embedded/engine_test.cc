@@ -760,9 +760,8 @@ output: done
   CHECK(refused->value.contains("kind"));
 }
 
-TEST_CASE("a definition's timeout ends the run as timed out") {
-  Fixture f;
-  f.definitions["patient"] = Parse(R"(dsl: 1
+// Waits for a signal that never comes, for at most its definition's timeout of an hour.
+constexpr char kPatient[] = R"(dsl: 1
 name: patient
 timeout: 1h
 handlers:
@@ -771,7 +770,11 @@ handlers:
 steps:
   - id: wait
     await: {signal: go}
-)");
+)";
+
+TEST_CASE("a definition's timeout ends the run as timed out") {
+  Fixture f;
+  f.definitions["patient"] = Parse(kPatient);
   f.Open(false);
   const std::string run_id = f.engine->StartRun(f.definitions.at("patient"), nullptr);
   REQUIRE(f.progress.WaitFor(ProgressEvent::Kind::kRunStarted));
@@ -930,16 +933,7 @@ TEST_CASE("a parked run is cancelled or terminated") {
 
 TEST_CASE("a definition's timeout reaches a parked run") {
   Fixture f;
-  f.definitions["patient"] = Parse(R"(dsl: 1
-name: patient
-timeout: 1h
-handlers:
-  signals:
-    go: {}
-steps:
-  - id: wait
-    await: {signal: go}
-)");
+  f.definitions["patient"] = Parse(kPatient);
   f.resident_waiting_runs = 0;
   f.Open(false);
   const std::string run_id = f.engine->StartRun(f.definitions.at("patient"), nullptr);
