@@ -268,18 +268,19 @@ void ActivityAttempts::AttemptFailed(Run& run, std::uint32_t seq, ActivityTask& 
                         .kind = Deadline::Kind::kActivityDue,
                         .run_id = run.record.run_id,
                         .seq = seq});
-  core_.Submit(JournalBatch{write::RescheduleOperation{
-                   .run_id = run.record.run_id,
-                   .kind = std::string(operation::kActivity),
-                   .seq = seq,
-                   .due_ms = task.due_ms,
-                   .attempt = task.attempt,
-                   // What describe_run shows of a retrying activity (recovery reads the rest).
-                   .data = {{"scheduled_ms", task.scheduled_ms},
-                            {"heartbeat", task.heartbeat_details},
-                            {"last_failure", run::FailureToJson(run::ActivityFailure(
-                                                 task.spec, failure, "IN_PROGRESS"))["cause"]}}}},
-               "");
+  core_.Submit(
+      JournalBatch{write::RescheduleOperation{
+          .run_id = run.record.run_id,
+          .kind = std::string(operation::kActivity),
+          .seq = seq,
+          .due_ms = task.due_ms,
+          .attempt = task.attempt,
+          // What describe_run shows of a retrying activity (recovery reads the rest).
+          .data = json{{"scheduled_ms", task.scheduled_ms},
+                       {"heartbeat", task.heartbeat_details},
+                       {"last_failure", run::FailureToJson(run::ActivityFailure(
+                                            task.spec, failure, "IN_PROGRESS"))["cause"]}}}},
+      "");
 }
 
 void ActivityAttempts::OnFinished(Run& run, AttemptFinished& finished) {

@@ -21,12 +21,12 @@ using run::FailureToJson;
 
 void CommandCarrier::On(const ij::ScheduleActivity& command) {
   batch_.push_back(
-      write::PutOperation{{.run_id = run_.record.run_id,
-                           .kind = std::string(operation::kActivity),
-                           .seq = command.seq,
-                           .due_ms = now_ms_,
-                           .attempt = 1,
-                           .data = {{"scheduled_ms", now_ms_}, {"heartbeat", nullptr}}}});
+      write::PutOperation{.run_id = run_.record.run_id,
+                          .kind = std::string(operation::kActivity),
+                          .seq = command.seq,
+                          .due_ms = now_ms_,
+                          .attempt = 1,
+                          .data = json{{"scheduled_ms", now_ms_}, {"heartbeat", nullptr}}});
   core_.attempts.Schedule(run_, command, now_ms_);
 }
 
@@ -43,10 +43,10 @@ void CommandCarrier::On(const ij::RequestCancelActivity& command) {
 
 void CommandCarrier::On(const ij::StartTimer& command) {
   const std::int64_t due = now_ms_ + command.duration.count();
-  batch_.push_back(write::PutOperation{{.run_id = run_.record.run_id,
-                                        .kind = std::string(operation::kTimer),
-                                        .seq = command.seq,
-                                        .due_ms = due}});
+  batch_.push_back(write::PutOperation{.run_id = run_.record.run_id,
+                                       .kind = std::string(operation::kTimer),
+                                       .seq = command.seq,
+                                       .due_ms = due});
   run_.timers[command.seq] = due;
   core_.deadlines.Push({.at_ms = due,
                         .kind = Deadline::Kind::kTimer,

@@ -25,8 +25,6 @@ namespace {
 namespace ij = interpreter;
 using nlohmann::json;
 
-std::string ShortId() { return run::NewUuid().substr(0, 8); }
-
 // The run's next activation: every pending job, journaled together with the commands the
 // interpreter answers and their writes, in one batch.
 void Activate(EngineCore& core, Run& run) {
@@ -50,12 +48,12 @@ void Activate(EngineCore& core, Run& run) {
                                             .jobs = std::move(jobs)});
   run.activation_seq += 1;
   core.activations.fetch_add(1, std::memory_order_relaxed);
-  batch.push_back(write::AppendActivation{{.run_id = run.record.run_id,
-                                           .seq = run.activation_seq,
-                                           .now_ms = now,
-                                           .continue_as_new_suggested = suggest,
-                                           .jobs = std::move(jobs_json),
-                                           .commands = JournaledCommands(commands)}});
+  batch.push_back(write::AppendActivation{.run_id = run.record.run_id,
+                                          .seq = run.activation_seq,
+                                          .now_ms = now,
+                                          .continue_as_new_suggested = suggest,
+                                          .jobs = std::move(jobs_json),
+                                          .commands = JournaledCommands(commands)});
   if (first) {
     run.started_ms = now;
     batch.push_back(
@@ -290,7 +288,7 @@ std::expected<std::unique_ptr<Engine>, std::string> Engine::Open(EngineOptions o
 
 std::string Engine::StartRun(std::shared_ptr<const dsl::Definition> definition, json input,
                              std::string workflow_id) {
-  RunRecord record{.run_id = run::NewUuid(),
+  RunRecord record{.run_id = run::NewTimeOrderedUuid(),
                    .workflow_id = std::move(workflow_id),
                    .name = definition->name,
                    .pin = {{"name", definition->name},
@@ -298,7 +296,7 @@ std::string Engine::StartRun(std::shared_ptr<const dsl::Definition> definition, 
                            {"sha256", definition->sha256}},
                    .input = std::move(input),
                    .created_ms = core_->Now()};
-  if (record.workflow_id.empty()) record.workflow_id = definition->name + "-" + ShortId();
+  if (record.workflow_id.empty()) record.workflow_id = definition->name + "-" + run::NewShortId();
   const std::string run_id = record.run_id;
   {
     std::lock_guard lock(core_->mutex);

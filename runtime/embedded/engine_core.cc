@@ -131,10 +131,8 @@ void EngineCore::PushStart(Run& run) {
 
 void EngineCore::Deliver(Run& run, std::string_view kind, std::uint32_t seq, ij::Job job,
                          JournalBatch& batch) {
-  batch.push_back(write::PutOperation{{.run_id = run.record.run_id,
-                                       .kind = std::string(kind),
-                                       .seq = seq,
-                                       .data = JobToJson(job)}});
+  batch.push_back(write::PutOperation{
+      .run_id = run.record.run_id, .kind = std::string(kind), .seq = seq, .data = JobToJson(job)});
   run.pending.push_back(
       {.job = std::move(job),
        .consume = {write::DeleteOperation{run.record.run_id, std::string(kind), seq}}});

@@ -21,7 +21,7 @@ std::expected<RunRecord, std::string> JournalClient::CreateRun(const dsl::Defini
                                                                nlohmann::json input,
                                                                std::string workflow_id,
                                                                JournalBatch along) {
-  RunRecord record{.run_id = run::NewUuid(),
+  RunRecord record{.run_id = run::NewTimeOrderedUuid(),
                    .workflow_id = std::move(workflow_id),
                    .name = definition.name,
                    .pin = interpreter::DefinitionPin(definition),
@@ -30,7 +30,7 @@ std::expected<RunRecord, std::string> JournalClient::CreateRun(const dsl::Defini
                                      std::chrono::system_clock::now().time_since_epoch())
                                      .count()};
   if (record.workflow_id.empty()) {
-    record.workflow_id = definition.name + "-" + record.run_id.substr(0, 8);
+    record.workflow_id = definition.name + "-" + run::NewShortId();
   }
   // The check and the insert are one transaction: two processes starting one workflow id at
   // once cannot both see it free.

@@ -43,6 +43,9 @@ class Journal::Statement {
                       SQLITE_TRANSIENT);
     return *this;
   }
+  Statement& Bind(int index, const JsonText& value) {
+    return Bind(index, std::string_view(value.text()));
+  }
   Statement& BindJson(int index, const nlohmann::json& value) {
     const std::string text = value.dump();
     return Bind(index, std::string_view(text));  // SQLITE_TRANSIENT: SQLite copies it

@@ -78,8 +78,8 @@ std::expected<void, std::string> Journal::ApplyWrite(const JournalWrite& write) 
       return (*statement)
           ->Bind(1, w.run_id)
           .Bind(2, RunStatusName(w.status))
-          .BindJson(3, w.result)
-          .BindJson(4, w.failure)
+          .Bind(3, w.result)
+          .Bind(4, w.failure)
           .Bind(5, w.closed_ms)
           .Bind(6, w.continued_to)
           .Run();
@@ -99,14 +99,13 @@ std::expected<void, std::string> Journal::ApplyWrite(const JournalWrite& write) 
           "INSERT INTO activations(run_id, seq, now_ms, suggest_continue, jobs, commands) "
           "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
       if (!statement) return std::unexpected(statement.error());
-      const ActivationRecord& a = w.activation;
       return (*statement)
-          ->Bind(1, a.run_id)
-          .Bind(2, a.seq)
-          .Bind(3, a.now_ms)
-          .Bind(4, std::int64_t{a.continue_as_new_suggested ? 1 : 0})
-          .BindJson(5, a.jobs)
-          .BindJson(6, a.commands)
+          ->Bind(1, w.run_id)
+          .Bind(2, w.seq)
+          .Bind(3, w.now_ms)
+          .Bind(4, std::int64_t{w.continue_as_new_suggested ? 1 : 0})
+          .Bind(5, w.jobs)
+          .Bind(6, w.commands)
           .Run();
     }
     std::expected<void, std::string> operator()(const write::PutOperation& w) {
@@ -114,14 +113,13 @@ std::expected<void, std::string> Journal::ApplyWrite(const JournalWrite& write) 
           "INSERT OR REPLACE INTO operations(run_id, kind, seq, due_ms, attempt, data) "
           "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
       if (!statement) return std::unexpected(statement.error());
-      const OperationRecord& o = w.operation;
       return (*statement)
-          ->Bind(1, o.run_id)
-          .Bind(2, o.kind)
-          .Bind(3, o.seq)
-          .Bind(4, o.due_ms)
-          .Bind(5, o.attempt)
-          .BindJson(6, o.data)
+          ->Bind(1, w.run_id)
+          .Bind(2, w.kind)
+          .Bind(3, w.seq)
+          .Bind(4, w.due_ms)
+          .Bind(5, w.attempt)
+          .Bind(6, w.data)
           .Run();
     }
     std::expected<void, std::string> operator()(const write::RescheduleOperation& w) {
@@ -135,7 +133,7 @@ std::expected<void, std::string> Journal::ApplyWrite(const JournalWrite& write) 
           .Bind(3, w.seq)
           .Bind(4, w.due_ms)
           .Bind(5, w.attempt)
-          .BindJson(6, w.data)
+          .Bind(6, w.data)
           .Run();
     }
     std::expected<void, std::string> operator()(const write::DeleteOperation& w) {

@@ -20,8 +20,6 @@ using interpreter::Failure;
 using nlohmann::json;
 using Policy = ij::StartChildWorkflow::ParentClosePolicy;
 
-std::string ShortId() { return run::NewUuid().substr(0, 8); }
-
 std::shared_ptr<const dsl::Definition> FindDefinition(
     const EngineCore& core, const std::string& name,
     std::optional<std::int64_t> version = std::nullopt) {
@@ -85,8 +83,9 @@ void StartChild(EngineCore& core, Run& parent, const ij::StartChildWorkflow& com
                 std::int64_t now_ms, JournalBatch& batch) {
   std::shared_ptr<const dsl::Definition> definition =
       FindDefinition(core, command.workflow_type, command.version);
-  const std::string workflow_id =
-      command.workflow_id.empty() ? command.workflow_type + "-" + ShortId() : command.workflow_id;
+  const std::string workflow_id = command.workflow_id.empty()
+                                      ? command.workflow_type + "-" + run::NewShortId()
+                                      : command.workflow_id;
   ij::ResolveChildWorkflowStart job{.seq = command.seq};
   if (!definition) {
     job.started = false;
@@ -101,7 +100,7 @@ void StartChild(EngineCore& core, Run& parent, const ij::StartChildWorkflow& com
                           .message = "workflow id " + workflow_id + " is already running"};
   } else {
     RunRecord record{
-        .run_id = run::NewUuid(),
+        .run_id = run::NewTimeOrderedUuid(),
         .workflow_id = workflow_id,
         .name = definition->name,
         .input = command.input,
@@ -113,10 +112,10 @@ void StartChild(EngineCore& core, Run& parent, const ij::StartChildWorkflow& com
     parent.children[command.seq] = {record.run_id, command.parent_close_policy};
     batch.push_back(core.NewRunRow(record, *definition));
     batch.push_back(write::PutOperation{
-        {.run_id = parent.record.run_id,
-         .kind = std::string(operation::kChild),
-         .seq = command.seq,
-         .data = {{"child_run_id", record.run_id}, {"policy", record.parent_close_policy}}}});
+        .run_id = parent.record.run_id,
+        .kind = std::string(operation::kChild),
+        .seq = command.seq,
+        .data = json{{"child_run_id", record.run_id}, {"policy", record.parent_close_policy}}});
     Run* child = core.AddRun(std::move(record), std::move(definition), "");
     core.PushStart(*child);
   }
@@ -141,7 +140,7 @@ void CloseRun(EngineCore& core, Run& run, Closing closing, std::int64_t now_ms,
                   .message = "continue-as-new to an unknown workflow " +
                              closing.next->workflow_type.value_or(run.record.name)});
     } else {
-      RunRecord record{.run_id = run::NewUuid(),
+      RunRecord record{.run_id = run::NewTimeOrderedUuid(),
                        .workflow_id = run.record.workflow_id,
                        .name = definition->name,
                        .input = closing.next->input,

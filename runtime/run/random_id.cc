@@ -3,6 +3,7 @@
 #include <sys/random.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -26,12 +27,8 @@ void RandomBytes(unsigned char* out, std::size_t size) {
   }
 }
 
-}  // namespace
-
-std::string NewUuid() {
-  unsigned char bytes[16];
-  RandomBytes(bytes, sizeof bytes);
-  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // version 4
+std::string Format(unsigned char (&bytes)[16], unsigned version) {
+  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | (version << 4));
   bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // variant 10
   char text[37];
   std::snprintf(text, sizeof text,
@@ -39,6 +36,27 @@ std::string NewUuid() {
                 bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
                 bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]);
   return text;
+}
+
+}  // namespace
+
+std::string NewUuid() {
+  unsigned char bytes[16];
+  RandomBytes(bytes, sizeof bytes);
+  return Format(bytes, 4);
+}
+
+std::string NewShortId() { return NewUuid().substr(0, 8); }
+
+std::string NewTimeOrderedUuid() {
+  unsigned char bytes[16];
+  RandomBytes(bytes, sizeof bytes);
+  const auto ms =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+  for (int i = 0; i < 6; ++i) bytes[i] = static_cast<unsigned char>(ms >> (40 - 8 * i));
+  return Format(bytes, 7);
 }
 
 }  // namespace weft::run

@@ -36,12 +36,12 @@ TEST_CASE("a batch is written in one transaction and reads back") {
   REQUIRE(journal);
   JournalBatch batch{
       write::InsertRun{SampleRun("r1")},
-      write::AppendActivation{{.run_id = "r1",
-                               .seq = 1,
-                               .now_ms = 5,
-                               .jobs = json::array({{{"job", "fire_timer"}, {"seq", 1}}}),
-                               .commands = json::array()}},
-      write::PutOperation{{.run_id = "r1", .kind = "timer", .seq = 2, .due_ms = 99}},
+      write::AppendActivation{.run_id = "r1",
+                              .seq = 1,
+                              .now_ms = 5,
+                              .jobs = json::array({{{"job", "fire_timer"}, {"seq", 1}}}),
+                              .commands = json::array()},
+      write::PutOperation{.run_id = "r1", .kind = "timer", .seq = 2, .due_ms = 99},
       write::SetRunStatus{.run_id = "r1", .status = RunStatus::kRunning},
   };
   REQUIRE((*journal)->Apply(batch));
@@ -110,7 +110,7 @@ TEST_CASE("a reschedule does not resurrect a deleted operation") {
   REQUIRE(journal);
   REQUIRE((*journal)->Apply(
       JournalBatch{write::DeleteOperation{"r1", "activity", 1},
-                   write::RescheduleOperation{"r1", "activity", 1, 10, 2, nullptr}}));
+                   write::RescheduleOperation{"r1", "activity", 1, 10, 2, json()}}));
   auto operations = (*journal)->Operations("r1");
   REQUIRE(operations);
   CHECK(operations->empty());
