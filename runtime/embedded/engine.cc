@@ -223,6 +223,7 @@ void Loop(EngineCore& core) {
       NoteWaiting(core, run);
     }
     ParkBeyondLimit(core);
+    core.SendSubmitted();
     auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(
         core.next_poll - std::chrono::steady_clock::now());
     if (auto next = core.deadlines.NextAt())
@@ -277,6 +278,7 @@ std::expected<std::unique_ptr<Engine>, std::string> Engine::Open(EngineOptions o
   // Inbox rows already consumed by a previous engine were deleted with their delivery; all
   // that remain are new to this one.
   PollInbox(*core, true);
+  core->SendSubmitted();
   core->next_poll = std::chrono::steady_clock::now() + core->options.inbox_poll;
   std::unique_ptr<Engine> engine(new Engine(std::move(core)));
   engine->core_->thread = std::thread([raw] {

@@ -58,7 +58,13 @@ void EngineCore::MarkReady(const std::string& run_id) {
 void EngineCore::Submit(JournalBatch batch, const std::string& owner) {
   const std::uint64_t token = next_token++;
   if (!owner.empty()) batch_owner.emplace(token, owner);
-  writer->Submit(std::move(batch), token);
+  unsent.emplace_back(std::move(batch), token);
+}
+
+void EngineCore::SendSubmitted() {
+  if (unsent.empty()) return;
+  writer->Submit(std::move(unsent));
+  unsent.clear();
 }
 
 write::InsertRun EngineCore::NewRunRow(const RunRecord& record, const dsl::Definition& definition) {

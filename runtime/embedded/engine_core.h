@@ -81,6 +81,7 @@ struct EngineCore {
   // ends.
   std::unique_ptr<Journal> reader;  // engine thread
   std::unique_ptr<GroupCommit> writer;
+  std::vector<GroupCommit::Queued> unsent;  // this turn's batches (Submit, SendSubmitted)
   std::unique_ptr<activity::ActivityPool> pool;
   std::shared_ptr<AttemptMailbox> mailbox = std::make_shared<AttemptMailbox>(this);
 
@@ -141,8 +142,13 @@ struct EngineCore {
   void Progress(const ProgressEvent& e) const;
   // The run has something to do: it is no longer only waiting (run_parking.h).
   void MarkReady(const std::string& run_id);
-  // Journals `batch`; when it commits, `owner` (a run id, or empty) hears of it.
+  // Journals `batch`; when it commits, `owner` (a run id, or empty) hears of it. Held until
+  // SendSubmitted, which the loop calls once per turn.
   void Submit(JournalBatch batch, const std::string& owner);
+  // Hands the batches of this turn to the writer at once: a new run's row and its first
+  // activation, or the steps of many runs, then share one transaction (one fsync) instead of
+  // racing the writer's wake-up, and the writer is woken once a turn, not once a batch.
+  void SendSubmitted();
   // A new run's row, sharing its definition's pin text.
   write::InsertRun NewRunRow(const RunRecord& record, const dsl::Definition& definition);
   Run* AddRun(RunRecord record, std::shared_ptr<const dsl::Definition> definition,

@@ -30,19 +30,12 @@ GroupCommit::~GroupCommit() {
   thread_.join();
 }
 
-void GroupCommit::Submit(JournalBatch batch, std::uint64_t token) {
+void GroupCommit::Submit(std::vector<Queued> batches) {
   {
     std::lock_guard lock(mutex_);
-    queue_.emplace_back(std::move(batch), token);
-    ++submitted_;
+    for (Queued& queued : batches) queue_.push_back(std::move(queued));
   }
   work_.notify_one();
-}
-
-void GroupCommit::Flush() {
-  std::unique_lock lock(mutex_);
-  const std::uint64_t target = submitted_;
-  done_.wait(lock, [&] { return committed_ >= target; });
 }
 
 GroupCommit::Stats GroupCommit::stats() const {
@@ -51,7 +44,7 @@ GroupCommit::Stats GroupCommit::stats() const {
 
 void GroupCommit::Loop() {
   while (true) {
-    std::vector<std::pair<JournalBatch, std::uint64_t>> taken;
+    std::vector<Queued> taken;
     {
       std::unique_lock lock(mutex_);
       work_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -75,11 +68,6 @@ void GroupCommit::Loop() {
     transactions_.fetch_add(1);
     batches_.fetch_add(taken.size());
     on_commit_(std::move(tokens), result);
-    {
-      std::lock_guard lock(mutex_);
-      committed_ += taken.size();
-    }
-    done_.notify_all();
   }
 }
 

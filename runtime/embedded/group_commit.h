@@ -36,14 +36,15 @@ class GroupCommit {
     std::uint64_t batches = 0;
   };
 
+  using Queued = std::pair<JournalBatch, std::uint64_t>;  // a batch and its token
+
   GroupCommit(std::unique_ptr<Journal> journal, CommitCallback on_commit);
   ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
-  void Submit(JournalBatch batch, std::uint64_t token);
-  // Blocks until everything submitted before the call is committed.
-  void Flush();
+  // In order; batches submitted together are taken into one transaction unless it is full.
+  void Submit(std::vector<Queued> batches);
   Stats stats() const;
 
  private:
@@ -53,10 +54,7 @@ class GroupCommit {
   CommitCallback on_commit_;
   mutable std::mutex mutex_;
   std::condition_variable work_;
-  std::condition_variable done_;
-  std::deque<std::pair<JournalBatch, std::uint64_t>> queue_;
-  std::uint64_t submitted_ = 0;
-  std::uint64_t committed_ = 0;
+  std::deque<Queued> queue_;
   bool stopping_ = false;
   std::atomic<std::uint64_t> transactions_{0};
   std::atomic<std::uint64_t> batches_{0};

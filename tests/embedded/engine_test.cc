@@ -217,6 +217,29 @@ TEST_CASE("hello runs to completion") {
   CHECK(f.calls.Count("log") == 1);
 }
 
+// A run's row is written with its first activation, and each activation that ends a wait with
+// the step it leads to: a run of one step costs one transaction, one of an activity two.
+TEST_CASE("a new run's row shares a transaction with its first activation") {
+  Fixture f;
+  f.Echo("log");
+  f.definitions["instant"] = Parse(R"(dsl: 1
+name: instant
+vars: {done: false}
+steps:
+  - id: finish
+    set: {done: true}
+output: {done: '${ vars.done }'}
+)");
+  f.Open();
+  const std::uint64_t before = f.engine->stats().transactions;
+  RunOutcome outcome = f.Run("instant", json::object());
+  CHECK(outcome.status == RunStatus::kCompleted);
+  CHECK(f.engine->stats().transactions - before == 1);
+  outcome = f.Run("hello", {{"name", "Ada"}});
+  CHECK(outcome.status == RunStatus::kCompleted);
+  CHECK(f.engine->stats().transactions - before == 3);
+}
+
 TEST_CASE("order-clothes charges, ships and confirms") {
   Fixture f;
   f.Echo("payments.charge", {{"id", "ch_1"}});
