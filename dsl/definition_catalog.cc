@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "dsl/codes.h"
+#include "dsl/definition_file_cache.h"
 
 namespace weft::dsl {
 
@@ -105,6 +106,11 @@ DefinitionCatalog::ScanResult DefinitionCatalog::Rescan() {
   for (auto it = files_.begin(); it != files_.end();) {
     it = listed.contains(it->first) ? std::next(it) : files_.erase(it);
   }
+  // Without activity checks a file loads the same for every catalog of the process, so
+  // catalogs made for one look-up (ResolveDefinition) share what was loaded.
+  const bool plain_options = !options_.known_activities && !options_.serves_activity &&
+                             options_.broken_activity_modules.empty() &&
+                             options_.limits == ReadLimits{};
   for (const auto& [path, stamp] : listed) {
     auto& state = files_[path];
     const bool unchanged =
@@ -121,7 +127,8 @@ DefinitionCatalog::ScanResult DefinitionCatalog::Rescan() {
     state->modified = stamp.modified;
     LoadOptions options = options_;
     options.file = path.string();
-    auto definition = LoadDefinitionFile(path, std::move(options));
+    auto definition = plain_options ? LoadDefinitionFileCached(path)
+                                    : LoadDefinitionFile(path, std::move(options));
     if (definition.has_value()) {
       state->definition = std::move(*definition);
       state->diagnostics.clear();

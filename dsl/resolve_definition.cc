@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include "dsl/definition_catalog.h"
+#include "dsl/definition_file_cache.h"
 #include "dsl/loader.h"
 
 namespace weft::dsl {
@@ -15,7 +16,7 @@ bool LooksLikePath(const std::string& text) {
 }
 
 std::expected<std::shared_ptr<const Definition>, ResolveFailure> LoadFile(const fs::path& file) {
-  auto loaded = LoadDefinitionFile(file);
+  auto loaded = LoadDefinitionFileCached(file);
   if (loaded) return *loaded;
   return std::unexpected(ResolveFailure{.file = file,
                                         .message = file.string() + " does not load",

@@ -24,6 +24,8 @@ struct ReadLimits {
   std::size_t max_bytes = 1 << 20;  // a definition is pinned into history: keep it small
   int max_depth = 64;               // real definitions nest a dozen levels
   std::size_t max_nodes = 100'000;  // after alias expansion
+
+  bool operator==(const ReadLimits&) const = default;
 };
 
 struct ReadResult {
