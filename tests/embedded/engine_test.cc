@@ -815,12 +815,15 @@ TEST_CASE("an attempt that never returns does not keep its pool thread") {
   f.activity_threads = 1;
   std::promise<void> release;
   std::promise<void> running;
+  std::promise<void> returned;
   std::shared_future<void> released = release.get_future().share();
-  f.Register("test.stuck", [released, &running](const json&, ActivityContext&) -> ActivityResult {
-    running.set_value();
-    released.wait();  // ignores cancellation, like a C call that cannot be interrupted
-    return json("late");
-  });
+  f.Register("test.stuck",
+             [released, &running, &returned](const json&, ActivityContext&) -> ActivityResult {
+               running.set_value();
+               released.wait();  // ignores cancellation, like a C call that cannot be interrupted
+               returned.set_value();
+               return json("late");
+             });
   f.Echo("test.quick", "quick");
   f.definitions["stuck"] = Parse(R"(dsl: 1
 name: stuck
@@ -850,6 +853,9 @@ output: ${ vars.value }
   CHECK(quick.status == RunStatus::kCompleted);
   CHECK(quick.result == "quick");
   release.set_value();
+  // The abandoned call is still inside the registry's function, which must outlive it
+  // (EngineOptions::registry): the fixture, which owns the registry, goes only once it returned.
+  returned.get_future().wait();
 }
 
 // ---- parked runs (run_parking.h): whatever reaches one wakes it, and it goes on as before ----
