@@ -99,6 +99,7 @@ void OnCommitted(EngineCore& core, event::Committed& committed) {
     core.idle_signal.notify_all();
     return;
   }
+  if (!committed.tokens.empty()) core.NoteCommittedThrough(committed.tokens.back());
   for (std::uint64_t token : committed.tokens) {
     auto owner = core.batch_owner.find(token);
     if (owner == core.batch_owner.end()) continue;
@@ -380,6 +381,15 @@ std::size_t Engine::OpenRuns() const {
   return core_->open_run_ids.size();
 }
 
+namespace {
+
+std::uint64_t ClosedOutcomes(EngineCore& core) {
+  std::lock_guard lock(core.mutex);
+  return core.closed.size();
+}
+
+}  // namespace
+
 Engine::Stats Engine::stats() const {
   auto writer = core_->writer ? core_->writer->stats() : GroupCommit::Stats{};
   return {.transactions = writer.transactions,
@@ -387,7 +397,8 @@ Engine::Stats Engine::stats() const {
           .activations = core_->activations.load(),
           .replayed_runs = core_->replayed_runs.load(),
           .parked_runs = core_->parked_runs.load(),
-          .woken_runs = core_->woken_runs.load()};
+          .woken_runs = core_->woken_runs.load(),
+          .closed_outcomes = ClosedOutcomes(*core_)};
 }
 
 void Engine::Stop() {

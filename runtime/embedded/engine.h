@@ -83,6 +83,9 @@ struct EngineOptions {
   // rebuilt from the journal when something reaches them (run_parking.h). 0 parks each such
   // run as soon as it waits.
   std::size_t resident_waiting_runs = 1000;
+  // How many outcomes of runs this engine closed it keeps for WaitForRun beyond those whose
+  // close is not yet durable; WaitForRun reads older ones from the journal.
+  std::size_t closed_outcomes_kept = 10000;
   // Workflow time: timers, activity timeouts, heartbeats, the run's `timeout`, and the time
   // journaled with each activation. Null: the wall clock. Tests give a run::ManualClock and
   // advance it (or let it skip to the next deadline whenever the engine is idle); it must
@@ -104,8 +107,9 @@ class Engine {
     std::uint64_t batches = 0;       // engine steps journaled
     std::uint64_t activations = 0;   // activations journaled
     std::uint64_t replayed_runs = 0;
-    std::uint64_t parked_runs = 0;  // open runs held parked now
-    std::uint64_t woken_runs = 0;   // parked runs rebuilt to go on
+    std::uint64_t parked_runs = 0;      // open runs held parked now
+    std::uint64_t woken_runs = 0;       // parked runs rebuilt to go on
+    std::uint64_t closed_outcomes = 0;  // outcomes of closed runs kept in memory
   };
 
   // Opens the journal and takes on every unfinished run: the runs that only wait are held

@@ -55,10 +55,33 @@ void EngineCore::MarkReady(const std::string& run_id) {
   if (auto found = runs.find(run_id); found != runs.end()) NoteBusy(*this, *found->second);
 }
 
-void EngineCore::Submit(JournalBatch batch, const std::string& owner) {
+std::uint64_t EngineCore::Submit(JournalBatch batch, const std::string& owner) {
   const std::uint64_t token = next_token++;
   if (!owner.empty()) batch_owner.emplace(token, owner);
   unsent.emplace_back(std::move(batch), token);
+  return token;
+}
+
+void EngineCore::RememberClosed(RunOutcome outcome, const std::string& continued_to,
+                                std::uint64_t durable_after) {
+  const std::string run_id = outcome.run_id;
+  if (!continued_to.empty()) successors[run_id] = continued_to;
+  closed.insert_or_assign(run_id, std::move(outcome));
+  closed_order.emplace_back(durable_after, run_id);
+  waiters.Wake(run_id);
+  // Forgotten only once its close is durable: WaitForRun then finds it closed in the journal,
+  // never still running with no one left to wake it.
+  while (closed_order.size() > options.closed_outcomes_kept &&
+         closed_order.front().first <= committed_through) {
+    closed.erase(closed_order.front().second);
+    successors.erase(closed_order.front().second);
+    closed_order.pop_front();
+  }
+}
+
+void EngineCore::NoteCommittedThrough(std::uint64_t token) {
+  std::lock_guard lock(mutex);
+  committed_through = std::max(committed_through, token);
 }
 
 void EngineCore::SendSubmitted() {

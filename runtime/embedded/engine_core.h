@@ -87,12 +87,17 @@ struct EngineCore {
 
   // ---- shared ----
   mutable std::mutex mutex;
-  std::condition_variable wake;                   // the engine thread waits on it
-  std::deque<Event> events;                       // guarded by mutex
-  bool stopping = false;                          // guarded by mutex
-  bool clock_moved = false;                       // guarded by mutex
-  bool poll_now = false;                          // guarded by mutex: Engine::PollInboxNow
-  std::map<std::string, RunOutcome> closed;       // guarded by mutex; by run id
+  std::condition_variable wake;  // the engine thread waits on it
+  std::deque<Event> events;      // guarded by mutex
+  bool stopping = false;         // guarded by mutex
+  bool clock_moved = false;      // guarded by mutex
+  bool poll_now = false;         // guarded by mutex: Engine::PollInboxNow
+  // Outcomes of runs closed by this engine, for WaitForRun (RememberClosed); older ones are
+  // read from the journal.
+  std::map<std::string, RunOutcome> closed;  // guarded by mutex; by run id
+  // closed's entries, oldest first, each with the token of the batch that made its close
+  // durable (0: durable already).
+  std::deque<std::pair<std::uint64_t, std::string>> closed_order;  // guarded by mutex
   std::map<std::string, std::string> successors;  // guarded by mutex; run -> its continuation
   std::set<std::string> open_run_ids;             // guarded by mutex
   RunWaiters waiters;                             // guarded by mutex: WaitForRun's, by run
@@ -122,6 +127,7 @@ struct EngineCore {
   std::vector<std::string> ready;  // runs with something to do, in the order they got it
   std::set<std::string> ready_set;
   std::uint64_t next_token = 1;
+  std::uint64_t committed_through = 0;  // guarded by mutex: NoteCommittedThrough
   std::int64_t last_inbox_id = 0;
   std::int64_t last_data_version = -1;
   std::chrono::steady_clock::time_point next_poll;  // the inbox is polled in real time
@@ -143,12 +149,21 @@ struct EngineCore {
   // The run has something to do: it is no longer only waiting (run_parking.h).
   void MarkReady(const std::string& run_id);
   // Journals `batch`; when it commits, `owner` (a run id, or empty) hears of it. Held until
-  // SendSubmitted, which the loop calls once per turn.
-  void Submit(JournalBatch batch, const std::string& owner);
+  // SendSubmitted, which the loop calls once per turn. Returns the batch's token.
+  std::uint64_t Submit(JournalBatch batch, const std::string& owner);
   // Hands the batches of this turn to the writer at once: a new run's row and its first
   // activation, or the steps of many runs, then share one transaction (one fsync) instead of
   // racing the writer's wake-up, and the writer is woken once a turn, not once a batch.
   void SendSubmitted();
+  // Keeps a closed run's outcome (and its continuation) for WaitForRun, wakes its waiters, and
+  // forgets the oldest outcomes beyond options.closed_outcomes_kept whose close is durable: a
+  // long-lived `weft serve` closes millions of runs, and the journal answers for them as well.
+  // `durable_after`: the token of the batch that records the close, 0 when it is committed.
+  // Holds `mutex`.
+  void RememberClosed(RunOutcome outcome, const std::string& continued_to,
+                      std::uint64_t durable_after);
+  // Every batch up to `token` is committed (they commit in the order of their tokens).
+  void NoteCommittedThrough(std::uint64_t token);
   // A new run's row, sharing its definition's pin text.
   write::InsertRun NewRunRow(const RunRecord& record, const dsl::Definition& definition);
   Run* AddRun(RunRecord record, std::shared_ptr<const dsl::Definition> definition,

@@ -88,16 +88,16 @@ std::string FirstRunOfChain(Journal& journal, const RunRecord& record) {
 void FailUnloadable(EngineCore& core, const RunRecord& record, const Failure& failure) {
   spdlog::error("run {} ({}): {}", record.run_id, record.name, failure.message);
   const json failure_json = run::FailureToJson(failure);
-  core.Submit(JournalBatch{write::SetRunStatus{.run_id = record.run_id,
-                                               .status = RunStatus::kFailed,
-                                               .failure = failure_json,
-                                               .closed_ms = core.Now()},
-                           write::DeleteRunOperations{record.run_id}},
-              "");
+  const std::uint64_t token =
+      core.Submit(JournalBatch{write::SetRunStatus{.run_id = record.run_id,
+                                                   .status = RunStatus::kFailed,
+                                                   .failure = failure_json,
+                                                   .closed_ms = core.Now()},
+                               write::DeleteRunOperations{record.run_id}},
+                  "");
   std::lock_guard lock(core.mutex);
-  core.closed[record.run_id] =
-      RunOutcome{.run_id = record.run_id, .status = RunStatus::kFailed, .failure = failure_json};
-  core.waiters.Wake(record.run_id);
+  core.RememberClosed(
+      {.run_id = record.run_id, .status = RunStatus::kFailed, .failure = failure_json}, "", token);
 }
 
 // Where a rebuilt run's deadlines (its timers, its timeout) come from: a recovered run queues

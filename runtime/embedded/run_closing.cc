@@ -219,12 +219,12 @@ void FinishClosed(EngineCore& core, Run& run) {
   if (!batch.empty()) core.Submit(std::move(batch), "");
   {
     std::lock_guard lock(core.mutex);
-    core.closed[run_id] = RunOutcome{.run_id = run_id,
-                                     .status = run.record.status,
-                                     .result = run.record.result,
-                                     .failure = run.record.failure};
-    if (!run.record.continued_to.empty()) core.successors[run_id] = run.record.continued_to;
-    core.waiters.Wake(run_id);
+    // The close was committed before FinishClosed (OnCommitted).
+    core.RememberClosed({.run_id = run_id,
+                         .status = run.record.status,
+                         .result = run.record.result,
+                         .failure = run.record.failure},
+                        run.record.continued_to, 0);
   }
   core.RemoveRun(run_id);
 }

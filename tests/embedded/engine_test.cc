@@ -172,6 +172,7 @@ struct Fixture {
     options.on_progress = [this](const ProgressEvent& event) { progress.Add(event); };
     options.activity_threads = activity_threads;
     options.resident_waiting_runs = resident_waiting_runs;
+    options.closed_outcomes_kept = closed_outcomes_kept;
     auto opened = Engine::Open(std::move(options));
     REQUIRE(opened);
     engine = std::move(*opened);
@@ -183,6 +184,7 @@ struct Fixture {
   }
   int activity_threads = 4;
   std::size_t resident_waiting_runs = 1000;  // 0: every run that only waits is parked at once
+  std::size_t closed_outcomes_kept = 10000;
 
   // Waits (in real time, bounded) until the engine holds `count` runs parked.
   bool WaitParked(std::uint64_t count) {
@@ -238,6 +240,27 @@ output: {done: '${ vars.done }'}
   outcome = f.Run("hello", {{"name", "Ada"}});
   CHECK(outcome.status == RunStatus::kCompleted);
   CHECK(f.engine->stats().transactions - before == 3);
+}
+
+// A long-lived engine keeps the outcomes of the runs it closed only up to a bound; the
+// journal answers for the older ones, with the same outcome.
+TEST_CASE("outcomes of closed runs are kept up to a bound, the journal answers for the rest") {
+  Fixture f;
+  f.Echo("log");
+  f.closed_outcomes_kept = 2;
+  f.Open();
+  std::vector<std::string> run_ids;
+  for (int i = 0; i < 6; ++i) {
+    run_ids.push_back(
+        f.engine->StartRun(f.definitions.at("hello"), {{"name", "n" + std::to_string(i)}}));
+    CHECK(f.Wait(run_ids.back()).status == RunStatus::kCompleted);
+  }
+  CHECK(f.engine->stats().closed_outcomes == 2);
+  for (int i = 0; i < 6; ++i) {
+    RunOutcome outcome = f.Wait(run_ids[i]);
+    CHECK(outcome.status == RunStatus::kCompleted);
+    CHECK(outcome.result == json{{"greeting", "Hello, n" + std::to_string(i) + "!"}});
+  }
 }
 
 TEST_CASE("order-clothes charges, ships and confirms") {
