@@ -1,13 +1,18 @@
-// The embedded engine's commands: run, resume, list, show. Running in the foreground, starting
-// runs, reading them and their text are runtime/client's (foreground_run.h, run_text.h); the
-// policy of who executes a journal's runs is runtime/embedded/host.h's. What is here is flags
-// and printing: progress lines rewritten in place on a terminal, tables, a run's history.
+// The embedded engine's commands: run, resume, list, show, and serve (the engine as a
+// long-running service: every run of the journal kept moving, the folder's schedules fired, the
+// folder rescanned, for the lifetime of runtime/service/run_service.h). Running in the
+// foreground, serving, starting runs, reading them and their text are runtime/client's
+// (foreground_run.h, run_text.h); the policy of who executes a journal's runs is
+// runtime/embedded/host.h's. What is here is flags and printing: progress lines rewritten in
+// place on a terminal, tables, a run's history.
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -19,6 +24,7 @@
 #include "runtime/client/json_argument.h"
 #include "runtime/client/progress_printer.h"
 #include "runtime/client/run_text.h"
+#include "runtime/service/run_service.h"
 
 namespace weft::cli {
 namespace {
@@ -124,6 +130,33 @@ void Show(const std::filesystem::path& journal, const std::string& id, bool as_j
   }
 }
 
+struct ServeFlags {
+  client::ForegroundOptions engine;
+  double rescan_seconds = 1.0;
+  std::string metrics_address;
+};
+
+void Serve(ServeFlags& flags) {
+  auto metrics = std::make_shared<metrics::MetricsRegistry>();
+  flags.engine.on_notice = [](const std::string& notice) { spdlog::info("{}", notice); };
+  const auto served = service::RunService(
+      {.metrics_address = flags.metrics_address,
+       .metrics = metrics,
+       .not_ready = "not executing the journal yet"},
+      [&](std::stop_token stop,
+          service::ServiceReadiness& readiness) -> std::expected<void, std::string> {
+        auto engine = client::ServeInForeground(
+            flags.engine, stop,
+            {.rescan = Seconds(flags.rescan_seconds),
+             .metrics = metrics,
+             .on_ready = [&readiness](bool ready) { readiness.SetReady(ready); }});
+        if (!engine) return std::unexpected(engine.error().message);
+        return {};
+      });
+  if (!served) CommandFailed("serve", served.error());
+  spdlog::info("weft serve stopped");
+}
+
 }  // namespace
 
 void AddRunCommands(CLI::App& app) {
@@ -176,6 +209,20 @@ void AddRunCommands(CLI::App& app) {
     command->add_flag("--json", *as_json, "As JSON");
     command->callback([journal, as_json, id] { Show(*journal, *id, *as_json); });
   }
+}
+
+void AddServeCommand(CLI::App& app) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* command = app.add_subcommand(
+      "serve",
+      "Run the embedded engine as a service: every run of the journal, the folder's schedules, "
+      "until SIGTERM");
+  AddEngineFlags(*command, flags->engine);
+  command->add_option("--rescan-seconds", flags->rescan_seconds, "How often workflows/ is read")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 3600.0));
+  AddMetricsFlag(*command, flags->metrics_address);
+  command->callback([flags] { Serve(*flags); });
 }
 
 }  // namespace weft::cli

@@ -1,11 +1,18 @@
-// worker: serves every definition of a workflows folder, and the activity registry, on a
-// Temporal task queue (runtime/temporal/folder_worker.h: the serving and the rescanning), for
-// the lifetime of runtime/service/run_service.h (SIGINT and SIGTERM shut it down gracefully;
-// --metrics-address). Here: the flags, and the worker in the service's body.
+// The Temporal engine's commands (runtime/temporal). worker: serves every definition of a
+// workflows folder, and the activity registry, on a Temporal task queue (folder_worker.h: the
+// serving and the rescanning). replay: replays histories exported from any Temporal server
+// (`temporal workflow show -o json`, `weft history`) against this build; exit 0: deterministic,
+// 1: one diverged (the event and the command are printed), 2: a history or the arguments cannot
+// be used. codec-server: Temporal's remote codec protocol with weft's payload keys
+// (codec_server.h), for the Temporal UI and `temporal workflow show --codec-endpoint`.
+// worker and codec-server run for the lifetime of runtime/service/run_service.h (SIGINT and
+// SIGTERM stop them; the worker gracefully).
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -15,7 +22,10 @@
 #include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
 #include "runtime/service/run_service.h"
+#include "runtime/temporal/codec_server.h"
+#include "runtime/temporal/connection_arguments.h"
 #include "runtime/temporal/folder_worker.h"
+#include "runtime/temporal/history_file_replay.h"
 
 namespace weft::cli {
 namespace {
@@ -57,6 +67,60 @@ void RunWorker(WorkerOptions options) {
                           });
   if (!served) CommandFailed("worker", served.error());
   spdlog::info("weft worker stopped");
+}
+
+struct ReplayOptions {
+  std::vector<std::string> files;
+  std::string workflows_dir;
+  std::string workflow_id = "replay";
+  bool json = false;
+  std::string codec_key_file;
+};
+
+void RunReplay(const ReplayOptions& options) {
+  const auto catalog = temporal::ReplayCatalog(options.workflows_dir);
+  bool all_deterministic = true;
+  nlohmann::json reports = nlohmann::json::array();
+  for (const std::string& file : options.files) {
+    auto replay = temporal::ReplayHistoryFile(file, std::cin, catalog, options.workflow_id,
+                                              temporal::PayloadKeys(options.codec_key_file));
+    if (!replay) {
+      CommandFailed("replay", replay.error(), 2);
+    }
+    all_deterministic = all_deterministic && replay->report.deterministic();
+    if (options.json) {
+      reports.push_back(replay->ToJson());
+    } else {
+      std::cout << replay->Text();
+    }
+  }
+  if (options.json) PrintJson(reports.size() == 1 ? reports[0] : reports);
+  if (!all_deterministic) throw CLI::RuntimeError(1);
+}
+
+struct CodecServerFlags {
+  std::string codec_key_file;
+  temporal::CodecServerOptions server;
+};
+
+void RunCodecServer(CodecServerFlags& flags) {
+  auto keys = temporal::PayloadKeys(flags.codec_key_file);
+  if (!keys) {
+    CommandFailed("codec-server", "no payload keys: give --codec-key-file or set WEFT_CODEC_KEYS");
+  }
+  flags.server.keys = *keys;
+  const auto served = service::RunService(
+      {},
+      [&](std::stop_token stop, service::ServiceReadiness&) -> std::expected<void, std::string> {
+        auto server = temporal::StartCodecServer(flags.server);
+        if (!server) return std::unexpected(server.error());
+        // For scripts and tests that start it on port 0: where it listens, on stdout.
+        std::cout << "listening on " << (*server)->address() << std::endl;
+        service::WaitUntilStopRequested(stop);
+        return {};
+      });
+  if (!served) CommandFailed("codec-server", served.error());
+  spdlog::info("codec server stopped");
 }
 
 }  // namespace
@@ -113,6 +177,43 @@ void AddWorkerCommand(CLI::App& app) {
                     "Create, update and delete the Temporal schedules the definitions declare "
                     "(`schedules:`), and only those");
   command->callback([options] { RunWorker(*options); });
+}
+
+void AddReplayCommand(CLI::App& app) {
+  auto options = std::make_shared<ReplayOptions>();
+  CLI::App* command = app.add_subcommand(
+      "replay", "Replay exported histories against this build: exit 0 if deterministic, 1 if not");
+  command
+      ->add_option("history", options->files,
+                   "History JSON (`temporal workflow show -o json`, `weft history`); - for stdin")
+      ->required();
+  command->add_option("--workflows", options->workflows_dir,
+                      "Definitions for histories without a pin (default: ./workflows)");
+  command->add_option("--workflow-id", options->workflow_id,
+                      "The workflow id the run had (histories do not record it)");
+  command->add_flag("--json", options->json, "The outcome as JSON");
+  AddCodecKeyFlag(*command, options->codec_key_file);
+  command->callback([options] { RunReplay(*options); });
+}
+
+void AddCodecServerCommand(CLI::App& app) {
+  auto flags = std::make_shared<CodecServerFlags>();
+  CLI::App* command = app.add_subcommand(
+      "codec-server",
+      "Serve Temporal's remote codec protocol with the payload keys, for the Temporal UI and CLI");
+  AddCodecKeyFlag(*command, flags->codec_key_file);
+  command
+      ->add_option("--listen", flags->server.address,
+                   "host:port to listen on (0.0.0.0:8081 for every interface: put a proxy that "
+                   "authenticates in front)")
+      ->capture_default_str();
+  command
+      ->add_option("--cors-origin", flags->server.cors_origins,
+                   "Origin of a Temporal UI allowed to call from the browser; repeatable")
+      ->capture_default_str();
+  command->add_option("--namespace", flags->server.namespaces,
+                      "Serve only this namespace (X-Namespace or the path); repeatable");
+  command->callback([flags] { RunCodecServer(*flags); });
 }
 
 }  // namespace weft::cli
