@@ -12,7 +12,6 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -78,24 +77,13 @@ struct ReplayOptions {
 };
 
 void RunReplay(const ReplayOptions& options) {
-  const auto catalog = temporal::ReplayCatalog(options.workflows_dir);
-  bool all_deterministic = true;
-  nlohmann::json reports = nlohmann::json::array();
-  for (const std::string& file : options.files) {
-    auto replay = temporal::ReplayHistoryFile(file, std::cin, catalog, options.workflow_id,
-                                              temporal::PayloadKeys(options.codec_key_file));
-    if (!replay) {
-      CommandFailed("replay", replay.error(), 2);
-    }
-    all_deterministic = all_deterministic && replay->report.deterministic();
-    if (options.json) {
-      reports.push_back(replay->ToJson());
-    } else {
-      std::cout << replay->Text();
-    }
-  }
-  if (options.json) PrintJson(reports.size() == 1 ? reports[0] : reports);
-  if (!all_deterministic) throw CLI::RuntimeError(1);
+  const temporal::HistoryFilesReplay replay = temporal::ReplayHistoryFiles(
+      options.files, std::cin, temporal::ReplayCatalog(options.workflows_dir), options.workflow_id,
+      temporal::PayloadKeys(options.codec_key_file));
+  if (!options.json) std::cout << replay.Text();
+  if (replay.error) CommandFailed("replay", *replay.error, 2);
+  if (options.json) PrintJson(replay.ToJson());
+  if (!replay.deterministic()) throw CLI::RuntimeError(1);
 }
 
 struct CodecServerFlags {
