@@ -95,6 +95,14 @@ void RunMcp(const McpOptions& options) {
                        std::chrono::milliseconds(options.rescan_interval_ms), std::cin, std::cout);
 }
 
+// --workflows, --activities and --tests: the project's folders, as `new` and `mcp` name them.
+void AddProjectFolderFlags(CLI::App& command, std::filesystem::path& workflows,
+                           std::filesystem::path& activities, std::filesystem::path& tests) {
+  command.add_option("--workflows", workflows, "Workflow folder")->capture_default_str();
+  command.add_option("--activities", activities, "Lua activity folder")->capture_default_str();
+  command.add_option("--tests", tests, "Test case folder")->capture_default_str();
+}
+
 }  // namespace
 
 void AddNewCommand(CLI::App& app) {
@@ -114,12 +122,8 @@ void AddNewCommand(CLI::App& app) {
       ->capture_default_str();
   command->add_flag("--test", options->request.test,
                     "Also write tests/workflows/<name>.test.yaml with dry-run cases (weft test)");
-  command->add_option("--workflows", options->request.workflows_dir, "Workflow folder")
-      ->capture_default_str();
-  command->add_option("--activities", options->request.activities_dir, "Lua activity folder")
-      ->capture_default_str();
-  command->add_option("--tests", options->request.tests_dir, "Test case folder")
-      ->capture_default_str();
+  AddProjectFolderFlags(*command, options->request.workflows_dir, options->request.activities_dir,
+                        options->request.tests_dir);
   command->add_flag("--json", options->json, "Print what was created as JSON");
   command->callback([options] { RunNew(*options); });
 }
@@ -165,20 +169,12 @@ void AddMcpCommand(CLI::App& app) {
       "mcp", "Serve the workflows and weft's agent tools over MCP (stdio) to an AI agent");
   command->add_option("-C,--directory", options->directory,
                       "The project folder to work in (default: the current folder)");
-  command->add_option("--workflows", options->tools.workflows_dir, "Workflow folder")
-      ->capture_default_str();
-  command->add_option("--activities", options->tools.activities_dir, "Lua activity folder")
-      ->capture_default_str();
-  command->add_option("--tests", options->tools.tests_dir, "Test case folder")
-      ->capture_default_str();
+  AddProjectFolderFlags(*command, options->tools.workflows_dir, options->tools.activities_dir,
+                        options->tools.tests_dir);
   AddConnectionFlags(*command, options->connection, /*address_optional=*/true);
-  command->add_option("--task-queue,-t", options->tools.task_queue, "Temporal task queue")
-      ->capture_default_str();
-  command
-      ->add_option("--rescan-interval-ms", options->rescan_interval_ms,
-                   "How often the workflows folder is checked for changes")
-      ->check(CLI::Range(10, 600000))
-      ->capture_default_str();
+  AddTaskQueueFlag(*command, options->tools.task_queue, "Temporal task queue");
+  AddBoundedOption(*command, "--rescan-interval-ms", options->rescan_interval_ms,
+                   "How often the workflows folder is checked for changes", 10, 600000);
   command->callback([options] { RunMcp(*options); });
 }
 

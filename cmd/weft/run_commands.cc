@@ -21,7 +21,6 @@
 #include "cmd/weft/output.h"
 #include "runtime/client/embedded_client.h"
 #include "runtime/client/foreground_run.h"
-#include "runtime/client/json_argument.h"
 #include "runtime/client/progress_printer.h"
 #include "runtime/client/run_text.h"
 #include "runtime/service/run_service.h"
@@ -54,10 +53,9 @@ struct RunOptions {
 };
 
 void RunWorkflow(const RunOptions& options) {
-  json input = OrFail(client::ParseJsonArgument(options.input, "--input", json::object()), 2);
   // The same command again resumes the run it started (docs/engines.md).
   const client::StartRequest request{.workflow = options.workflow,
-                                     .input = std::move(input),
+                                     .input = InputJson(options.input, json::object()),
                                      .workflow_id = options.workflow_id,
                                      .reuse_unfinished = !options.new_run};
   // A definition that is not there, or an input it refuses, is a usage error.
@@ -87,7 +85,7 @@ void RunWorkflow(const RunOptions& options) {
 void Resume(const client::ForegroundOptions& engine, double linger_seconds) {
   client::ProgressPrinter progress = StderrProgress();
   client::ForegroundOptions options = Foreground(engine, progress);
-  options.linger = std::chrono::milliseconds(static_cast<std::int64_t>(linger_seconds * 1000));
+  options.linger = Seconds(linger_seconds);
   // Refused by the lease, this process ran nothing: a script that asked for an engine must be
   // able to tell (the other engine runs the runs; the notice said which).
   if (!OrFail(client::ResumeInForeground(options))) {
@@ -166,7 +164,7 @@ void AddRunCommands(CLI::App& app) {
         "run", "Run a workflow on the embedded engine: progress on stderr, the result on stdout");
     command->add_option("workflow", options->workflow, "A definition's name, or a file")
         ->required();
-    command->add_option("--input,-i", options->input, "Input as JSON, @file or @- for stdin");
+    AddInputFlag(*command, options->input);
     command->add_option("--id,-w", options->workflow_id, "Workflow id (default: <name>-<8 hex>)");
     command->add_flag("--detach,-d", options->detach,
                       "Print the run id at once; a background engine runs it");
@@ -181,11 +179,9 @@ void AddRunCommands(CLI::App& app) {
     auto* command =
         app.add_subcommand("resume", "Continue every unfinished run of the journal until done");
     AddEngineFlags(*command, *engine);
-    command
-        ->add_option("--linger", *linger,
-                     "Seconds to keep running once no run is open, for runs started meanwhile")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 3600.0));
+    AddBoundedOption(*command, "--linger", *linger,
+                     "Seconds to keep running once no run is open, for runs started meanwhile", 0.0,
+                     3600.0);
     command->callback([engine, linger] { Resume(*engine, *linger); });
   }
   {
@@ -218,9 +214,7 @@ void AddServeCommand(CLI::App& app) {
       "Run the embedded engine as a service: every run of the journal, the folder's schedules, "
       "until SIGTERM");
   AddEngineFlags(*command, flags->engine);
-  command->add_option("--rescan-seconds", flags->rescan_seconds, "How often workflows/ is read")
-      ->capture_default_str()
-      ->check(CLI::Range(0.05, 3600.0));
+  AddRescanFlag(*command, flags->rescan_seconds);
   AddMetricsFlag(*command, flags->metrics_address);
   command->callback([flags] { Serve(*flags); });
 }

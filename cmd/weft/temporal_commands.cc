@@ -125,41 +125,24 @@ void AddWorkerCommand(CLI::App& app) {
                    "Folder of workflow definitions, rescanned every second")
       ->capture_default_str();
   AddActivityFlags(*command, options->plugins, options->lua_dir);
+  temporal::DefinitionWorkerOptions& worker = options->worker.worker;
   // Enough for the server's default four partitions of a task queue (docs/temporal.md).
-  command
-      ->add_option("--workflow-pollers", options->worker.worker.workflow_pollers,
-                   "Workflow task polls of the task queue kept out")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 64));
-  command
-      ->add_option("--sticky-pollers", options->worker.worker.sticky_pollers,
-                   "Workflow task polls of this worker's sticky queue kept out")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 64));
-  command
-      ->add_option("--activity-pollers", options->worker.worker.activity_pollers,
-                   "Activity task polls kept out (each holds an activity slot)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 64));
-  command
-      ->add_option("--max-cached-runs", options->worker.worker.max_cached_runs,
-                   "Runs kept in memory between tasks (0: replay every task from history)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 1'000'000));
-  command
-      ->add_option("--max-concurrent-activities", options->worker.worker.max_concurrent_activities,
-                   "Activities run at once")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 4096));
-  command
-      ->add_option("--graceful-shutdown-timeout", options->graceful_shutdown_seconds,
+  AddBoundedOption(*command, "--workflow-pollers", worker.workflow_pollers,
+                   "Workflow task polls of the task queue kept out", 1, 64);
+  AddBoundedOption(*command, "--sticky-pollers", worker.sticky_pollers,
+                   "Workflow task polls of this worker's sticky queue kept out", 1, 64);
+  AddBoundedOption(*command, "--activity-pollers", worker.activity_pollers,
+                   "Activity task polls kept out (each holds an activity slot)", 1, 64);
+  AddBoundedOption(*command, "--max-cached-runs", worker.max_cached_runs,
+                   "Runs kept in memory between tasks (0: replay every task from history)", 0,
+                   1'000'000);
+  AddBoundedOption(*command, "--max-concurrent-activities", worker.max_concurrent_activities,
+                   "Activities run at once", 1, 4096);
+  AddBoundedOption(*command, "--graceful-shutdown-timeout", options->graceful_shutdown_seconds,
                    "Seconds activities in flight may take to finish after SIGTERM before they "
-                   "are cancelled")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 86400.0));
-  command->add_option("--rescan-seconds", options->rescan_seconds, "How often workflows/ is read")
-      ->capture_default_str()
-      ->check(CLI::Range(0.05, 3600.0));
+                   "are cancelled",
+                   0.0, 86400.0);
+  AddRescanFlag(*command, options->rescan_seconds);
   AddMetricsFlag(*command, options->metrics_address);
   command->add_flag("--sync-schedules", options->worker.sync_schedules,
                     "Create, update and delete the Temporal schedules the definitions declare "

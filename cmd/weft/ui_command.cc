@@ -63,9 +63,8 @@ void AddUiCommand(CLI::App& app) {
       ->add_option("--host", flags->host,
                    "The interface to listen on; anything but loopback requires a token")
       ->capture_default_str();
-  command->add_option("--port", flags->port, "The port to listen on (0: a free one)")
-      ->check(CLI::Range(0, 65535))
-      ->capture_default_str();
+  AddBoundedOption(*command, "--port", flags->port, "The port to listen on (0: a free one)", 0,
+                   65535);
   command->add_option("--token", flags->token,
                       "The token a browser must present off loopback (default: a new one, "
                       "printed in the address)");
