@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <map>
 #include <utility>
 #include <vector>
@@ -92,6 +93,19 @@ json DefinitionJson(const dsl::Definition& definition) {
 }
 
 }  // namespace
+
+UiOptions ProjectUiOptions(const temporal::ConnectionOptions& temporal,
+                           const client::ForegroundOptions& engine, const std::string& task_queue) {
+  UiOptions options{.client = client::DetachedConnectOptions(temporal, engine),
+                    .workflows = engine.workflows,
+                    .task_queue = task_queue};
+  if (temporal.address.empty()) {
+    // Opening the journal says so when its folder cannot be made.
+    std::error_code ignored;
+    std::filesystem::create_directories(options.client.embedded.journal.parent_path(), ignored);
+  }
+  return options;
+}
 
 UiApi::UiApi(UiOptions options)
     : options_(std::move(options)),

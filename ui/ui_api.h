@@ -21,6 +21,8 @@
 // means (404 no such run, 409 closed or already started, 422 a query or update refused,
 // 503 no engine). It checks nothing about who asks: ui_server.h puts the RequestGuard first.
 //
+// ProjectUiOptions() says where the runs of the project in the current folder go.
+//
 // Every call connects a client of its own (a client is one thread's), so the handlers may run
 // on any threads at once; the folder's catalog is thread-safe.
 #ifndef WEFT_UI_UI_API_H_
@@ -33,6 +35,7 @@
 
 #include "dsl/definition_catalog.h"
 #include "runtime/client/connect_client.h"
+#include "runtime/client/foreground_run.h"
 #include "runtime/http/http_message.h"
 
 namespace weft::ui {
@@ -44,6 +47,13 @@ struct UiOptions {
   // The most runs a listing reads to filter, page and count.
   std::int64_t max_listed_runs = 1000;
 };
+
+// `weft ui`'s options: `engine`'s workflows folder, and its client: the Temporal server at
+// `temporal`'s address, whose runs go to `task_queue`, or without one `engine`'s journal (made
+// absolute, its folder created), whose runs a background `weft resume` with `engine` executes,
+// as after `weft run --detach`.
+UiOptions ProjectUiOptions(const temporal::ConnectionOptions& temporal,
+                           const client::ForegroundOptions& engine, const std::string& task_queue);
 
 class UiApi {
  public:

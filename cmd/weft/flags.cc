@@ -1,5 +1,8 @@
 #include "cmd/weft/flags.h"
 
+#include "cmd/weft/output.h"
+#include "runtime/client/json_argument.h"
+
 namespace weft::cli {
 
 void AddConnectionFlags(CLI::App& command, temporal::ConnectionArguments& arguments,
@@ -66,6 +69,23 @@ void AddMetricsFlag(CLI::App& command, std::string& address) {
                   "Serve Prometheus metrics at http://<host:port>/metrics, and /healthz and "
                   "/readyz for probes (e.g. 127.0.0.1:9464; 0.0.0.0:9464 for every interface)")
       ->envname("WEFT_METRICS_ADDRESS");
+}
+
+void AddInputFlag(CLI::App& command, std::string& input, const std::string& what) {
+  command.add_option("--input,-i", input, what + " as JSON, @file or @- for stdin");
+}
+
+nlohmann::json InputJson(const std::string& input, nlohmann::json absent) {
+  return OrFail(client::ParseJsonArgument(input, "--input", std::move(absent)), 2);
+}
+
+void AddTaskQueueFlag(CLI::App& command, std::string& task_queue, const std::string& help) {
+  command.add_option("--task-queue,-t", task_queue, help)->capture_default_str();
+}
+
+void AddRescanFlag(CLI::App& command, double& seconds) {
+  AddBoundedOption(command, "--rescan-seconds", seconds, "How often workflows/ is read", 0.05,
+                   3600.0);
 }
 
 std::chrono::milliseconds Seconds(double seconds) {

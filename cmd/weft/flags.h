@@ -1,7 +1,8 @@
 // The flags several commands share, registered in one place so that each reads the same in
 // every command: where a Temporal server is (the Temporal CLI's names and environment
 // variables, so that a shell set up for `temporal` is set up for weft), the payload keys, the
-// embedded engine's journal, workflows folder and activities, and the operations endpoint.
+// embedded engine's journal, workflows folder and activities, the operations endpoint, a
+// request's input and the task queue of new runs.
 // Each binds to the options a library takes (runtime/temporal/connection_arguments.h,
 // runtime/client/foreground_run.h); what the values mean is decided there.
 #ifndef WEFT_CMD_WEFT_FLAGS_H_
@@ -10,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,26 @@ void AddJournalFlag(CLI::App& command, std::filesystem::path& journal);
 void AddEngineFlags(CLI::App& command, client::ForegroundOptions& engine);
 // --metrics-address of the long-running commands (runtime/service/run_service.h).
 void AddMetricsFlag(CLI::App& command, std::string& address);
+
+// --input,-i: JSON, @file or @- for stdin; `what` begins its help ("Input", "Argument").
+void AddInputFlag(CLI::App& command, std::string& input, const std::string& what = "Input");
+// The JSON of --input (client::ParseJsonArgument), `absent` when it was not given. One that does
+// not parse is a usage error: its message on stderr and exit code 2.
+nlohmann::json InputJson(const std::string& input, nlohmann::json absent = nullptr);
+
+// --task-queue,-t of the commands that start runs on Temporal (the worker's is -q).
+void AddTaskQueueFlag(CLI::App& command, std::string& task_queue,
+                      const std::string& help = "Task queue");
+
+// --rescan-seconds of the commands that serve a workflows folder (worker, serve).
+void AddRescanFlag(CLI::App& command, double& seconds);
+
+// A number whose default --help shows, refused outside [min, max].
+template <typename T>
+CLI::Option* AddBoundedOption(CLI::App& command, const std::string& flag, T& value,
+                              const std::string& help, T min, T max) {
+  return command.add_option(flag, value, help)->capture_default_str()->check(CLI::Range(min, max));
+}
 
 // A flag given in seconds (--rescan-seconds) as the duration an option takes.
 std::chrono::milliseconds Seconds(double seconds);

@@ -1,13 +1,18 @@
-// The embedded engine's commands: run, resume, list, show. Running in the foreground, starting
-// runs, reading them and their text are runtime/client's (foreground_run.h, run_text.h); the
-// policy of who executes a journal's runs is runtime/embedded/host.h's. What is here is flags
-// and printing: progress lines rewritten in place on a terminal, tables, a run's history.
+// The embedded engine's commands: run, resume, list, show, and serve (the engine as a
+// long-running service: every run of the journal kept moving, the folder's schedules fired, the
+// folder rescanned, for the lifetime of runtime/service/run_service.h). Running in the
+// foreground, serving, starting runs, reading them and their text are runtime/client's
+// (foreground_run.h, run_text.h); the policy of who executes a journal's runs is
+// runtime/embedded/host.h's. What is here is flags and printing: progress lines rewritten in
+// place on a terminal, tables, a run's history.
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -16,9 +21,9 @@
 #include "cmd/weft/output.h"
 #include "runtime/client/embedded_client.h"
 #include "runtime/client/foreground_run.h"
-#include "runtime/client/json_argument.h"
 #include "runtime/client/progress_printer.h"
 #include "runtime/client/run_text.h"
+#include "runtime/service/run_service.h"
 
 namespace weft::cli {
 namespace {
@@ -48,10 +53,9 @@ struct RunOptions {
 };
 
 void RunWorkflow(const RunOptions& options) {
-  json input = OrFail(client::ParseJsonArgument(options.input, "--input", json::object()), 2);
   // The same command again resumes the run it started (docs/engines.md).
   const client::StartRequest request{.workflow = options.workflow,
-                                     .input = std::move(input),
+                                     .input = InputJson(options.input, json::object()),
                                      .workflow_id = options.workflow_id,
                                      .reuse_unfinished = !options.new_run};
   // A definition that is not there, or an input it refuses, is a usage error.
@@ -81,7 +85,7 @@ void RunWorkflow(const RunOptions& options) {
 void Resume(const client::ForegroundOptions& engine, double linger_seconds) {
   client::ProgressPrinter progress = StderrProgress();
   client::ForegroundOptions options = Foreground(engine, progress);
-  options.linger = std::chrono::milliseconds(static_cast<std::int64_t>(linger_seconds * 1000));
+  options.linger = Seconds(linger_seconds);
   // Refused by the lease, this process ran nothing: a script that asked for an engine must be
   // able to tell (the other engine runs the runs; the notice said which).
   if (!OrFail(client::ResumeInForeground(options))) {
@@ -124,6 +128,33 @@ void Show(const std::filesystem::path& journal, const std::string& id, bool as_j
   }
 }
 
+struct ServeFlags {
+  client::ForegroundOptions engine;
+  double rescan_seconds = 1.0;
+  std::string metrics_address;
+};
+
+void Serve(ServeFlags& flags) {
+  auto metrics = std::make_shared<metrics::MetricsRegistry>();
+  flags.engine.on_notice = [](const std::string& notice) { spdlog::info("{}", notice); };
+  const auto served = service::RunService(
+      {.metrics_address = flags.metrics_address,
+       .metrics = metrics,
+       .not_ready = "not executing the journal yet"},
+      [&](std::stop_token stop,
+          service::ServiceReadiness& readiness) -> std::expected<void, std::string> {
+        auto engine = client::ServeInForeground(
+            flags.engine, stop,
+            {.rescan = Seconds(flags.rescan_seconds),
+             .metrics = metrics,
+             .on_ready = [&readiness](bool ready) { readiness.SetReady(ready); }});
+        if (!engine) return std::unexpected(engine.error().message);
+        return {};
+      });
+  if (!served) CommandFailed("serve", served.error());
+  spdlog::info("weft serve stopped");
+}
+
 }  // namespace
 
 void AddRunCommands(CLI::App& app) {
@@ -133,7 +164,7 @@ void AddRunCommands(CLI::App& app) {
         "run", "Run a workflow on the embedded engine: progress on stderr, the result on stdout");
     command->add_option("workflow", options->workflow, "A definition's name, or a file")
         ->required();
-    command->add_option("--input,-i", options->input, "Input as JSON, @file or @- for stdin");
+    AddInputFlag(*command, options->input);
     command->add_option("--id,-w", options->workflow_id, "Workflow id (default: <name>-<8 hex>)");
     command->add_flag("--detach,-d", options->detach,
                       "Print the run id at once; a background engine runs it");
@@ -148,11 +179,9 @@ void AddRunCommands(CLI::App& app) {
     auto* command =
         app.add_subcommand("resume", "Continue every unfinished run of the journal until done");
     AddEngineFlags(*command, *engine);
-    command
-        ->add_option("--linger", *linger,
-                     "Seconds to keep running once no run is open, for runs started meanwhile")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 3600.0));
+    AddBoundedOption(*command, "--linger", *linger,
+                     "Seconds to keep running once no run is open, for runs started meanwhile", 0.0,
+                     3600.0);
     command->callback([engine, linger] { Resume(*engine, *linger); });
   }
   {
@@ -176,6 +205,18 @@ void AddRunCommands(CLI::App& app) {
     command->add_flag("--json", *as_json, "As JSON");
     command->callback([journal, as_json, id] { Show(*journal, *id, *as_json); });
   }
+}
+
+void AddServeCommand(CLI::App& app) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* command = app.add_subcommand(
+      "serve",
+      "Run the embedded engine as a service: every run of the journal, the folder's schedules, "
+      "until SIGTERM");
+  AddEngineFlags(*command, flags->engine);
+  AddRescanFlag(*command, flags->rescan_seconds);
+  AddMetricsFlag(*command, flags->metrics_address);
+  command->callback([flags] { Serve(*flags); });
 }
 
 }  // namespace weft::cli

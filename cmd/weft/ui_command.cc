@@ -3,7 +3,6 @@
 // executed. Runs until SIGINT or SIGTERM.
 #include <spdlog/spdlog.h>
 
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <stop_token>
@@ -30,18 +29,11 @@ struct UiFlags {
 };
 
 void RunUi(const UiFlags& flags) {
-  ui::UiServerOptions options;
-  options.address = http::ListenAddress(flags.host, flags.port);
-  options.token = flags.token;
-  options.api.workflows = flags.engine.workflows;
-  options.api.task_queue = flags.task_queue;
-  // A run started from the page on the embedded engine is executed by a background `weft
-  // resume`, as after `weft run --detach`.
-  options.api.client =
-      client::DetachedConnectOptions(temporal::ToConnectionOptions(flags.connection), flags.engine);
-  if (flags.connection.address.empty()) {
-    std::filesystem::create_directories(options.api.client.embedded.journal.parent_path());
-  }
+  ui::UiServerOptions options{
+      .address = http::ListenAddress(flags.host, flags.port),
+      .token = flags.token,
+      .api = ui::ProjectUiOptions(temporal::ToConnectionOptions(flags.connection), flags.engine,
+                                  flags.task_queue)};
   const auto served = service::RunService(
       {},
       [&](std::stop_token stop, service::ServiceReadiness&) -> std::expected<void, std::string> {
@@ -71,9 +63,8 @@ void AddUiCommand(CLI::App& app) {
       ->add_option("--host", flags->host,
                    "The interface to listen on; anything but loopback requires a token")
       ->capture_default_str();
-  command->add_option("--port", flags->port, "The port to listen on (0: a free one)")
-      ->check(CLI::Range(0, 65535))
-      ->capture_default_str();
+  AddBoundedOption(*command, "--port", flags->port, "The port to listen on (0: a free one)", 0,
+                   65535);
   command->add_option("--token", flags->token,
                       "The token a browser must present off loopback (default: a new one, "
                       "printed in the address)");

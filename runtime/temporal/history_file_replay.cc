@@ -1,5 +1,6 @@
 #include "runtime/temporal/history_file_replay.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -67,6 +68,41 @@ std::expected<HistoryFileReplay, std::string> ReplayHistoryFile(
   auto report = replayer->Replay(catalog, workflow_id);
   if (!report) return std::unexpected(file + ": " + report.error());
   return HistoryFileReplay{.file = file, .report = std::move(*report)};
+}
+
+bool HistoryFilesReplay::deterministic() const {
+  return std::ranges::all_of(
+      replays, [](const HistoryFileReplay& one) { return one.report.deterministic(); });
+}
+
+nlohmann::json HistoryFilesReplay::ToJson() const {
+  if (replays.size() == 1) return replays[0].ToJson();
+  nlohmann::json all = nlohmann::json::array();
+  for (const HistoryFileReplay& one : replays) all.push_back(one.ToJson());
+  return all;
+}
+
+std::string HistoryFilesReplay::Text() const {
+  std::string text;
+  for (const HistoryFileReplay& one : replays) text += one.Text();
+  return text;
+}
+
+HistoryFilesReplay ReplayHistoryFiles(const std::vector<std::string>& files,
+                                      std::istream& standard_input,
+                                      const std::shared_ptr<const dsl::DefinitionCatalog>& catalog,
+                                      const std::string& workflow_id,
+                                      const std::optional<EncryptionOptions>& keys) {
+  HistoryFilesReplay all;
+  for (const std::string& file : files) {
+    auto replay = ReplayHistoryFile(file, standard_input, catalog, workflow_id, keys);
+    if (!replay) {
+      all.error = replay.error();
+      break;
+    }
+    all.replays.push_back(std::move(*replay));
+  }
+  return all;
 }
 
 }  // namespace weft::temporal

@@ -21,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using weft::temporal::ReplayCatalog;
 using weft::temporal::ReplayHistoryFile;
+using weft::temporal::ReplayHistoryFiles;
 
 constexpr char kGreet[] = R"(dsl: 1
 name: greet
@@ -127,6 +128,37 @@ TEST_CASE("what cannot be replayed is an error that names the file") {
   auto unpinned = ReplayHistoryFile(folder.Path("open.json"), no_input, nullptr);
   REQUIRE_FALSE(unpinned);
   CHECK_THAT(unpinned.error(), Catch::StartsWith(folder.Path("open.json") + ": "));
+}
+
+TEST_CASE("several files replay in turn: deterministic only if every one is, JSON an array") {
+  Folder folder;
+  const auto catalog = ReplayCatalog(folder.Path("workflows"));
+  std::istringstream no_input;
+  const auto one = ReplayHistoryFiles({folder.Path("open.json")}, no_input, catalog);
+  CHECK_FALSE(one.error);
+  CHECK(one.deterministic());
+  CHECK(one.ToJson() == one.replays[0].ToJson());  // one file: its object, not an array
+
+  const auto two = ReplayHistoryFiles({folder.Path("open.json"), folder.Path("doctored.json")},
+                                      no_input, catalog);
+  CHECK_FALSE(two.error);
+  REQUIRE(two.replays.size() == 2);
+  CHECK_FALSE(two.deterministic());
+  CHECK(two.ToJson().is_array());
+  CHECK(two.ToJson()[1]["deterministic"] == false);
+  CHECK(two.Text() == two.replays[0].Text() + two.replays[1].Text());
+}
+
+TEST_CASE("several files stop at the first that cannot be used, keeping the ones before") {
+  Folder folder;
+  std::istringstream no_input;
+  const auto replay = ReplayHistoryFiles(
+      {folder.Path("open.json"), folder.Path("missing.json"), folder.Path("doctored.json")},
+      no_input, ReplayCatalog(folder.Path("workflows")));
+  REQUIRE(replay.error);
+  CHECK(*replay.error == folder.Path("missing.json") + ": cannot be read");
+  REQUIRE(replay.replays.size() == 1);
+  CHECK(replay.replays[0].file == folder.Path("open.json"));
 }
 
 TEST_CASE("without a folder, the catalog is ./workflows when there is one") {

@@ -154,3 +154,29 @@ TEST_CASE("State changes without the request header, or from another origin or h
   CHECK(rebound->status == 403);
   CHECK(ui.Get("/api/runs")["total"] == 0);
 }
+
+TEST_CASE("Without an address, a project's runs go to its journal, made absolute, folder made") {
+  const auto folder =
+      std::filesystem::temp_directory_path() / ("weft-ui-project-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(folder);
+  const weft::client::ForegroundOptions engine{.journal = folder / "state/journal.db",
+                                               .workflows = "flows"};
+  const weft::ui::UiOptions options = weft::ui::ProjectUiOptions({.address = ""}, engine, "queue");
+  CHECK(options.workflows == "flows");
+  CHECK(options.task_queue == "queue");
+  CHECK(options.client.temporal.address.empty());
+  CHECK(options.client.embedded.journal == folder / "state/journal.db");
+  CHECK(std::filesystem::is_directory(folder / "state"));
+  std::filesystem::remove_all(folder);
+}
+
+TEST_CASE("With an address, a project's runs go to Temporal and no journal folder is made") {
+  const auto folder =
+      std::filesystem::temp_directory_path() / ("weft-ui-temporal-" + std::to_string(::getpid()));
+  const weft::client::ForegroundOptions engine{.journal = folder / "journal.db"};
+  const weft::ui::UiOptions options =
+      weft::ui::ProjectUiOptions({.address = "127.0.0.1:7233"}, engine, "weft");
+  CHECK(options.client.temporal.address == "127.0.0.1:7233");
+  CHECK(options.workflows == "workflows");
+  CHECK_FALSE(std::filesystem::exists(folder));
+}
