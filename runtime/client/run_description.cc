@@ -193,10 +193,31 @@ std::expected<json, ClientError> DescribeRunStanding(WorkflowClient& client,
   if (details.contains("result")) value["result"] = details["result"];
   if (details.contains("failure")) value["failure"] = details["failure"];
 
+  const bool queried = described->status == RunStatus::kRunning;
+  if (queried) {
+    if (options.before_stack_query) options.before_stack_query();
+    // The interpreter's own account of where each branch stands, on either engine. Asked
+    // before the history is read, so that the history is at least as new: read the other way
+    // round, a step the interpreter has passed could still show as running (an await after
+    // an activity whose completion the older history did not hold yet).
+    auto trace = client.Query(described->execution, "__stack_trace", nullptr);
+    if (trace && trace->is_string()) {
+      json steps = StepsInProgress(trace->get<std::string>());
+      json signals = json::array();
+      for (const json& step : steps) {
+        if (step.contains("signal")) signals.push_back(step["signal"]);
+      }
+      value["in_progress"] = std::move(steps);
+      value["awaiting_signals"] = std::move(signals);
+    } else if (!trace) {
+      value["in_progress_unknown"] = trace.error().message;
+    }
+  }
+
   // Temporal's Describe() reads only the start and the end of a history: the whole of it only
-  // when asked for the operations.
+  // when asked for the operations; and after the query, the history Describe() read is older.
   json activations = details.value("activations", json());
-  if (!activations.is_array() && options.operations) {
+  if ((!activations.is_array() || queried) && options.operations) {
     if (auto read = client.Activations(described->execution)) {
       activations = std::move(*read);
     } else {
@@ -232,23 +253,6 @@ std::expected<json, ClientError> DescribeRunStanding(WorkflowClient& client,
   value["pending_activities"] = std::move(activities);
   value["timers"] = std::move(timers);
   if (!children.empty()) value["children"] = std::move(children);
-
-  if (described->status == RunStatus::kRunning) {
-    if (options.before_stack_query) options.before_stack_query();
-    // The interpreter's own account of where each branch stands, on either engine.
-    auto trace = client.Query(described->execution, "__stack_trace", nullptr);
-    if (trace && trace->is_string()) {
-      json steps = StepsInProgress(trace->get<std::string>());
-      json signals = json::array();
-      for (const json& step : steps) {
-        if (step.contains("signal")) signals.push_back(step["signal"]);
-      }
-      value["in_progress"] = std::move(steps);
-      value["awaiting_signals"] = std::move(signals);
-    } else if (!trace) {
-      value["in_progress_unknown"] = trace.error().message;
-    }
-  }
 
   if (activations.is_array()) {
     json history = json::array();
