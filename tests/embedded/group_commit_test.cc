@@ -3,8 +3,6 @@
 // batches, and what was submitted is committed before the writer stops.
 #include "runtime/embedded/group_commit.h"
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <condition_variable>
 #include <filesystem>
@@ -12,19 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/embedded/temp_journal.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 using namespace weft::embedded;
 
-fs::path TempJournal(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("weft-group-commit-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const fs::path path = dir / (name + ".db");
-  fs::remove(path);
-  return path;
-}
+using weft::embedded::testing::TempJournal;
 
 JournalBatch NewRun(const std::string& id) {
   return {write::InsertRun{.run = {.run_id = id,

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "runtime/embedded/journal_codec.h"
+#include "tests/embedded/temp_journal.h"
 
 namespace {
 
@@ -13,14 +14,7 @@ namespace fs = std::filesystem;
 using namespace weft::embedded;
 using nlohmann::json;
 
-fs::path TempJournal(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("weft-journal-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const fs::path path = dir / (name + ".db");
-  fs::remove(path);
-  return path;
-}
+using weft::embedded::testing::TempJournal;
 
 RunRecord SampleRun(const std::string& id) {
   return {.run_id = id,
