@@ -30,6 +30,8 @@ struct CachedLoad {
   LoadResult result;
 };
 
+constexpr std::size_t kMaxEntries = 1024;
+
 struct LoadCache {
   std::mutex mutex;
   std::map<std::string, CachedLoad> entries;
@@ -72,6 +74,11 @@ LoadResult LoadDefinitionFileCached(const std::filesystem::path& path) {
   LoadResult result = LoadDefinitionFile(path);
   std::lock_guard lock(cache.mutex);
   ++cache.stats.loads;
+  // A bound for a long-lived process that reads ever new files (an agent writing definitions):
+  // any entry may go, the next read of its file loads it again.
+  if (cache.entries.size() >= kMaxEntries && !cache.entries.contains(key)) {
+    cache.entries.erase(cache.entries.begin());
+  }
   cache.entries.insert_or_assign(key, CachedLoad{stamp, result});
   return result;
 }

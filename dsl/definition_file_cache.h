@@ -10,7 +10,8 @@
 // workers, not a client's). The key is the path as given, with the working folder when it is
 // relative, so that Definition::file and the diagnostics name the file as the caller did.
 //
-// Process-wide and thread-safe; entries live as long as the process (one per file read).
+// Process-wide and thread-safe; at most 1,024 files are kept, beyond which one is forgotten for
+// each new one.
 #ifndef WEFT_DSL_DEFINITION_FILE_CACHE_H_
 #define WEFT_DSL_DEFINITION_FILE_CACHE_H_
 
