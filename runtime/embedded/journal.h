@@ -132,10 +132,11 @@ struct Reply {
 };
 
 // A JSON column of a write, as its text. A write is built on the engine thread and applied on
-// the journal's one writer thread, which is the engine's limit at high throughput
-// (bench/RESULTS.md, "journal thread"): dumping the value where the write is built leaves the
-// writer only SQL to run, and no JSON tree to free. Converts implicitly from JSON so that a
-// write is built as before; null is the text "null", as nlohmann::json{}.dump() gives.
+// the journal's one writer thread, which was the engine's limit at high throughput
+// (bench/RESULTS.md, "the journal's writer"): dumping the value where the write is built
+// leaves the writer only SQL to run, and no JSON tree to free. Converts implicitly from JSON
+// so that a write is built as before; null is the text "null", as nlohmann::json{}.dump()
+// gives.
 class JsonText {
  public:
   JsonText() = default;
