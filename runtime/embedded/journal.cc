@@ -13,6 +13,7 @@
 
 #include "dsl/json_text.h"
 #include "runtime/embedded/journal_statement.h"
+#include "runtime/embedded/journal_write_group.h"
 
 namespace weft::embedded {
 namespace {
@@ -119,27 +120,6 @@ constexpr const char* kRunColumns =
 
 }  // namespace
 
-namespace {
-
-// The one write turn of this process for the journal file at `path` (by device and inode, as
-// SQLite's lock is the file's): shared by every connection open on it.
-std::shared_ptr<std::mutex> WriteTurnOf(const std::filesystem::path& path) {
-  struct stat file {};
-  if (::stat(path.c_str(), &file) != 0) return std::make_shared<std::mutex>();
-  static std::mutex guard;
-  static std::map<std::pair<dev_t, ino_t>, std::weak_ptr<std::mutex>> turns;
-  std::lock_guard lock(guard);
-  std::weak_ptr<std::mutex>& known = turns[{file.st_dev, file.st_ino}];
-  std::shared_ptr<std::mutex> turn = known.lock();
-  if (!turn) {
-    turn = std::make_shared<std::mutex>();
-    known = turn;
-  }
-  return turn;
-}
-
-}  // namespace
-
 Journal::Journal(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
 
 Journal::~Journal() {
@@ -164,7 +144,7 @@ std::expected<std::unique_ptr<Journal>, std::string> Journal::Open(
     return std::unexpected("cannot open journal " + path.string() + ": " + error);
   }
   std::unique_ptr<Journal> journal(new Journal(db, path));
-  journal->write_turn_ = WriteTurnOf(path);
+  journal->write_group_ = JournalWriteGroup::Of(path);
   journal->busy_timeout_ = std::chrono::milliseconds(options.busy_timeout_ms);
   sqlite3_busy_handler(db, &Journal::WaitForLock, journal.get());
   if (auto done = journal->Initialize(options); !done) {

@@ -31,6 +31,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -233,6 +234,8 @@ struct JournalOptions {
   int busy_timeout_ms = 10000;
 };
 
+class JournalWriteGroup;
+
 class Journal {
  public:
   // Creates the file (and its folder) when missing, and the schema.
@@ -244,7 +247,8 @@ class Journal {
 
   const std::filesystem::path& path() const { return path_; }
 
-  // All batches in one transaction (one fsync).
+  // All batches in one transaction (one fsync), perhaps shared with other writers of this
+  // process on the same file (journal_write_group.h); returns once it is committed.
   std::expected<void, std::string> Apply(const std::vector<const JournalBatch*>& batches);
   std::expected<void, std::string> Apply(const JournalBatch& batch);
 
@@ -292,6 +296,9 @@ class Journal {
   std::expected<Statement*, std::string> Prepare(const char* sql);
   std::expected<void, std::string> Exec(const char* sql);
   std::expected<void, std::string> ApplyWrite(const JournalWrite& write);
+  // One transaction for the batches of every writer of a JournalWriteGroup; a result each.
+  std::vector<std::expected<void, std::string>> Commit(
+      std::span<const std::vector<const JournalBatch*>* const> writers);
   std::expected<std::vector<RunRecord>, std::string> QueryRuns(const char* sql,
                                                                std::string_view text_argument,
                                                                std::int64_t int_argument);
@@ -306,10 +313,10 @@ class Journal {
   std::chrono::steady_clock::time_point busy_since_;  // when the current wait for a lock began
   std::filesystem::path path_;
   std::map<const char*, std::unique_ptr<Statement>> statements_;
-  // Taken by Apply() around its transaction: the writers of one process on one journal file
-  // take turns here, blocked, rather than all at once at SQLite's lock, where each waits by
-  // sleeping and trying again.
-  std::shared_ptr<std::mutex> write_turn_;
+  // Apply() queues here: the writers of one process on one journal file are committed
+  // together, one of them at a time at SQLite's lock, rather than all at once there, where each
+  // would wait by sleeping and trying again.
+  std::shared_ptr<JournalWriteGroup> write_group_;
 };
 
 }  // namespace weft::embedded

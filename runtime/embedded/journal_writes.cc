@@ -8,6 +8,7 @@
 
 #include "runtime/embedded/journal.h"
 #include "runtime/embedded/journal_statement.h"
+#include "runtime/embedded/journal_write_group.h"
 
 namespace weft::embedded {
 
@@ -194,23 +195,63 @@ std::expected<void, std::string> Journal::ApplyWrite(const JournalWrite& write) 
 }
 
 std::expected<void, std::string> Journal::Apply(const std::vector<const JournalBatch*>& batches) {
-  std::lock_guard turn(*write_turn_);
+  return write_group_->Write(batches,
+                             [this](std::span<const JournalWriteGroup::Batches* const> writers) {
+                               return Commit(writers);
+                             });
+}
+
+std::vector<std::expected<void, std::string>> Journal::Commit(
+    std::span<const std::vector<const JournalBatch*>* const> writers) {
+  using Result = std::expected<void, std::string>;
+  std::vector<Result> results(writers.size());
+  const auto fail_all = [&results](const std::string& error) {
+    for (Result& result : results) {
+      if (result) result = std::unexpected(error);
+    }
+  };
   if (auto began = Exec("BEGIN IMMEDIATE"); !began) {
-    return std::unexpected("cannot begin a journal transaction: " + began.error());
+    fail_all("cannot begin a journal transaction: " + began.error());
+    return results;
   }
-  for (const JournalBatch* batch : batches) {
-    for (const JournalWrite& write : *batch) {
-      if (auto done = ApplyWrite(write); !done) {
-        (void)Exec("ROLLBACK");
-        return std::unexpected("journal write failed: " + done.error());
+  // With several writers each gets a savepoint, so that one refused write (a workflow id
+  // already running) undoes only its own writer's batches; alone, the transaction is enough.
+  const bool grouped = writers.size() > 1;
+  for (std::size_t i = 0; i < writers.size(); ++i) {
+    if (grouped) {
+      if (auto saved = Exec("SAVEPOINT writer"); !saved) {
+        results[i] = std::unexpected("journal write failed: " + saved.error());
+        continue;
       }
     }
+    for (const JournalBatch* batch : *writers[i]) {
+      for (const JournalWrite& write : *batch) {
+        if (auto done = ApplyWrite(write); !done) {
+          results[i] = std::unexpected("journal write failed: " + done.error());
+          break;
+        }
+      }
+      if (!results[i]) break;
+    }
+    if (!grouped) continue;
+    // A savepoint that cannot be undone or closed would commit half a writer: undo them all.
+    auto closed = results[i] ? Result() : Exec("ROLLBACK TO writer");
+    if (closed) closed = Exec("RELEASE writer");
+    if (!closed) {
+      (void)Exec("ROLLBACK");
+      fail_all("journal write failed: " + closed.error());
+      return results;
+    }
+  }
+  if (!grouped && !results[0]) {
+    (void)Exec("ROLLBACK");
+    return results;
   }
   if (auto committed = Exec("COMMIT"); !committed) {
     (void)Exec("ROLLBACK");
-    return std::unexpected("journal commit failed: " + committed.error());
+    fail_all("journal commit failed: " + committed.error());
   }
-  return {};
+  return results;
 }
 
 std::expected<void, std::string> Journal::Apply(const JournalBatch& batch) {
