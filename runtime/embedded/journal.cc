@@ -120,6 +120,13 @@ constexpr const char* kRunColumns =
 
 }  // namespace
 
+std::filesystem::path BesideJournal(const std::filesystem::path& journal, std::string_view suffix) {
+  std::error_code failed;
+  std::filesystem::path real = std::filesystem::weakly_canonical(journal, failed);
+  if (failed) real = std::filesystem::absolute(journal, failed);
+  return real.string() + std::string(suffix);
+}
+
 Journal::Journal(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
 
 Journal::~Journal() {

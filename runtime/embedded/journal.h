@@ -236,6 +236,11 @@ struct JournalOptions {
 
 class JournalWriteGroup;
 
+// A file beside the journal, named after it with `suffix` (the lease's ".lock"), by the
+// journal's real path: a journal reached through a symlink, or through a path spelled another
+// way, has one such file, not one per spelling.
+std::filesystem::path BesideJournal(const std::filesystem::path& journal, std::string_view suffix);
+
 class Journal {
  public:
   // Creates the file (and its folder) when missing, and the schema.

@@ -11,16 +11,13 @@
 #include <fstream>
 #include <utility>
 
+#include "runtime/embedded/journal.h"
+
 namespace weft::embedded {
 namespace {
 
-// Beside the journal as its real path names it: a journal reached through a symlink, or through
-// a path spelled another way, has one lock, not one per spelling.
-std::filesystem::path LockPath(const std::filesystem::path& journal_path) {
-  std::error_code failed;
-  std::filesystem::path real = std::filesystem::weakly_canonical(journal_path, failed);
-  if (failed) real = std::filesystem::absolute(journal_path, failed);
-  return real.string() + ".lock";
+std::filesystem::path LeasePath(const std::filesystem::path& journal_path) {
+  return BesideJournal(journal_path, ".lock");
 }
 
 // True when `path` names the file open as `fd`: a lock file deleted (or replaced) between
@@ -78,7 +75,7 @@ std::expected<std::optional<JournalLease>, std::string> JournalLease::TryAcquire
   if (journal_path.has_parent_path()) {
     std::filesystem::create_directories(journal_path.parent_path(), failed);
   }
-  const auto path = LockPath(journal_path);
+  const auto path = LeasePath(journal_path);
   if (const int inherited = AdoptInherited(path); inherited >= 0) {
     WritePid(inherited);
     return JournalLease(inherited);
@@ -106,7 +103,7 @@ std::expected<std::optional<JournalLease>, std::string> JournalLease::TryAcquire
 }
 
 bool JournalLease::IsHeld(const std::filesystem::path& journal_path) {
-  const auto path = LockPath(journal_path);
+  const auto path = LeasePath(journal_path);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   struct flock probe = WholeFile(F_WRLCK);
@@ -116,7 +113,7 @@ bool JournalLease::IsHeld(const std::filesystem::path& journal_path) {
 }
 
 long JournalLease::HolderPid(const std::filesystem::path& journal_path) {
-  std::ifstream in(LockPath(journal_path));
+  std::ifstream in(LeasePath(journal_path));
   long pid = 0;
   in >> pid;
   return pid;

@@ -1,7 +1,11 @@
 #include "runtime/embedded/journal_write_group.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <map>
 #include <utility>
 
@@ -16,11 +20,30 @@ std::shared_ptr<JournalWriteGroup> JournalWriteGroup::Of(const std::filesystem::
   std::weak_ptr<JournalWriteGroup>& known = groups[{file.st_dev, file.st_ino}];
   std::shared_ptr<JournalWriteGroup> group = known.lock();
   if (!group) {
-    group = std::make_shared<JournalWriteGroup>();
+    const std::string lock_path = BesideJournal(path, ".write-lock").string();
+    group = std::make_shared<JournalWriteGroup>(
+        ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
     known = group;
   }
   return group;
 }
+
+JournalWriteGroup::~JournalWriteGroup() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+namespace {
+
+// flock(2), again when a signal interrupts it. A failure other than that (no such lock on this
+// file system) leaves the writers to SQLite's busy handler.
+bool Flock(int fd, int operation) {
+  while (::flock(fd, operation) != 0) {
+    if (errno != EINTR) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 JournalWriteGroup::Result JournalWriteGroup::Write(const Batches& batches, const Commit& commit) {
   Writer self;
@@ -37,7 +60,9 @@ JournalWriteGroup::Result JournalWriteGroup::Write(const Batches& batches, const
   writers.reserve(taken);
   for (std::size_t i = 0; i < taken; ++i) writers.push_back(queue_[i]->batches);
   lock.unlock();
+  const bool locked = lock_fd_ >= 0 && Flock(lock_fd_, LOCK_EX);
   std::vector<Result> results = commit(writers);
+  if (locked) Flock(lock_fd_, LOCK_UN);
   lock.lock();
   for (std::size_t i = 0; i < taken; ++i) {
     Writer* writer = queue_.front();

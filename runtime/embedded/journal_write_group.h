@@ -7,6 +7,14 @@
 // behind SQLite's write lock (bench/RESULTS.md, "Clients of weft serve"); the engine's own
 // writer batches the same way (group_commit.h), and this is the same idea for any writer.
 //
+// Processes take turns too. A leader holds an exclusive flock(2) on the file "<journal>.write-lock"
+// (beside the lease's ".lock") while it commits, so that the writers of many processes (200 `weft
+// run --detach` at once and a serving engine) wait in the kernel's queue for one another, asleep,
+// instead of each polling SQLite's lock: polling cost those processes more CPU than their runs, and
+// some lost every try for SQLite's whole busy timeout ("database is locked"). The kernel drops the
+// lock of a process that dies. Where the file cannot be made (a read-only folder), SQLite's busy
+// handler remains the only wait, as it is for writers that are not weft's.
+//
 // A writer returns only once its batches are committed (or refused), as before: grouping
 // changes how many fsyncs the process pays, not what a caller is promised. One writer's
 // refusal (a workflow id already running) does not undo the others': the leader's commit
@@ -50,6 +58,13 @@ class JournalWriteGroup {
   // on it; a group of its own when the file cannot be examined.
   static std::shared_ptr<JournalWriteGroup> Of(const std::filesystem::path& path);
 
+  // A group without a lock file (Of() makes the real ones): for tests of the queue.
+  JournalWriteGroup() = default;
+  explicit JournalWriteGroup(int lock_fd) : lock_fd_(lock_fd) {}
+  ~JournalWriteGroup();
+  JournalWriteGroup(const JournalWriteGroup&) = delete;
+  JournalWriteGroup& operator=(const JournalWriteGroup&) = delete;
+
   // Commits `batches`, alone or together with other writers' (through `commit` if this writer
   // leads, through another writer's otherwise).
   Result Write(const Batches& batches, const Commit& commit);
@@ -65,6 +80,7 @@ class JournalWriteGroup {
     std::condition_variable turn;
   };
 
+  int lock_fd_ = -1;  // "<journal>.write-lock", flock'ed by the leader around a commit; -1: none
   std::mutex mutex_;
   std::deque<Writer*> queue_;  // front: the leader, committing or about to
 };

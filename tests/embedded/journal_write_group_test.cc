@@ -1,9 +1,15 @@
 // JournalWriteGroup: writers that queue while one commits are committed together by the next
-// leader, each gets its own result, and through real journals one refused write in a group
-// undoes only its own writer's batches.
+// leader, each gets its own result; through real journals one refused write in a group
+// undoes only its own writer's batches, and a writer waits for another process's turn at
+// "<journal>.write-lock".
 #include "runtime/embedded/journal_write_group.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <mutex>
@@ -119,6 +125,35 @@ TEST_CASE("a refused start in a group of real writers undoes only its own") {
   auto runs = journals[0]->ListRuns(10000);
   REQUIRE(runs);
   CHECK(runs->size() == kThreads * kRuns + 2);
+}
+
+TEST_CASE("a writer waits while another process holds the journal's write lock") {
+  const fs::path path = TempJournal("write-group-process-turn");
+  auto journal = Journal::Open(path);
+  REQUIRE(journal);
+  // Another open file description stands for another process: flock(2) locks conflict
+  // between descriptions, in one process as across processes.
+  const fs::path lock_path = BesideJournal(path, ".write-lock");
+  REQUIRE(fs::exists(lock_path));
+  const int other = ::open(lock_path.c_str(), O_RDWR | O_CLOEXEC);
+  REQUIRE(other >= 0);
+  REQUIRE(::flock(other, LOCK_EX) == 0);
+  std::atomic<bool> written{false};
+  std::thread writer([&] {
+    CHECK((*journal)->Apply(NewRun("held", "wf-held")));
+    written = true;
+  });
+  // The write is not done while the other holds the lock (50 ms is ample for a commit that
+  // does not wait: a few hundred microseconds).
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK_FALSE(written.load());
+  REQUIRE(::flock(other, LOCK_UN) == 0);
+  writer.join();
+  CHECK(written.load());
+  ::close(other);
+  auto run = (*journal)->FindRun("held");
+  REQUIRE(run);
+  CHECK(run->has_value());
 }
 
 }  // namespace
