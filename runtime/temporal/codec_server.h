@@ -24,6 +24,7 @@
 #define WEFT_RUNTIME_TEMPORAL_CODEC_SERVER_H_
 
 #include <expected>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,14 @@ struct CodecServerOptions {
 // the address's.
 std::expected<std::unique_ptr<http::HttpServer>, std::string> StartCodecServer(
     const CodecServerOptions& options);
+
+// `weft codec-server`: StartCodecServer for the lifetime of a long-running command
+// (runtime/service/run_service.h: until SIGINT or SIGTERM). `on_listening` hears where it
+// listens, once it does, on the serving thread. Call it on the main thread before any other
+// thread starts; blocks until the server stopped, and logs that it did.
+std::expected<void, std::string> RunCodecServerService(
+    const CodecServerOptions& options,
+    const std::function<void(const std::string& address)>& on_listening);
 
 }  // namespace weft::temporal
 
