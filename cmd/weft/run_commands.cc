@@ -1,18 +1,15 @@
 // The embedded engine's commands: run, resume, list, show, and serve (the engine as a
 // long-running service: every run of the journal kept moving, the folder's schedules fired, the
-// folder rescanned, for the lifetime of runtime/service/run_service.h). Running in the
-// foreground, serving, starting runs, reading them and their text are runtime/client's
-// (foreground_run.h, run_text.h); the policy of who executes a journal's runs is
-// runtime/embedded/host.h's. What is here is flags and printing: progress lines rewritten in
-// place on a terminal, tables, a run's history.
-#include <spdlog/spdlog.h>
+// folder rescanned, until SIGINT or SIGTERM). Running in the foreground, serving, starting
+// runs, reading them and their text are runtime/client's (foreground_run.h, run_text.h); the policy
+// of who executes a journal's runs is runtime/embedded/host.h's. What is here is flags and
+// printing: progress lines rewritten in place on a terminal, tables, a run's history.
 #include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -23,7 +20,6 @@
 #include "runtime/client/foreground_run.h"
 #include "runtime/client/progress_printer.h"
 #include "runtime/client/run_text.h"
-#include "runtime/service/run_service.h"
 
 namespace weft::cli {
 namespace {
@@ -134,25 +130,10 @@ struct ServeFlags {
   std::string metrics_address;
 };
 
-void Serve(ServeFlags& flags) {
-  auto metrics = std::make_shared<metrics::MetricsRegistry>();
-  flags.engine.on_notice = [](const std::string& notice) { spdlog::info("{}", notice); };
-  const auto served = service::RunService(
-      {.metrics_address = flags.metrics_address,
-       .metrics = metrics,
-       .not_ready = "not executing the journal yet"},
-      [&](std::stop_token stop,
-          service::ServiceReadiness& readiness) -> std::expected<void, std::string> {
-        auto engine = client::ServeInForeground(
-            flags.engine, stop,
-            {.rescan = Seconds(flags.rescan_seconds),
-             .metrics = metrics,
-             .on_ready = [&readiness](bool ready) { readiness.SetReady(ready); }});
-        if (!engine) return std::unexpected(engine.error().message);
-        return {};
-      });
+void Serve(const ServeFlags& flags) {
+  const auto served =
+      client::RunServeService(flags.engine, Seconds(flags.rescan_seconds), flags.metrics_address);
   if (!served) CommandFailed("serve", served.error());
-  spdlog::info("weft serve stopped");
 }
 
 }  // namespace
