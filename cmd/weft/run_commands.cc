@@ -78,13 +78,11 @@ void RunWorkflow(const RunOptions& options) {
   std::cout << started->execution.run_id << "\n" << std::flush;
 }
 
-void Resume(const client::ForegroundOptions& engine, double linger_seconds) {
+void Resume(const client::ForegroundOptions& engine) {
   client::ProgressPrinter progress = StderrProgress();
-  client::ForegroundOptions options = Foreground(engine, progress);
-  options.linger = Seconds(linger_seconds);
   // Refused by the lease, this process ran nothing: a script that asked for an engine must be
   // able to tell (the other engine runs the runs; the notice said which).
-  if (!OrFail(client::ResumeInForeground(options))) {
+  if (!OrFail(client::ResumeInForeground(Foreground(engine, progress)))) {
     CommandFailed("resume",
                   "nothing resumed: another engine holds the lease of " + engine.journal.string());
   }
@@ -124,15 +122,8 @@ void Show(const std::filesystem::path& journal, const std::string& id, bool as_j
   }
 }
 
-struct ServeFlags {
-  client::ForegroundOptions engine;
-  double rescan_seconds = 1.0;
-  std::string metrics_address;
-};
-
-void Serve(const ServeFlags& flags) {
-  const auto served =
-      client::RunServeService(flags.engine, Seconds(flags.rescan_seconds), flags.metrics_address);
+void Serve(const client::ServeServiceOptions& options) {
+  const auto served = client::RunServeService(options);
   if (!served) CommandFailed("serve", served.error());
 }
 
@@ -156,14 +147,13 @@ void AddRunCommands(CLI::App& app) {
   }
   {
     auto engine = std::make_shared<client::ForegroundOptions>();
-    auto linger = std::make_shared<double>(0.0);
     auto* command =
         app.add_subcommand("resume", "Continue every unfinished run of the journal until done");
     AddEngineFlags(*command, *engine);
-    AddBoundedOption(*command, "--linger", *linger,
+    AddSecondsOption(*command, "--linger", engine->linger,
                      "Seconds to keep running once no run is open, for runs started meanwhile", 0.0,
                      3600.0);
-    command->callback([engine, linger] { Resume(*engine, *linger); });
+    command->callback([engine] { Resume(*engine); });
   }
   {
     auto options = std::make_shared<ListOptions>();
@@ -189,15 +179,15 @@ void AddRunCommands(CLI::App& app) {
 }
 
 void AddServeCommand(CLI::App& app) {
-  auto flags = std::make_shared<ServeFlags>();
+  auto options = std::make_shared<client::ServeServiceOptions>();
   CLI::App* command = app.add_subcommand(
       "serve",
       "Run the embedded engine as a service: every run of the journal, the folder's schedules, "
       "until SIGTERM");
-  AddEngineFlags(*command, flags->engine);
-  AddRescanFlag(*command, flags->rescan_seconds);
-  AddMetricsFlag(*command, flags->metrics_address);
-  command->callback([flags] { Serve(*flags); });
+  AddEngineFlags(*command, options->engine);
+  AddRescanFlag(*command, options->rescan);
+  AddMetricsFlag(*command, options->metrics_address);
+  command->callback([options] { Serve(*options); });
 }
 
 }  // namespace weft::cli

@@ -33,13 +33,9 @@ struct WorkerFlags {
   temporal::WorkerServiceOptions service;
   std::vector<std::string> plugins;
   std::string lua_dir;
-  double rescan_seconds = 1.0;
-  double graceful_shutdown_seconds = 0;
 };
 
-void RunWorker(WorkerFlags& flags) {
-  flags.service.worker.worker.graceful_shutdown = Seconds(flags.graceful_shutdown_seconds);
-  flags.service.worker.rescan_interval = Seconds(flags.rescan_seconds);
+void RunWorker(const WorkerFlags& flags) {
   const auto served = temporal::RunWorkerService(flags.service, [&flags] {
     return activities::BuildProjectRegistry(flags.plugins, flags.lua_dir);
   });
@@ -110,11 +106,11 @@ void AddWorkerCommand(CLI::App& app) {
                    1'000'000);
   AddBoundedOption(*command, "--max-concurrent-activities", worker.max_concurrent_activities,
                    "Activities run at once", 1, 4096);
-  AddBoundedOption(*command, "--graceful-shutdown-timeout", flags->graceful_shutdown_seconds,
+  AddSecondsOption(*command, "--graceful-shutdown-timeout", worker.graceful_shutdown,
                    "Seconds activities in flight may take to finish after SIGTERM before they "
                    "are cancelled",
                    0.0, 86400.0);
-  AddRescanFlag(*command, flags->rescan_seconds);
+  AddRescanFlag(*command, folder.rescan_interval);
   AddMetricsFlag(*command, flags->service.metrics_address);
   command->add_flag("--sync-schedules", folder.sync_schedules,
                     "Create, update and delete the Temporal schedules the definitions declare "

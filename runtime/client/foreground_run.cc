@@ -63,19 +63,17 @@ std::expected<bool, ClientError> ResumeInForeground(const ForegroundOptions& opt
   return *resumed;
 }
 
-std::expected<void, std::string> RunServeService(ForegroundOptions options,
-                                                 std::chrono::milliseconds rescan,
-                                                 const std::string& metrics_address) {
+std::expected<void, std::string> RunServeService(ServeServiceOptions options) {
   auto metrics = std::make_shared<metrics::MetricsRegistry>();
-  options.on_notice = [](const std::string& notice) { spdlog::info("{}", notice); };
+  options.engine.on_notice = [](const std::string& notice) { spdlog::info("{}", notice); };
   auto served = service::RunService(
-      {.metrics_address = metrics_address,
+      {.metrics_address = options.metrics_address,
        .metrics = metrics,
        .not_ready = "not executing the journal yet"},
       [&](std::stop_token stop, service::ServiceReadiness& readiness) {
-        embedded::Host host = MakeHost(options);
+        embedded::Host host = MakeHost(options.engine);
         return host.Serve(std::move(stop),
-                          {.rescan = rescan,
+                          {.rescan = options.rescan,
                            .metrics = metrics,
                            .on_ready = [&readiness](bool ready) { readiness.SetReady(ready); }});
       });

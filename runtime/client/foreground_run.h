@@ -54,16 +54,19 @@ std::expected<Outcome, ClientError> RunInForeground(const StartRequest& request,
 // False, after a notice, when another process holds the lease: that process executes the runs.
 std::expected<bool, ClientError> ResumeInForeground(const ForegroundOptions& options);
 
-// `weft serve`: this process is the journal's engine, firing the folder's schedules and reading
-// the folder again every `rescan` (embedded::Host::Serve), for the lifetime of a long-running
-// command (runtime/service/run_service.h: until SIGINT or SIGTERM), with the metrics of its runs
-// and the operations endpoint at `metrics_address` (empty: none; /readyz is ready while this
-// process executes the journal). Notices are logged (spdlog). Call it on the main thread before
-// any other thread starts; blocks until the engine stopped. The error is the engine's or the
-// endpoint's.
-std::expected<void, std::string> RunServeService(ForegroundOptions options,
-                                                 std::chrono::milliseconds rescan,
-                                                 const std::string& metrics_address);
+struct ServeServiceOptions {
+  ForegroundOptions engine;                // its notices are logged
+  std::chrono::milliseconds rescan{1000};  // how often the workflows folder is read again
+  std::string metrics_address;             // host:port of the operations endpoint; empty: none
+};
+
+// `weft serve`: this process is the journal's engine, firing the folder's schedules
+// (embedded::Host::Serve), for the lifetime of a long-running command
+// (runtime/service/run_service.h: until SIGINT or SIGTERM), with the metrics of its runs and the
+// operations endpoint (/readyz is ready while this process executes the journal). Notices are
+// logged (spdlog). Call it on the main thread before any other thread starts; blocks until the
+// engine stopped. The error is the engine's or the endpoint's.
+std::expected<void, std::string> RunServeService(ServeServiceOptions options);
 
 // ResumeInForeground with these options in a process of its own: this binary's `weft resume`
 // with the same journal, workflows, plugins and Lua folder, made absolute, lingering

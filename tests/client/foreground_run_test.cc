@@ -240,7 +240,8 @@ TEST_CASE("as a service, the engine executes the journal's runs until a stop sig
     }
     ::pthread_kill(waiting, SIGTERM);
   });
-  auto served = weft::client::RunServeService(project.Options(), std::chrono::milliseconds(50), "");
+  auto served = weft::client::RunServeService(
+      {.engine = project.Options(), .rescan = std::chrono::milliseconds(50)});
   CHECK(served);
   stopper.join();
   CHECK(completed);
