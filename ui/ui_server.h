@@ -6,7 +6,8 @@
 // Pages carry a Content-Security-Policy that allows only the server's own scripts and styles,
 // so that even a payload that slipped into the page's HTML could not run.
 //
-// Start() returns once listening; the server stops when the object goes. Any thread.
+// StartUiServer() returns once listening; the server stops when the object goes. Any thread.
+// RunUiService() is `weft ui`: the server until a stop signal, on the main thread.
 #ifndef WEFT_UI_UI_SERVER_H_
 #define WEFT_UI_UI_SERVER_H_
 

@@ -1,12 +1,13 @@
-// RunInForeground and ResumeInForeground: `weft run` and `weft resume` as functions, the embedded
-// engine executed by the calling process (embedded/host.h has the lease policy). RunInForeground
-// starts a run through EmbeddedClient (the same request again gives back the unfinished run it
-// started, and says so), executes it until it closes, or watches the process that holds the
-// journal execute it, and returns how it ended. ResumeInForeground executes every unfinished
-// run of the journal until none is open. Both report progress as ProgressLines and say why they
-// wait in notices. BackgroundResume() is the command line of the same engine in another process,
-// DetachedClientOptions() a client that starts it, DetachedConnectOptions() the same on either
-// engine.
+// RunInForeground, ResumeInForeground and RunServeService: `weft run`, `weft resume` and `weft
+// serve` as functions, the embedded engine executed by the calling process (embedded/host.h has
+// the lease policy). RunInForeground starts a run through EmbeddedClient (the same request again
+// gives back the unfinished run it started, and says so), executes it until it closes, or
+// watches the process that holds the journal execute it, and returns how it ended.
+// ResumeInForeground executes every unfinished run of the journal until none is open. Both
+// report progress as ProgressLines and say why they wait in notices. RunServeService executes
+// the journal until a stop signal. BackgroundResume() is the command line of the same engine in
+// another process, DetachedClientOptions() a client that starts it, DetachedConnectOptions() the
+// same on either engine.
 // The activity registry is built by the project's rule (activities::ProjectRegistryOptions), once,
 // when this process takes the lease.
 //

@@ -20,6 +20,10 @@
 // browser keeps the answer from them. The server checks no credentials itself: it listens on
 // loopback by default; anywhere else, put it behind a proxy that authenticates
 // (docs/operations.md#the-codec-server).
+//
+// StartCodecServer may be called from any thread; the server stops when the object goes.
+// RunCodecServerService is `weft codec-server`: the server until a stop signal, on the main
+// thread.
 #ifndef WEFT_RUNTIME_TEMPORAL_CODEC_SERVER_H_
 #define WEFT_RUNTIME_TEMPORAL_CODEC_SERVER_H_
 
