@@ -1,5 +1,7 @@
 #include "agents/weft_mcp.h"
 
+#include <spdlog/spdlog.h>
+
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -43,8 +45,18 @@ WeftToolsOptions ProjectToolsOptions(WeftToolsOptions tools,
   return tools;
 }
 
-void ServeWeftMcp(const WeftToolsOptions& options, const std::string& version,
-                  std::chrono::milliseconds rescan_interval, std::istream& in, std::ostream& out) {
+std::expected<void, std::string> ServeWeftMcp(const WeftMcpOptions& mcp, const std::string& version,
+                                              std::istream& in, std::ostream& out) {
+  if (!mcp.directory.empty()) {
+    std::error_code error;
+    std::filesystem::current_path(mcp.directory, error);
+    if (error) {
+      return std::unexpected("cannot enter " + mcp.directory.string() + ": " + error.message());
+    }
+  }
+  const WeftToolsOptions options = ProjectToolsOptions(mcp.tools, mcp.temporal);
+  spdlog::info("mcp: serving {} on stdio ({} engine)", options.workflows_dir.string(),
+               mcp.temporal.address.empty() ? "embedded" : "Temporal " + mcp.temporal.address);
   McpServer* server_ref = nullptr;
   WeftTools tools(options, [&server_ref] {
     if (server_ref != nullptr) server_ref->NotifyToolsChanged();
@@ -60,7 +72,7 @@ void ServeWeftMcp(const WeftToolsOptions& options, const std::string& version,
   bool stop = false;
   std::thread rescanner([&] {
     std::unique_lock lock(mutex);
-    while (!stop_signal.wait_for(lock, rescan_interval, [&] { return stop; })) {
+    while (!stop_signal.wait_for(lock, mcp.rescan_interval, [&] { return stop; })) {
       lock.unlock();
       tools.Rescan();
       lock.lock();
@@ -73,6 +85,7 @@ void ServeWeftMcp(const WeftToolsOptions& options, const std::string& version,
   }
   stop_signal.notify_all();
   rescanner.join();
+  return {};
 }
 
 }  // namespace weft::agents

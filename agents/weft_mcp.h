@@ -4,13 +4,17 @@
 // agent, an editor, `weft new`) becomes or changes a tool and the client hears
 // notifications/tools/list_changed.
 //
-// ProjectToolsOptions() says where the runs of the project in the current folder go.
+// It first enters the project folder, which becomes the process's working directory: the
+// workflows, the activities and the journal are the project's. ProjectToolsOptions() says where
+// the runs of the project in the current folder go.
 //
 // ServeWeftMcp blocks the calling thread until `in` ends and the calls in flight have answered.
 #ifndef WEFT_AGENTS_WEFT_MCP_H_
 #define WEFT_AGENTS_WEFT_MCP_H_
 
 #include <chrono>
+#include <expected>
+#include <filesystem>
 #include <istream>
 #include <ostream>
 #include <string>
@@ -26,8 +30,17 @@ namespace weft::agents {
 WeftToolsOptions ProjectToolsOptions(WeftToolsOptions tools,
                                      const temporal::ConnectionOptions& temporal);
 
-void ServeWeftMcp(const WeftToolsOptions& options, const std::string& version,
-                  std::chrono::milliseconds rescan_interval, std::istream& in, std::ostream& out);
+struct WeftMcpOptions {
+  std::filesystem::path directory;  // the project folder (-C); empty: the current one
+  WeftToolsOptions tools;           // its client is ProjectToolsOptions(tools, temporal)'s
+  temporal::ConnectionOptions temporal{.address = ""};  // no address: the project's journal
+  std::chrono::milliseconds rescan_interval{1000};
+};
+
+// Fails, before serving, when the project folder cannot be entered. Logs what it serves.
+std::expected<void, std::string> ServeWeftMcp(const WeftMcpOptions& options,
+                                              const std::string& version, std::istream& in,
+                                              std::ostream& out);
 
 }  // namespace weft::agents
 

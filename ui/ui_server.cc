@@ -1,8 +1,11 @@
 #include "ui/ui_server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <utility>
 
 #include "runtime/http/http_router.h"
+#include "runtime/service/run_service.h"
 #include "ui/request_guard.h"
 #include "ui/ui_assets.h"
 
@@ -79,6 +82,21 @@ std::expected<UiServer, std::string> StartUiServer(UiServerOptions options) {
   UiServer ui{.http = std::move(*server), .token = token};
   ui.url = "http://" + ui.http->address() + "/" + (token.empty() ? "" : "?token=" + token);
   return ui;
+}
+
+std::expected<void, std::string> RunUiService(
+    UiServerOptions options, const std::function<void(const UiServer& server)>& on_listening) {
+  auto served = service::RunService(
+      {},
+      [&](std::stop_token stop, service::ServiceReadiness&) -> std::expected<void, std::string> {
+        auto server = StartUiServer(std::move(options));
+        if (!server) return std::unexpected(server.error());
+        on_listening(*server);
+        service::WaitUntilStopRequested(stop);
+        return {};
+      });
+  if (served) spdlog::info("ui stopped");
+  return served;
 }
 
 }  // namespace weft::ui

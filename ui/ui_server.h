@@ -6,11 +6,13 @@
 // Pages carry a Content-Security-Policy that allows only the server's own scripts and styles,
 // so that even a payload that slipped into the page's HTML could not run.
 //
-// Start() returns once listening; the server stops when the object goes. Any thread.
+// StartUiServer() returns once listening; the server stops when the object goes. Any thread.
+// RunUiService() is `weft ui`: the server until a stop signal, on the main thread.
 #ifndef WEFT_UI_UI_SERVER_H_
 #define WEFT_UI_UI_SERVER_H_
 
 #include <expected>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -33,6 +35,13 @@ struct UiServer {
 
 // The error names the address and why ("cannot listen on ...", or a token that is missing).
 std::expected<UiServer, std::string> StartUiServer(UiServerOptions options);
+
+// `weft ui`: StartUiServer for the lifetime of a long-running command
+// (runtime/service/run_service.h: until SIGINT or SIGTERM). `on_listening` hears the server
+// once it listens, on the serving thread. Call it on the main thread before any other thread
+// starts; blocks until the server stopped, and logs that it did.
+std::expected<void, std::string> RunUiService(
+    UiServerOptions options, const std::function<void(const UiServer& server)>& on_listening);
 
 // Whether `host` (of host:port) is a loopback address: 127.0.0.0/8, ::1, localhost.
 bool IsLoopbackHost(const std::string& host);

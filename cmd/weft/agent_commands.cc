@@ -3,8 +3,6 @@
 // polytope.yml (agents/polytope_file.h); test, dry runs of test cases with mocked activities on
 // virtual time (runtime/dry_run/workflow_tests.h); mcp, the MCP server over stdio
 // (agents/weft_mcp.h), whose stdout carries protocol messages only.
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -70,29 +68,17 @@ void RunTests(const TestOptions& options) {
   if (!report.passed()) throw CLI::RuntimeError(1);
 }
 
-struct McpOptions {
-  std::string directory;
-  agents::WeftToolsOptions tools;
+struct McpFlags {
+  agents::WeftMcpOptions mcp;
   temporal::ConnectionArguments connection;  // no address: the embedded engine
   int rescan_interval_ms = 1000;
 };
 
-void RunMcp(const McpOptions& options) {
-  if (!options.directory.empty()) {
-    // Everything else is relative to the project: workflows/, activities/, the journal.
-    std::error_code error;
-    std::filesystem::current_path(options.directory, error);
-    if (error) {
-      CommandFailed("mcp", "cannot enter " + options.directory + ": " + error.message());
-    }
-  }
-  const agents::WeftToolsOptions tools_options =
-      agents::ProjectToolsOptions(options.tools, temporal::ToConnectionOptions(options.connection));
-  spdlog::info(
-      "mcp: serving {} on stdio ({} engine)", tools_options.workflows_dir.string(),
-      options.connection.address.empty() ? "embedded" : "Temporal " + options.connection.address);
-  agents::ServeWeftMcp(tools_options, WEFT_VERSION,
-                       std::chrono::milliseconds(options.rescan_interval_ms), std::cin, std::cout);
+void RunMcp(McpFlags& flags) {
+  flags.mcp.temporal = temporal::ToConnectionOptions(flags.connection);
+  flags.mcp.rescan_interval = std::chrono::milliseconds(flags.rescan_interval_ms);
+  const auto served = agents::ServeWeftMcp(flags.mcp, WEFT_VERSION, std::cin, std::cout);
+  if (!served) CommandFailed("mcp", served.error());
 }
 
 // --workflows, --activities and --tests: the project's folders, as `new` and `mcp` name them.
@@ -164,18 +150,18 @@ void AddTestCommand(CLI::App& app) {
 }
 
 void AddMcpCommand(CLI::App& app) {
-  auto options = std::make_shared<McpOptions>();
+  auto flags = std::make_shared<McpFlags>();
+  agents::WeftToolsOptions& tools = flags->mcp.tools;
   auto* command = app.add_subcommand(
       "mcp", "Serve the workflows and weft's agent tools over MCP (stdio) to an AI agent");
-  command->add_option("-C,--directory", options->directory,
+  command->add_option("-C,--directory", flags->mcp.directory,
                       "The project folder to work in (default: the current folder)");
-  AddProjectFolderFlags(*command, options->tools.workflows_dir, options->tools.activities_dir,
-                        options->tools.tests_dir);
-  AddConnectionFlags(*command, options->connection, /*address_optional=*/true);
-  AddTaskQueueFlag(*command, options->tools.task_queue, "Temporal task queue");
-  AddBoundedOption(*command, "--rescan-interval-ms", options->rescan_interval_ms,
+  AddProjectFolderFlags(*command, tools.workflows_dir, tools.activities_dir, tools.tests_dir);
+  AddConnectionFlags(*command, flags->connection, /*address_optional=*/true);
+  AddTaskQueueFlag(*command, tools.task_queue, "Temporal task queue");
+  AddBoundedOption(*command, "--rescan-interval-ms", flags->rescan_interval_ms,
                    "How often the workflows folder is checked for changes", 10, 600000);
-  command->callback([options] { RunMcp(*options); });
+  command->callback([flags] { RunMcp(*flags); });
 }
 
 }  // namespace weft::cli

@@ -1,5 +1,7 @@
 #include "cmd/weft/flags.h"
 
+#include <sstream>
+
 #include "cmd/weft/output.h"
 #include "runtime/client/json_argument.h"
 
@@ -83,14 +85,26 @@ void AddTaskQueueFlag(CLI::App& command, std::string& task_queue, const std::str
   command.add_option("--task-queue,-t", task_queue, help)->capture_default_str();
 }
 
-void AddRescanFlag(CLI::App& command, double& seconds) {
-  AddBoundedOption(command, "--rescan-seconds", seconds, "How often workflows/ is read", 0.05,
-                   3600.0);
+CLI::Option* AddSecondsOption(CLI::App& command, const std::string& flag,
+                              std::chrono::milliseconds& value, const std::string& help, double min,
+                              double max) {
+  std::ostringstream default_seconds;  // as CLI11 shows a double's default: "1", "0.5"
+  default_seconds << std::chrono::duration<double>(value).count();
+  return command
+      .add_option_function<double>(
+          flag,
+          [&value](double seconds) {
+            value = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::duration<double>(seconds));
+          },
+          help)
+      ->default_str(default_seconds.str())
+      ->check(CLI::Range(min, max));
 }
 
-std::chrono::milliseconds Seconds(double seconds) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::duration<double>(seconds));
+void AddRescanFlag(CLI::App& command, std::chrono::milliseconds& interval) {
+  AddSecondsOption(command, "--rescan-seconds", interval, "How often workflows/ is read", 0.05,
+                   3600.0);
 }
 
 }  // namespace weft::cli

@@ -45,8 +45,14 @@ nlohmann::json InputJson(const std::string& input, nlohmann::json absent = nullp
 void AddTaskQueueFlag(CLI::App& command, std::string& task_queue,
                       const std::string& help = "Task queue");
 
+// A duration given in seconds (a double: "0.5"), bound to the milliseconds an option takes;
+// --help shows its default in seconds; refused outside [min, max] seconds.
+CLI::Option* AddSecondsOption(CLI::App& command, const std::string& flag,
+                              std::chrono::milliseconds& value, const std::string& help, double min,
+                              double max);
+
 // --rescan-seconds of the commands that serve a workflows folder (worker, serve).
-void AddRescanFlag(CLI::App& command, double& seconds);
+void AddRescanFlag(CLI::App& command, std::chrono::milliseconds& interval);
 
 // A number whose default --help shows, refused outside [min, max].
 template <typename T>
@@ -54,9 +60,6 @@ CLI::Option* AddBoundedOption(CLI::App& command, const std::string& flag, T& val
                               const std::string& help, T min, T max) {
   return command.add_option(flag, value, help)->capture_default_str()->check(CLI::Range(min, max));
 }
-
-// A flag given in seconds (--rescan-seconds) as the duration an option takes.
-std::chrono::milliseconds Seconds(double seconds);
 
 }  // namespace weft::cli
 

@@ -22,6 +22,8 @@ void Fail(const client::ClientError& error, int exit_code) {
   Fail(error.message, exit_code);
 }
 
+void Fail(const temporal::ClientError& error, int exit_code) { Fail(error.message, exit_code); }
+
 void PrintJson(const nlohmann::json& value) {
   std::cout << value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }

@@ -1,8 +1,8 @@
 // How every command ends: a result on stdout, a message on stderr and an exit code. Fail()
 // prints "weft: <message>" and throws CLI::RuntimeError, so that main() has one exit path;
-// OrFail() does so for a client error (the workflow's failure, when it sent one, goes to stdout
-// as JSON); PrintJson() prints a JSON answer; PrintOutcome() prints a run's result, or its
-// failure and fails.
+// OrFail() does so for the error of an expected value (a client error's failure, when the
+// workflow sent one, goes to stdout as JSON); PrintJson() prints a JSON answer; PrintOutcome()
+// prints a run's result, or its failure and fails.
 #ifndef WEFT_CMD_WEFT_OUTPUT_H_
 #define WEFT_CMD_WEFT_OUTPUT_H_
 
@@ -22,22 +22,12 @@ namespace weft::cli {
 [[noreturn]] void CommandFailed(const std::string& command, const std::string& message,
                                 int exit_code = 1);
 [[noreturn]] void Fail(const client::ClientError& error, int exit_code = 1);
+[[noreturn]] void Fail(const temporal::ClientError& error, int exit_code = 1);
 
-template <typename T>
-T OrFail(std::expected<T, std::string> value, int exit_code = 1) {
+// The value, or Fail() with the error (a message, or a client error of either kind).
+template <typename T, typename Error>
+T OrFail(std::expected<T, Error> value, int exit_code = 1) {
   if (!value) Fail(value.error(), exit_code);
-  if constexpr (!std::is_void_v<T>) return std::move(*value);
-}
-
-template <typename T>
-T OrFail(std::expected<T, client::ClientError> value, int exit_code = 1) {
-  if (!value) Fail(value.error(), exit_code);
-  if constexpr (!std::is_void_v<T>) return std::move(*value);
-}
-
-template <typename T>
-T OrFail(std::expected<T, temporal::ClientError> value, int exit_code = 1) {
-  if (!value) Fail(value.error().message, exit_code);
   if constexpr (!std::is_void_v<T>) return std::move(*value);
 }
 

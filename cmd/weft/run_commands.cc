@@ -1,18 +1,15 @@
 // The embedded engine's commands: run, resume, list, show, and serve (the engine as a
 // long-running service: every run of the journal kept moving, the folder's schedules fired, the
-// folder rescanned, for the lifetime of runtime/service/run_service.h). Running in the
-// foreground, serving, starting runs, reading them and their text are runtime/client's
-// (foreground_run.h, run_text.h); the policy of who executes a journal's runs is
-// runtime/embedded/host.h's. What is here is flags and printing: progress lines rewritten in
-// place on a terminal, tables, a run's history.
-#include <spdlog/spdlog.h>
+// folder rescanned, until SIGINT or SIGTERM). Running in the foreground, serving, starting
+// runs, reading them and their text are runtime/client's (foreground_run.h, run_text.h); the policy
+// of who executes a journal's runs is runtime/embedded/host.h's. What is here is flags and
+// printing: progress lines rewritten in place on a terminal, tables, a run's history.
 #include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -23,7 +20,6 @@
 #include "runtime/client/foreground_run.h"
 #include "runtime/client/progress_printer.h"
 #include "runtime/client/run_text.h"
-#include "runtime/service/run_service.h"
 
 namespace weft::cli {
 namespace {
@@ -82,13 +78,11 @@ void RunWorkflow(const RunOptions& options) {
   std::cout << started->execution.run_id << "\n" << std::flush;
 }
 
-void Resume(const client::ForegroundOptions& engine, double linger_seconds) {
+void Resume(const client::ForegroundOptions& engine) {
   client::ProgressPrinter progress = StderrProgress();
-  client::ForegroundOptions options = Foreground(engine, progress);
-  options.linger = Seconds(linger_seconds);
   // Refused by the lease, this process ran nothing: a script that asked for an engine must be
   // able to tell (the other engine runs the runs; the notice said which).
-  if (!OrFail(client::ResumeInForeground(options))) {
+  if (!OrFail(client::ResumeInForeground(Foreground(engine, progress)))) {
     CommandFailed("resume",
                   "nothing resumed: another engine holds the lease of " + engine.journal.string());
   }
@@ -128,31 +122,9 @@ void Show(const std::filesystem::path& journal, const std::string& id, bool as_j
   }
 }
 
-struct ServeFlags {
-  client::ForegroundOptions engine;
-  double rescan_seconds = 1.0;
-  std::string metrics_address;
-};
-
-void Serve(ServeFlags& flags) {
-  auto metrics = std::make_shared<metrics::MetricsRegistry>();
-  flags.engine.on_notice = [](const std::string& notice) { spdlog::info("{}", notice); };
-  const auto served = service::RunService(
-      {.metrics_address = flags.metrics_address,
-       .metrics = metrics,
-       .not_ready = "not executing the journal yet"},
-      [&](std::stop_token stop,
-          service::ServiceReadiness& readiness) -> std::expected<void, std::string> {
-        auto engine = client::ServeInForeground(
-            flags.engine, stop,
-            {.rescan = Seconds(flags.rescan_seconds),
-             .metrics = metrics,
-             .on_ready = [&readiness](bool ready) { readiness.SetReady(ready); }});
-        if (!engine) return std::unexpected(engine.error().message);
-        return {};
-      });
+void Serve(const client::ServeServiceOptions& options) {
+  const auto served = client::RunServeService(options);
   if (!served) CommandFailed("serve", served.error());
-  spdlog::info("weft serve stopped");
 }
 
 }  // namespace
@@ -175,14 +147,13 @@ void AddRunCommands(CLI::App& app) {
   }
   {
     auto engine = std::make_shared<client::ForegroundOptions>();
-    auto linger = std::make_shared<double>(0.0);
     auto* command =
         app.add_subcommand("resume", "Continue every unfinished run of the journal until done");
     AddEngineFlags(*command, *engine);
-    AddBoundedOption(*command, "--linger", *linger,
+    AddSecondsOption(*command, "--linger", engine->linger,
                      "Seconds to keep running once no run is open, for runs started meanwhile", 0.0,
                      3600.0);
-    command->callback([engine, linger] { Resume(*engine, *linger); });
+    command->callback([engine] { Resume(*engine); });
   }
   {
     auto options = std::make_shared<ListOptions>();
@@ -208,15 +179,15 @@ void AddRunCommands(CLI::App& app) {
 }
 
 void AddServeCommand(CLI::App& app) {
-  auto flags = std::make_shared<ServeFlags>();
+  auto options = std::make_shared<client::ServeServiceOptions>();
   CLI::App* command = app.add_subcommand(
       "serve",
       "Run the embedded engine as a service: every run of the journal, the folder's schedules, "
       "until SIGTERM");
-  AddEngineFlags(*command, flags->engine);
-  AddRescanFlag(*command, flags->rescan_seconds);
-  AddMetricsFlag(*command, flags->metrics_address);
-  command->callback([flags] { Serve(*flags); });
+  AddEngineFlags(*command, options->engine);
+  AddRescanFlag(*command, options->rescan);
+  AddMetricsFlag(*command, options->metrics_address);
+  command->callback([options] { Serve(*options); });
 }
 
 }  // namespace weft::cli

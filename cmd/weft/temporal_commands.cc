@@ -1,12 +1,12 @@
 // The Temporal engine's commands (runtime/temporal). worker: serves every definition of a
-// workflows folder, and the activity registry, on a Temporal task queue (folder_worker.h: the
-// serving and the rescanning). replay: replays histories exported from any Temporal server
+// workflows folder, and the activity registry, on a Temporal task queue (worker_service.h, over
+// folder_worker.h: the serving and the rescanning). replay: replays histories exported from any
+// Temporal server
 // (`temporal workflow show -o json`, `weft history`) against this build; exit 0: deterministic,
 // 1: one diverged (the event and the command are printed), 2: a history or the arguments cannot
 // be used. codec-server: Temporal's remote codec protocol with weft's payload keys
 // (codec_server.h), for the Temporal UI and `temporal workflow show --codec-endpoint`.
-// worker and codec-server run for the lifetime of runtime/service/run_service.h (SIGINT and
-// SIGTERM stop them; the worker gracefully).
+// worker and codec-server run until SIGINT or SIGTERM (the worker stops gracefully).
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -23,49 +23,23 @@
 #include "runtime/service/run_service.h"
 #include "runtime/temporal/codec_server.h"
 #include "runtime/temporal/connection_arguments.h"
-#include "runtime/temporal/folder_worker.h"
 #include "runtime/temporal/history_file_replay.h"
+#include "runtime/temporal/worker_service.h"
 
 namespace weft::cli {
 namespace {
 
-struct WorkerOptions {
-  temporal::ConnectionArguments connection;
+struct WorkerFlags {
+  temporal::WorkerServiceOptions service;
   std::vector<std::string> plugins;
   std::string lua_dir;
-  temporal::FolderWorkerOptions worker;
-  double rescan_seconds = 1.0;
-  double graceful_shutdown_seconds = 0;
-  std::string metrics_address;
 };
 
-std::expected<void, std::string> ServeWorker(WorkerOptions options, std::stop_token stop,
-                                             service::ServiceReadiness& readiness) {
-  auto registry = activities::BuildProjectRegistry(options.plugins, options.lua_dir);
-  if (!registry) return std::unexpected(registry.error().message);
-  auto worker = temporal::FolderWorker::Create(options.worker, **registry);
-  if (!worker) return std::unexpected(worker.error());
-  spdlog::info("weft worker on task queue {} at {} (namespace {}): {} workflows, {} activities",
-               options.worker.worker.task_queue, options.connection.address,
-               options.connection.namespace_name, (*worker)->workflows(),
-               (*registry)->List().size());
-  (*worker)->Serve(stop, readiness);
-  return {};
-}
-
-void RunWorker(WorkerOptions options) {
-  auto metrics = std::make_shared<metrics::MetricsRegistry>();
-  options.worker.worker.connection = temporal::ToConnectionOptions(options.connection);
-  options.worker.worker.metrics = metrics;
-  options.worker.worker.graceful_shutdown = Seconds(options.graceful_shutdown_seconds);
-  options.worker.rescan_interval = Seconds(options.rescan_seconds);
-  const auto served =
-      service::RunService({.metrics_address = options.metrics_address, .metrics = metrics},
-                          [&options](std::stop_token stop, service::ServiceReadiness& readiness) {
-                            return ServeWorker(options, stop, readiness);
-                          });
+void RunWorker(const WorkerFlags& flags) {
+  const auto served = temporal::RunWorkerService(flags.service, [&flags] {
+    return activities::BuildProjectRegistry(flags.plugins, flags.lua_dir);
+  });
   if (!served) CommandFailed("worker", served.error());
-  spdlog::info("weft worker stopped");
 }
 
 struct ReplayOptions {
@@ -97,35 +71,29 @@ void RunCodecServer(CodecServerFlags& flags) {
     CommandFailed("codec-server", "no payload keys: give --codec-key-file or set WEFT_CODEC_KEYS");
   }
   flags.server.keys = *keys;
-  const auto served = service::RunService(
-      {},
-      [&](std::stop_token stop, service::ServiceReadiness&) -> std::expected<void, std::string> {
-        auto server = temporal::StartCodecServer(flags.server);
-        if (!server) return std::unexpected(server.error());
-        // For scripts and tests that start it on port 0: where it listens, on stdout.
-        std::cout << "listening on " << (*server)->address() << std::endl;
-        service::WaitUntilStopRequested(stop);
-        return {};
-      });
+  const auto served = temporal::RunCodecServerService(flags.server, [](const std::string& address) {
+    // For scripts and tests that start it on port 0: where it listens, on stdout.
+    std::cout << "listening on " << address << std::endl;
+  });
   if (!served) CommandFailed("codec-server", served.error());
-  spdlog::info("codec server stopped");
 }
 
 }  // namespace
 
 void AddWorkerCommand(CLI::App& app) {
-  auto options = std::make_shared<WorkerOptions>();
+  auto flags = std::make_shared<WorkerFlags>();
+  temporal::FolderWorkerOptions& folder = flags->service.worker;
   CLI::App* command = app.add_subcommand(
       "worker", "Serve the workflows folder and the activities on a Temporal task queue");
-  AddConnectionFlags(*command, options->connection);
-  command->add_option("--task-queue,-q", options->worker.worker.task_queue, "Task queue to poll")
+  AddConnectionFlags(*command, flags->service.connection);
+  command->add_option("--task-queue,-q", folder.worker.task_queue, "Task queue to poll")
       ->capture_default_str();
   command
-      ->add_option("--workflows", options->worker.workflows,
+      ->add_option("--workflows", folder.workflows,
                    "Folder of workflow definitions, rescanned every second")
       ->capture_default_str();
-  AddActivityFlags(*command, options->plugins, options->lua_dir);
-  temporal::DefinitionWorkerOptions& worker = options->worker.worker;
+  AddActivityFlags(*command, flags->plugins, flags->lua_dir);
+  temporal::DefinitionWorkerOptions& worker = folder.worker;
   // Enough for the server's default four partitions of a task queue (docs/temporal.md).
   AddBoundedOption(*command, "--workflow-pollers", worker.workflow_pollers,
                    "Workflow task polls of the task queue kept out", 1, 64);
@@ -138,16 +106,16 @@ void AddWorkerCommand(CLI::App& app) {
                    1'000'000);
   AddBoundedOption(*command, "--max-concurrent-activities", worker.max_concurrent_activities,
                    "Activities run at once", 1, 4096);
-  AddBoundedOption(*command, "--graceful-shutdown-timeout", options->graceful_shutdown_seconds,
+  AddSecondsOption(*command, "--graceful-shutdown-timeout", worker.graceful_shutdown,
                    "Seconds activities in flight may take to finish after SIGTERM before they "
                    "are cancelled",
                    0.0, 86400.0);
-  AddRescanFlag(*command, options->rescan_seconds);
-  AddMetricsFlag(*command, options->metrics_address);
-  command->add_flag("--sync-schedules", options->worker.sync_schedules,
+  AddRescanFlag(*command, folder.rescan_interval);
+  AddMetricsFlag(*command, flags->service.metrics_address);
+  command->add_flag("--sync-schedules", folder.sync_schedules,
                     "Create, update and delete the Temporal schedules the definitions declare "
                     "(`schedules:`), and only those");
-  command->callback([options] { RunWorker(*options); });
+  command->callback([flags] { RunWorker(*flags); });
 }
 
 void AddReplayCommand(CLI::App& app) {

@@ -5,7 +5,6 @@
 
 #include <iostream>
 #include <memory>
-#include <stop_token>
 #include <string>
 
 #include "cmd/weft/commands.h"
@@ -13,7 +12,6 @@
 #include "cmd/weft/output.h"
 #include "runtime/client/foreground_run.h"
 #include "runtime/http/http_server.h"
-#include "runtime/service/run_service.h"
 #include "ui/ui_server.h"
 
 namespace weft::cli {
@@ -34,23 +32,16 @@ void RunUi(const UiFlags& flags) {
       .token = flags.token,
       .api = ui::ProjectUiOptions(temporal::ToConnectionOptions(flags.connection), flags.engine,
                                   flags.task_queue)};
-  const auto served = service::RunService(
-      {},
-      [&](std::stop_token stop, service::ServiceReadiness&) -> std::expected<void, std::string> {
-        auto server = ui::StartUiServer(std::move(options));
-        if (!server) return std::unexpected(server.error());
-        spdlog::info("ui: {} ({})", server->url,
-                     flags.connection.address.empty()
-                         ? "embedded journal " + flags.engine.journal.string()
-                         : "Temporal " + flags.connection.address + ", namespace " +
-                               flags.connection.namespace_name);
-        // For people and for tests that start it on port 0: what to open, on stdout.
-        std::cout << "weft ui at " << server->url << std::endl;
-        service::WaitUntilStopRequested(stop);
-        return {};
-      });
+  const auto served = ui::RunUiService(std::move(options), [&flags](const ui::UiServer& server) {
+    spdlog::info("ui: {} ({})", server.url,
+                 flags.connection.address.empty()
+                     ? "embedded journal " + flags.engine.journal.string()
+                     : "Temporal " + flags.connection.address + ", namespace " +
+                           flags.connection.namespace_name);
+    // For people and for tests that start it on port 0: what to open, on stdout.
+    std::cout << "weft ui at " << server.url << std::endl;
+  });
   if (!served) CommandFailed("ui", served.error());
-  spdlog::info("ui stopped");
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 #include "runtime/client/foreground_run.h"
 
+#include <spdlog/spdlog.h>
+
 #include "activities/builtin_activities.h"
 #include "runtime/client/embedded_client.h"
+#include "runtime/service/run_service.h"
 
 namespace weft::client {
 namespace {
@@ -60,13 +63,22 @@ std::expected<bool, ClientError> ResumeInForeground(const ForegroundOptions& opt
   return *resumed;
 }
 
-std::expected<void, ClientError> ServeInForeground(const ForegroundOptions& options,
-                                                   std::stop_token stop,
-                                                   const embedded::ServeOptions& serve) {
-  embedded::Host host = MakeHost(options);
-  auto served = host.Serve(std::move(stop), serve);
-  if (!served) return std::unexpected(ClientError{ClientError::Kind::kOther, served.error()});
-  return {};
+std::expected<void, std::string> RunServeService(ServeServiceOptions options) {
+  auto metrics = std::make_shared<metrics::MetricsRegistry>();
+  options.engine.on_notice = [](const std::string& notice) { spdlog::info("{}", notice); };
+  auto served = service::RunService(
+      {.metrics_address = options.metrics_address,
+       .metrics = metrics,
+       .not_ready = "not executing the journal yet"},
+      [&](std::stop_token stop, service::ServiceReadiness& readiness) {
+        embedded::Host host = MakeHost(options.engine);
+        return host.Serve(std::move(stop),
+                          {.rescan = options.rescan,
+                           .metrics = metrics,
+                           .on_ready = [&readiness](bool ready) { readiness.SetReady(ready); }});
+      });
+  if (served) spdlog::info("weft serve stopped");
+  return served;
 }
 
 embedded::BackgroundCommand BackgroundResume(const ForegroundOptions& options) {

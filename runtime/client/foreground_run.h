@@ -1,12 +1,13 @@
-// RunInForeground and ResumeInForeground: `weft run` and `weft resume` as functions, the embedded
-// engine executed by the calling process (embedded/host.h has the lease policy). RunInForeground
-// starts a run through EmbeddedClient (the same request again gives back the unfinished run it
-// started, and says so), executes it until it closes, or watches the process that holds the
-// journal execute it, and returns how it ended. ResumeInForeground executes every unfinished
-// run of the journal until none is open. Both report progress as ProgressLines and say why they
-// wait in notices. BackgroundResume() is the command line of the same engine in another process,
-// DetachedClientOptions() a client that starts it, DetachedConnectOptions() the same on either
-// engine.
+// RunInForeground, ResumeInForeground and RunServeService: `weft run`, `weft resume` and `weft
+// serve` as functions, the embedded engine executed by the calling process (embedded/host.h has
+// the lease policy). RunInForeground starts a run through EmbeddedClient (the same request again
+// gives back the unfinished run it started, and says so), executes it until it closes, or
+// watches the process that holds the journal execute it, and returns how it ended.
+// ResumeInForeground executes every unfinished run of the journal until none is open. Both
+// report progress as ProgressLines and say why they wait in notices. RunServeService executes
+// the journal until a stop signal. BackgroundResume() is the command line of the same engine in
+// another process, DetachedClientOptions() a client that starts it, DetachedConnectOptions() the
+// same on either engine.
 // The activity registry is built by the project's rule (activities::ProjectRegistryOptions), once,
 // when this process takes the lease.
 //
@@ -19,7 +20,6 @@
 #include <expected>
 #include <filesystem>
 #include <functional>
-#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -55,11 +55,19 @@ std::expected<Outcome, ClientError> RunInForeground(const StartRequest& request,
 // False, after a notice, when another process holds the lease: that process executes the runs.
 std::expected<bool, ClientError> ResumeInForeground(const ForegroundOptions& options);
 
-// `weft serve`: this process is the journal's engine until `stop` is requested, firing the
-// folder's schedules and recording metrics (embedded::Host::Serve).
-std::expected<void, ClientError> ServeInForeground(const ForegroundOptions& options,
-                                                   std::stop_token stop,
-                                                   const embedded::ServeOptions& serve);
+struct ServeServiceOptions {
+  ForegroundOptions engine;                // its notices are logged
+  std::chrono::milliseconds rescan{1000};  // how often the workflows folder is read again
+  std::string metrics_address;             // host:port of the operations endpoint; empty: none
+};
+
+// `weft serve`: this process is the journal's engine, firing the folder's schedules
+// (embedded::Host::Serve), for the lifetime of a long-running command
+// (runtime/service/run_service.h: until SIGINT or SIGTERM), with the metrics of its runs and the
+// operations endpoint (/readyz is ready while this process executes the journal). Notices are
+// logged (spdlog). Call it on the main thread before any other thread starts; blocks until the
+// engine stopped. The error is the engine's or the endpoint's.
+std::expected<void, std::string> RunServeService(ServeServiceOptions options);
 
 // ResumeInForeground with these options in a process of its own: this binary's `weft resume`
 // with the same journal, workflows, plugins and Lua folder, made absolute, lingering

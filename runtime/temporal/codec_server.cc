@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "runtime/http/http_message.h"
+#include "runtime/service/run_service.h"
 #include "runtime/temporal/encryption_codec.h"
 #include "temporal/api/common/v1/message.pb.h"
 
@@ -131,6 +132,22 @@ std::expected<std::unique_ptr<http::HttpServer>, std::string> StartCodecServer(
   spdlog::info("codec server at http://{} (POST /encode, /decode; CORS for {})",
                (*server)->address(), origins.empty() ? "no origin" : origins);
   return server;
+}
+
+std::expected<void, std::string> RunCodecServerService(
+    const CodecServerOptions& options,
+    const std::function<void(const std::string& address)>& on_listening) {
+  auto served = service::RunService(
+      {},
+      [&](std::stop_token stop, service::ServiceReadiness&) -> std::expected<void, std::string> {
+        auto server = StartCodecServer(options);
+        if (!server) return std::unexpected(server.error());
+        on_listening((*server)->address());
+        service::WaitUntilStopRequested(stop);
+        return {};
+      });
+  if (served) spdlog::info("codec server stopped");
+  return served;
 }
 
 }  // namespace weft::temporal

@@ -20,10 +20,15 @@
 // browser keeps the answer from them. The server checks no credentials itself: it listens on
 // loopback by default; anywhere else, put it behind a proxy that authenticates
 // (docs/operations.md#the-codec-server).
+//
+// StartCodecServer may be called from any thread; the server stops when the object goes.
+// RunCodecServerService is `weft codec-server`: the server until a stop signal, on the main
+// thread.
 #ifndef WEFT_RUNTIME_TEMPORAL_CODEC_SERVER_H_
 #define WEFT_RUNTIME_TEMPORAL_CODEC_SERVER_H_
 
 #include <expected>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +50,14 @@ struct CodecServerOptions {
 // the address's.
 std::expected<std::unique_ptr<http::HttpServer>, std::string> StartCodecServer(
     const CodecServerOptions& options);
+
+// `weft codec-server`: StartCodecServer for the lifetime of a long-running command
+// (runtime/service/run_service.h: until SIGINT or SIGTERM). `on_listening` hears where it
+// listens, once it does, on the serving thread. Call it on the main thread before any other
+// thread starts; blocks until the server stopped, and logs that it did.
+std::expected<void, std::string> RunCodecServerService(
+    const CodecServerOptions& options,
+    const std::function<void(const std::string& address)>& on_listening);
 
 }  // namespace weft::temporal
 

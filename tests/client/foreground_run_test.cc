@@ -2,9 +2,12 @@
 // folder with the built-in activities: a run is executed to its end in this process with its
 // progress as lines; the same request again resumes the unfinished run it started, and says so;
 // a workflow that is not there, or an input it refuses, starts nothing; the journal's unfinished
-// runs are resumed. Each progress event has its line.
+// runs are resumed. Each progress event has its line. RunServeService, `weft serve` as a
+// function, executes the journal until a stop signal (sent to this thread, which waits for it).
 #include "runtime/client/foreground_run.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -12,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <thread>
 
 #include "runtime/client/embedded_client.h"
 
@@ -220,4 +224,25 @@ TEST_CASE("on either engine: Temporal with an address, else the journal made abs
 
   const auto temporal = weft::client::DetachedConnectOptions({.address = "temporal:7233"}, engine);
   CHECK(temporal.temporal.address == "temporal:7233");
+}
+
+TEST_CASE("as a service, the engine executes the journal's runs until a stop signal") {
+  Project project;
+  REQUIRE(project.Client()->Start({.workflow = "greet", .input = {{"name", "Ada"}}}));
+  const pthread_t waiting = ::pthread_self();
+  std::atomic<bool> completed{false};
+  std::jthread stopper([&] {
+    auto client = project.Client();
+    for (int i = 0; i < 2000 && !completed; ++i) {
+      auto done = client->List({.status = RunStatus::kCompleted});
+      completed = done && done->size() == 1;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ::pthread_kill(waiting, SIGTERM);
+  });
+  auto served = weft::client::RunServeService(
+      {.engine = project.Options(), .rescan = std::chrono::milliseconds(50)});
+  CHECK(served);
+  stopper.join();
+  CHECK(completed);
 }

@@ -1,10 +1,14 @@
 // The codec server over real HTTP on loopback, as the Temporal UI and CLI call it: Payloads JSON
 // in and out of /encode and /decode under any prefix, the CORS answers a browser needs, the
-// namespace check, and the refusals with their reasons.
+// namespace check, and the refusals with their reasons. RunCodecServerService: the server for
+// the lifetime of `weft codec-server`, until a stop signal (sent to this thread, which waits
+// for it).
 
 #include "runtime/temporal/codec_server.h"
 
 #include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -130,4 +134,30 @@ TEST_CASE("A codec server without usable keys does not start") {
   REQUIRE_FALSE(none);
   CHECK(none.error() ==
         "cannot read the key file /nonexistent: No such file or directory (--codec-key-file)");
+}
+
+TEST_CASE("As a service, the server says where it listens and serves until a stop signal") {
+  const pthread_t waiting = ::pthread_self();
+  std::string listening;
+  auto served = weft::temporal::RunCodecServerService(
+      {.address = "127.0.0.1:0", .keys = {.keys = kKeys}}, [&](const std::string& address) {
+        listening = address;
+        httplib::Client client("127.0.0.1", std::stoi(address.substr(address.rfind(':') + 1)));
+        auto healthy = client.Get("/healthz");
+        CHECK((healthy && healthy->status == 200));
+        ::pthread_kill(waiting, SIGTERM);
+      });
+  CHECK(served);
+  CHECK(listening.starts_with("127.0.0.1:"));
+}
+
+TEST_CASE("As a service, a server that cannot start ends it with the reason") {
+  bool listened = false;
+  auto served = weft::temporal::RunCodecServerService(
+      {.address = "127.0.0.1:0", .keys = {.key_file = "/nonexistent"}},
+      [&](const std::string&) { listened = true; });
+  REQUIRE_FALSE(served);
+  CHECK(served.error() ==
+        "cannot read the key file /nonexistent: No such file or directory (--codec-key-file)");
+  CHECK_FALSE(listened);
 }

@@ -3,10 +3,13 @@
 // starting a run with its input checked, the runs listing with its filters and counts, one
 // run's description, graph and step states, and the guard in front of it all. No engine
 // executes the runs here (no background engine): they stay pending, which is all the API needs;
-// ui_browser_test runs them.
+// ui_browser_test runs them. RunUiService: the server for the lifetime of `weft ui`, until a
+// stop signal (sent to this thread, which waits for it).
 #include "ui/ui_server.h"
 
 #include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -179,4 +182,34 @@ TEST_CASE("With an address, a project's runs go to Temporal and no journal folde
   CHECK(options.client.temporal.address == "127.0.0.1:7233");
   CHECK(options.workflows == "workflows");
   CHECK_FALSE(std::filesystem::exists(folder));
+}
+
+TEST_CASE("As a service, the server is announced once it listens and serves until a stop signal") {
+  const pthread_t waiting = ::pthread_self();
+  weft::ui::UiServerOptions options;
+  options.address = "127.0.0.1:0";
+  options.api.workflows = std::string(WEFT_SOURCE_DIR) + "/tests/ui/workflows";
+  std::string url;
+  auto served = weft::ui::RunUiService(options, [&](const weft::ui::UiServer& server) {
+    url = server.url;
+    httplib::Client client("127.0.0.1", server.http->port());
+    auto page = client.Get("/");
+    CHECK((page && page->status == 200));
+    ::pthread_kill(waiting, SIGTERM);
+  });
+  CHECK(served);
+  CHECK(url.starts_with("http://127.0.0.1:"));
+}
+
+TEST_CASE("As a service, a server that cannot listen ends it with the reason") {
+  UiFixture taken;
+  const std::string address = "127.0.0.1:" + std::to_string(taken.server().http->port());
+  weft::ui::UiServerOptions options;
+  options.address = address;
+  bool announced = false;
+  auto served =
+      weft::ui::RunUiService(options, [&](const weft::ui::UiServer&) { announced = true; });
+  REQUIRE_FALSE(served);
+  CHECK_THAT(served.error(), Catch::Contains(address));
+  CHECK_FALSE(announced);
 }
