@@ -19,18 +19,21 @@ struct ActivityPool::Shared {
   bool stopping = false;                                              // guarded by mutex
   std::uint64_t next_ticket = 1;                                      // guarded by mutex
   int next_worker = 1;                                                // guarded by mutex
+  std::size_t idle = 0;                  // guarded by mutex: workers waiting for a task
   std::map<std::uint64_t, int> running;  // guarded by mutex: ticket -> worker
   std::set<int> abandoned;               // guarded by mutex: workers to end after their task
   std::uint64_t abandoned_total = 0;     // guarded by mutex
 };
 
-ActivityPool::ActivityPool(int threads) : shared_(std::make_shared<Shared>()) {
+ActivityPool::ActivityPool(int threads)
+    : shared_(std::make_shared<Shared>()), max_threads_(std::max<std::size_t>(threads, 1)) {
   std::lock_guard lock(shared_->mutex);
-  for (int i = 0; i < std::max(threads, 1); ++i) StartWorker();
+  StartWorker();
 }
 
 void ActivityPool::StartWorker() {
   const int id = shared_->next_worker++;
+  ++shared_->idle;  // free from its start, so that a task submitted meanwhile waits for it
   workers_.emplace(id, std::thread([shared = shared_, id] {
                      pthread_setname_np(pthread_self(), "weft-activity");
                      while (true) {
@@ -40,6 +43,7 @@ void ActivityPool::StartWorker() {
                          shared->work.wait(
                              lock, [&] { return shared->stopping || !shared->queue.empty(); });
                          if (shared->stopping) return;
+                         --shared->idle;
                          task = std::move(shared->queue.front());
                          shared->queue.pop_front();
                          shared->running[task.first] = id;
@@ -48,6 +52,7 @@ void ActivityPool::StartWorker() {
                        std::lock_guard lock(shared->mutex);
                        shared->running.erase(task.first);
                        if (shared->abandoned.erase(id) > 0) return;  // replaced already
+                       ++shared->idle;
                      }
                    }));
 }
@@ -70,6 +75,8 @@ std::uint64_t ActivityPool::Submit(std::function<void()> task) {
     std::lock_guard lock(shared_->mutex);
     ticket = shared_->next_ticket++;
     shared_->queue.emplace_back(ticket, std::move(task));
+    // More tasks waiting than workers to take them: one more worker, up to the size.
+    if (shared_->queue.size() > shared_->idle && workers_.size() < max_threads_) StartWorker();
   }
   shared_->work.notify_one();
   return ticket;

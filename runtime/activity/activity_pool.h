@@ -8,11 +8,16 @@
 // shares only the pool's queue state, which it keeps alive, so destroying the pool never waits
 // for it.
 //
+// Threads start as work needs them, up to the size given: one at first, another whenever a
+// task is queued while none waits. A process that runs one activity (a one-shot `weft run`)
+// starts one thread, not eight.
+//
 // Submit() and Abandon() may be called from any thread. The destructor waits for the running
 // tasks of threads not abandoned and drops queued ones.
 #ifndef WEFT_RUNTIME_ACTIVITY_ACTIVITY_POOL_H_
 #define WEFT_RUNTIME_ACTIVITY_ACTIVITY_POOL_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -42,6 +47,7 @@ class ActivityPool {
 
   std::shared_ptr<Shared> shared_;
   std::map<int, std::thread> workers_;  // guarded by shared_->mutex; by worker id
+  const std::size_t max_threads_;
 };
 
 }  // namespace weft::activity

@@ -254,10 +254,7 @@ std::expected<std::unique_ptr<Engine>, std::string> Engine::Open(EngineOptions o
   if (!reader) return std::unexpected(reader.error());
   auto writer_journal = Journal::Open(core->options.journal_path, journal_options);
   if (!writer_journal) return std::unexpected(writer_journal.error());
-  auto waiter = Journal::Open(core->options.journal_path, journal_options);
-  if (!waiter) return std::unexpected(waiter.error());
   core->reader = std::move(*reader);
-  core->waiter_journal = std::move(*waiter);
   EngineCore* raw = core.get();
   core->writer = std::make_unique<GroupCommit>(
       std::move(*writer_journal),
@@ -338,6 +335,21 @@ std::optional<RunOutcome> Engine::WaitForRun(const std::string& run_id,
     if (closed != core_->closed.end()) return closed->second;
     if (!core_->open_run_ids.contains(current)) {
       // Closed before this engine started, or unknown: the journal says.
+      if (!core_->waiter_journal) {
+        // Opened on first need, not with the engine: most waits are for runs the engine holds,
+        // and a one-shot `weft run` would pay for a connection it never uses. Opened without
+        // the lock, which the engine thread takes at every turn.
+        lock.unlock();
+        auto opened = Journal::Open(core_->options.journal_path,
+                                    {.synchronous_full = core_->options.synchronous_full});
+        lock.lock();
+        if (!opened) {
+          spdlog::warn("journal: {}", opened.error());
+          return std::nullopt;
+        }
+        if (!core_->waiter_journal) core_->waiter_journal = std::move(*opened);
+        continue;
+      }
       auto record = core_->waiter_journal->FindRun(current);
       if (!record || !*record) return std::nullopt;
       if ((*record)->status == RunStatus::kContinuedAsNew) {

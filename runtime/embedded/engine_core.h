@@ -102,7 +102,8 @@ struct EngineCore {
   std::set<std::string> open_run_ids;             // guarded by mutex
   RunWaiters waiters;                             // guarded by mutex: WaitForRun's, by run
   std::condition_variable idle_signal;            // WaitUntilIdle's: open_run_ids emptied
-  std::unique_ptr<Journal> waiter_journal;        // guarded by mutex: WaitForRun's look-ups
+  std::unique_ptr<Journal> waiter_journal;        // guarded by mutex: WaitForRun's look-ups;
+                                                  // opened by the first that needs it
   // Each definition's pin as JSON text, by sha256: built once, shared by every run's row.
   std::map<std::string, std::shared_ptr<const std::string>> pin_texts;  // guarded by mutex
   std::atomic<std::uint64_t> activations{0};
