@@ -61,7 +61,14 @@ std::expected<void, std::vector<InputError>> CheckInput(const nlohmann::json& sc
   valijson::Validator validator;
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter adapter(input);
-  if (validator.validate(parsed, adapter, &results)) return {};
+  try {
+    if (validator.validate(parsed, adapter, &results)) return {};
+  } catch (const std::exception& error) {
+    // valijson compiles a `pattern` only when a value reaches it, so a pattern that is no
+    // regular expression ("a{2,1}") throws here, not when the schema is parsed.
+    return std::unexpected(std::vector<InputError>{
+        {"", std::string("the definition's input schema cannot be used: ") + error.what()}});
+  }
   std::vector<InputError> errors;
   valijson::ValidationResults::Error error;
   while (results.popError(error)) {

@@ -59,3 +59,17 @@ TEST_CASE(
   for (int i = 0; i < 200; ++i) fine = json::array({fine});
   CHECK(weft::dsl::CheckInput(json::object(), {{"a", fine}}));
 }
+
+TEST_CASE("a pattern that is no regular expression is an error of the schema, not a crash") {
+  // Found by the input_check fuzz target: valijson compiles a pattern when a value reaches it.
+  const json schema = json::parse(
+      R"({"type": "object", "properties": {"code": {"type": "string", "pattern": "a{2,1}"}}})");
+  auto checked = weft::dsl::CheckInput(schema, {{"code", "aa"}});
+  REQUIRE_FALSE(checked);
+  REQUIRE(checked.error().size() == 1);
+  CHECK(checked.error()[0].pointer == "");
+  CHECK_THAT(checked.error()[0].message,
+             Catch::Contains("the definition's input schema cannot be used"));
+  // No value reaches the pattern: nothing to check, nothing thrown.
+  CHECK(weft::dsl::CheckInput(schema, json::object()));
+}
