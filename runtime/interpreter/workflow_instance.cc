@@ -277,6 +277,19 @@ std::vector<Command> WorkflowInstance::State::Activate(const Activation& activat
   return std::move(commands);
 }
 
+namespace {
+
+// The run's start as the expression language's timestamp text; null beyond the nanoseconds
+// an int64 holds (before 1677 or after 2262), which a history from another server, damaged
+// or forged, may carry: now() fails there the same way.
+nlohmann::json StartTime(std::int64_t unix_ms) {
+  std::int64_t nanos = 0;
+  if (__builtin_mul_overflow(unix_ms, std::int64_t{1'000'000}, &nanos)) return nullptr;
+  return dsl::expr::FormatTimestamp({.nanos = nanos});
+}
+
+}  // namespace
+
 void WorkflowInstance::State::Start(const StartWorkflow& start) {
   started = true;
   const dsl::Definition& d = *definition;
@@ -289,7 +302,7 @@ void WorkflowInstance::State::Start(const StartWorkflow& start) {
       {"version", d.version},
       {"sha256", d.sha256},
       {"attempt", start.attempt},
-      {"start_time", dsl::expr::FormatTimestamp({.nanos = env.now_unix_ms() * 1'000'000})},
+      {"start_time", StartTime(env.now_unix_ms())},
       {"task_queue", start.task_queue},
   };
   commands.push_back(RecordMarker{std::string(kDefinitionMarker), DefinitionPin(d)});

@@ -1,5 +1,7 @@
 #include "runtime/temporal/workflow_task_splitter.h"
 
+#include <cstdint>
+
 #include "temporal/api/enums/v1/event_type.pb.h"
 
 namespace weft::temporal {
@@ -7,8 +9,14 @@ namespace {
 
 namespace enums = ::temporal::api::enums::v1;
 
+// Saturating: a damaged or forged history may carry any seconds, and an overflow is undefined.
 std::int64_t UnixMillis(const google::protobuf::Timestamp& time) {
-  return time.seconds() * 1000 + time.nanos() / 1'000'000;
+  std::int64_t ms = 0;
+  if (__builtin_mul_overflow(time.seconds(), std::int64_t{1000}, &ms) ||
+      __builtin_add_overflow(ms, time.nanos() / 1'000'000, &ms)) {
+    return time.seconds() < 0 ? INT64_MIN : INT64_MAX;
+  }
+  return ms;
 }
 
 bool IsFailedAttempt(const HistoryEvent* event) {

@@ -866,4 +866,13 @@ steps:
   CHECK(Contains(run.Start().back(), "type=StepBudgetExceeded"));
 }
 
+TEST_CASE("a start beyond the nanoseconds an int64 holds has no start_time, and no overflow") {
+  // Found by the history_replay fuzz target: a history whose start event is in the year 4052.
+  Run run(std::string(kHeader) + "steps: [{id: done, return: '${ workflow.start_time }'}]\n");
+  run.now_ms = 65'730'910'840'827;
+  CHECK(run.Start().back() == "complete_workflow result=null");
+  Run today(std::string(kHeader) + "steps: [{id: done, return: '${ workflow.start_time }'}]\n");
+  CHECK(today.Start().back() == R"(complete_workflow result="2026-01-01T00:00:00Z")");
+}
+
 }  // namespace weft::interpreter
