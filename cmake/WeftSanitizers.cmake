@@ -7,7 +7,8 @@
 #                                     targets of tests/fuzz; scripts/fuzz, build-fuzz/.
 #
 # Set before the components are added, so that every library weft builds is instrumented alike
-# (a library left uninstrumented hides its bugs from ASan and its branches from the fuzzer).
+# (a library left uninstrumented hides its bugs from ASan and its branches from the fuzzer),
+# except the code protoc generates for the Temporal API (runtime/temporal/api/protos.cmake).
 # Third-party libraries come from Debian, uninstrumented: what they do inside is not checked.
 
 set(WEFT_SANITIZE "" CACHE STRING "Sanitizers for every target, e.g. address,undefined or thread")

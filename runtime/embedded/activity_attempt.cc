@@ -27,8 +27,11 @@ ActivityTask::Phase ActivityTask::phase() const {
 }
 
 void ActivityAttempts::Schedule(Run& run, const ij::ScheduleActivity& spec, std::int64_t now_ms) {
-  run.activities[spec.seq] = ActivityTask{.spec = spec, .scheduled_ms = now_ms, .due_ms = now_ms};
+  ActivityTask& task = run.activities[spec.seq] =
+      ActivityTask{.spec = spec, .scheduled_ms = now_ms, .due_ms = now_ms};
   run.arm_after_commit.push_back(spec.seq);
+  // Activate counted this activation already: beyond the first, the run's row is committed.
+  if (run.activation_seq > 1) Dispatch(run, spec.seq, task);
 }
 
 void ActivityAttempts::Arm(Run& run, std::uint32_t seq) {

@@ -4,6 +4,8 @@
 //
 //   phase       event                                      next
 //   ----------  -----------------------------------------  -----------------------------------
+//   scheduled   Schedule, the run's start being durable    queued at once: the first attempt
+//                                                          runs while its step commits
 //   scheduled   its ScheduleActivity is committed (Arm)    armed: due now; schedule-to-close
 //                                                          deadline set
 //   armed       its due time comes (kActivityDue)          queued: an Attempt goes to the pool,
@@ -21,6 +23,14 @@
 //   backoff     its due time comes                         queued
 //   any         the run cancels it or closes               resolved: cancelled; a running
 //                                                          attempt is told and abandoned
+//
+// An attempt may start before the step that scheduled it is durable; its result is delivered
+// only after (the run activates again only once its batch is committed). A lone run's step
+// then overlaps its fsync with the activity and the two hand-offs to a pool thread and back.
+// What a crash in that window costs is what a crash during the attempt
+// costs: the step is redone on restart and the activity runs again, at least once as ever. A
+// run's first activation waits for its commit: before it, the run itself is not durable, and
+// an activity of a run that never was must not run.
 //
 // Deadlines are never taken back (deadline_queue.h): each handler first checks that the
 // deadline still belongs to the task's phase and attempt, and drops it otherwise. A late result
@@ -67,7 +77,7 @@ struct ActivityTask {
   std::int64_t scheduled_ms = 0;
   std::int64_t due_ms = 0;  // when the next attempt may start
   nlohmann::json heartbeat_details;
-  bool armed = false;                // its ScheduleActivity is committed: attempts may run
+  bool armed = false;                // its ScheduleActivity is committed
   bool backoff = false;              // between a failed attempt and the next
   std::shared_ptr<Attempt> current;  // queued or running; null between attempts
 
@@ -87,9 +97,10 @@ class ActivityAttempts {
  public:
   explicit ActivityAttempts(EngineCore& core) : core_(core) {}
 
-  // The run's command scheduled it at `now_ms`; attempts wait for Arm.
+  // The run's command scheduled it at `now_ms`. Its first attempt starts now unless this is
+  // the run's first activation, whose attempts wait for Arm.
   void Schedule(Run& run, const interpreter::ScheduleActivity& spec, std::int64_t now_ms);
-  // Its ScheduleActivity is committed: the first attempt may run.
+  // Its ScheduleActivity is committed: the first attempt may run, if it has not already.
   void Arm(Run& run, std::uint32_t seq);
   // After a restart: the task as the journal left it, armed.
   void Restore(Run& run, std::uint32_t seq, ActivityTask task);

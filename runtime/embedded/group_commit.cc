@@ -42,12 +42,33 @@ GroupCommit::Stats GroupCommit::stats() const {
   return {.transactions = transactions_.load(), .batches = batches_.load()};
 }
 
+bool GroupCommit::CommitHereIfIdle(std::vector<Queued>& batches) {
+  {
+    std::lock_guard lock(mutex_);
+    if (committing_ || stopping_ || !queue_.empty() || batches.size() > kMaxBatchesPerTransaction) {
+      return false;
+    }
+    committing_ = true;
+  }
+  Commit(std::move(batches));
+  batches.clear();
+  bool queued;
+  {
+    std::lock_guard lock(mutex_);
+    committing_ = false;
+    queued = !queue_.empty();
+  }
+  if (queued) work_.notify_one();  // what was submitted meanwhile waited for this commit
+  return true;
+}
+
 void GroupCommit::Loop() {
   while (true) {
     std::vector<Queued> taken;
     {
       std::unique_lock lock(mutex_);
-      work_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      // Commits stay in submission order: nothing is taken while CommitHereIfIdle commits.
+      work_.wait(lock, [this] { return !committing_ && (stopping_ || !queue_.empty()); });
       if (queue_.empty()) return;  // stopping, and everything is committed
       const std::size_t count = std::min(queue_.size(), kMaxBatchesPerTransaction);
       taken.reserve(count);
@@ -55,20 +76,27 @@ void GroupCommit::Loop() {
         taken.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      committing_ = true;
     }
-    std::vector<const JournalBatch*> batches;
-    std::vector<std::uint64_t> tokens;
-    batches.reserve(taken.size());
-    tokens.reserve(taken.size());
-    for (const auto& [batch, token] : taken) {
-      batches.push_back(&batch);
-      tokens.push_back(token);
-    }
-    auto result = journal_->Apply(batches);
-    transactions_.fetch_add(1);
-    batches_.fetch_add(taken.size());
-    on_commit_(std::move(tokens), result);
+    Commit(std::move(taken));
+    std::lock_guard lock(mutex_);
+    committing_ = false;
   }
+}
+
+void GroupCommit::Commit(std::vector<Queued> taken) {
+  std::vector<const JournalBatch*> batches;
+  std::vector<std::uint64_t> tokens;
+  batches.reserve(taken.size());
+  tokens.reserve(taken.size());
+  for (const auto& [batch, token] : taken) {
+    batches.push_back(&batch);
+    tokens.push_back(token);
+  }
+  auto result = journal_->Apply(batches);
+  transactions_.fetch_add(1);
+  batches_.fetch_add(taken.size());
+  on_commit_(std::move(tokens), result);
 }
 
 }  // namespace weft::embedded

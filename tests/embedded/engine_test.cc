@@ -7,7 +7,9 @@
 // deadline whenever the engine is idle: nothing here sleeps.
 #include "runtime/embedded/engine.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -240,6 +242,75 @@ output: {done: '${ vars.done }'}
   outcome = f.Run("hello", {{"name", "Ada"}});
   CHECK(outcome.status == RunStatus::kCompleted);
   CHECK(f.engine->stats().transactions - before == 3);
+}
+
+// An activity may start while the step that scheduled it commits (activity_attempt.h), except
+// in the run's first activation, before which the run itself is not durable. The test holds
+// the journal's write lock, as another process would, to keep a commit waiting.
+TEST_CASE("an activity starts while its step commits, but never before its run is durable") {
+  Fixture f;
+  std::promise<void> second_ran;
+  // Each holder is an open file description of the journal's write lock, as another process
+  // has; whatever is still held when the test ends (a failed check) is let go before the
+  // engine stops, which would otherwise wait for it.
+  struct Holder {
+    fs::path path;
+    std::atomic<int> fd{-1};
+    void Hold() {
+      const int opened = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      REQUIRE(opened >= 0);
+      REQUIRE(::flock(opened, LOCK_EX) == 0);
+      fd = opened;
+    }
+    void Release() {
+      if (const int held = fd.exchange(-1); held >= 0) ::close(held);
+    }
+    ~Holder() { Release(); }
+  };
+  Holder test_holds{.path = BesideJournal(f.journal, ".write-lock")};
+  Holder first_holds{.path = test_holds.path};
+  f.Register("first", [&](const json&, ActivityContext&) -> ActivityResult {
+    first_holds.Hold();  // the commit of the step that follows waits for the test
+    return json{{"n", 1}};
+  });
+  f.Register("second", [&](const json&, ActivityContext&) -> ActivityResult {
+    second_ran.set_value();
+    return json{{"n", 2}};
+  });
+  f.definitions["two-steps"] = Parse(R"(dsl: 1
+name: two-steps
+defaults: {call: {timeouts: {start_to_close: 30s}}}
+steps:
+  - id: one
+    call: first
+  - id: two
+    call: second
+output: ${ steps.two.result }
+)");
+  f.Open(false);
+  test_holds.Hold();
+  const std::string run_id = f.engine->StartRun(f.definitions.at("two-steps"), json::object());
+  // The first activation cannot commit; its activity must not start (100 ms is ample for
+  // one that would: a hand-off to a pool thread takes microseconds).
+  std::this_thread::sleep_for(milliseconds(100));
+  CHECK(f.calls.Count("first") == 0);
+  test_holds.Release();
+  // `first` takes the lock again before it returns: the second activation, which schedules
+  // `second`, then waits to commit, and `second` runs meanwhile.
+  REQUIRE(second_ran.get_future().wait_for(seconds(30)) == std::future_status::ready);
+  {
+    auto reader = Journal::Open(f.journal);
+    REQUIRE(reader);
+    auto activations = (*reader)->Activations(run_id);
+    REQUIRE(activations);
+    CHECK(activations->size() == 1);  // the step that scheduled `second` is not committed yet
+  }
+  first_holds.Release();
+  RunOutcome outcome = f.Wait(run_id);
+  CHECK(outcome.status == RunStatus::kCompleted);
+  CHECK(outcome.result == json{{"n", 2}});
+  CHECK(f.calls.Count("first") == 1);
+  CHECK(f.calls.Count("second") == 1);
 }
 
 // A long-lived engine keeps the outcomes of the runs it closed only up to a bound; the
