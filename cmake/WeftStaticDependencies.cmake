@@ -7,9 +7,16 @@
 # `weft run` pays that on every run. From the archives the linker copies only what weft calls,
 # resolved once at build time.
 #
-# What stays shared, and why: the C and C++ runtimes (the system's own); OpenSSL, so that its
-# security updates reach weft without a rebuild; libcurl, which weft opens only when an
-# http.request runs (activities/curl_library.h); spdlog and fmt, which Debian ships only shared.
+# What stays shared, and why: the C runtime (the system's own); OpenSSL, so that its security
+# updates reach weft without a rebuild; libcurl, which weft opens only when an http.request runs
+# (activities/curl_library.h). spdlog and fmt, which Debian ships only shared, are compiled from
+# their headers instead (weft::spdlog, cmake/WeftDependencies.cmake), so that nothing left
+# needs the shared C++ runtime, and libstdc++ and libgcc are linked statically too: with them
+# shared, the loader resolved some seven thousand symbols against them at every start, a
+# fifth of a one-shot `weft run`'s CPU time (bench/RESULTS.md, "Process start, a third time").
+# Activity plugins are unaffected: their ABI is plain C (runtime/activity/plugin_abi.h), and
+# one written in C++ brings its own libstdc++. The sanitizer and fuzz builds keep the shared
+# runtime, whose operator new the sanitizers replace.
 #
 # How: after the find_package calls, every imported library whose file is a shared object with
 # an archive of the same name beside it is pointed at the archive instead, and so are the
@@ -84,4 +91,17 @@ endfunction()
 
 if(WEFT_STATIC_DEPENDENCIES)
   weft_prefer_static_archives()
+endif()
+
+if(WEFT_STATIC_DEPENDENCIES AND NOT WEFT_SANITIZE AND NOT WEFT_FUZZ)
+  add_link_options($<$<LINK_LANGUAGE:CXX>:-static-libstdc++> -static-libgcc)
+endif()
+
+# Relative relocations packed (DT_RELR, glibc 2.36 and binutils 2.38 on): the loader applies the
+# tens of thousands of a position-independent executable's pointer tables from a compact
+# bitmap instead of one 24-byte entry each.
+include(CheckLinkerFlag)
+check_linker_flag(CXX "-Wl,-z,pack-relative-relocs" WEFT_LINKER_PACKS_RELOCATIONS)
+if(WEFT_LINKER_PACKS_RELOCATIONS)
+  add_link_options(-Wl,-z,pack-relative-relocs)
 endif()

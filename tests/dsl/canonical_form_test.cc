@@ -1,6 +1,10 @@
 // The canonical form and its SHA-256: formatting, comments, key order, quoting and spelling of
 // durations and expression delimiters do not change the hash; any change of meaning does.
+#include <openssl/evp.h>
+
+#include <array>
 #include <catch2/catch.hpp>
+#include <random>
 #include <string>
 
 #include "dsl/loader.h"
@@ -43,6 +47,27 @@ TEST_CASE("SHA-256 matches the FIPS 180-2 test vectors") {
         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
   CHECK(weft::dsl::Sha256Hex(std::string(1'000'000, 'a')) ==
         "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+// weft's own SHA-256 against OpenSSL's, on every length up to five blocks: each way the
+// padding can fall (the tail's one bit and length in the last block or spilling into another).
+TEST_CASE("SHA-256 agrees with OpenSSL's on every length up to five blocks") {
+  std::mt19937 random(20261206);
+  std::string data;
+  for (std::size_t length = 0; length <= 320; ++length) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int size = 0;
+    REQUIRE(EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr) == 1);
+    std::string expected;
+    for (unsigned int i = 0; i < size; ++i) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      expected += kHex[digest[i] >> 4];
+      expected += kHex[digest[i] & 0x0F];
+    }
+    INFO("length " << length);
+    CHECK(weft::dsl::Sha256Hex(data) == expected);
+    data += static_cast<char>(random() & 0xFF);
+  }
 }
 
 TEST_CASE("formatting, comments, key order and spelling do not change the hash") {
