@@ -1,8 +1,5 @@
 #include "runtime/schedule/schedule_calendar.h"
 
-#include <date/date.h>
-#include <date/tz.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -11,6 +8,8 @@
 #include <span>
 #include <sstream>
 #include <string_view>
+
+#include "runtime/schedule/time_zone.h"
 
 namespace weft::schedule {
 namespace {
@@ -32,7 +31,8 @@ std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
 }
 
 std::int64_t DaysFromCivil(int year, unsigned month, unsigned day) {
-  return date::sys_days{date::year{year} / date::month{month} / date::day{day}}
+  return std::chrono::sys_days{std::chrono::year{year} / std::chrono::month{month} /
+                               std::chrono::day{day}}
       .time_since_epoch()
       .count();
 }
@@ -155,7 +155,7 @@ std::expected<ParsedCron, std::string> ParseCron(std::string text) {
   std::istringstream words(text);
   std::vector<std::string> fields;
   for (std::string word; words >> word;) fields.push_back(word);
-  const date::time_zone* zone = nullptr;
+  const TimeZone* zone = nullptr;
   if (!fields.empty() && (fields[0].starts_with("CRON_TZ=") || fields[0].starts_with("TZ="))) {
     auto found = FindTimeZone(fields[0].substr(fields[0].find('=') + 1));
     if (!found) return std::unexpected(found.error());
@@ -251,15 +251,9 @@ std::optional<int> MatchingYear(const CronFields& cron, int year) {
 
 }  // namespace
 
-std::expected<const date::time_zone*, std::string> FindTimeZone(const std::string& name) {
+std::expected<const TimeZone*, std::string> FindTimeZone(const std::string& name) {
   if (name.empty() || name == "UTC") return nullptr;
-  try {
-    return date::locate_zone(name);
-  } catch (const std::exception&) {
-    return std::unexpected("`" + name +
-                           "` is not a time zone of the tz database (an IANA name "
-                           "such as Europe/Berlin)");
-  }
+  return TimeZone::Find(name);
 }
 
 std::expected<ScheduleCalendar, std::string> ScheduleCalendar::Make(
@@ -285,25 +279,21 @@ std::expected<ScheduleCalendar, std::string> ScheduleCalendar::Make(
 
 std::optional<std::int64_t> ScheduleCalendar::NextOfCron(const CronFields& cron,
                                                          std::int64_t after_s) const {
-  const date::time_zone* zone = cron.zone != nullptr ? cron.zone : zone_;
-  using Seconds = std::chrono::seconds;
+  const TimeZone* zone = cron.zone != nullptr ? cron.zone : zone_;
   auto to_local = [&](std::int64_t utc) {
-    if (zone == nullptr) return utc;
-    const date::sys_seconds instant{Seconds(utc)};
-    return utc + zone->get_info(instant).offset.count();
+    return zone == nullptr ? utc : utc + zone->OffsetAt(utc);
   };
   // Clock time, searched field by field from the largest: a field that does not match moves
   // the search to the start of that field's next value.
   std::int64_t clock = zone == nullptr ? after_s + 1 : to_local(after_s) - kClockSlack;
+  const std::chrono::sys_days first_day{std::chrono::days{FloorDiv(clock, kDay)}};
   const int last_year =
-      static_cast<int>(
-          date::year_month_day{date::sys_days{date::days{FloorDiv(clock, kDay)}}}.year()) +
-      kYearsAhead;
+      static_cast<int>(std::chrono::year_month_day{first_day}.year()) + kYearsAhead;
   while (true) {
     const std::int64_t days = FloorDiv(clock, kDay);
     const std::int64_t second_of_day = clock - days * kDay;
-    const date::sys_days day{date::days{days}};
-    const date::year_month_day ymd{day};
+    const std::chrono::sys_days day{std::chrono::days{days}};
+    const std::chrono::year_month_day ymd{day};
     const int year = static_cast<int>(ymd.year());
     const auto month = static_cast<unsigned>(ymd.month());
     if (year > last_year) return std::nullopt;
@@ -318,7 +308,7 @@ std::optional<std::int64_t> ScheduleCalendar::NextOfCron(const CronFields& cron,
           (month == 12 ? DaysFromCivil(year + 1, 1, 1) : DaysFromCivil(year, month + 1, 1)) * kDay;
       continue;
     }
-    const auto weekday = date::weekday{day}.c_encoding();
+    const auto weekday = std::chrono::weekday{day}.c_encoding();
     if (!cron.days_of_month[static_cast<unsigned>(ymd.day())] || !cron.days_of_week[weekday]) {
       clock = (days + 1) * kDay;
       continue;
@@ -345,13 +335,12 @@ std::optional<std::int64_t> ScheduleCalendar::NextOfCron(const CronFields& cron,
     if (zone == nullptr) {
       instants.push_back(clock);
     } else {
-      const date::local_seconds local{Seconds(clock)};
-      const date::local_info info = zone->get_info(local);
-      if (info.result == date::local_info::unique || info.result == date::local_info::ambiguous) {
-        instants.push_back(clock - info.first.offset.count());
+      const LocalTimeOffsets offsets = zone->OffsetsAtLocal(clock);
+      if (offsets.kind != LocalTimeOffsets::Kind::kNonexistent) {
+        instants.push_back(clock - offsets.first);
       }
-      if (info.result == date::local_info::ambiguous) {
-        instants.push_back(clock - info.second.offset.count());
+      if (offsets.kind == LocalTimeOffsets::Kind::kAmbiguous) {
+        instants.push_back(clock - offsets.second);
       }
     }
     for (std::int64_t instant : instants) {

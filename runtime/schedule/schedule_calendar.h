@@ -9,9 +9,9 @@
 //     <n><s|m|h|d>[/<phase>]` is an interval; `CRON_TZ=<zone>` or `TZ=<zone>` first, and a
 //     `# comment` last, are accepted;
 //   - intervals: the instants epoch + n * interval (+ phase), whole seconds;
-//   - a time zone (IANA, from the system's tz database; default UTC) for the calendar fields,
-//     matched as clock time: a clock time that a daylight-saving change skips does not fire
-//     that day, and one it repeats fires twice.
+//   - a time zone (IANA, from the system's tz database: time_zone.h; default UTC) for the
+//     calendar fields, matched as clock time: a clock time that a daylight-saving change skips
+//     does not fire that day, and one it repeats fires twice.
 //
 // The union of every cron string and interval is the schedule's set of nominal times. Jitter
 // is the caller's (schedule_runner.h). A calendar is immutable once made; any thread may call it.
@@ -27,11 +27,9 @@
 
 #include "dsl/definition.h"
 
-namespace date {
-class time_zone;
-}
-
 namespace weft::schedule {
+
+class TimeZone;
 
 // One cron string's fields, each as the set of values it matches.
 struct CronFields {
@@ -42,7 +40,7 @@ struct CronFields {
   std::bitset<13> months;                  // 1-12
   std::bitset<7> days_of_week;             // 0 (Sunday) - 6
   std::vector<std::pair<int, int>> years;  // inclusive ranges; empty: every year
-  const date::time_zone* zone = nullptr;   // CRON_TZ= of this string; null: the schedule's
+  const TimeZone* zone = nullptr;          // CRON_TZ= of this string; null: the schedule's
 };
 
 struct IntervalSpec {
@@ -64,11 +62,11 @@ class ScheduleCalendar {
 
   std::vector<CronFields> crons_;
   std::vector<IntervalSpec> intervals_;
-  const date::time_zone* zone_ = nullptr;  // the schedule's time zone; null: UTC
+  const TimeZone* zone_ = nullptr;  // the schedule's time zone; null: UTC
 };
 
 // "Europe/Berlin" to the system's zone; an error for a name the tz database does not hold.
-std::expected<const date::time_zone*, std::string> FindTimeZone(const std::string& name);
+std::expected<const TimeZone*, std::string> FindTimeZone(const std::string& name);
 
 }  // namespace weft::schedule
 

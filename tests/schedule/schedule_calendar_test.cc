@@ -86,6 +86,8 @@ TEST_CASE("a time zone's clock, across daylight-saving changes") {
   CHECK(berlin.Next(At("2026-10-24T12:00:00Z")) == At("2026-10-25T00:30:00Z"));
   CHECK(berlin.Next(At("2026-10-25T00:30:00Z")) == At("2026-10-25T01:30:00Z"));
   CHECK(berlin.Next(At("2026-10-25T01:30:00Z")) == At("2026-10-26T01:30:00Z"));
+  // Past the zone file's table (2037 at most) its footer's rule keeps summer time going.
+  CHECK(berlin.Next(At("2100-07-01T12:00:00Z")) == At("2100-07-02T00:30:00Z"));
   // CRON_TZ= names the zone of one string.
   CHECK(
       Calendar({"CRON_TZ=America/New_York 0 9 * * * # opening"}).Next(At("2026-12-05T10:00:00Z")) ==
