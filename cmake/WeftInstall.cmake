@@ -37,8 +37,9 @@ set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 # The run-time dependencies are read off the binary's shared libraries by dpkg-shlibdeps, so
 # that the package's Depends line cannot drift from what the build linked.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# libcurl is opened when http.request first runs, not linked (activities/curl_library.h), so
-# dpkg-shlibdeps cannot see it.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4")
+# libcurl is opened when http.request first runs, not linked (activities/curl_library.h), and
+# schedules read the system's tz database (runtime/schedule/time_zone.h): dpkg-shlibdeps can see
+# neither.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4, tzdata")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "ca-certificates")
 include(CPack)

@@ -28,13 +28,15 @@ echo "package: $(basename "$deb"), $(du -h "$deb" | cut -f1)"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
 # Every shared library the binary needs comes from a package that Depends names (the package
-# that holds it, as dpkg knows it on this machine), and libcurl4, which weft opens on first use
-# and so does not need at start (activities/curl_library.h).
+# that holds it, as dpkg knows it on this machine), libcurl4, which weft opens on first use
+# and so does not need at start (activities/curl_library.h), and tzdata, the time zones that
+# schedules read (runtime/schedule/time_zone.h).
 depends_on() {
   local package=${1%%:*}  # dpkg -S says libssl3:amd64
   [[ ", $depends," == *", $package "* || ", $depends," == *", $package,"* ]]
 }
 depends_on libcurl4 || fail "Depends does not name libcurl4"
+depends_on tzdata || fail "Depends does not name tzdata"
 while read -r soname; do
   # (awk reads all its input: one that exits early would kill the writer, which pipefail reports)
   path=$(ldconfig -p | awk -v lib="$soname" '$1 == lib && !found { found = $NF } END { print found }')
