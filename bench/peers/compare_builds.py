@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run import PEERS, cpu_seconds, drive, resident_mb, start, start_dev_server, wait_for
+from run import PEERS, context_switches, cpu_seconds, drive, resident_mb, start, start_dev_server, wait_for
 
 
 def main() -> None:
@@ -49,13 +49,15 @@ def main() -> None:
                 time.sleep(3)
                 idle = resident_mb(worker.pid)
                 before = cpu_seconds(worker.pid)
+                switches_before = context_switches(worker.pid)
                 wall = asyncio.run(drive(address, queue, arguments.runs))
                 cpu_ms = 1000 * (cpu_seconds(worker.pid) - before) / arguments.runs
+                switches = (context_switches(worker.pid) - switches_before) / arguments.runs
                 worker.terminate()
                 worker.wait(timeout=30)
                 turns[name].append(cpu_ms)
                 print(f"{name} round {round_number}: {cpu_ms:.2f} ms CPU per run, wall {wall:.1f} s,"
-                      f" idle {idle:.1f} MB, load {os.getloadavg()[0]:.1f}", flush=True)
+                      f" {switches:.1f} context switches per run, idle {idle:.1f} MB, load {os.getloadavg()[0]:.1f}", flush=True)
         for name, values in turns.items():
             print(f"{name}: mean {sum(values) / len(values):.2f} ms CPU per run over "
                   f"{len(values)} turns")

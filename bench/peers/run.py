@@ -57,6 +57,20 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
+def context_switches(pid: int) -> int:
+    """Voluntary and involuntary context switches of every live thread of `pid`: how often the
+    worker's threads slept and were woken (a thread that exited meanwhile is not counted)."""
+    total = 0
+    for status in Path(f"/proc/{pid}/task").glob("*/status"):
+        try:
+            lines = status.read_text().splitlines()
+        except OSError:
+            continue  # the thread exited
+        total += sum(int(line.split()[1]) for line in lines if line.endswith("ctxt_switches") is False
+                     and "ctxt_switches:" in line)
+    return total
+
+
 def resident_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -183,14 +197,17 @@ def main() -> None:
                 time.sleep(3)
                 idle = resident_mb(worker.pid)
                 before = cpu_seconds(worker.pid)
+                switches_before = context_switches(worker.pid)
                 server_before = cpu_seconds(server.pid)
                 wall = asyncio.run(drive(address, f"bench-{name}", arguments.runs))
                 cpu = cpu_seconds(worker.pid) - before
+                switches = context_switches(worker.pid) - switches_before
                 server_cpu = cpu_seconds(server.pid) - server_before
                 if round_index == 0:
                     asyncio.run(long_history(address, f"bench-{name}", arguments.long_rounds,
                                              work / f"{name}-long.json", weft))
-                rows[name] = {"cpu": cpu, "wall": wall, "idle_mb": idle, "server_cpu": server_cpu}
+                rows[name] = {"cpu": cpu, "wall": wall, "idle_mb": idle, "server_cpu": server_cpu,
+                              "switches": switches}
                 worker.terminate()
                 worker.wait(timeout=30)
             rounds.append({name: rows[name] for name in chosen})
@@ -230,13 +247,14 @@ def print_results(arguments, rounds, work: Path, weft: Path) -> None:
           f"per worker and round, {len(rounds)} rounds.\n")
     # The server's CPU in the same window says which side bounds the wall time: on 2 cores, a
     # server busy most of the time while the worker idles is the limit.
-    print("| Round | Worker | CPU seconds | CPU ms per run | Wall seconds | Runs/s "
-          "| Server CPU seconds | Idle RSS (MB) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| Round | Worker | CPU seconds | CPU ms per run | Context switches per run "
+          "| Wall seconds | Runs/s | Server CPU seconds | Idle RSS (MB) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for index, rows in enumerate(rounds, 1):
         for name, row in rows.items():
             print(f"| {index} | {name} | {row['cpu']:.2f} | "
-                  f"{1000 * row['cpu'] / arguments.runs:.2f} | {row['wall']:.2f} | "
+                  f"{1000 * row['cpu'] / arguments.runs:.2f} | "
+                  f"{row['switches'] / arguments.runs:.1f} | {row['wall']:.2f} | "
                   f"{arguments.runs / row['wall']:.0f} | {row['server_cpu']:.2f} | "
                   f"{row['idle_mb']:.1f} |")
     rows = rounds[0]

@@ -136,6 +136,12 @@ ActivityWorker::ActivityWorker(std::shared_ptr<Connection> connection,
                                     connection_->options().namespace_name, options_.task_queue);
 }
 
+void ActivityWorker::NotifyIfStoppingLocked() {
+  // Only Run() and Stop() wait on stopped_, and only once stopping: a notification while the
+  // worker runs would wake Run()'s thread for nothing, several times a task.
+  if (stopping_) stopped_.notify_all();
+}
+
 void ActivityWorker::ReportSlots() {
   // A poll's slot waits for the task it may bring: taken, not yet used.
   const int max = std::max(1, options_.max_concurrent);
@@ -151,7 +157,7 @@ void ActivityWorker::Run() {
   {
     std::unique_lock lock(mutex_);
     // Stopped, the poll back, every task run and answered.
-    slots_changed_.wait(lock, [this] {
+    stopped_.wait(lock, [this] {
       return stopping_ && polls_out_ == 0 && slots_taken_ == 0 && answers_in_flight_ == 0;
     });
     executors_exit_ = true;
@@ -244,7 +250,7 @@ void ActivityWorker::PollAgain() {
     std::lock_guard lock(mutex_);
     --polls_out_;
     ReportSlots();
-    slots_changed_.notify_all();
+    NotifyIfStoppingLocked();
     // The next poll's slot is taken in the same critical section: once this poll is no longer
     // counted and none replaces it, Run() may return and the worker be destroyed, so nothing
     // after the lock may touch it.
@@ -259,11 +265,11 @@ void ActivityWorker::Stop() {
   stopping_ = true;
   for (grpc::ClientContext* poll : polls_) poll->TryCancel();
   connection_->loop().FireTimersNow();  // a poll backing off stops waiting
-  slots_changed_.notify_all();
+  stopped_.notify_all();
   // The activities in flight get the graceful shutdown period to finish (their results still
   // go out) before they are told to stop, as the SDKs' graceful shutdown timeout gives them.
   if (options_.graceful_shutdown.count() > 0) {
-    slots_changed_.wait_for(lock, options_.graceful_shutdown, [this] { return contexts_.empty(); });
+    stopped_.wait_for(lock, options_.graceful_shutdown, [this] { return contexts_.empty(); });
   }
   for (Context* context : contexts_) context->Cancel();
 }
@@ -286,8 +292,8 @@ void ActivityWorker::ReleaseSlots(int count) {
     std::lock_guard lock(mutex_);
     slots_taken_ -= count;
     ReportSlots();
+    NotifyIfStoppingLocked();
   }
-  slots_changed_.notify_all();
   PollIfSlotFree();
 }
 
@@ -324,7 +330,7 @@ void ActivityWorker::ExecutorLoop() {
     lock.lock();
     --slots_taken_;
     ReportSlots();
-    slots_changed_.notify_all();
+    NotifyIfStoppingLocked();
     if (polls_out_ < std::max(1, options_.pollers)) {
       lock.unlock();
       PollIfSlotFree();  // a poll waited for this slot
@@ -373,8 +379,8 @@ void ActivityWorker::Execute(ActivityTask task) {
   {
     std::lock_guard lock(mutex_);
     contexts_.erase(&context);
+    NotifyIfStoppingLocked();  // a graceful Stop() may be waiting for the last one
   }
-  slots_changed_.notify_all();  // a graceful Stop() may be waiting for the last one
   const bool was_cancelled = !result &&
                              result.error().category == activity::ErrorCategory::kCancelled &&
                              context.IsCancelled();
@@ -429,11 +435,9 @@ void ActivityWorker::Answer(
   connection_->CallAsync(method, method_name, connection_->NewCallContext(), request,
                          [this, about = std::move(about)](std::expected<Response, RpcError> sent) {
                            if (!sent) spdlog::warn("{}: {}", about, sent.error().ToString());
-                           {
-                             std::lock_guard lock(mutex_);
-                             --answers_in_flight_;
-                           }
-                           slots_changed_.notify_all();
+                           std::lock_guard lock(mutex_);
+                           --answers_in_flight_;
+                           NotifyIfStoppingLocked();
                          });
 }
 

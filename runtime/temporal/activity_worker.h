@@ -90,6 +90,9 @@ class ActivityWorker final : public EagerActivities {
   void PollAgain();
   // Reports the slots to the metrics; called with mutex_ held after they change.
   void ReportSlots();
+  // Wakes Run() and a graceful Stop() once the worker is stopping; called with mutex_ held after
+  // a count they wait on (polls, slots, answers, running activities) falls.
+  void NotifyIfStoppingLocked();
   // Queues a task in a slot already taken, starting an executor if none is idle.
   void Enqueue(ActivityTask task);
   void ExecutorLoop();
@@ -110,7 +113,7 @@ class ActivityWorker final : public EagerActivities {
   std::atomic<std::uint64_t> eager_tasks_started_{0};
 
   std::mutex mutex_;
-  std::condition_variable slots_changed_;
+  std::condition_variable stopped_;  // Run() and Stop() wait on it (NotifyIfStoppingLocked)
   std::condition_variable tasks_queued_;
   int slots_taken_ = 0;       // by the poll, tasks queued or running, and reservations not yet used
   int polls_out_ = 0;         // polls out, or waiting out a backoff

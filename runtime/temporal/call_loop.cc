@@ -7,13 +7,18 @@ struct CallLoop::Timer final : Completion {
   CallLoop* loop = nullptr;
   grpc::Alarm alarm;
   std::move_only_function<void()> task;
-  void Complete() override {
+  void Complete(bool /*ok*/) override {
     {
       std::lock_guard lock(loop->mutex_);
       loop->timers_.erase(this);
     }
     task();
   }
+};
+
+struct CallLoop::StateWatch final : Completion {
+  std::move_only_function<void(bool)> done;
+  void Complete(bool ok) override { done(ok); }
 };
 
 CallLoop::CallLoop() : thread_([this] { Loop(); }) {}
@@ -41,6 +46,15 @@ void CallLoop::FireTimersNow() {
   for (Timer* timer : timers_) timer->alarm.Cancel();
 }
 
+void CallLoop::WatchState(grpc::ChannelInterface& channel, grpc_connectivity_state last,
+                          std::chrono::system_clock::time_point deadline,
+                          std::move_only_function<void(bool changed)> done) {
+  auto watch = std::make_unique<StateWatch>();
+  watch->done = std::move(done);
+  Started();
+  channel.NotifyOnStateChange(last, deadline, &queue_, watch.release());
+}
+
 void CallLoop::Drain() {
   std::unique_lock lock(mutex_);
   drained_.wait(lock, [this] { return pending_ == 0; });
@@ -55,10 +69,10 @@ void CallLoop::Loop() {
   void* tag = nullptr;
   bool ok = false;
   while (queue_.Next(&tag, &ok)) {
-    // `ok` is false only for a cancelled alarm, whose task runs all the same; a failed call
-    // reports through its status.
+    // `ok` is false for a cancelled alarm, whose task runs all the same, and for a state watch
+    // whose deadline passed; a failed call reports through its status.
     std::unique_ptr<Completion> completion(static_cast<Completion*>(tag));
-    completion->Complete();
+    completion->Complete(ok);
     completion.reset();  // the context goes before the count says it has
     std::lock_guard lock(mutex_);
     if (--pending_ == 0) drained_.notify_all();

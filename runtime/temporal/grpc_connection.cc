@@ -194,37 +194,55 @@ std::expected<void, RpcError> GrpcConnection::CheckServer(std::chrono::milliseco
   return {};
 }
 
+GrpcConnection::~GrpcConnection() {
+  // The watch in flight sees this and arms no other; loop_, destroyed first of the members,
+  // waits for it.
+  connectivity_.stopping = true;
+}
+
 void GrpcConnection::WatchConnectivity() {
-  if (connectivity_watcher_.joinable()) return;
-  connectivity_watcher_ = std::jthread([this](std::stop_token stop) {
-    // Only a server that was reached and then lost is worth a line: IDLE and CONNECTING come and
-    // go on a healthy channel, and a server that never answered was reported by CheckServer().
-    grpc_connectivity_state state = channel_->GetState(/*try_to_connect=*/false);
-    bool connected = state == GRPC_CHANNEL_READY;
-    bool lost = false;
-    std::chrono::steady_clock::time_point left_ready;
-    while (!stop.stop_requested()) {
-      const auto poll = std::chrono::system_clock::now() + std::chrono::milliseconds(250);
-      if (!channel_->WaitForStateChange(state, poll)) continue;
-      const grpc_connectivity_state previous = std::exchange(state, channel_->GetState(false));
-      if (previous == GRPC_CHANNEL_READY) left_ready = std::chrono::steady_clock::now();
-      if (state == GRPC_CHANNEL_READY) {
-        if (lost) {
-          spdlog::info(
-              "the Temporal server at {} is back after {:.1f} s; polling again", options_.address,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - left_ready).count());
-        }
-        connected = true;
-        lost = false;
-      } else if (state == GRPC_CHANNEL_TRANSIENT_FAILURE && connected && !lost) {
-        lost = true;
-        spdlog::warn(
-            "lost the connection to the Temporal server at {}; reconnecting (at least every {} "
-            "ms), polls wait for it",
-            options_.address, kMaxReconnectBackoff.count());
-      }
-    }
+  // Only a server that was reached and then lost is worth a line: IDLE and CONNECTING come and
+  // go on a healthy channel, and a server that never answered was reported by CheckServer().
+  loop().After(std::chrono::milliseconds(0), [this] {
+    if (std::exchange(connectivity_.watching, true)) return;
+    connectivity_.state = channel_->GetState(/*try_to_connect=*/false);
+    connectivity_.connected = connectivity_.state == GRPC_CHANNEL_READY;
+    WatchFrom(connectivity_.state);
   });
+}
+
+void GrpcConnection::WatchFrom(grpc_connectivity_state state) {
+  if (connectivity_.stopping) return;
+  // A watch that ends without a change is armed again: its deadline bounds how long the
+  // destructor waits for it.
+  loop().WatchState(*channel_, state,
+                    std::chrono::system_clock::now() + std::chrono::milliseconds(250),
+                    [this](bool changed) {
+                      if (changed) OnConnectivityChanged();
+                      WatchFrom(connectivity_.state);
+                    });
+}
+
+void GrpcConnection::OnConnectivityChanged() {
+  Connectivity& c = connectivity_;
+  const grpc_connectivity_state previous =
+      std::exchange(c.state, channel_->GetState(/*try_to_connect=*/false));
+  if (previous == GRPC_CHANNEL_READY) c.left_ready = std::chrono::steady_clock::now();
+  if (c.state == GRPC_CHANNEL_READY) {
+    if (c.lost) {
+      spdlog::info(
+          "the Temporal server at {} is back after {:.1f} s; polling again", options_.address,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - c.left_ready).count());
+    }
+    c.connected = true;
+    c.lost = false;
+  } else if (c.state == GRPC_CHANNEL_TRANSIENT_FAILURE && c.connected && !c.lost) {
+    c.lost = true;
+    spdlog::warn(
+        "lost the connection to the Temporal server at {}; reconnecting (at least every {} ms), "
+        "polls wait for it",
+        options_.address, kMaxReconnectBackoff.count());
+  }
 }
 
 }  // namespace weft::temporal

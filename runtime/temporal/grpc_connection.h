@@ -13,11 +13,11 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <chrono>
 #include <expected>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 #include "runtime/temporal/call_loop.h"
 #include "runtime/temporal/connection.h"
@@ -34,6 +34,8 @@ class GrpcConnection final : public Connection {
   // Creates the channel. Connecting is lazy: a dead server shows up as UNAVAILABLE on the first
   // call, not here. Fails only on options that cannot work, such as unreadable TLS files.
   static std::expected<std::shared_ptr<GrpcConnection>, RpcError> Open(ConnectionOptions options);
+  // Waits for the calls in flight and the last watch of the channel (at most 250 ms).
+  ~GrpcConnection() override;
 
   const ConnectionOptions& options() const override { return options_; }
   // Started on first use.
@@ -45,8 +47,8 @@ class GrpcConnection final : public Connection {
   std::expected<void, RpcError> CheckServer(
       std::chrono::milliseconds timeout = kServerCheckTimeout) const;
 
-  // Logs one warning when the channel loses the server and one line when it is back, from a
-  // thread of its own that stops with the connection. Workers call it once.
+  // Logs one warning when the channel loses the server and one line when it is back, watching
+  // the channel from the CallLoop's thread until the connection goes. Workers call it once.
   void WatchConnectivity();
 
   // Whether the channel holds a connection to the server now, for the process's readiness.
@@ -61,6 +63,20 @@ class GrpcConnection final : public Connection {
  private:
   GrpcConnection(ConnectionOptions options, std::shared_ptr<grpc::Channel> channel);
 
+  // What WatchConnectivity() knows of the channel; touched on the loop thread only, but
+  // `stopping`, which the destructor sets.
+  struct Connectivity {
+    bool watching = false;
+    std::atomic<bool> stopping{false};
+    grpc_connectivity_state state = GRPC_CHANNEL_IDLE;
+    bool connected = false;  // reached the server once
+    bool lost = false;       // and lost it since, without being back
+    std::chrono::steady_clock::time_point left_ready;
+  };
+  // Arms the next watch of the channel, unless the connection is going.
+  void WatchFrom(grpc_connectivity_state state);
+  void OnConnectivityChanged();
+
   grpc::Status Unary(std::string_view method_name, const google::protobuf::Message& request,
                      google::protobuf::Message& response, grpc::ClientContext& context,
                      const StubCall& on_stub) const override;
@@ -72,7 +88,7 @@ class GrpcConnection final : public Connection {
   ConnectionOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<WorkflowService::Stub> workflow_service_;
-  std::jthread connectivity_watcher_;  // before the channel goes, it stops
+  Connectivity connectivity_;
   mutable std::once_flag loop_started_;
   mutable std::unique_ptr<CallLoop> loop_;  // last: it drains before the channel goes
 };

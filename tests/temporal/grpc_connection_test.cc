@@ -1,6 +1,6 @@
 // GrpcConnection: every call carries the headers a Temporal server expects from an SDK and a
-// deadline. Checked against an in-process WorkflowService that records what it receives, and
-// against an address where nothing listens.
+// deadline; its call loop watches the channel's state. Checked against an in-process
+// WorkflowService that records what it receives, and against an address where nothing listens.
 
 #include "runtime/temporal/grpc_connection.h"
 
@@ -8,8 +8,11 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <future>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <thread>
 
 #include "tests/support/dev_server.h"
 
@@ -135,6 +138,51 @@ TEST_CASE("a dead server is a clear UNAVAILABLE error within the deadline") {
   CHECK((info.error().code == grpc::StatusCode::UNAVAILABLE ||
          info.error().code == grpc::StatusCode::DEADLINE_EXCEEDED));
   CHECK_THAT(info.error().ToString(), Catch::Contains("GetSystemInfo"));
+}
+
+TEST_CASE("a channel's state is watched on the call loop: a change, or the deadline") {
+  RecordingServer server;
+  auto connection = GrpcConnection::Open({.address = server.address()});
+  REQUIRE(connection);
+  auto& loop = (*connection)->loop();
+  auto& channel = *(*connection)->channel();
+
+  std::promise<std::thread::id> loop_thread;
+  loop.After(std::chrono::milliseconds(0),
+             [&] { loop_thread.set_value(std::this_thread::get_id()); });
+  const std::thread::id loop_id = loop_thread.get_future().get();
+
+  struct Seen {
+    bool changed;
+    std::thread::id thread;
+  };
+  auto watch = [&](grpc_connectivity_state last, std::chrono::milliseconds deadline) {
+    auto seen = std::make_shared<std::promise<Seen>>();
+    loop.WatchState(channel, last, std::chrono::system_clock::now() + deadline,
+                    [seen](bool changed) {
+                      seen->set_value({changed, std::this_thread::get_id()});
+                    });
+    return seen->get_future();
+  };
+
+  // A lazy channel is idle until asked to connect; asking changes its state.
+  REQUIRE(channel.GetState(/*try_to_connect=*/false) == GRPC_CHANNEL_IDLE);
+  auto left_idle = watch(GRPC_CHANNEL_IDLE, std::chrono::seconds(10));
+  channel.GetState(/*try_to_connect=*/true);
+  REQUIRE(left_idle.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  const Seen change = left_idle.get();
+  CHECK(change.changed);
+  CHECK(change.thread == loop_id);
+
+  // Connected and left alone, the channel stays ready: the watch ends at its deadline.
+  REQUIRE(channel.WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10)));
+  const auto start = std::chrono::steady_clock::now();
+  auto stays_ready = watch(GRPC_CHANNEL_READY, std::chrono::milliseconds(200));
+  REQUIRE(stays_ready.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  const Seen timeout = stays_ready.get();
+  CHECK_FALSE(timeout.changed);
+  CHECK(timeout.thread == loop_id);
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(150));
 }
 
 TEST_CASE("TLS files that cannot be read are an error when the connection opens") {
