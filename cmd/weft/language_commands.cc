@@ -1,10 +1,8 @@
 // validate, schema, graph, fmt: the language's commands. They read definitions with the dsl
 // loader and print; all checking lives in dsl/.
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 

@@ -11,7 +11,6 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <vector>
 
 #include "cmd/weft/commands.h"
 #include "cmd/weft/flags.h"

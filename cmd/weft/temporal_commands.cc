@@ -7,12 +7,8 @@
 // be used. codec-server: Temporal's remote codec protocol with weft's payload keys
 // (codec_server.h), for the Temporal UI and `temporal workflow show --codec-endpoint`.
 // worker and codec-server run until SIGINT or SIGTERM (the worker stops gracefully).
-#include <spdlog/spdlog.h>
-
-#include <chrono>
 #include <iostream>
 #include <memory>
-#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -20,7 +16,6 @@
 #include "cmd/weft/commands.h"
 #include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
-#include "runtime/service/run_service.h"
 #include "runtime/temporal/codec_server.h"
 #include "runtime/temporal/connection_arguments.h"
 #include "runtime/temporal/history_file_replay.h"
