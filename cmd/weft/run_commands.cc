@@ -6,7 +6,6 @@
 // printing: progress lines rewritten in place on a terminal, tables, a run's history.
 #include <unistd.h>
 
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -88,12 +87,12 @@ void Resume(const client::ForegroundOptions& engine) {
   progress.Finish();
 }
 
-std::unique_ptr<client::EmbeddedClient> Open(const std::filesystem::path& journal) {
-  return OrFail(client::EmbeddedClient::Open({.journal = journal}));
+std::unique_ptr<client::EmbeddedClient> Open(const client::EmbeddedClientOptions& embedded) {
+  return OrFail(client::EmbeddedClient::Open(embedded));
 }
 
 struct ListOptions {
-  std::filesystem::path journal = ".weft/journal.db";
+  client::EmbeddedClientOptions embedded;  // --journal
   bool json = false;
   std::string workflow, status;
   std::int64_t limit = 50;
@@ -104,7 +103,7 @@ void List(const ListOptions& options) {
   const client::ListFilter filter{.workflow = options.workflow,
                                   .status = client::ParseRunStatus(options.status),
                                   .limit = options.limit};
-  const auto runs = OrFail(Open(options.journal)->List(filter));
+  const auto runs = OrFail(Open(options.embedded)->List(filter));
   if (options.json) {
     PrintJson(client::RunListJson(runs));
   } else {
@@ -112,8 +111,8 @@ void List(const ListOptions& options) {
   }
 }
 
-void Show(const std::filesystem::path& journal, const std::string& id, bool as_json) {
-  const json run = OrFail(Open(journal)->Describe({.workflow_id = id})).details;
+void Show(const client::EmbeddedClientOptions& embedded, const std::string& id, bool as_json) {
+  const json run = OrFail(Open(embedded)->Describe({.workflow_id = id})).details;
   if (as_json) {
     PrintJson(run);
   } else {
@@ -157,7 +156,7 @@ void AddRunCommands(CLI::App& app) {
   {
     auto options = std::make_shared<ListOptions>();
     auto* command = app.add_subcommand("list", "List the embedded engine's runs, newest first");
-    AddJournalFlag(*command, options->journal);
+    AddJournalFlag(*command, options->embedded.journal);
     command->add_flag("--json", options->json, "One JSON array, for machines");
     command->add_option("--limit,-n", options->limit, "How many")->capture_default_str();
     command->add_option("--workflow", options->workflow, "Only the runs of this definition");
@@ -166,14 +165,14 @@ void AddRunCommands(CLI::App& app) {
     command->callback([options] { List(*options); });
   }
   {
-    auto journal = std::make_shared<std::filesystem::path>(".weft/journal.db");
+    auto embedded = std::make_shared<client::EmbeddedClientOptions>();
     auto as_json = std::make_shared<bool>(false);
     auto id = std::make_shared<std::string>();
     auto* command = app.add_subcommand("show", "Show a run of the embedded engine: its history");
-    AddJournalFlag(*command, *journal);
+    AddJournalFlag(*command, embedded->journal);
     command->add_option("run", *id, "Run id or workflow id")->required();
     command->add_flag("--json", *as_json, "As JSON");
-    command->callback([journal, as_json, id] { Show(*journal, *id, *as_json); });
+    command->callback([embedded, as_json, id] { Show(*embedded, *id, *as_json); });
   }
 }
 
