@@ -29,10 +29,13 @@ client::ProgressPrinter StderrProgress() {
   return client::ProgressPrinter(std::cerr, ::isatty(STDERR_FILENO) != 0);
 }
 
+// Notices on stderr; progress too when a printer is given.
 client::ForegroundOptions Foreground(const client::ForegroundOptions& engine,
-                                     client::ProgressPrinter& progress) {
+                                     client::ProgressPrinter* progress) {
   client::ForegroundOptions options = engine;
-  options.on_progress = [&progress](const client::ProgressLine& line) { progress.Print(line); };
+  if (progress != nullptr) {
+    options.on_progress = [progress](const client::ProgressLine& line) { progress->Print(line); };
+  }
   options.on_notice = [](const std::string& notice) { std::cerr << "weft: " << notice << "\n"; };
   return options;
 }
@@ -59,28 +62,22 @@ void RunWorkflow(const RunOptions& options) {
   };
   if (!options.detach) {
     client::ProgressPrinter progress = StderrProgress();
-    auto outcome = client::RunInForeground(request, Foreground(options.engine, progress));
+    auto outcome = client::RunInForeground(request, Foreground(options.engine, &progress));
     progress.Finish();
     if (!outcome) Fail(outcome.error(), exit_code(outcome.error()));
     PrintOutcome(*outcome);
     return;
   }
-  // A background `weft resume` with the same engine, unless an engine runs already.
-  auto client = OrFail(client::EmbeddedClient::Open(client::DetachedClientOptions(options.engine)));
-  auto started = client->Start(request);
+  auto started = client::StartDetached(request, Foreground(options.engine, nullptr));
   if (!started) Fail(started.error(), exit_code(started.error()));
-  if (started->reused) {
-    std::cerr << "weft: resuming run " << started->execution.run_id << " ("
-              << started->execution.workflow_id << ")\n";
-  }
-  std::cout << started->execution.run_id << "\n" << std::flush;
+  std::cout << started->run_id << "\n" << std::flush;
 }
 
 void Resume(const client::ForegroundOptions& engine) {
   client::ProgressPrinter progress = StderrProgress();
   // Refused by the lease, this process ran nothing: a script that asked for an engine must be
   // able to tell (the other engine runs the runs; the notice said which).
-  if (!OrFail(client::ResumeInForeground(Foreground(engine, progress)))) {
+  if (!OrFail(client::ResumeInForeground(Foreground(engine, &progress)))) {
     CommandFailed("resume",
                   "nothing resumed: another engine holds the lease of " + engine.journal.string());
   }
