@@ -49,15 +49,14 @@ void RunNew(NewOptions& options) {
 // Exit 0 when every case passes, 1 otherwise (a failed case, a test file or definition that
 // does not load).
 struct TestOptions {
-  std::vector<std::string> paths;
+  std::vector<std::string> paths{"tests/workflows"};  // the paths given replace it
   std::string workflows_dir = "workflows";
   bool json = false;
 };
 
 void RunTests(const TestOptions& options) {
-  const dry_run::TestReport report = dry_run::RunWorkflowTests(
-      options.paths.empty() ? std::vector<std::string>{"tests/workflows"} : options.paths,
-      options.workflows_dir);
+  const dry_run::TestReport report =
+      dry_run::RunWorkflowTests(options.paths, options.workflows_dir);
   if (options.json) {
     PrintJson(report.ToJson());
   } else if (report.files.empty()) {

@@ -23,7 +23,7 @@ using nlohmann::json;
 struct Target {
   std::string command;  // the command's name, for its messages
   temporal::ConnectionArguments connection;
-  std::string journal = ".weft/journal.db";  // without --address: the embedded engine
+  client::EmbeddedClientOptions embedded;  // without --address: --journal
   std::string workflow_id;
   std::string run_id;
   std::string name;   // signal, query or update name
@@ -32,7 +32,7 @@ struct Target {
 
   std::unique_ptr<client::WorkflowClient> Connect() const {
     return OrFail(client::ConnectClient(
-        {.temporal = temporal::ToConnectionOptions(connection), .embedded = {.journal = journal}}));
+        {.temporal = temporal::ToConnectionOptions(connection), .embedded = embedded}));
   }
   client::Execution Execution() const { return {workflow_id, run_id}; }
 
@@ -99,7 +99,9 @@ void AddTargetCommand(CLI::App& app, const TargetCommand& row) {
     AddInputFlag(*command, target->input, "Argument");
   }
   command->add_option("--run-id,-r", target->run_id, "Run id (default: the latest run)");
-  command->add_option("--journal", target->journal, "Embedded engine's journal (without --address)")
+  command
+      ->add_option("--journal", target->embedded.journal,
+                   "Embedded engine's journal (without --address)")
       ->envname("WEFT_JOURNAL");
   if (row.reason) command->add_option("--reason", target->reason, "Why");
   command->callback([target, run = row.run] { run(*target); });

@@ -6,7 +6,6 @@
 #define WEFT_CMD_WEFT_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
-#include <string>
 
 namespace weft::cli {
 

@@ -1,27 +1,26 @@
 // validate, schema, graph, fmt: the language's commands. They read definitions with the dsl
-// loader and print; all checking lives in dsl/.
-#include <filesystem>
+// loader and print; all checking lives in dsl/ (validate's against the project's activities in
+// activities/project_validation.h).
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "activities/builtin_activities.h"
+#include "activities/project_validation.h"
 #include "cmd/weft/commands.h"
 #include "cmd/weft/output.h"
 #include "dsl/canonical_yaml.h"
 #include "dsl/loader.h"
 #include "dsl/mermaid_graph.h"
-#include "dsl/validation_report.h"
 #include "dsl/workflow_schema.h"
 
 namespace weft::cli {
 namespace {
 
 struct ValidateOptions {
-  std::vector<std::string> paths;
+  std::vector<std::string> paths{"workflows"};  // the paths given replace it
   bool json = false;
   std::vector<std::string> plugins;
   std::string lua_dir;
@@ -30,23 +29,17 @@ struct ValidateOptions {
 void RunValidate(const ValidateOptions& options) {
   // `call`s are checked against what a worker started here would serve, as `weft activities`
   // lists it.
-  auto known = activities::ListKnownActivities(
-      activities::ProjectRegistryOptions(options.plugins, options.lua_dir));
-  if (!known) {
-    CommandFailed("validate", known.error().message);
-  }
-  const dsl::ValidationReport report = dsl::ValidateDefinitions(
-      options.paths.empty() ? std::vector<std::string>{"workflows"} : options.paths,
-      {.known_activities = std::move(known->names),
-       .broken_activity_modules = std::move(known->broken_modules)});
+  const auto report = activities::ValidateProjectDefinitions(
+      options.paths, activities::ProjectRegistryOptions(options.plugins, options.lua_dir));
+  if (!report) CommandFailed("validate", report.error().message);
   if (options.json) {
-    PrintJson(report.ToJson());
-  } else if (report.files.empty()) {
+    PrintJson(report->ToJson());
+  } else if (report->files.empty()) {
     std::cerr << "weft validate: no definitions found\n";
   } else {
-    std::cout << report.Text();
+    std::cout << report->Text();
   }
-  if (!report.valid()) throw CLI::RuntimeError(1);
+  if (!report->valid()) throw CLI::RuntimeError(1);
 }
 
 // Loads one definition or prints its diagnostics to stderr and fails.

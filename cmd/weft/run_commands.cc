@@ -6,12 +6,10 @@
 // printing: progress lines rewritten in place on a terminal, tables, a run's history.
 #include <unistd.h>
 
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <vector>
 
 #include "cmd/weft/commands.h"
 #include "cmd/weft/flags.h"
@@ -31,10 +29,13 @@ client::ProgressPrinter StderrProgress() {
   return client::ProgressPrinter(std::cerr, ::isatty(STDERR_FILENO) != 0);
 }
 
+// Notices on stderr; progress too when a printer is given.
 client::ForegroundOptions Foreground(const client::ForegroundOptions& engine,
-                                     client::ProgressPrinter& progress) {
+                                     client::ProgressPrinter* progress) {
   client::ForegroundOptions options = engine;
-  options.on_progress = [&progress](const client::ProgressLine& line) { progress.Print(line); };
+  if (progress != nullptr) {
+    options.on_progress = [progress](const client::ProgressLine& line) { progress->Print(line); };
+  }
   options.on_notice = [](const std::string& notice) { std::cerr << "weft: " << notice << "\n"; };
   return options;
 }
@@ -61,40 +62,34 @@ void RunWorkflow(const RunOptions& options) {
   };
   if (!options.detach) {
     client::ProgressPrinter progress = StderrProgress();
-    auto outcome = client::RunInForeground(request, Foreground(options.engine, progress));
+    auto outcome = client::RunInForeground(request, Foreground(options.engine, &progress));
     progress.Finish();
     if (!outcome) Fail(outcome.error(), exit_code(outcome.error()));
     PrintOutcome(*outcome);
     return;
   }
-  // A background `weft resume` with the same engine, unless an engine runs already.
-  auto client = OrFail(client::EmbeddedClient::Open(client::DetachedClientOptions(options.engine)));
-  auto started = client->Start(request);
+  auto started = client::StartDetached(request, Foreground(options.engine, nullptr));
   if (!started) Fail(started.error(), exit_code(started.error()));
-  if (started->reused) {
-    std::cerr << "weft: resuming run " << started->execution.run_id << " ("
-              << started->execution.workflow_id << ")\n";
-  }
-  std::cout << started->execution.run_id << "\n" << std::flush;
+  std::cout << started->run_id << "\n" << std::flush;
 }
 
 void Resume(const client::ForegroundOptions& engine) {
   client::ProgressPrinter progress = StderrProgress();
   // Refused by the lease, this process ran nothing: a script that asked for an engine must be
   // able to tell (the other engine runs the runs; the notice said which).
-  if (!OrFail(client::ResumeInForeground(Foreground(engine, progress)))) {
+  if (!OrFail(client::ResumeInForeground(Foreground(engine, &progress)))) {
     CommandFailed("resume",
                   "nothing resumed: another engine holds the lease of " + engine.journal.string());
   }
   progress.Finish();
 }
 
-std::unique_ptr<client::EmbeddedClient> Open(const std::filesystem::path& journal) {
-  return OrFail(client::EmbeddedClient::Open({.journal = journal}));
+std::unique_ptr<client::EmbeddedClient> Open(const client::EmbeddedClientOptions& embedded) {
+  return OrFail(client::EmbeddedClient::Open(embedded));
 }
 
 struct ListOptions {
-  std::filesystem::path journal = ".weft/journal.db";
+  client::EmbeddedClientOptions embedded;  // --journal
   bool json = false;
   std::string workflow, status;
   std::int64_t limit = 50;
@@ -105,7 +100,7 @@ void List(const ListOptions& options) {
   const client::ListFilter filter{.workflow = options.workflow,
                                   .status = client::ParseRunStatus(options.status),
                                   .limit = options.limit};
-  const auto runs = OrFail(Open(options.journal)->List(filter));
+  const auto runs = OrFail(Open(options.embedded)->List(filter));
   if (options.json) {
     PrintJson(client::RunListJson(runs));
   } else {
@@ -113,8 +108,8 @@ void List(const ListOptions& options) {
   }
 }
 
-void Show(const std::filesystem::path& journal, const std::string& id, bool as_json) {
-  const json run = OrFail(Open(journal)->Describe({.workflow_id = id})).details;
+void Show(const client::EmbeddedClientOptions& embedded, const std::string& id, bool as_json) {
+  const json run = OrFail(Open(embedded)->Describe({.workflow_id = id})).details;
   if (as_json) {
     PrintJson(run);
   } else {
@@ -158,7 +153,7 @@ void AddRunCommands(CLI::App& app) {
   {
     auto options = std::make_shared<ListOptions>();
     auto* command = app.add_subcommand("list", "List the embedded engine's runs, newest first");
-    AddJournalFlag(*command, options->journal);
+    AddJournalFlag(*command, options->embedded.journal);
     command->add_flag("--json", options->json, "One JSON array, for machines");
     command->add_option("--limit,-n", options->limit, "How many")->capture_default_str();
     command->add_option("--workflow", options->workflow, "Only the runs of this definition");
@@ -167,14 +162,14 @@ void AddRunCommands(CLI::App& app) {
     command->callback([options] { List(*options); });
   }
   {
-    auto journal = std::make_shared<std::filesystem::path>(".weft/journal.db");
+    auto embedded = std::make_shared<client::EmbeddedClientOptions>();
     auto as_json = std::make_shared<bool>(false);
     auto id = std::make_shared<std::string>();
     auto* command = app.add_subcommand("show", "Show a run of the embedded engine: its history");
-    AddJournalFlag(*command, *journal);
+    AddJournalFlag(*command, embedded->journal);
     command->add_option("run", *id, "Run id or workflow id")->required();
     command->add_flag("--json", *as_json, "As JSON");
-    command->callback([journal, as_json, id] { Show(*journal, *id, *as_json); });
+    command->callback([embedded, as_json, id] { Show(*embedded, *id, *as_json); });
   }
 }
 

@@ -6,7 +6,6 @@
 #include <iostream>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "cmd/weft/commands.h"
 #include "cmd/weft/flags.h"

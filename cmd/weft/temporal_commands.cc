@@ -1,18 +1,13 @@
 // The Temporal engine's commands (runtime/temporal). worker: serves every definition of a
 // workflows folder, and the activity registry, on a Temporal task queue (worker_service.h, over
 // folder_worker.h: the serving and the rescanning). replay: replays histories exported from any
-// Temporal server
-// (`temporal workflow show -o json`, `weft history`) against this build; exit 0: deterministic,
-// 1: one diverged (the event and the command are printed), 2: a history or the arguments cannot
-// be used. codec-server: Temporal's remote codec protocol with weft's payload keys
-// (codec_server.h), for the Temporal UI and `temporal workflow show --codec-endpoint`.
+// Temporal server (`temporal workflow show -o json`, `weft history`) against this build; exit 0:
+// deterministic, 1: one diverged (the event and the command are printed), 2: a history or the
+// arguments cannot be used. codec-server: Temporal's remote codec protocol with weft's payload
+// keys (codec_server.h), for the Temporal UI and `temporal workflow show --codec-endpoint`.
 // worker and codec-server run until SIGINT or SIGTERM (the worker stops gracefully).
-#include <spdlog/spdlog.h>
-
-#include <chrono>
 #include <iostream>
 #include <memory>
-#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -20,7 +15,6 @@
 #include "cmd/weft/commands.h"
 #include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
-#include "runtime/service/run_service.h"
 #include "runtime/temporal/codec_server.h"
 #include "runtime/temporal/connection_arguments.h"
 #include "runtime/temporal/history_file_replay.h"

@@ -38,22 +38,38 @@ embedded::Host MakeHost(const ForegroundOptions& options) {
        .hand_over_to = BackgroundResume(options)});
 }
 
+// Starts the run, and says so when the request gave back an unfinished one.
+std::expected<Execution, ClientError> StartOrResume(EmbeddedClient& client,
+                                                    const StartRequest& request,
+                                                    const ForegroundOptions& options) {
+  auto started = client.Start(request);
+  if (!started) return std::unexpected(started.error());
+  const Execution& run = started->execution;
+  if (started->reused && options.on_notice) {
+    options.on_notice("resuming run " + run.run_id + " (" + run.workflow_id + ")");
+  }
+  return run;
+}
+
 }  // namespace
 
 std::expected<Outcome, ClientError> RunInForeground(const StartRequest& request,
                                                     const ForegroundOptions& options) {
   auto client = EmbeddedClient::Open({.journal = options.journal, .workflows = options.workflows});
   if (!client) return std::unexpected(client.error());
-  auto started = (*client)->Start(request);
-  if (!started) return std::unexpected(started.error());
-  const Execution& run = started->execution;
-  if (started->reused && options.on_notice) {
-    options.on_notice("resuming run " + run.run_id + " (" + run.workflow_id + ")");
-  }
+  auto run = StartOrResume(**client, request, options);
+  if (!run) return std::unexpected(run.error());
   embedded::Host host = MakeHost(options);
-  auto closed = host.Drive(run.run_id);
+  auto closed = host.Drive(run->run_id);
   if (!closed) return std::unexpected(ClientError{ClientError::Kind::kOther, closed.error()});
   return (*client)->Result({closed->workflow_id, closed->run_id});
+}
+
+std::expected<Execution, ClientError> StartDetached(const StartRequest& request,
+                                                    const ForegroundOptions& options) {
+  auto client = EmbeddedClient::Open(DetachedClientOptions(options));
+  if (!client) return std::unexpected(client.error());
+  return StartOrResume(**client, request, options);
 }
 
 std::expected<bool, ClientError> ResumeInForeground(const ForegroundOptions& options) {

@@ -3,6 +3,8 @@
 // the lease policy). RunInForeground starts a run through EmbeddedClient (the same request again
 // gives back the unfinished run it started, and says so), executes it until it closes, or
 // watches the process that holds the journal execute it, and returns how it ended.
+// StartDetached, `weft run --detach`, starts it alike and leaves it to an engine in the
+// background.
 // ResumeInForeground executes every unfinished run of the journal until none is open. Both
 // report progress as ProgressLines and say why they wait in notices. RunServeService executes
 // the journal until a stop signal. BackgroundResume() is the command line of the same engine in
@@ -50,6 +52,12 @@ inline constexpr std::chrono::milliseconds kBackgroundLinger{2000};
 // kNotFound or kInvalidArgument when the request names no loadable definition or its input is
 // refused (nothing was started); other kinds when the journal or the engine fails.
 std::expected<Outcome, ClientError> RunInForeground(const StartRequest& request,
+                                                    const ForegroundOptions& options);
+
+// Starts the run as RunInForeground does, errors and notice included, through
+// DetachedClientOptions(options): a background `weft resume` executes it unless an engine runs
+// already. Returns at once.
+std::expected<Execution, ClientError> StartDetached(const StartRequest& request,
                                                     const ForegroundOptions& options);
 
 // False, after a notice, when another process holds the lease: that process executes the runs.

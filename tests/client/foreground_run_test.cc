@@ -1,9 +1,10 @@
 // RunInForeground and ResumeInForeground as a specification, on real journals in a temporary
 // folder with the built-in activities: a run is executed to its end in this process with its
 // progress as lines; the same request again resumes the unfinished run it started, and says so;
-// a workflow that is not there, or an input it refuses, starts nothing; the journal's unfinished
-// runs are resumed. Each progress event has its line. RunServeService, `weft serve` as a
-// function, executes the journal until a stop signal (sent to this thread, which waits for it).
+// a workflow that is not there, or an input it refuses, starts nothing; StartDetached leaves the
+// run to the engine that holds the journal; the journal's unfinished runs are resumed. Each
+// progress event has its line. RunServeService, `weft serve` as a function, executes the journal
+// until a stop signal (sent to this thread, which waits for it).
 #include "runtime/client/foreground_run.h"
 
 #include <pthread.h>
@@ -18,6 +19,7 @@
 #include <thread>
 
 #include "runtime/client/embedded_client.h"
+#include "runtime/embedded/journal_lease.h"
 
 namespace {
 
@@ -163,6 +165,47 @@ TEST_CASE("nothing starts for a workflow that is not there, or an input it refus
   CHECK(missing.error().kind == ClientError::Kind::kNotFound);
   auto refused = weft::client::RunInForeground({.workflow = "greet", .input = {{"name", 7}}},
                                                project.Options());
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().kind == ClientError::Kind::kInvalidArgument);
+  auto listed = project.Client()->List({});
+  REQUIRE(listed);
+  CHECK(listed->empty());
+}
+
+TEST_CASE("detached, the run is left in the journal for the engine that holds it") {
+  Project project;
+  const ForegroundOptions options = project.Options();
+  // An engine holds the journal, so no background engine is started: it would run the run.
+  auto lease = weft::embedded::JournalLease::TryAcquire(options.journal);
+  REQUIRE(lease);
+  REQUIRE(lease->has_value());
+  const weft::client::StartRequest request{
+      .workflow = "greet", .input = {{"name", "Ada"}}, .reuse_unfinished = true};
+  auto started = weft::client::StartDetached(request, options);
+  REQUIRE(started);
+  CHECK(project.notices.empty());
+  auto listed = project.Client()->List({});
+  REQUIRE(listed);
+  REQUIRE(listed->size() == 1);
+  CHECK(listed->front().execution.run_id == started->run_id);
+  CHECK(listed->front().status == RunStatus::kPending);
+
+  // The same request again gives back the unfinished run, and says so.
+  auto again = weft::client::StartDetached(request, options);
+  REQUIRE(again);
+  CHECK(again->run_id == started->run_id);
+  REQUIRE(project.notices.size() == 1);
+  CHECK(project.notices.front() ==
+        "resuming run " + started->run_id + " (" + started->workflow_id + ")");
+}
+
+TEST_CASE("detached, nothing starts for a workflow that is not there, or an input it refuses") {
+  Project project;
+  auto missing = weft::client::StartDetached({.workflow = "nosuch"}, project.Options());
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().kind == ClientError::Kind::kNotFound);
+  auto refused =
+      weft::client::StartDetached({.workflow = "greet", .input = {{"name", 7}}}, project.Options());
   REQUIRE_FALSE(refused);
   CHECK(refused.error().kind == ClientError::Kind::kInvalidArgument);
   auto listed = project.Client()->List({});
