@@ -83,7 +83,7 @@ void RunMcp(McpFlags& flags) {
 // --workflows, --activities and --tests: the project's folders, as `new` and `mcp` name them.
 void AddProjectFolderFlags(CLI::App& command, std::filesystem::path& workflows,
                            std::filesystem::path& activities, std::filesystem::path& tests) {
-  command.add_option("--workflows", workflows, "Workflow folder")->capture_default_str();
+  AddWorkflowsFlag(command, workflows);
   command.add_option("--activities", activities, "Lua activity folder")->capture_default_str();
   command.add_option("--tests", tests, "Test case folder")->capture_default_str();
 }
@@ -140,10 +140,8 @@ void AddTestCommand(CLI::App& app) {
       "Dry-run workflows: test cases (*.test.yaml) with mocked activities on virtual "
       "time (default: tests/workflows/)");
   command->add_option("paths", options->paths, "Test files or folders");
-  command
-      ->add_option("--workflows", options->workflows_dir,
-                   "Where workflow names in test files are looked up")
-      ->capture_default_str();
+  AddWorkflowsFlag(*command, options->workflows_dir,
+                   "Where workflow names in test files are looked up");
   command->add_flag("--json", options->json, "Print the results as JSON");
   command->callback([options] { RunTests(*options); });
 }

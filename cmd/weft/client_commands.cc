@@ -153,10 +153,8 @@ void AddClientCommands(CLI::App& app) {
   command->add_option("--static-details", request.details,
                       "The run's details in the Temporal UI (default: the definition's "
                       "description and hash, when --workflows has it)");
-  command
-      ->add_option("--workflows", request.workflows,
-                   "Folder of definitions, read for the defaults of the two above")
-      ->capture_default_str();
+  AddWorkflowsFlag(*command, request.workflows,
+                   "Folder of definitions, read for the defaults of the two above");
   command->callback([state] { Start(*state); });
 
   for (const TargetCommand& row : kTargetCommands) AddTargetCommand(app, row);

@@ -59,9 +59,7 @@ void AddJournalFlag(CLI::App& command, std::filesystem::path& journal) {
 
 void AddEngineFlags(CLI::App& command, client::ForegroundOptions& engine) {
   AddJournalFlag(command, engine.journal);
-  command.add_option("--workflows", engine.workflows, "Folder of workflow definitions")
-      ->envname("WEFT_WORKFLOWS")
-      ->capture_default_str();
+  AddWorkflowsFlag(command, engine.workflows);
   AddActivityFlags(command, engine.plugins, engine.lua_dir);
 }
 

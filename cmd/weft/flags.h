@@ -28,6 +28,15 @@ void AddConnectionFlags(CLI::App& command, temporal::ConnectionArguments& argume
 void AddCodecKeyFlag(CLI::App& command, std::string& key_file);
 // --plugin and --lua-dir (activities::ProjectRegistryOptions reads them).
 void AddActivityFlags(CLI::App& command, std::vector<std::string>& plugins, std::string& lua_dir);
+// --workflows: a folder of definitions, read from WEFT_WORKFLOWS when not given; `help` says
+// what the command reads it for.
+template <typename Folder>
+CLI::Option* AddWorkflowsFlag(CLI::App& command, Folder& folder,
+                              const std::string& help = "Folder of workflow definitions") {
+  return command.add_option("--workflows", folder, help)
+      ->envname("WEFT_WORKFLOWS")
+      ->capture_default_str();
+}
 // --journal.
 void AddJournalFlag(CLI::App& command, std::filesystem::path& journal);
 // --journal, --workflows and the activity flags: the commands that execute runs.

@@ -10,6 +10,7 @@
 #include "activities/builtin_activities.h"
 #include "activities/project_validation.h"
 #include "cmd/weft/commands.h"
+#include "cmd/weft/flags.h"
 #include "cmd/weft/output.h"
 #include "dsl/canonical_yaml.h"
 #include "dsl/loader.h"
@@ -60,12 +61,7 @@ void AddLanguageCommands(CLI::App& app) {
       "validate", "Check workflow definitions (files or folders; default: workflows/)");
   validate->add_option("paths", validate_options->paths, "Definition files or folders");
   validate->add_flag("--json", validate_options->json, "Print the result as JSON");
-  validate->add_option("--plugin", validate_options->plugins,
-                       "An activity plugin (.so) whose activities calls may use; repeatable");
-  validate
-      ->add_option("--lua-dir", validate_options->lua_dir,
-                   "Lua activity modules calls may use (default: ./activities if present)")
-      ->envname("WEFT_LUA_DIR");
+  AddActivityFlags(*validate, validate_options->plugins, validate_options->lua_dir);
   validate->callback([validate_options] { RunValidate(*validate_options); });
 
   auto* schema = app.add_subcommand("schema", "Print the JSON Schema of workflow definitions");

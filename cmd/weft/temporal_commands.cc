@@ -82,10 +82,8 @@ void AddWorkerCommand(CLI::App& app) {
   AddConnectionFlags(*command, flags->service.connection);
   command->add_option("--task-queue,-q", folder.worker.task_queue, "Task queue to poll")
       ->capture_default_str();
-  command
-      ->add_option("--workflows", folder.workflows,
-                   "Folder of workflow definitions, rescanned every second")
-      ->capture_default_str();
+  AddWorkflowsFlag(*command, folder.workflows,
+                   "Folder of workflow definitions, rescanned every second");
   AddActivityFlags(*command, flags->plugins, flags->lua_dir);
   temporal::DefinitionWorkerOptions& worker = folder.worker;
   // Enough for the server's default four partitions of a task queue (docs/temporal.md).
@@ -120,8 +118,8 @@ void AddReplayCommand(CLI::App& app) {
       ->add_option("history", options->files,
                    "History JSON (`temporal workflow show -o json`, `weft history`); - for stdin")
       ->required();
-  command->add_option("--workflows", options->workflows_dir,
-                      "Definitions for histories without a pin (default: ./workflows)");
+  AddWorkflowsFlag(*command, options->workflows_dir,
+                   "Definitions for histories without a pin (default: ./workflows)");
   command->add_option("--workflow-id", options->workflow_id,
                       "The workflow id the run had (histories do not record it)");
   command->add_flag("--json", options->json, "The outcome as JSON");

@@ -59,16 +59,8 @@ void AddUiCommand(CLI::App& app) {
   command->add_option("--token", flags->token,
                       "The token a browser must present off loopback (default: a new one, "
                       "printed in the address)");
-  command->add_option("--workflows", flags->engine.workflows, "Workflow folder")
-      ->capture_default_str();
-  command->add_option("--journal", flags->engine.journal, "The embedded engine's journal (SQLite)")
-      ->capture_default_str();
-  command->add_option("--lua-dir", flags->engine.lua_dir,
-                      "Lua activity folder of the embedded engine (default: ./activities)");
-  command->add_option("--plugin", flags->engine.plugins,
-                      "A shared library of C++ activities for the embedded engine; repeatable");
-  command->add_option("--task-queue,-t", flags->task_queue, "Temporal task queue of new runs")
-      ->capture_default_str();
+  AddEngineFlags(*command, flags->engine);  // where runs started from the page execute
+  AddTaskQueueFlag(*command, flags->task_queue, "Temporal task queue of new runs");
   AddConnectionFlags(*command, flags->connection, /*address_optional=*/true);
   command->callback([flags] { RunUi(*flags); });
 }

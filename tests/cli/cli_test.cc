@@ -113,3 +113,40 @@ TEST_CASE("an --input that is not good JSON is a usage error that says why, neve
                Catch::Contains("invalid JSON in the value of --input") && Catch::Contains(why));
   }
 }
+
+TEST_CASE("a flag several commands share reads the same environment variable in every one") {
+  // A shell set up once (WEFT_JOURNAL=...) must mean the same to `weft run` as to `weft ui`.
+  const std::vector<std::pair<std::string, std::string>> shared = {
+      {"--journal", "WEFT_JOURNAL"},
+      {"--workflows", "WEFT_WORKFLOWS"},
+      {"--lua-dir", "WEFT_LUA_DIR"}};
+  auto main_help = RunProcess({WeftBinary(), "--help"});
+  REQUIRE(main_help.exit_code == 0);
+  // The command names, as --help lists them: an indented word at the start of a line, after
+  // the line "Subcommands:".
+  const auto subcommands = main_help.out.find("Subcommands:");
+  REQUIRE(subcommands != std::string::npos);
+  const auto listed = main_help.out.substr(subcommands);
+  std::vector<std::string> commands;
+  const std::regex command_line(R"(\n  ([a-z][a-z-]*)\s)");
+  for (std::sregex_iterator it(listed.begin(), listed.end(), command_line), end; it != end; ++it) {
+    commands.push_back((*it)[1]);
+  }
+  REQUIRE(commands.size() > 20);
+  int flags_seen = 0;
+  for (const auto& command : commands) {
+    auto help = RunProcess({WeftBinary(), command, "--help"});
+    REQUIRE(help.exit_code == 0);
+    for (const auto& [flag, env] : shared) {
+      // An option's entry runs from its name to the next line that begins another option.
+      const auto at = help.out.find("  " + flag + " ");
+      if (at == std::string::npos) continue;
+      const auto next = help.out.find("\n  -", at + 1);
+      const auto entry = help.out.substr(at, next == std::string::npos ? next : next - at);
+      INFO("weft " << command << " " << flag << ":\n" << entry);
+      CHECK_THAT(entry, Catch::Contains("Env:" + env));
+      ++flags_seen;
+    }
+  }
+  CHECK(flags_seen > 15);
+}
