@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <thread>
 #include <utility>
 
 #include "agents/tool_arguments.h"
@@ -207,7 +206,7 @@ void McpServer::HandleRequest(const json& id, const std::string& method, const j
   } else if (method == "tools/call") {
     std::lock_guard lock(calls_mutex_);
     ++calls_in_flight_;
-    std::thread([this, id, params] { CallTool(id, params); }).detach();
+    call_threads_.Run([this, id, params] { CallTool(id, params); });
   } else {
     SendError(id, kMethodNotFound, "Method not found: " + method);
   }

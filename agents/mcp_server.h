@@ -23,9 +23,10 @@
 // request timeout.
 //
 // Threads: Serve() reads on the calling thread and runs each tools/call on a thread of its
-// own, so a call that waits (a workflow's result) does not hold up pings or other calls;
-// replies may therefore come out of order, as JSON-RPC allows. NotifyToolsChanged() may be
-// called from any thread. Writes are serialized, one whole line at a time.
+// own (call_threads.h: an idle one reused, or a new one), so a call that waits (a workflow's
+// result) does not hold up pings or other calls; replies may therefore come out of order, as
+// JSON-RPC allows. NotifyToolsChanged() may be called from any thread. Writes are serialized, one
+// whole line at a time.
 #ifndef WEFT_AGENTS_MCP_SERVER_H_
 #define WEFT_AGENTS_MCP_SERVER_H_
 
@@ -39,6 +40,8 @@
 #include <ostream>
 #include <string>
 #include <vector>
+
+#include "agents/call_threads.h"
 
 namespace weft::agents {
 
@@ -133,6 +136,7 @@ class McpServer {
   std::mutex calls_mutex_;
   std::condition_variable calls_done_;
   int calls_in_flight_ = 0;
+  CallThreads call_threads_;  // last: its threads are joined before the rest goes
 };
 
 }  // namespace weft::agents

@@ -7,7 +7,8 @@
 // three-step one (bench/peers/weft): three Lua activities in turn, every step durable.
 //
 // Per round, on a fresh project: `--runs` runs with up to `--in-flight` at once (runs per
-// second; CPU per run of `weft mcp` and `weft serve` together, from /proc/<pid>/stat), then
+// second; CPU per run of `weft mcp` and `weft serve` together, from /proc/<pid>/stat, and of
+// the Node.js client apart), then
 // `--sequential` runs one after the other (the p50 and p95 of start_workflow's call to
 // get_result's answer). Rounds repeat the whole; the summary gives each figure's median and
 // range.
@@ -113,13 +114,17 @@ async function round(number) {
   };
   try {
     for (let i = 0; i < 20; i++) await run();  // warm-up: the journal, the Lua state, the JIT
-    const cpuBefore = cpuSeconds(transport.pid) + cpuSeconds(serve.pid);
+    const mcpBefore = cpuSeconds(transport.pid);
+    const serveBefore = cpuSeconds(serve.pid);
+    const clientBefore = process.cpuUsage();
     const began = performance.now();
     let remaining = options.runs;
     const lane = async () => { while (remaining-- > 0) await run(); };
     await Promise.all(Array.from({ length: Math.min(options["in-flight"], options.runs) }, lane));
     const wall = (performance.now() - began) / 1000;
-    const cpu = cpuSeconds(transport.pid) + cpuSeconds(serve.pid) - cpuBefore;
+    const mcpCpu = cpuSeconds(transport.pid) - mcpBefore;
+    const serveCpu = cpuSeconds(serve.pid) - serveBefore;
+    const client_cpu = process.cpuUsage(clientBefore);
     const latencies = [];
     for (let i = 0; i < options.sequential; i++) {
       const start = performance.now();
@@ -127,7 +132,11 @@ async function round(number) {
       latencies.push(performance.now() - start);
     }
     const figures = { round: number, runs_per_s: options.runs / wall,
-                      cpu_ms_per_run: cpu * 1000 / options.runs,
+                      cpu_ms_per_run: (mcpCpu + serveCpu) * 1000 / options.runs,
+                      mcp_cpu_ms_per_run: mcpCpu * 1000 / options.runs,
+                      serve_cpu_ms_per_run: serveCpu * 1000 / options.runs,
+                      client_cpu_ms_per_run:
+                        (client_cpu.user + client_cpu.system) / 1000 / options.runs,
                       p50_ms: median(latencies), p95_ms: quantile(latencies, 0.95) };
     console.log(JSON.stringify(figures));
     return figures;
@@ -148,5 +157,8 @@ const summary = (key, digits) => {
 };
 console.log(`runs started and awaited over MCP, ${options.runs} runs, ` +
             `${options["in-flight"]} in flight, ${options.rounds} rounds: ` +
-            `runs/s ${summary("runs_per_s", 0)}, CPU ms per run ${summary("cpu_ms_per_run", 2)}; ` +
+            `runs/s ${summary("runs_per_s", 0)}, CPU ms per run ${summary("cpu_ms_per_run", 2)} ` +
+            `(weft mcp ${summary("mcp_cpu_ms_per_run", 2)}, weft serve ` +
+            `${summary("serve_cpu_ms_per_run", 2)}; the SDK's client apart: ` +
+            `${summary("client_cpu_ms_per_run", 2)}); ` +
             `one at a time: p50 ms ${summary("p50_ms", 2)}, p95 ms ${summary("p95_ms", 2)}`);
