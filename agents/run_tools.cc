@@ -216,7 +216,7 @@ void RunTools::EnsureEngine() const {
 
 ToolResult RunTools::Start(const std::string& workflow, const json& input,
                            const std::string& workflow_id) const {
-  auto client = client::ConnectClient(options_.client);
+  auto client = clients_.Acquire();
   if (!client) return Failed(client.error().message);
   auto started = (*client)->Start({.workflow = workflow,
                                    .input = input.is_null() ? json::object() : input,
@@ -247,7 +247,7 @@ ToolResult RunTools::Message(const std::string& command, const json& arguments,
                              const char* handler_key) const {
   const std::string workflow_id = StringArgument(arguments, "workflow_id");
   const std::string handler = StringArgument(arguments, handler_key);
-  auto client = client::ConnectClient(options_.client);
+  auto client = clients_.Acquire();
   if (!client) return Failed(client.error().message);
   const client::Execution execution{.workflow_id = workflow_id};
   const json input = arguments.value("input", json());
@@ -281,7 +281,7 @@ ToolResult RunTools::Message(const std::string& command, const json& arguments,
 
 ToolResult RunTools::Cancel(const json& arguments) const {
   const std::string workflow_id = StringArgument(arguments, "workflow_id");
-  auto client = client::ConnectClient(options_.client);
+  auto client = clients_.Acquire();
   if (!client) return Failed(client.error().message);
   std::string reason = StringArgument(arguments, "reason");
   if (reason.empty()) reason = "cancelled over MCP";
@@ -302,25 +302,30 @@ ToolResult RunTools::GetResult(const json& arguments, const ProgressReporter& pr
   const auto begin = Clock::now();
   const auto deadline =
       begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
-  auto client = client::ConnectClient(options_.client);
-  if (!client) return Failed(client.error().message);
   const client::Execution execution{.workflow_id = workflow_id};
   auto next_report = begin;
   for (;;) {
-    auto described = (*client)->Describe(execution);
-    if (!described) return ClientFailure(described.error(), workflow_id);
-    if (!IsOpen(described->status)) {
-      auto outcome = (*client)->Result(execution);
-      if (!outcome) return ClientFailure(outcome.error(), workflow_id);
-      return OutcomeResult(*outcome, workflow_id);
+    // A client only while it reads: while the run goes on, the client waits in the pool.
+    client::RunSummary described;
+    {
+      auto client = clients_.Acquire();
+      if (!client) return Failed(client.error().message);
+      auto found = (*client)->Describe(execution);
+      if (!found) return ClientFailure(found.error(), workflow_id);
+      if (!IsOpen(found->status)) {
+        auto outcome = (*client)->Result(execution);
+        if (!outcome) return ClientFailure(outcome.error(), workflow_id);
+        return OutcomeResult(*outcome, workflow_id);
+      }
+      described = std::move(*found);
     }
     EnsureEngine();
     const auto now = Clock::now();
     const double waited = std::chrono::duration<double>(now - begin).count();
     if (now >= deadline) {
       return {{{"workflow_id", workflow_id},
-               {"run_id", described->execution.run_id},
-               {"status", client::RunStatusName(described->status)},
+               {"run_id", described.execution.run_id},
+               {"status", client::RunStatusName(described.status)},
                {"waited_seconds", std::round(waited * 10) / 10},
                {"next",
                 "still running: get_result again to wait longer; describe_run shows where it "
@@ -328,7 +333,7 @@ ToolResult RunTools::GetResult(const json& arguments, const ProgressReporter& pr
     }
     if (now >= next_report) {
       progress(waited, "run " + workflow_id + " is " +
-                           std::string(client::RunStatusName(described->status)) + " after " +
+                           std::string(client::RunStatusName(described.status)) + " after " +
                            std::to_string(static_cast<int>(waited)) + " s");
       next_report = now + options_.progress_every;
     }
@@ -336,7 +341,7 @@ ToolResult RunTools::GetResult(const json& arguments, const ProgressReporter& pr
     // On the embedded engine, woken at the engine's doorbell when the run closes; polled
     // without one (Temporal, or no engine listening).
     if (temporal() ||
-        embedded::bell::AwaitRun(options_.client.embedded.journal, described->execution.run_id,
+        embedded::bell::AwaitRun(options_.client.embedded.journal, described.execution.run_id,
                                  std::chrono::ceil<std::chrono::milliseconds>(until - now)) ==
             embedded::bell::Answer::kNoBell) {
       std::this_thread::sleep_for(std::min<Clock::duration>(options_.poll, deadline - now));
@@ -353,7 +358,7 @@ ToolResult RunTools::ListRuns(const json& arguments) const {
     filter.status = client::ParseRunStatus(status);
     if (!filter.status) return Failed("list_runs: `status` " + status + " is no run status");
   }
-  auto client = client::ConnectClient(options_.client);
+  auto client = clients_.Acquire();
   if (!client) return Failed(client.error().message);
   auto runs = (*client)->List(filter);
   if (!runs) return Failed(runs.error().message);

@@ -16,7 +16,7 @@
 // started) gets a background engine from get_result and describe_run, as from a start: the
 // agent has no CLI to resume it with.
 //
-// Stateless apart from its options: each call connects a client of its own; any thread.
+// Any thread: each call borrows a client of its own from a pool (client_pool.h).
 #ifndef WEFT_AGENTS_RUN_TOOLS_H_
 #define WEFT_AGENTS_RUN_TOOLS_H_
 
@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "agents/mcp_server.h"
+#include "runtime/client/client_pool.h"
 #include "runtime/client/connect_client.h"
 
 namespace weft::agents {
@@ -51,7 +52,8 @@ class RunTools {
   // describe_run's history: the newest activations.
   static constexpr std::size_t kHistoryEntries = 12;
 
-  explicit RunTools(RunToolsOptions options) : options_(std::move(options)) {}
+  explicit RunTools(RunToolsOptions options)
+      : options_(std::move(options)), clients_(options_.client) {}
 
   static std::vector<Tool> Tools();
   // nullopt: `name` is none of Tools().
@@ -75,6 +77,7 @@ class RunTools {
   void EnsureEngine() const;
 
   RunToolsOptions options_;
+  client::ClientPool clients_;  // every call but describe_run's (a shorter reply timeout)
 };
 
 }  // namespace weft::agents

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "runtime/client/client_pool.h"
 #include "runtime/client/connect_client.h"
 #include "runtime/embedded/host.h"
 
@@ -157,6 +158,37 @@ TEST_CASE("the client knows the lease; results, failures and closed runs read al
   REQUIRE(listed->size() == 1);
   CHECK(listed->front().execution.run_id == started->execution.run_id);
   CHECK(weft::client::RunStatusName(listed->front().status) == "failed");
+}
+
+TEST_CASE("a client pool lends each client to one caller at a time, and keeps the idle ones") {
+  Project project;
+  const weft::client::ClientPool pool(
+      {.embedded = {.journal = project.dir / "journal.db", .workflows = project.dir / "workflows"}},
+      /*max_idle=*/1);
+  WorkflowClient* first = nullptr;
+  {
+    auto lent = pool.Acquire();
+    REQUIRE(lent);
+    first = &**lent;
+    auto started = (*lent)->Start({.workflow = "counter", .input = {{"goal", 1}}});
+    REQUIRE(started);
+    // Lent out: a second caller at the same time gets a client of its own.
+    auto second = pool.Acquire();
+    REQUIRE(second);
+    CHECK(&**second != first);
+    auto described = (*second)->Describe({.workflow_id = started->execution.workflow_id});
+    REQUIRE(described);
+    CHECK(described->status == RunStatus::kPending);
+    CHECK(pool.idle() == 0);
+  }
+  // Both returned, one kept (max_idle), and lent again; it still reads the journal.
+  CHECK(pool.idle() == 1);
+  auto again = pool.Acquire();
+  REQUIRE(again);
+  CHECK(pool.idle() == 0);
+  auto listed = (*again)->List({.limit = 10});
+  REQUIRE(listed);
+  CHECK(listed->size() == 1);
 }
 
 TEST_CASE("an unknown workflow id is not found") {
