@@ -39,6 +39,14 @@ json ToolToJson(const Tool& tool) {
 
 }  // namespace
 
+std::optional<Tool> ToolProvider::Find(const std::string& name) {
+  std::optional<Tool> found;
+  for (Tool& tool : Tools()) {
+    if (tool.name == name) found = std::move(tool);  // the last of a name, as a client reads it
+  }
+  return found;
+}
+
 const std::vector<std::string>& McpServer::SupportedVersions() {
   static const std::vector<std::string> versions = {"2025-11-25", "2025-06-18", "2025-03-26",
                                                     "2024-11-05"};
@@ -224,10 +232,7 @@ void McpServer::CallTool(json id, json params) {
       json arguments = params.value("arguments", json::object());
       if (arguments.is_null()) arguments = json::object();
       spdlog::info("mcp: call {}", name);
-      std::optional<Tool> tool;
-      for (Tool& listed : tools_.Tools()) {
-        if (listed.name == name) tool = std::move(listed);
-      }
+      const std::optional<Tool> tool = tools_.Find(name);
       // MCP's progress: the client names a token (a string or an integer) in _meta; each
       // notification carries it and a progress value that only grows.
       ProgressReporter progress = [](double, const std::string&) {};

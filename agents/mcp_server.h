@@ -69,6 +69,10 @@ class ToolProvider {
  public:
   virtual ~ToolProvider() = default;
   virtual std::vector<Tool> Tools() = 0;
+  // The tool of that name, as Tools() lists it; nullopt when there is none. The server looks up
+  // every call's tool: a provider with many tools, or tools that are costly to build, answers
+  // it without building the list.
+  virtual std::optional<Tool> Find(const std::string& name);
   // nullopt: there is no tool of that name (a protocol error, -32602). `progress` is never
   // empty.
   virtual std::optional<ToolResult> Call(const std::string& name, const nlohmann::json& arguments,

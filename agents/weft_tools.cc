@@ -78,7 +78,7 @@ json WorkflowToolSchema(const json& input_schema, bool& wrapped) {
           {"additionalProperties", false}};
 }
 
-std::vector<Tool> FixedTools() {
+std::vector<Tool> ProjectTools() {
   const json name = StringProperty("The workflow name (its `name:`), e.g. order-clothes");
   const json workflow_id = StringProperty("The workflow id start_workflow returned");
   return {
@@ -201,26 +201,48 @@ std::vector<Tool> WeftTools::WorkflowTools() {
     // List() gives every version, oldest first per name: the tool runs the newest.
     if (!tools.empty() && previous == definition->name) tools.pop_back();
     previous = definition->name;
-    bool wrapped = false;
-    tools.push_back(
-        {.name = definition->name,
-         .title = "Run " + definition->name,
-         .description = "Starts a durable run of the workflow " + definition->name + " v" +
-                        std::to_string(definition->version) +
-                        (definition->description.empty() ? "" : ": " + definition->description) +
-                        ". Returns its workflow_id at once; read the outcome with get_result.",
-         .input_schema = WorkflowToolSchema(definition->input_schema, wrapped)});
+    tools.push_back(WorkflowTool(*definition));
   }
+  return tools;
+}
+
+Tool WeftTools::WorkflowTool(const dsl::Definition& definition) {
+  bool wrapped = false;
+  return {.name = definition.name,
+          .title = "Run " + definition.name,
+          .description = "Starts a durable run of the workflow " + definition.name + " v" +
+                         std::to_string(definition.version) +
+                         (definition.description.empty() ? "" : ": " + definition.description) +
+                         ". Returns its workflow_id at once; read the outcome with get_result.",
+          .input_schema = WorkflowToolSchema(definition.input_schema, wrapped)};
+}
+
+// The tools that are not workflows, in the order tools/list gives them: they never change.
+const std::vector<Tool>& WeftTools::FixedTools() {
+  static const std::vector<Tool> tools = [] {
+    std::vector<Tool> all = ProjectTools();
+    all.push_back(GetReferenceTool());
+    for (Tool& tool : RunTools::Tools()) all.push_back(std::move(tool));
+    for (Tool& tool : AuthoringTools::Tools()) all.push_back(std::move(tool));
+    return all;
+  }();
   return tools;
 }
 
 std::vector<Tool> WeftTools::Tools() {
   std::vector<Tool> tools = FixedTools();
-  tools.push_back(GetReferenceTool());
-  for (Tool& tool : RunTools::Tools()) tools.push_back(std::move(tool));
-  for (Tool& tool : AuthoringTools::Tools()) tools.push_back(std::move(tool));
   for (Tool& tool : WorkflowTools()) tools.push_back(std::move(tool));
   return tools;
+}
+
+std::optional<Tool> WeftTools::Find(const std::string& name) {
+  // Call() tries the fixed tools first, so a workflow of the same name is not this tool.
+  for (const Tool& tool : FixedTools()) {
+    if (tool.name == name) return tool;
+  }
+  const auto definition = catalog_.Find(name);
+  if (definition == nullptr) return std::nullopt;
+  return WorkflowTool(*definition);
 }
 
 std::optional<ToolResult> WeftTools::Call(const std::string& name, const json& arguments) {

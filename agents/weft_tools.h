@@ -60,6 +60,7 @@ class WeftTools : public ToolProvider {
   void Rescan();
 
   std::vector<Tool> Tools() override;
+  std::optional<Tool> Find(const std::string& name) override;
   std::optional<ToolResult> Call(const std::string& name, const nlohmann::json& arguments,
                                  const ProgressReporter& progress) override;
   // The same, for a caller that wants no progress.
@@ -77,6 +78,8 @@ class WeftTools : public ToolProvider {
   ToolResult StartWorkflow(const std::string& name, const nlohmann::json& input,
                            const std::string& workflow_id);
   std::vector<Tool> WorkflowTools();
+  static Tool WorkflowTool(const dsl::Definition& definition);
+  static const std::vector<Tool>& FixedTools();
 
   WeftToolsOptions options_;
   AuthoringTools authoring_;

@@ -80,6 +80,27 @@ TEST_CASE("each workflow of the folder is listed, described and a tool of its ow
   CHECK_FALSE(t.tools.Call("no-such-tool", json::object()));
 }
 
+TEST_CASE("a tool found by name is the tool the list gives, and an unknown name finds none") {
+  Tools t;
+  const auto listed = t.tools.Tools();
+  REQUIRE(listed.size() > 15);
+  for (const auto& tool : listed) {
+    INFO(tool.name);
+    const auto found = t.tools.Find(tool.name);
+    REQUIRE(found);
+    CHECK(found->title == tool.title);
+    CHECK(found->description == tool.description);
+    CHECK(found->input_schema == tool.input_schema);
+    CHECK(found->read_only == tool.read_only);
+  }
+  CHECK_FALSE(t.tools.Find("no-such-tool"));
+  // A workflow added later is found too, as its own tool.
+  t.Call("add_temporal_workflow", {{"name", "greet-user"}});
+  const auto added = t.tools.Find("greet-user");
+  REQUIRE(added);
+  CHECK(added->input_schema["type"] == "object");
+}
+
 TEST_CASE("a scaffolded workflow becomes a tool at once and the change is announced") {
   Tools t;
   const ToolResult added = t.Call("add_temporal_workflow", {{"name", "greet-user"}});
