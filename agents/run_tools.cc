@@ -310,7 +310,7 @@ ToolResult RunTools::GetResult(const json& arguments, const ProgressReporter& pr
     {
       auto client = clients_.Acquire();
       if (!client) return Failed(client.error().message);
-      auto found = (*client)->Describe(execution);
+      auto found = (*client)->Peek(execution);
       if (!found) return ClientFailure(found.error(), workflow_id);
       if (!IsOpen(found->status)) {
         auto outcome = (*client)->Result(execution);

@@ -41,7 +41,7 @@ class ClientPool {
     std::unique_ptr<WorkflowClient> client_;
   };
 
-  explicit ClientPool(ClientOptions options, std::size_t max_idle = 32)
+  explicit ClientPool(ClientOptions options, std::size_t max_idle = 256)
       : options_(std::move(options)), max_idle_(max_idle) {}
 
   const ClientOptions& options() const { return options_; }

@@ -273,6 +273,12 @@ std::expected<RunSummary, ClientError> EmbeddedClient::Describe(const Execution&
   return summary;
 }
 
+std::expected<RunSummary, ClientError> EmbeddedClient::Peek(const Execution& execution) {
+  auto run = journal_.Resolve(execution.run_id.empty() ? execution.workflow_id : execution.run_id);
+  if (!run) return std::unexpected(Error(ClientError::Kind::kNotFound, run.error()));
+  return Summary(*run);
+}
+
 std::expected<std::vector<RunSummary>, ClientError> EmbeddedClient::List(const ListFilter& filter) {
   std::optional<embedded::RunStatus> status;
   if (filter.status) {

@@ -57,6 +57,7 @@ class EmbeddedClient : public WorkflowClient {
                                              const std::string& reason) override;
   std::expected<Outcome, ClientError> Result(const Execution& execution) override;
   std::expected<RunSummary, ClientError> Describe(const Execution& execution) override;
+  std::expected<RunSummary, ClientError> Peek(const Execution& execution) override;
   std::expected<std::vector<RunSummary>, ClientError> List(const ListFilter& filter) override;
   std::expected<nlohmann::json, ClientError> Activations(const Execution& execution) override;
 

@@ -154,6 +154,11 @@ class WorkflowClient {
   // Waits until the run ends. Embedded: kUnavailable when no engine executes it.
   virtual std::expected<Outcome, ClientError> Result(const Execution& execution) = 0;
   virtual std::expected<RunSummary, ClientError> Describe(const Execution& execution) = 0;
+  // Describe() without the details that cost a read of the run's history (its activations,
+  // what it waits on): for a caller that polls a run until it closes. The default is Describe().
+  virtual std::expected<RunSummary, ClientError> Peek(const Execution& execution) {
+    return Describe(execution);
+  }
   virtual std::expected<std::vector<RunSummary>, ClientError> List(const ListFilter& filter) = 0;
   // The run's whole history as activations: what woke it (jobs) and what it did (commands,
   // naming their steps), in the embedded journal's JSON (Describe()'s `activations`). Temporal

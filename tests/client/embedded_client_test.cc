@@ -148,6 +148,16 @@ TEST_CASE("the client knows the lease; results, failures and closed runs read al
   CHECK(signalled.error().kind == ClientError::Kind::kClosed);
   CHECK_THAT(signalled.error().message, Catch::Contains("failed"));
 
+  // Peek: where it stands, without reading its history.
+  auto peeked = client->Peek(execution);
+  REQUIRE(peeked);
+  CHECK(peeked->status == RunStatus::kFailed);
+  CHECK(peeked->execution.run_id == started->execution.run_id);
+  CHECK_FALSE(peeked->details.contains("activations"));
+  auto nobody = client->Peek({.workflow_id = "nobody"});
+  REQUIRE_FALSE(nobody);
+  CHECK(nobody.error().kind == ClientError::Kind::kNotFound);
+
   auto described = client->Describe(execution);
   REQUIRE(described);
   CHECK(described->workflow == "counter");
