@@ -39,10 +39,11 @@ json ToolToJson(const Tool& tool) {
 
 }  // namespace
 
-std::optional<Tool> ToolProvider::Find(const std::string& name) {
-  std::optional<Tool> found;
+std::shared_ptr<const Tool> ToolProvider::Find(const std::string& name) {
+  std::shared_ptr<const Tool> found;
   for (Tool& tool : Tools()) {
-    if (tool.name == name) found = std::move(tool);  // the last of a name, as a client reads it
+    // The last of a name, as a client reads the list.
+    if (tool.name == name) found = std::make_shared<const Tool>(std::move(tool));
   }
   return found;
 }
@@ -232,7 +233,7 @@ void McpServer::CallTool(json id, json params) {
       json arguments = params.value("arguments", json::object());
       if (arguments.is_null()) arguments = json::object();
       spdlog::info("mcp: call {}", name);
-      const std::optional<Tool> tool = tools_.Find(name);
+      const std::shared_ptr<const Tool> tool = tools_.Find(name);
       // MCP's progress: the client names a token (a string or an integer) in _meta; each
       // notification carries it and a progress value that only grows.
       ProgressReporter progress = [](double, const std::string&) {};

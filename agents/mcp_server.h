@@ -34,6 +34,7 @@
 #include <condition_variable>
 #include <functional>
 #include <istream>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -72,7 +73,7 @@ class ToolProvider {
   // The tool of that name, as Tools() lists it; nullopt when there is none. The server looks up
   // every call's tool: a provider with many tools, or tools that are costly to build, answers
   // it without building the list.
-  virtual std::optional<Tool> Find(const std::string& name);
+  virtual std::shared_ptr<const Tool> Find(const std::string& name);
   // nullopt: there is no tool of that name (a protocol error, -32602). `progress` is never
   // empty.
   virtual std::optional<ToolResult> Call(const std::string& name, const nlohmann::json& arguments,

@@ -180,8 +180,15 @@ void WeftTools::Rescan() {
                  diagnostics.size());
   }
   json published = json::array();
-  for (const Tool& tool : WorkflowTools()) {
+  std::map<std::string, std::shared_ptr<const Tool>> by_name;
+  for (Tool& tool : WorkflowTools()) {
     published.push_back({tool.name, tool.description, tool.input_schema});
+    std::string name = tool.name;
+    by_name.emplace(std::move(name), std::make_shared<const Tool>(std::move(tool)));
+  }
+  {
+    std::lock_guard tools_lock(tools_mutex_);
+    workflow_tools_.swap(by_name);
   }
   std::string text = published.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (text != published_) {
@@ -218,31 +225,34 @@ Tool WeftTools::WorkflowTool(const dsl::Definition& definition) {
 }
 
 // The tools that are not workflows, in the order tools/list gives them: they never change.
-const std::vector<Tool>& WeftTools::FixedTools() {
-  static const std::vector<Tool> tools = [] {
+const std::vector<std::shared_ptr<const Tool>>& WeftTools::FixedTools() {
+  static const std::vector<std::shared_ptr<const Tool>> tools = [] {
     std::vector<Tool> all = ProjectTools();
     all.push_back(GetReferenceTool());
     for (Tool& tool : RunTools::Tools()) all.push_back(std::move(tool));
     for (Tool& tool : AuthoringTools::Tools()) all.push_back(std::move(tool));
-    return all;
+    std::vector<std::shared_ptr<const Tool>> shared;
+    for (Tool& tool : all) shared.push_back(std::make_shared<const Tool>(std::move(tool)));
+    return shared;
   }();
   return tools;
 }
 
 std::vector<Tool> WeftTools::Tools() {
-  std::vector<Tool> tools = FixedTools();
+  std::vector<Tool> tools;
+  for (const auto& tool : FixedTools()) tools.push_back(*tool);
   for (Tool& tool : WorkflowTools()) tools.push_back(std::move(tool));
   return tools;
 }
 
-std::optional<Tool> WeftTools::Find(const std::string& name) {
+std::shared_ptr<const Tool> WeftTools::Find(const std::string& name) {
   // Call() tries the fixed tools first, so a workflow of the same name is not this tool.
-  for (const Tool& tool : FixedTools()) {
-    if (tool.name == name) return tool;
+  for (const auto& tool : FixedTools()) {
+    if (tool->name == name) return tool;
   }
-  const auto definition = catalog_.Find(name);
-  if (definition == nullptr) return std::nullopt;
-  return WorkflowTool(*definition);
+  std::lock_guard lock(tools_mutex_);
+  const auto found = workflow_tools_.find(name);
+  return found == workflow_tools_.end() ? nullptr : found->second;
 }
 
 std::optional<ToolResult> WeftTools::Call(const std::string& name, const json& arguments) {

@@ -27,6 +27,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -60,7 +61,7 @@ class WeftTools : public ToolProvider {
   void Rescan();
 
   std::vector<Tool> Tools() override;
-  std::optional<Tool> Find(const std::string& name) override;
+  std::shared_ptr<const Tool> Find(const std::string& name) override;
   std::optional<ToolResult> Call(const std::string& name, const nlohmann::json& arguments,
                                  const ProgressReporter& progress) override;
   // The same, for a caller that wants no progress.
@@ -79,7 +80,7 @@ class WeftTools : public ToolProvider {
                            const std::string& workflow_id);
   std::vector<Tool> WorkflowTools();
   static Tool WorkflowTool(const dsl::Definition& definition);
-  static const std::vector<Tool>& FixedTools();
+  static const std::vector<std::shared_ptr<const Tool>>& FixedTools();
 
   WeftToolsOptions options_;
   AuthoringTools authoring_;
@@ -88,6 +89,9 @@ class WeftTools : public ToolProvider {
   dsl::DefinitionCatalog catalog_;
   std::mutex rescan_mutex_;
   std::string published_;  // the workflow tools last announced, as JSON text
+  // The workflow tools by name, as of the last Rescan(); Find() reads them under tools_mutex_.
+  std::mutex tools_mutex_;
+  std::map<std::string, std::shared_ptr<const Tool>> workflow_tools_;
 };
 
 }  // namespace weft::agents
