@@ -306,66 +306,87 @@ std::string Engine::StartRun(std::shared_ptr<const dsl::Definition> definition, 
   return run_id;
 }
 
-std::optional<RunOutcome> Engine::WaitForRun(const std::string& run_id,
-                                             std::chrono::milliseconds timeout) {
-  return WaitForRun(run_id, timeout, std::stop_token());
-}
+namespace {
 
-std::optional<RunOutcome> Engine::WaitForRun(const std::string& run_id,
-                                             std::chrono::milliseconds timeout,
-                                             std::stop_token stop) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::string current = run_id;
-  // Registered before the lock is taken: a callback whose stop was already requested runs at
-  // once, in this thread. It wakes every waiter, which is rare (a doorbell stopping) and
-  // harmless (each looks again).
-  std::stop_callback wake_on_stop(stop, [this] {
-    std::lock_guard lock(core_->mutex);
-    core_->waiters.WakeAll();
-  });
-  std::unique_lock lock(core_->mutex);
+// Where a run's chain stands, holding `lock` (released while the waiters' journal connection
+// opens): its outcome once its last run closed, else the id of its open run; neither when the
+// journal does not know the run or the engine failed.
+struct RunStanding {
+  std::optional<RunOutcome> outcome;
+  std::string open_run_id;
+};
+
+RunStanding Standing(EngineCore& core, std::unique_lock<std::mutex>& lock, std::string current) {
   while (true) {
-    if (stop.stop_requested()) return std::nullopt;
-    auto next = core_->successors.find(current);
-    if (next != core_->successors.end()) {
+    auto next = core.successors.find(current);
+    if (next != core.successors.end()) {
       current = next->second;
       continue;
     }
-    auto closed = core_->closed.find(current);
-    if (closed != core_->closed.end()) return closed->second;
-    if (!core_->open_run_ids.contains(current)) {
+    auto closed = core.closed.find(current);
+    if (closed != core.closed.end()) return {.outcome = closed->second};
+    if (!core.open_run_ids.contains(current)) {
       // Closed before this engine started, or unknown: the journal says.
-      if (!core_->waiter_journal) {
+      if (!core.waiter_journal) {
         // Opened on first need, not with the engine: most waits are for runs the engine holds,
         // and a one-shot `weft run` would pay for a connection it never uses. Opened without
         // the lock, which the engine thread takes at every turn.
         lock.unlock();
-        auto opened = Journal::Open(core_->options.journal_path,
-                                    {.synchronous_full = core_->options.synchronous_full});
+        auto opened = Journal::Open(core.options.journal_path,
+                                    {.synchronous_full = core.options.synchronous_full});
         lock.lock();
         if (!opened) {
           spdlog::warn("journal: {}", opened.error());
-          return std::nullopt;
+          return {};
         }
-        if (!core_->waiter_journal) core_->waiter_journal = std::move(*opened);
+        if (!core.waiter_journal) core.waiter_journal = std::move(*opened);
         continue;
       }
-      auto record = core_->waiter_journal->FindRun(current);
-      if (!record || !*record) return std::nullopt;
+      auto record = core.waiter_journal->FindRun(current);
+      if (!record || !*record) return {};
       if ((*record)->status == RunStatus::kContinuedAsNew) {
         current = (*record)->continued_to;
         continue;
       }
       if (IsClosed((*record)->status)) {
-        return RunOutcome{.run_id = current,
-                          .status = (*record)->status,
-                          .result = (*record)->result,
-                          .failure = (*record)->failure};
+        return {.outcome = RunOutcome{.run_id = current,
+                                      .status = (*record)->status,
+                                      .result = (*record)->result,
+                                      .failure = (*record)->failure}};
       }
+      // Written by another process and not taken on yet: waited for as one this engine runs.
     }
-    if (core_->fatal.load()) return std::nullopt;
+    if (core.fatal.load()) return {};
+    return {.open_run_id = current};
+  }
+}
+
+}  // namespace
+
+std::optional<RunOutcome> Engine::WaitForRun(const std::string& run_id,
+                                             std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock lock(core_->mutex);
+  std::string current = run_id;
+  while (true) {
+    RunStanding standing = Standing(*core_, lock, current);
+    if (standing.outcome || standing.open_run_id.empty()) return standing.outcome;
+    current = std::move(standing.open_run_id);
     if (!core_->waiters.Wait(lock, current, deadline)) return std::nullopt;
   }
+}
+
+Engine::RunWatch Engine::WatchRun(const std::string& run_id, std::function<void()> woken) {
+  std::unique_lock lock(core_->mutex);
+  RunStanding standing = Standing(*core_, lock, run_id);
+  if (standing.outcome || standing.open_run_id.empty()) return {.outcome = standing.outcome};
+  // Under the same lock as the look: a close after it wakes the watch.
+  return {.token = core_->waiters.Watch(standing.open_run_id, std::move(woken))};
+}
+
+void Engine::UnwatchRun(std::uint64_t token) {
+  std::lock_guard lock(core_->mutex);
+  core_->waiters.Unwatch(token);
 }
 
 std::optional<std::string> Engine::Failure() const {

@@ -26,7 +26,6 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -131,9 +130,18 @@ class Engine {
   // nullopt on timeout or when the journal does not know the run.
   std::optional<RunOutcome> WaitForRun(const std::string& run_id,
                                        std::chrono::milliseconds timeout);
-  // The same, returning nullopt as soon as `stop` is requested (the doorbell's waiters).
-  std::optional<RunOutcome> WaitForRun(const std::string& run_id, std::chrono::milliseconds timeout,
-                                       std::stop_token stop);
+  // The same without a thread that waits, for the doorbell, which answers every client from
+  // one: the outcome when the run's chain has closed; else, when it is open, a watch whose
+  // `woken` is called each time it may have closed (or the engine stops), on an engine thread
+  // holding the engine's lock (so it must only take note and return), until UnwatchRun. The
+  // caller then unwatches and watches again: a run that continued as new is watched at its
+  // successor. Neither: the journal does not know the run, or the engine failed.
+  struct RunWatch {
+    std::optional<RunOutcome> outcome;
+    std::uint64_t token = 0;  // nonzero: watching
+  };
+  RunWatch WatchRun(const std::string& run_id, std::function<void()> woken);
+  void UnwatchRun(std::uint64_t token);
   // Waits until no run is open; false on timeout.
   bool WaitUntilIdle(std::chrono::milliseconds timeout);
   std::size_t OpenRuns() const;

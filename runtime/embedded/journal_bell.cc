@@ -12,22 +12,10 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 namespace weft::embedded {
-namespace {
-
-// How long a waiter's thread blocks in the engine before it looks whether its client is still
-// there: a client that went away (Ctrl-C on `weft result`) frees its thread within this.
-constexpr std::chrono::seconds kHangUpCheck{1};
-
-// The client closed its end, or its connection broke.
-bool PeerGone(int fd) {
-  pollfd entry{.fd = fd, .events = POLLIN | POLLRDHUP, .revents = 0};
-  return ::poll(&entry, 1, 0) != 0;  // nothing more is ever sent: readable means gone
-}
-
-}  // namespace
 
 std::optional<std::string> bell::Address(const std::filesystem::path& journal) {
   struct stat file {};
@@ -56,47 +44,76 @@ std::expected<std::unique_ptr<JournalBell>, std::string> JournalBell::Listen(
     return std::unexpected("the doorbell of " + journal.string() + ": " + why);
   }
   const int stop_fd = ::eventfd(0, EFD_CLOEXEC);
-  if (stop_fd < 0) {
+  const int woken_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (stop_fd < 0 || woken_fd < 0) {
+    const std::string why = std::strerror(errno);
     ::close(fd);
-    return std::unexpected(std::string("eventfd: ") + std::strerror(errno));
+    if (stop_fd >= 0) ::close(stop_fd);
+    if (woken_fd >= 0) ::close(woken_fd);
+    return std::unexpected("eventfd: " + why);
   }
-  return std::unique_ptr<JournalBell>(new JournalBell(engine, fd, stop_fd));
+  return std::unique_ptr<JournalBell>(new JournalBell(engine, fd, stop_fd, woken_fd));
 }
 
-JournalBell::JournalBell(Engine& engine, int listen_fd, int stop_fd)
-    : engine_(engine), listen_fd_(listen_fd), stop_fd_(stop_fd) {
-  listener_ = std::thread([this] { Accept(); });
+JournalBell::JournalBell(Engine& engine, int listen_fd, int stop_fd, int woken_fd)
+    : engine_(engine), listen_fd_(listen_fd), stop_fd_(stop_fd), woken_fd_(woken_fd) {
+  thread_ = std::thread([this] { Loop(); });
 }
 
 JournalBell::~JournalBell() {
   const std::uint64_t one = 1;
   (void)!::write(stop_fd_, &one, sizeof one);
-  listener_.join();
+  thread_.join();
+  // Every waiter's connection closes unanswered: its client falls back to the journal.
+  for (auto& [id, waiter] : waiters_) Drop(waiter);
   ::close(listen_fd_);
   ::close(stop_fd_);
-  // Each waiter's thread returns from the engine, closes its connection (its client falls
-  // back to the journal) and is joined by its jthread's destructor.
-  for (Waiter& waiter : waiters_) waiter.thread.request_stop();
-  waiters_.clear();
+  ::close(woken_fd_);
 }
 
-void JournalBell::Accept() {
+void JournalBell::Loop() {
   // Connections accepted whose request has not arrived yet.
   std::vector<int> pending;
   while (true) {
     std::vector<pollfd> fds{{.fd = stop_fd_, .events = POLLIN, .revents = 0},
-                            {.fd = listen_fd_, .events = POLLIN, .revents = 0}};
+                            {.fd = listen_fd_, .events = POLLIN, .revents = 0},
+                            {.fd = woken_fd_, .events = POLLIN, .revents = 0}};
     for (int fd : pending) fds.push_back({.fd = fd, .events = POLLIN, .revents = 0});
+    // A waiter's client sends nothing more: its socket readable, or hung up, means it is gone.
+    std::vector<std::uint64_t> watched;
+    for (const auto& [id, waiter] : waiters_) {
+      fds.push_back({.fd = waiter.fd, .events = POLLIN | POLLRDHUP, .revents = 0});
+      watched.push_back(id);
+    }
     if (::poll(fds.data(), fds.size(), -1) < 0) {
       if (errno == EINTR) continue;
       spdlog::warn("doorbell: poll: {}; it stops", std::strerror(errno));
       break;
     }
     if (fds[0].revents != 0) break;
-    pending.clear();
-    for (std::size_t i = 2; i < fds.size(); ++i) {
-      if (fds[i].revents == 0 || !Serve(fds[i].fd)) pending.push_back(fds[i].fd);
+    const std::size_t first_waiter = 3 + pending.size();
+    for (std::size_t i = 0; i < watched.size(); ++i) {
+      if (fds[first_waiter + i].revents == 0) continue;
+      auto gone = waiters_.find(watched[i]);
+      Drop(gone->second);
+      waiters_.erase(gone);
     }
+    if (fds[2].revents != 0) {
+      std::uint64_t count = 0;
+      (void)!::read(woken_fd_, &count, sizeof count);
+      for (const std::uint64_t id : TakeWoken()) {
+        auto woken = waiters_.find(id);
+        if (woken == waiters_.end()) continue;  // answered or gone since
+        engine_.UnwatchRun(woken->second.watch);
+        woken->second.watch = 0;
+        if (!Watch(id, woken->second)) waiters_.erase(woken);
+      }
+    }
+    std::vector<int> still_pending;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      if (fds[3 + i].revents == 0 || !Serve(pending[i])) still_pending.push_back(pending[i]);
+    }
+    pending = std::move(still_pending);
     if (fds[1].revents != 0) {
       while (true) {
         const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -104,7 +121,6 @@ void JournalBell::Accept() {
         if (!Serve(fd)) pending.push_back(fd);
       }
     }
-    ReapFinished();
   }
   for (int fd : pending) ::close(fd);
 }
@@ -119,35 +135,49 @@ bool JournalBell::Serve(int fd) {
   } else if (request.starts_with(bell::kAwaitRunMessage) &&
              request.size() > bell::kAwaitRunMessage.size()) {
     engine_.PollInboxNow();  // the run may be one the client has just created
-    Waiter& waiter = waiters_.emplace_back();
-    waiter.fd = fd;
-    waiter.run_id = std::string(request.substr(bell::kAwaitRunMessage.size()));
-    waiter.thread = std::jthread([this, &waiter](std::stop_token stop) { Await(waiter, stop); });
+    const std::uint64_t id = next_waiter_++;
+    Waiter waiter{.fd = fd, .run_id = std::string(request.substr(bell::kAwaitRunMessage.size()))};
+    if (Watch(id, waiter)) waiters_.emplace(id, std::move(waiter));
     return true;
   }
   ::close(fd);
   return true;
 }
 
-void JournalBell::Await(Waiter& waiter, std::stop_token stop) {
-  while (!stop.stop_requested()) {
-    const auto began = std::chrono::steady_clock::now();
-    if (engine_.WaitForRun(waiter.run_id, kHangUpCheck, stop)) {
-      (void)::send(waiter.fd, bell::kRunClosedMessage.data(), bell::kRunClosedMessage.size(),
-                   MSG_NOSIGNAL);
-      break;
+bool JournalBell::Watch(std::uint64_t id, Waiter& waiter) {
+  Engine::RunWatch watch = engine_.WatchRun(waiter.run_id, [this, id] {
+    // On an engine thread, holding the engine's lock: note it, and wake the bell's thread.
+    {
+      std::lock_guard lock(woken_mutex_);
+      woken_.push_back(id);
     }
-    // Back before its time without an outcome: the run is unknown or the engine failed, and
-    // the client is better served by the journal.
-    if (std::chrono::steady_clock::now() - began < kHangUpCheck) break;
-    if (PeerGone(waiter.fd)) break;
+    const std::uint64_t one = 1;
+    (void)!::write(woken_fd_, &one, sizeof one);
+  });
+  if (watch.token != 0) {
+    waiter.watch = watch.token;
+    return true;
   }
-  ::close(waiter.fd);
-  waiter.done.store(true);
+  // Closed: answered. Unknown, or the engine failed: hung up on, and the client is better
+  // served by the journal.
+  if (watch.outcome) {
+    (void)::send(waiter.fd, bell::kRunClosedMessage.data(), bell::kRunClosedMessage.size(),
+                 MSG_NOSIGNAL);
+  }
+  Drop(waiter);
+  return false;
 }
 
-void JournalBell::ReapFinished() {
-  waiters_.remove_if([](const Waiter& waiter) { return waiter.done.load(); });
+void JournalBell::Drop(Waiter& waiter) {
+  if (waiter.watch != 0) engine_.UnwatchRun(waiter.watch);
+  waiter.watch = 0;
+  ::close(waiter.fd);
+  waiter.fd = -1;
+}
+
+std::vector<std::uint64_t> JournalBell::TakeWoken() {
+  std::lock_guard lock(woken_mutex_);
+  return std::exchange(woken_, {});
 }
 
 }  // namespace weft::embedded

@@ -21,22 +21,26 @@
 // A listener ignores (closes) what it does not understand, so the protocol may grow.
 //
 // Ownership and threads: a JournalBell borrows its Engine, which must outlive it (Host stops
-// the bell before the engine). One listener thread accepts connections and answers rings; each
-// "await-run" gets a thread of its own blocked in Engine::WaitForRun until the run closes, the
-// client hangs up or the bell stops. Construction and destruction from one thread.
+// the bell before the engine). One thread does everything: it accepts connections, answers
+// rings, and holds every "await-run" connection with a watch on its run (Engine::WatchRun),
+// whose wake it hears through an eventfd; it answers a waiter when its run has closed, and
+// drops one whose client hung up. A thread for each waiter, blocked in Engine::WaitForRun, cost
+// `weft serve` a fifth of its CPU with an agent's runs (bench/RESULTS.md, "Runs started over
+// MCP"). Construction and destruction from one thread.
 #ifndef WEFT_RUNTIME_EMBEDDED_JOURNAL_BELL_H_
 #define WEFT_RUNTIME_EMBEDDED_JOURNAL_BELL_H_
 
-#include <atomic>
+#include <cstdint>
 #include <expected>
 #include <filesystem>
-#include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "runtime/embedded/engine.h"
 
@@ -69,27 +73,34 @@ class JournalBell {
   JournalBell& operator=(const JournalBell&) = delete;
 
  private:
-  // One "await-run" connection and the thread that answers it.
+  // One "await-run" connection and the watch on its run.
   struct Waiter {
     int fd = -1;
     std::string run_id;
-    std::atomic<bool> done{false};
-    std::jthread thread;
+    std::uint64_t watch = 0;
   };
 
-  JournalBell(Engine& engine, int listen_fd, int stop_fd);
-  void Accept();  // the listener thread
-  // Listener thread: answers the request waiting on `fd` and takes the connection (closes it,
-  // or hands it to a waiter); false, keeping nothing, when the request has not arrived yet.
+  JournalBell(Engine& engine, int listen_fd, int stop_fd, int woken_fd);
+  void Loop();  // the bell's thread
+  // Answers the request waiting on `fd` and takes the connection (closes it, or keeps it as a
+  // waiter); false, keeping nothing, when the request has not arrived yet.
   bool Serve(int fd);
-  void Await(Waiter& waiter, std::stop_token stop);  // the waiter's thread
-  void ReapFinished();                               // listener thread
+  // Watches the waiter's run, or answers it (closed) or hangs up (unknown run, failed engine);
+  // false when the waiter is done with, its connection closed.
+  bool Watch(std::uint64_t id, Waiter& waiter);
+  void Drop(Waiter& waiter);  // unwatches and closes
+  // The waiters whose runs were woken since the last call (an engine thread records them).
+  std::vector<std::uint64_t> TakeWoken();
 
   Engine& engine_;
   const int listen_fd_;
-  const int stop_fd_;          // an eventfd: written once to stop the listener thread
-  std::list<Waiter> waiters_;  // listener thread, and the destructor once it has ended
-  std::thread listener_;
+  const int stop_fd_;   // an eventfd: written once to stop the thread
+  const int woken_fd_;  // an eventfd: written when a watched run may have closed
+  std::map<std::uint64_t, Waiter> waiters_;  // the bell's thread, by id
+  std::uint64_t next_waiter_ = 1;
+  std::mutex woken_mutex_;  // taken by engine threads holding the engine's lock: never the reverse
+  std::vector<std::uint64_t> woken_;
+  std::thread thread_;
 };
 
 }  // namespace weft::embedded

@@ -24,6 +24,8 @@ void RunWaiters::Wake(const std::string& run_id) {
     waiter->second->woken = true;
     waiter->second->wake.notify_one();
   }
+  const auto [watch, end] = watched_runs_.equal_range(run_id);
+  for (auto entry = watch; entry != end; ++entry) watches_.at(entry->second).woken();
 }
 
 void RunWaiters::WakeAll() {
@@ -31,6 +33,27 @@ void RunWaiters::WakeAll() {
     waiter->woken = true;
     waiter->wake.notify_one();
   }
+  for (auto& [token, watch] : watches_) watch.woken();
+}
+
+std::uint64_t RunWaiters::Watch(const std::string& run_id, std::function<void()> woken) {
+  const std::uint64_t token = next_token_++;
+  watches_.emplace(token, Watcher{run_id, std::move(woken)});
+  watched_runs_.emplace(run_id, token);
+  return token;
+}
+
+void RunWaiters::Unwatch(std::uint64_t token) {
+  const auto watch = watches_.find(token);
+  if (watch == watches_.end()) return;
+  const auto [first, last] = watched_runs_.equal_range(watch->second.run_id);
+  for (auto entry = first; entry != last; ++entry) {
+    if (entry->second == token) {
+      watched_runs_.erase(entry);
+      break;
+    }
+  }
+  watches_.erase(watch);
 }
 
 }  // namespace weft::embedded

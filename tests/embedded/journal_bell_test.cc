@@ -19,6 +19,8 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "dsl/loader.h"
 #include "runtime/embedded/bell_client.h"
@@ -200,8 +202,8 @@ TEST_CASE("a bell that stops hangs up on its waiters, answered or not yet accept
   auto created = client.CreateRun(*served.waiter, json::object(), "w1");
   REQUIRE(created);
   const int waiting = AwaitByHand(served.journal, created->run_id);
-  // Served (a thread waits in the engine) once a second request on a later connection is:
-  // the listener takes connections in order.
+  // Served (watched in the engine) once a second request on a later connection is: the bell
+  // takes connections in order.
   CHECK(bell::AwaitRun(served.journal, created->run_id, 10ms) == bell::Answer::kTimedOut);
   const int queued = AwaitByHand(served.journal, created->run_id);
   listening.reset();
@@ -214,6 +216,64 @@ TEST_CASE("a bell that stops hangs up on its waiters, answered or not yet accept
   }
   // The run is open still, for the next engine; a client now falls back at once.
   CHECK(bell::AwaitRun(served.journal, created->run_id, 60s) == bell::Answer::kNoBell);
+}
+
+TEST_CASE("the engine's watch of a run: woken at its close, then the outcome; unknown, neither") {
+  // Before the engine: a failed check leaves the watch to the engine's stop, which calls it.
+  std::promise<void> woken;
+  std::atomic<bool> once = false;
+  Served served;
+  JournalClient client = served.Client(served.journal);
+  auto created = client.CreateRun(*served.waiter, json::object(), "w1");
+  REQUIRE(created);
+  served.engine->PollInboxNow();
+  auto watch = served.engine->WatchRun(created->run_id, [&] {
+    if (!once.exchange(true)) woken.set_value();
+  });
+  REQUIRE(watch.token != 0);
+  CHECK_FALSE(watch.outcome);
+  REQUIRE(client.Send(created->run_id, "signal", "go", {{"by", "watch"}}));
+  served.engine->PollInboxNow();  // no bell here to ring
+  REQUIRE(woken.get_future().wait_for(30s) == std::future_status::ready);
+  served.engine->UnwatchRun(watch.token);
+  auto closed = served.engine->WatchRun(created->run_id, [] {});
+  CHECK(closed.token == 0);
+  REQUIRE(closed.outcome);
+  CHECK(closed.outcome->result == "watch");
+  auto unknown = served.engine->WatchRun("no-such-run", [] {});
+  CHECK(unknown.token == 0);
+  CHECK_FALSE(unknown.outcome);
+}
+
+TEST_CASE("many waiters are answered by the bell's one thread, a client that hung up is not") {
+  Served served;
+  auto listening = Listen(served);
+  JournalClient client = served.Client(served.journal);
+  std::vector<std::string> runs;
+  for (int i = 0; i < 40; ++i) {
+    auto created = client.CreateRun(*served.waiter, json::object(), "w" + std::to_string(i));
+    REQUIRE(created);
+    runs.push_back(created->run_id);
+  }
+  // Two waiters on each run; one more that hangs up before anything closes.
+  std::vector<int> waiting;
+  for (const auto& run : runs) {
+    waiting.push_back(AwaitByHand(served.journal, run));
+    waiting.push_back(AwaitByHand(served.journal, run));
+  }
+  ::close(AwaitByHand(served.journal, runs.front()));
+  for (const auto& run : runs) REQUIRE(client.Send(run, "signal", "go", {{"by", "bell"}}));
+  for (const int fd : waiting) {
+    pollfd entry{.fd = fd, .events = POLLIN, .revents = 0};
+    REQUIRE(::poll(&entry, 1, 30000) == 1);
+    char answer[64];
+    const ssize_t got = ::recv(fd, answer, sizeof answer, 0);
+    CHECK(std::string_view(answer, got > 0 ? static_cast<std::size_t>(got) : 0) ==
+          bell::kRunClosedMessage);
+    ::close(fd);
+  }
+  // The bell goes on serving after all that.
+  CHECK(bell::AwaitRun(served.journal, runs.back(), 60s) == bell::Answer::kClosed);
 }
 
 }  // namespace
