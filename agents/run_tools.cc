@@ -302,27 +302,33 @@ ToolResult RunTools::GetResult(const json& arguments, const ProgressReporter& pr
   const auto begin = Clock::now();
   const auto deadline =
       begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
-  const client::Execution execution{.workflow_id = workflow_id};
+  client::Execution execution{.workflow_id = workflow_id};
+  // A client only while it reads: while the run goes on, the client waits in the pool.
+  const auto closed = [&]() -> ToolResult {
+    auto client = clients_.Acquire();
+    if (!client) return Failed(client.error().message);
+    auto outcome = (*client)->Result(execution);
+    if (!outcome) return ClientFailure(outcome.error(), workflow_id);
+    return OutcomeResult(*outcome, workflow_id);
+  };
   auto next_report = begin;
   for (;;) {
-    // A client only while it reads: while the run goes on, the client waits in the pool.
     client::RunSummary described;
     {
       auto client = clients_.Acquire();
       if (!client) return Failed(client.error().message);
       auto found = (*client)->Peek(execution);
       if (!found) return ClientFailure(found.error(), workflow_id);
-      if (!IsOpen(found->status)) {
-        auto outcome = (*client)->Result(execution);
-        if (!outcome) return ClientFailure(outcome.error(), workflow_id);
-        return OutcomeResult(*outcome, workflow_id);
-      }
       described = std::move(*found);
     }
-    EnsureEngine();
+    if (!IsOpen(described.status)) return closed();
+    // Read again by run id, one look-up instead of two; Result still follows the chain if the
+    // run continues as new.
+    execution.run_id = described.execution.run_id;
     const auto now = Clock::now();
     const double waited = std::chrono::duration<double>(now - begin).count();
     if (now >= deadline) {
+      EnsureEngine();  // a run nobody executes would never end, however often it is asked for
       return {{{"workflow_id", workflow_id},
                {"run_id", described.execution.run_id},
                {"status", client::RunStatusName(described.status)},
@@ -339,11 +345,16 @@ ToolResult RunTools::GetResult(const json& arguments, const ProgressReporter& pr
     }
     const auto until = std::min<Clock::time_point>(deadline, next_report);
     // On the embedded engine, woken at the engine's doorbell when the run closes; polled
-    // without one (Temporal, or no engine listening).
-    if (temporal() ||
-        embedded::bell::AwaitRun(options_.client.embedded.journal, described.execution.run_id,
-                                 std::chrono::ceil<std::chrono::milliseconds>(until - now)) ==
-            embedded::bell::Answer::kNoBell) {
+    // without one (Temporal, or no engine listening: then one is started).
+    const auto answer =
+        temporal() ? embedded::bell::Answer::kNoBell
+                   : embedded::bell::AwaitRun(
+                         options_.client.embedded.journal, described.execution.run_id,
+                         std::chrono::ceil<std::chrono::milliseconds>(until - now));
+    // The bell answers once the run's chain has closed: its outcome is read at once.
+    if (answer == embedded::bell::Answer::kClosed) return closed();
+    if (answer == embedded::bell::Answer::kNoBell) {
+      EnsureEngine();
       std::this_thread::sleep_for(std::min<Clock::duration>(options_.poll, deadline - now));
     }
   }

@@ -129,12 +129,11 @@ std::expected<Started, ClientError> EmbeddedClient::Start(const StartRequest& re
   return started;
 }
 
-std::expected<RunRecord, ClientError> EmbeddedClient::Find(const Execution& execution, bool open) {
+std::expected<RunRecord, ClientError> EmbeddedClient::Find(const Execution& execution, bool open,
+                                                          embedded::PinRead pin) {
   const std::string& id = execution.run_id.empty() ? execution.workflow_id : execution.run_id;
-  auto resolved = journal_.Resolve(id);
-  if (!resolved) return std::unexpected(Error(ClientError::Kind::kNotFound, resolved.error()));
-  auto latest = journal_.Latest(resolved->run_id);
-  if (!latest) return std::unexpected(Error(ClientError::Kind::kOther, latest.error()));
+  auto latest = journal_.Latest(id, pin);
+  if (!latest) return std::unexpected(Error(ClientError::Kind::kNotFound, latest.error()));
   if (open && embedded::IsClosed(latest->status)) {
     return std::unexpected(Error(ClientError::Kind::kClosed, StatusLine(*latest)));
   }
@@ -176,7 +175,8 @@ std::expected<Sent, ClientError> EmbeddedClient::Signal(const Execution& executi
 std::expected<json, ClientError> EmbeddedClient::Query(const Execution& execution,
                                                        const std::string& query,
                                                        const json& argument) {
-  auto run = Find(execution, /*open=*/false);
+  // The whole pin: a closed run is answered from its definition.
+  auto run = Find(execution, /*open=*/false, embedded::PinRead::kWhole);
   if (!run) return std::unexpected(run.error());
   if (!embedded::IsClosed(run->status)) {
     return Deliver(execution, "query", query, argument, true, nullptr);

@@ -66,7 +66,9 @@ class EmbeddedClient : public WorkflowClient {
       : options_(std::move(options)), journal_(std::move(journal)) {}
 
   // The newest run of the execution's chain; kClosed when `open` is required and it is closed.
-  std::expected<embedded::RunRecord, ClientError> Find(const Execution& execution, bool open);
+  std::expected<embedded::RunRecord, ClientError> Find(
+      const Execution& execution, bool open,
+      embedded::PinRead pin = embedded::PinRead::kIdentity);
   // Writes an inbox row; waits for the reply when `answer` (a query, an update) is expected.
   std::expected<nlohmann::json, ClientError> Deliver(const Execution& execution,
                                                      const std::string& kind,

@@ -291,9 +291,7 @@ std::string Engine::StartRun(std::shared_ptr<const dsl::Definition> definition, 
   RunRecord record{.run_id = run::NewTimeOrderedUuid(),
                    .workflow_id = std::move(workflow_id),
                    .name = definition->name,
-                   .pin = {{"name", definition->name},
-                           {"version", definition->version},
-                           {"sha256", definition->sha256}},
+                   .pin = interpreter::PinIdentity(*definition),
                    .input = std::move(input),
                    .created_ms = core_->Now()};
   if (record.workflow_id.empty()) record.workflow_id = definition->name + "-" + run::NewShortId();
@@ -342,7 +340,7 @@ RunStanding Standing(EngineCore& core, std::unique_lock<std::mutex>& lock, std::
         if (!core.waiter_journal) core.waiter_journal = std::move(*opened);
         continue;
       }
-      auto record = core.waiter_journal->FindRun(current);
+      auto record = core.waiter_journal->FindRun(current, PinRead::kIdentity);
       if (!record || !*record) return {};
       if ((*record)->status == RunStatus::kContinuedAsNew) {
         current = (*record)->continued_to;

@@ -11,15 +11,6 @@ namespace weft::embedded {
 namespace {
 
 namespace ij = interpreter;
-using nlohmann::json;
-
-// What a run keeps of its pin in memory: the whole pin (the canonical definition) is in the
-// journal and the run holds the Definition itself; a copy per run would be most of a waiting
-// run's memory.
-json PinIdentity(const dsl::Definition& definition) {
-  return {
-      {"name", definition.name}, {"version", definition.version}, {"sha256", definition.sha256}};
-}
 
 }  // namespace
 
@@ -104,15 +95,7 @@ write::InsertRun EngineCore::NewRunRow(const RunRecord& record, const dsl::Defin
   std::shared_ptr<const std::string> text;
   {
     std::lock_guard lock(mutex);
-    auto cached = pin_texts.find(definition.sha256);
-    if (cached == pin_texts.end()) {
-      cached =
-          pin_texts
-              .emplace(definition.sha256,
-                       std::make_shared<const std::string>(ij::DefinitionPin(definition).dump()))
-              .first;
-    }
-    text = cached->second;
+    text = pin_texts.Of(definition);
   }
   return write::InsertRun{.run = record, .pin_text = std::move(text)};
 }
@@ -122,7 +105,9 @@ Run* EngineCore::AddRun(RunRecord record, std::shared_ptr<const dsl::Definition>
   auto run = std::make_unique<Run>();
   run->record = std::move(record);
   run->definition = std::move(definition);
-  run->record.pin = PinIdentity(*run->definition);
+  // The whole pin is in the journal and the run holds the Definition itself: a copy per run
+  // would be most of a waiting run's memory.
+  run->record.pin = ij::PinIdentity(*run->definition);
   run->instance = std::make_unique<ij::WorkflowInstance>(run->definition);
   run->first_run_id = first_run_id.empty() ? run->record.run_id : std::move(first_run_id);
   Run* raw = run.get();

@@ -38,6 +38,7 @@
 #include "runtime/embedded/journal.h"
 #include "runtime/embedded/run_state.h"
 #include "runtime/embedded/run_waiters.h"
+#include "runtime/interpreter/definition_pin.h"
 #include "runtime/interpreter/pinned_definitions.h"
 #include "runtime/run/clock.h"
 
@@ -104,8 +105,7 @@ struct EngineCore {
   std::condition_variable idle_signal;            // WaitUntilIdle's: open_run_ids emptied
   std::unique_ptr<Journal> waiter_journal;        // guarded by mutex: WaitForRun's look-ups;
                                                   // opened by the first that needs it
-  // Each definition's pin as JSON text, by sha256: built once, shared by every run's row.
-  std::map<std::string, std::shared_ptr<const std::string>> pin_texts;  // guarded by mutex
+  interpreter::PinTexts pin_texts;                // guarded by mutex
   std::atomic<std::uint64_t> activations{0};
   std::atomic<std::uint64_t> replayed_runs{0};
   std::atomic<std::uint64_t> parked_runs{0};  // held parked now (run_parking.h)

@@ -118,6 +118,20 @@ constexpr const char* kRunColumns =
     "parent_seq, parent_close_policy, continued_from, continued_to, search_attributes, memo, "
     "created_ms, closed_ms";
 
+// kRunColumns with the pin's identity in its place, taken out by SQLite (whose parser is
+// several times faster than building the whole pin as a json here). A pin that is not JSON
+// reads as '', which ReadRuns reports as damaged, as it does the whole pin.
+std::string RunColumns(PinRead pin) {
+  std::string columns = kRunColumns;
+  if (pin == PinRead::kIdentity) {
+    columns.replace(columns.find("pin"), 3,
+                    "CASE WHEN json_valid(pin) THEN json_object('name', json_extract(pin, '$.name'), "
+                    "'version', json_extract(pin, '$.version'), 'sha256', "
+                    "json_extract(pin, '$.sha256')) ELSE '' END");
+  }
+  return columns;
+}
+
 }  // namespace
 
 std::filesystem::path BesideJournal(const std::filesystem::path& journal, std::string_view suffix) {
@@ -136,6 +150,11 @@ Journal::~Journal() {
 
 std::expected<std::unique_ptr<Journal>, std::string> Journal::Open(
     const std::filesystem::path& path, JournalOptions options) {
+  // SQLite keeps memory statistics, which weft never reads, under one process-wide mutex taken
+  // at every allocation: a process whose hundred threads each read on their own connection
+  // (`weft mcp`, clients in a pool) waited on it. Set before SQLite initialises, at the first
+  // open; refused harmlessly if something initialised it first.
+  [[maybe_unused]] static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   std::error_code failed;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), failed);
   if (failed) {
@@ -297,21 +316,30 @@ std::expected<std::vector<RunRecord>, std::string> Journal::ReadRuns(Statement& 
   return runs;
 }
 
-std::expected<std::optional<RunRecord>, std::string> Journal::FindRun(std::string_view run_id) {
-  static const std::string sql =
-      std::string("SELECT ") + kRunColumns + " FROM runs WHERE run_id = ?1";
-  auto runs = QueryRuns(sql.c_str(), run_id, 0);
+std::expected<std::optional<RunRecord>, std::string> Journal::FindRun(std::string_view run_id,
+                                                                      PinRead pin) {
+  static const std::string sql[] = {"SELECT " + RunColumns(PinRead::kWhole) +
+                                        " FROM runs WHERE run_id = ?1",
+                                    "SELECT " + RunColumns(PinRead::kIdentity) +
+                                        " FROM runs WHERE run_id = ?1"};
+  auto runs = QueryRuns(sql[static_cast<int>(pin)].c_str(), run_id, 0);
   if (!runs) return std::unexpected(runs.error());
   if (runs->empty()) return std::nullopt;
   return std::move(runs->front());
 }
 
-std::expected<std::optional<RunRecord>, std::string> Journal::LatestRunOfWorkflow(
-    std::string_view workflow_id) {
-  static const std::string sql = std::string("SELECT ") + kRunColumns +
-                                 " FROM runs WHERE workflow_id = ?1 ORDER BY created_ms DESC, "
-                                 "rowid DESC LIMIT 1";
-  auto runs = QueryRuns(sql.c_str(), workflow_id, 0);
+std::expected<std::optional<RunRecord>, std::string> Journal::ResolveRun(std::string_view id,
+                                                                         PinRead pin) {
+  // One statement, so one read transaction: a client's look-up costs as much as FindRun.
+  const auto sql = [](PinRead read) {
+    const std::string columns = RunColumns(read);
+    return "SELECT * FROM (SELECT " + columns + ", 0 AS choice FROM runs WHERE run_id = ?1 " +
+           "UNION ALL SELECT * FROM (SELECT " + columns +
+           ", 1 FROM runs WHERE workflow_id = ?1 ORDER BY created_ms DESC, rowid DESC LIMIT 1)) " +
+           "ORDER BY choice LIMIT 1";
+  };
+  static const std::string statements[] = {sql(PinRead::kWhole), sql(PinRead::kIdentity)};
+  auto runs = QueryRuns(statements[static_cast<int>(pin)].c_str(), id, 0);
   if (!runs) return std::unexpected(runs.error());
   if (runs->empty()) return std::nullopt;
   return std::move(runs->front());
@@ -346,20 +374,6 @@ std::expected<void, std::string> Journal::ForEachUnfinishedRun(
   return {};
 }
 
-std::expected<std::optional<RunRecord>, std::string> Journal::FindRunWithoutPin(
-    std::string_view run_id) {
-  // kRunColumns with '{}' in the pin's place: the columns ReadRuns reads, in its order.
-  static const std::string sql = [] {
-    std::string columns = kRunColumns;
-    columns.replace(columns.find("pin"), 3, "'{}'");
-    return "SELECT " + columns + " FROM runs WHERE run_id = ?1";
-  }();
-  auto runs = QueryRuns(sql.c_str(), run_id, 0);
-  if (!runs) return std::unexpected(runs.error());
-  if (runs->empty()) return std::nullopt;
-  return std::move(runs->front());
-}
-
 std::expected<std::vector<std::string>, std::string> Journal::PendingRunIds() {
   auto statement = Prepare("SELECT run_id FROM runs WHERE status = 'pending' ORDER BY created_ms");
   if (!statement) return std::unexpected(statement.error());
@@ -374,7 +388,7 @@ std::expected<std::vector<RunRecord>, std::string> Journal::ListRuns(
     std::int64_t limit, std::string_view name, std::optional<RunStatus> status) {
   // An empty parameter (bound as '' or, from an empty view, as NULL) matches every run: one
   // statement, prepared once, for every filter.
-  static const std::string sql = std::string("SELECT ") + kRunColumns +
+  static const std::string sql = "SELECT " + RunColumns(PinRead::kIdentity) +
                                  " FROM runs WHERE (coalesce(?2, '') = '' OR name = ?2) AND "
                                  "(coalesce(?3, '') = '' OR status = ?3) ORDER BY created_ms DESC, "
                                  "rowid DESC LIMIT ?1";

@@ -64,7 +64,7 @@ struct RunRecord {
   std::string workflow_id;
   std::string name;
   RunStatus status = RunStatus::kPending;
-  nlohmann::json pin;  // interpreter::DefinitionPin
+  nlohmann::json pin;  // interpreter::DefinitionPin, or its identity (PinRead::kIdentity)
   nlohmann::json input;
   nlohmann::json resume;  // ContinueAsNew::resume of the run it continues; null otherwise
   nlohmann::json result;
@@ -79,6 +79,11 @@ struct RunRecord {
   std::int64_t created_ms = 0;
   std::int64_t closed_ms = 0;
 };
+
+// How much of a run's pin a read brings back. The whole pin holds the canonical definition
+// (most of a row's bytes): only rebuilding a run needs it. Its identity, {name, version,
+// sha256}, is all that a status, a listing or a result shows.
+enum class PinRead { kWhole, kIdentity };
 
 struct ActivationRecord {
   std::string run_id;
@@ -257,10 +262,11 @@ class Journal {
   std::expected<void, std::string> Apply(const std::vector<const JournalBatch*>& batches);
   std::expected<void, std::string> Apply(const JournalBatch& batch);
 
-  std::expected<std::optional<RunRecord>, std::string> FindRun(std::string_view run_id);
-  // The newest run of a workflow id.
-  std::expected<std::optional<RunRecord>, std::string> LatestRunOfWorkflow(
-      std::string_view workflow_id);
+  std::expected<std::optional<RunRecord>, std::string> FindRun(std::string_view run_id,
+                                                               PinRead pin = PinRead::kWhole);
+  // The run of this id, or else the newest run of the workflow of this id.
+  std::expected<std::optional<RunRecord>, std::string> ResolveRun(
+      std::string_view run_or_workflow_id, PinRead pin = PinRead::kWhole);
   // Pending and running runs, oldest first.
   std::expected<std::vector<RunRecord>, std::string> UnfinishedRuns();
   std::expected<std::vector<RunRecord>, std::string> PendingRuns();
@@ -269,11 +275,10 @@ class Journal {
   // SQLite hold every row, pins included, at once (100,000 runs' pins are hundreds of MB).
   std::expected<void, std::string> ForEachUnfinishedRun(
       const std::function<void(const UnfinishedRun&)>& visit);
-  // FindRun without the pin (left an empty object): for a caller that holds the definition.
-  std::expected<std::optional<RunRecord>, std::string> FindRunWithoutPin(std::string_view run_id);
   // Just the ids: the engine's frequent check for runs other processes created.
   std::expected<std::vector<std::string>, std::string> PendingRunIds();
-  // Newest first. A `name` or a `status` keeps only the runs of that definition or status.
+  // Newest first, each with its pin's identity. A `name` or a `status` keeps only the runs of
+  // that definition or status.
   std::expected<std::vector<RunRecord>, std::string> ListRuns(
       std::int64_t limit, std::string_view name = {},
       std::optional<RunStatus> status = std::nullopt);

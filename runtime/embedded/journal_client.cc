@@ -24,7 +24,7 @@ std::expected<RunRecord, std::string> JournalClient::CreateRun(const dsl::Defini
   RunRecord record{.run_id = run::NewTimeOrderedUuid(),
                    .workflow_id = std::move(workflow_id),
                    .name = definition.name,
-                   .pin = interpreter::DefinitionPin(definition),
+                   .pin = interpreter::PinIdentity(definition),
                    .input = std::move(input),
                    .created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
@@ -34,7 +34,9 @@ std::expected<RunRecord, std::string> JournalClient::CreateRun(const dsl::Defini
   }
   // The check and the insert are one transaction: two processes starting one workflow id at
   // once cannot both see it free.
-  along.insert(along.begin(), write::InsertRun{.run = record, .unless_workflow_open = true});
+  along.insert(along.begin(), write::InsertRun{.run = record,
+                                               .unless_workflow_open = true,
+                                               .pin_text = pin_texts_.Of(definition)});
   if (auto done = journal_->Apply(along); !done) {
     // A refusal is the caller's to read, not a failure of the journal.
     constexpr std::string_view kWriteFailed = "journal write failed: ";
@@ -50,21 +52,18 @@ std::expected<RunRecord, std::string> JournalClient::CreateRun(const dsl::Defini
   return record;
 }
 
-std::expected<RunRecord, std::string> JournalClient::Resolve(const std::string& id) {
-  auto by_run = journal_->FindRun(id);
-  if (!by_run) return std::unexpected(by_run.error());
-  if (*by_run) return std::move(**by_run);
-  auto by_workflow = journal_->LatestRunOfWorkflow(id);
-  if (!by_workflow) return std::unexpected(by_workflow.error());
-  if (*by_workflow) return std::move(**by_workflow);
+std::expected<RunRecord, std::string> JournalClient::Resolve(const std::string& id, PinRead pin) {
+  auto run = journal_->ResolveRun(id, pin);
+  if (!run) return std::unexpected(run.error());
+  if (*run) return std::move(**run);
   return std::unexpected("no run or workflow id \"" + id + "\" in the journal " +
                          journal_->path().string());
 }
 
-std::expected<RunRecord, std::string> JournalClient::Latest(const std::string& run_id) {
-  auto record = Resolve(run_id);
+std::expected<RunRecord, std::string> JournalClient::Latest(const std::string& id, PinRead pin) {
+  auto record = Resolve(id, pin);
   while (record && record->status == RunStatus::kContinuedAsNew && !record->continued_to.empty()) {
-    record = Resolve(record->continued_to);
+    record = Resolve(record->continued_to, pin);
   }
   return record;
 }

@@ -20,6 +20,7 @@
 
 #include "dsl/definition.h"
 #include "runtime/embedded/journal.h"
+#include "runtime/interpreter/definition_pin.h"
 
 namespace weft::embedded {
 
@@ -27,16 +28,20 @@ class JournalClient {
  public:
   static std::expected<JournalClient, std::string> Open(const std::filesystem::path& path);
 
-  // Inserts a pending run pinned to `definition`; an engine starts it. Returns the record.
+  // Inserts a pending run pinned to `definition`; an engine starts it. Returns the record,
+  // with the pin's identity (the whole pin is in the journal).
   // `along` is written in the same transaction (a schedule's record, with the run it fired).
   std::expected<RunRecord, std::string> CreateRun(const dsl::Definition& definition,
                                                   nlohmann::json input, std::string workflow_id,
                                                   JournalBatch along = {});
 
-  // A run id, or a workflow id (its newest run). An error names what was looked for.
-  std::expected<RunRecord, std::string> Resolve(const std::string& run_or_workflow_id);
-  // Follows continue-as-new from `run_id` to the newest run of the chain.
-  std::expected<RunRecord, std::string> Latest(const std::string& run_id);
+  // A run id, or a workflow id (its newest run). An error names what was looked for. A client
+  // shows a run's pin, it does not run it: the identity is read unless `pin` asks for more.
+  std::expected<RunRecord, std::string> Resolve(const std::string& run_or_workflow_id,
+                                                PinRead pin = PinRead::kIdentity);
+  // Resolve, then follows continue-as-new to the newest run of the chain.
+  std::expected<RunRecord, std::string> Latest(const std::string& run_or_workflow_id,
+                                               PinRead pin = PinRead::kIdentity);
   // An unfinished run of `name` with exactly this input, if any (so that running the same
   // command again resumes the run instead of starting another).
   std::expected<std::optional<RunRecord>, std::string> FindUnfinished(const std::string& name,
@@ -61,6 +66,7 @@ class JournalClient {
  private:
   explicit JournalClient(std::unique_ptr<Journal> journal) : journal_(std::move(journal)) {}
   std::unique_ptr<Journal> journal_;
+  interpreter::PinTexts pin_texts_;
 };
 
 }  // namespace weft::embedded

@@ -299,7 +299,7 @@ std::expected<void, std::string> RecoverRun(EngineCore& core, RunRecord record) 
 
 std::expected<Run*, std::string> RecoverParkedRun(EngineCore& core, const std::string& run_id,
                                                   const ParkedRun& parked) {
-  auto record = core.reader->FindRunWithoutPin(run_id);
+  auto record = core.reader->FindRun(run_id, PinRead::kIdentity);
   if (!record) return std::unexpected(record.error());
   if (!*record) return std::unexpected("the journal has no run " + run_id);
   std::string first_run_id =

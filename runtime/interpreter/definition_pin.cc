@@ -44,6 +44,17 @@ nlohmann::json DefinitionPin(const dsl::Definition& definition) {
   return pin;
 }
 
+nlohmann::json PinIdentity(const dsl::Definition& definition) {
+  return {
+      {"name", definition.name}, {"version", definition.version}, {"sha256", definition.sha256}};
+}
+
+std::shared_ptr<const std::string> PinTexts::Of(const dsl::Definition& definition) {
+  std::shared_ptr<const std::string>& text = by_sha256_[definition.sha256];
+  if (!text) text = std::make_shared<const std::string>(DefinitionPin(definition).dump());
+  return text;
+}
+
 std::expected<std::shared_ptr<const dsl::Definition>, std::string> LoadPinnedDefinition(
     const nlohmann::json& pin) {
   if (!pin.is_object() || !pin.contains("definition") || !pin.contains("sha256") ||

@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
   }
   for (int i = 0; i < runs; ++i) {
     const std::string workflow_id = "crash-" + std::to_string(i);
-    auto existing = client->journal().LatestRunOfWorkflow(workflow_id);
+    auto existing = client->journal().ResolveRun(workflow_id);
     if (existing && *existing) continue;
     if (auto created = client->CreateRun(**definition, json{{"n", i * 10}}, workflow_id);
         !created) {

@@ -77,7 +77,7 @@ TEST_CASE("runs survive SIGKILLs: every run completes, no completed activity run
   embedded::Journal& j = **opened;
   std::map<std::pair<std::string, std::string>, std::string> journaled;  // (run, activity) -> token
   for (int i = 0; i < kRuns; ++i) {
-    auto run = j.LatestRunOfWorkflow("crash-" + std::to_string(i));
+    auto run = j.ResolveRun("crash-" + std::to_string(i));
     REQUIRE(run);
     REQUIRE(*run);
     INFO("crash-" << i << " " << (*run)->failure.dump());

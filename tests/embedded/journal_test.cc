@@ -144,3 +144,67 @@ TEST_CASE("a run of a workflow id that has an open run is refused in the same tr
   CHECK((*journal)->Apply(
       JournalBatch{write::InsertRun{.run = again, .unless_workflow_open = true}}));
 }
+
+TEST_CASE("ResolveRun finds a run id first, else the newest run of a workflow id") {
+  auto journal = Journal::Open(TempJournal("resolve"));
+  REQUIRE(journal);
+  RunRecord older = SampleRun("r1");
+  older.workflow_id = "shared";
+  RunRecord newer = SampleRun("r2");
+  newer.workflow_id = "shared";
+  newer.created_ms = 2000;
+  // A run whose id is another run's workflow id: the run id wins.
+  RunRecord named = SampleRun("shared");
+  named.workflow_id = "other";
+  REQUIRE((*journal)->Apply(JournalBatch{write::InsertRun{older}, write::InsertRun{newer},
+                                         write::InsertRun{named}}));
+  auto by_run = (*journal)->ResolveRun("r1");
+  REQUIRE(by_run);
+  REQUIRE(*by_run);
+  CHECK((*by_run)->run_id == "r1");
+  auto by_workflow = (*journal)->ResolveRun("other");
+  REQUIRE(by_workflow);
+  REQUIRE(*by_workflow);
+  CHECK((*by_workflow)->run_id == "shared");
+  auto run_id_first = (*journal)->ResolveRun("shared");
+  REQUIRE(run_id_first);
+  REQUIRE(*run_id_first);
+  CHECK((*run_id_first)->run_id == "shared");
+  auto unknown = (*journal)->ResolveRun("nobody");
+  REQUIRE(unknown);
+  CHECK(!*unknown);
+
+  // Without the run named after it, "shared" is a workflow id: its newest run.
+  auto other = Journal::Open(TempJournal("resolve-newest"));
+  REQUIRE(other);
+  REQUIRE((*other)->Apply(JournalBatch{write::InsertRun{newer}, write::InsertRun{older}}));
+  auto newest = (*other)->ResolveRun("shared");
+  REQUIRE(newest);
+  REQUIRE(*newest);
+  CHECK((*newest)->run_id == "r2");
+}
+
+TEST_CASE("a read of the pin's identity brings name, version and sha256, not the definition") {
+  auto journal = Journal::Open(TempJournal("identity"));
+  REQUIRE(journal);
+  RunRecord run = SampleRun("r1");
+  run.pin["definition"] = {{"steps", json::array({{{"id", "a"}}})}};
+  REQUIRE((*journal)->Apply(JournalBatch{write::InsertRun{run}}));
+  auto whole = (*journal)->FindRun("r1", PinRead::kWhole);
+  REQUIRE(whole);
+  REQUIRE(*whole);
+  CHECK((*whole)->pin.contains("definition"));
+  auto identity = (*journal)->FindRun("r1", PinRead::kIdentity);
+  REQUIRE(identity);
+  REQUIRE(*identity);
+  CHECK((*identity)->pin == json{{"name", "hello"}, {"version", 1}, {"sha256", "abc"}});
+  CHECK((*identity)->input == run.input);
+  auto resolved = (*journal)->ResolveRun("wf-r1", PinRead::kIdentity);
+  REQUIRE(resolved);
+  REQUIRE(*resolved);
+  CHECK((*resolved)->pin == (*identity)->pin);
+  auto listed = (*journal)->ListRuns(10);
+  REQUIRE(listed);
+  REQUIRE(listed->size() == 1);
+  CHECK(listed->front().pin == (*identity)->pin);
+}

@@ -153,6 +153,23 @@ TEST_CASE("pinned definitions load once per sha256 while a run holds one, and ar
   CHECK((*again)->sha256 == definition->sha256);
 }
 
+TEST_CASE("a pin's text is made once per sha256 and shared; its identity is what runs show") {
+  auto definition =
+      Load(std::string(kHeader) + "steps: [{id: a, call: log, timeouts: {start_to_close: 1s}}]\n");
+  auto other =
+      Load(std::string(kHeader) + "steps: [{id: b, call: log, timeouts: {start_to_close: 1s}}]\n");
+  PinTexts texts;
+  const auto first = texts.Of(*definition);
+  CHECK(texts.Of(*definition).get() == first.get());  // one text, shared by every run row
+  CHECK(json::parse(*first) == DefinitionPin(*definition));
+  const auto second = texts.Of(*other);
+  CHECK(second.get() != first.get());
+  CHECK(json::parse(*second) == DefinitionPin(*other));
+  CHECK(PinIdentity(*definition) == json{{"name", definition->name},
+                                         {"version", definition->version},
+                                         {"sha256", definition->sha256}});
+}
+
 TEST_CASE("set, switch and when choose the path") {
   Run run(std::string(kHeader) + R"(
 vars: {tier: none}

@@ -91,7 +91,7 @@ std::uintmax_t WaveLedgerBytes(const std::vector<PlannedRun>& runs, int from, in
 }
 
 FinalRun FinalRunOf(embedded::Journal& journal, const std::string& workflow_id) {
-  auto run = journal.LatestRunOfWorkflow(workflow_id);
+  auto run = journal.ResolveRun(workflow_id);
   if (!run || !*run) return {};
   const embedded::RunRecord& record = **run;
   FinalRun final_run;
