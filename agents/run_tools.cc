@@ -50,6 +50,13 @@ bool IsOpen(client::RunStatus status) {
          status == client::RunStatus::kContinuedAsNew;  // the next run is about to be found
 }
 
+// `wait_seconds` of a call, within get_result's bounds; `fallback` when it names none.
+double WaitSeconds(const json& arguments, double fallback) {
+  const auto found = arguments.find("wait_seconds");
+  const double wait = found != arguments.end() && found->is_number() ? found->get<double>() : fallback;
+  return std::clamp(wait, 0.0, RunTools::kMaxWaitSeconds);
+}
+
 // A closed run as get_result answers: the output, or the failure in the dry run's shape
 // ({type, message, step, compensations}, test_workflow's `error`) with failure_codec's whole
 // JSON beside it.
@@ -85,12 +92,21 @@ std::vector<Tool> RunToolList() {
        .title = "Start a workflow",
        .description = "Starts a durable run of a workflow and returns its workflow_id at once "
                       "(the one you gave, or a new one); follow it with describe_run and "
-                      "get_result. A workflow_id whose run is still running is refused.",
+                      "get_result. With wait_seconds, waits that long for the run to end and "
+                      "answers as get_result does (one call for a short run). A workflow_id "
+                      "whose run is still running is refused.",
        .input_schema = ObjectSchema({{"name", name},
                                      {"input", AnyJson("The input, checked against the workflow's "
                                                        "input schema")},
                                      {"workflow_id", StringProperty("A workflow id (default: a new "
-                                                                    "one)")}},
+                                                                    "one)")},
+                                     {"wait_seconds",
+                                      {{"type", "number"},
+                                       {"minimum", 0},
+                                       {"maximum", RunTools::kMaxWaitSeconds},
+                                       {"description",
+                                        "How long to wait for the run to end (default 0: "
+                                        "answer at once)"}}}},
                                     {"name"})},
       {.name = "signal_workflow",
        .title = "Signal a workflow",
@@ -196,7 +212,7 @@ std::optional<ToolResult> RunTools::Call(const std::string& name, const json& ar
   }
   if (name == "start_workflow") {
     return Start(StringArgument(arguments, "name"), arguments.value("input", json()),
-                 StringArgument(arguments, "workflow_id"));
+                 StringArgument(arguments, "workflow_id"), WaitSeconds(arguments, 0), progress);
   }
   if (name == "signal_workflow") return Message("signal", arguments, "signal");
   if (name == "query_workflow") return Message("query", arguments, "query");
@@ -215,14 +231,20 @@ void RunTools::EnsureEngine() const {
 }
 
 ToolResult RunTools::Start(const std::string& workflow, const json& input,
-                           const std::string& workflow_id) const {
-  auto client = clients_.Acquire();
-  if (!client) return Failed(client.error().message);
-  auto started = (*client)->Start({.workflow = workflow,
-                                   .input = input.is_null() ? json::object() : input,
-                                   .workflow_id = workflow_id,
-                                   .task_queue = options_.task_queue,
-                                   .workflows = options_.workflows});
+                           const std::string& workflow_id, double wait_seconds,
+                           const ProgressReporter& progress) const {
+  std::string engine;
+  // The client goes back to the pool before any wait for the run.
+  auto started = [&]() -> std::expected<client::Started, client::ClientError> {
+    auto client = clients_.Acquire();
+    if (!client) return std::unexpected(client.error());
+    engine = (*client)->engine();
+    return (*client)->Start({.workflow = workflow,
+                             .input = input.is_null() ? json::object() : input,
+                             .workflow_id = workflow_id,
+                             .task_queue = options_.task_queue,
+                             .workflows = options_.workflows});
+  }();
   if (!started) {
     if (started.error().kind == client::ClientError::Kind::kAlreadyStarted) {
       return {{{"workflow_id", workflow_id},
@@ -234,7 +256,8 @@ ToolResult RunTools::Start(const std::string& workflow, const json& input,
     }
     return Failed(started.error().message, started.error().failure);
   }
-  return {{{"engine", (*client)->engine()},
+  if (wait_seconds > 0) return AwaitOutcome(started->execution, wait_seconds, progress);
+  return {{{"engine", engine},
            {"workflow", workflow},
            {"workflow_id", started->execution.workflow_id},
            {"run_id", started->execution.run_id},
@@ -294,15 +317,16 @@ ToolResult RunTools::Cancel(const json& arguments) const {
 }
 
 ToolResult RunTools::GetResult(const json& arguments, const ProgressReporter& progress) const {
-  const std::string workflow_id = StringArgument(arguments, "workflow_id");
-  double wait = arguments.contains("wait_seconds") && arguments["wait_seconds"].is_number()
-                    ? arguments["wait_seconds"].get<double>()
-                    : kDefaultWaitSeconds;
-  wait = std::clamp(wait, 0.0, kMaxWaitSeconds);
+  return AwaitOutcome({.workflow_id = StringArgument(arguments, "workflow_id")},
+                      WaitSeconds(arguments, kDefaultWaitSeconds), progress);
+}
+
+ToolResult RunTools::AwaitOutcome(client::Execution execution, double wait,
+                                  const ProgressReporter& progress) const {
+  const std::string workflow_id = execution.workflow_id;
   const auto begin = Clock::now();
   const auto deadline =
       begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
-  client::Execution execution{.workflow_id = workflow_id};
   // A client only while it reads: while the run goes on, the client waits in the pool.
   const auto closed = [&]() -> ToolResult {
     auto client = clients_.Acquire();
@@ -337,7 +361,7 @@ ToolResult RunTools::GetResult(const json& arguments, const ProgressReporter& pr
                 "still running: get_result again to wait longer; describe_run shows where it "
                 "stands (steps in progress, retries, timers, awaited signals)"}}};
     }
-    if (now >= next_report) {
+    if (now >= next_report && progress) {
       progress(waited, "run " + workflow_id + " is " +
                            std::string(client::RunStatusName(described.status)) + " after " +
                            std::to_string(static_cast<int>(waited)) + " s");

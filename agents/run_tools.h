@@ -61,9 +61,11 @@ class RunTools {
                                  const ProgressReporter& progress) const;
 
   // start_workflow's and every workflow tool's start. The caller checks that the workflow
-  // exists where it can (the embedded engine's folder).
+  // exists where it can (the embedded engine's folder). With `wait_seconds`, waits that long
+  // for the run to end and answers as get_result does: one call for a run an agent awaits.
   ToolResult Start(const std::string& workflow, const nlohmann::json& input,
-                   const std::string& workflow_id) const;
+                   const std::string& workflow_id, double wait_seconds = 0,
+                   const ProgressReporter& progress = {}) const;
 
  private:
   bool temporal() const { return !options_.client.temporal.address.empty(); }
@@ -71,6 +73,9 @@ class RunTools {
                      const char* handler_key) const;
   ToolResult Cancel(const nlohmann::json& arguments) const;
   ToolResult GetResult(const nlohmann::json& arguments, const ProgressReporter& progress) const;
+  // get_result's wait for `execution` (its run id, when known, saves a look-up).
+  ToolResult AwaitOutcome(client::Execution execution, double wait_seconds,
+                          const ProgressReporter& progress) const;
   ToolResult ListRuns(const nlohmann::json& arguments) const;
   ToolResult DescribeRun(const nlohmann::json& arguments) const;
   // Embedded: starts a background engine when no process holds the journal's lease.

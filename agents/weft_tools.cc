@@ -269,9 +269,8 @@ std::optional<ToolResult> WeftTools::Call(const std::string& name, const json& a
   if (name == "validate_workflow") return ValidateWorkflow(arguments);
   if (name == "test_workflow") return TestWorkflow(arguments);
   if (name == "start_workflow") {
-    const std::string workflow = StringArgument(arguments, "name");
-    return StartWorkflow(workflow, arguments.value("input", json()),
-                         StringArgument(arguments, "workflow_id"));
+    if (auto refused = Unserved(StringArgument(arguments, "name"))) return refused;
+    return runs_.Call(name, arguments, progress);
   }
   if (auto run = runs_.Call(name, arguments, progress)) return run;
   if (name == "get_reference") return GetReference(arguments);
@@ -284,7 +283,7 @@ std::optional<ToolResult> WeftTools::Call(const std::string& name, const json& a
   if (definition == nullptr) return std::nullopt;
   bool wrapped = false;
   WorkflowToolSchema(definition->input_schema, wrapped);
-  return StartWorkflow(name, wrapped ? arguments.value("input", json()) : arguments, "");
+  return runs_.Start(name, wrapped ? arguments.value("input", json()) : arguments, "");
 }
 
 ToolResult WeftTools::ListWorkflows() {
@@ -452,15 +451,12 @@ ToolResult WeftTools::TestWorkflow(const json& arguments) {
   return {report, output.exit_code != 0};
 }
 
-ToolResult WeftTools::StartWorkflow(const std::string& name, const json& input,
-                                    const std::string& workflow_id) {
+std::optional<ToolResult> WeftTools::Unserved(const std::string& name) {
   // The embedded engine runs the folder's definitions; a Temporal worker may serve others.
-  if (catalog_.Find(name) == nullptr && !temporal()) {
-    return Failed("no workflow named `" + name + "` in " + options_.workflows_dir.string() +
-                  " (list_workflows lists them, and the files that do not validate under "
-                  "`broken`)");
-  }
-  return runs_.Start(name, input, workflow_id);
+  if (catalog_.Find(name) != nullptr || temporal()) return std::nullopt;
+  return Failed("no workflow named `" + name + "` in " + options_.workflows_dir.string() +
+                " (list_workflows lists them, and the files that do not validate under "
+                "`broken`)");
 }
 
 }  // namespace weft::agents

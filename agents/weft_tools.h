@@ -76,8 +76,8 @@ class WeftTools : public ToolProvider {
   ToolResult AddWorkflow(const nlohmann::json& arguments);
   ToolResult ValidateWorkflow(const nlohmann::json& arguments);
   ToolResult TestWorkflow(const nlohmann::json& arguments);
-  ToolResult StartWorkflow(const std::string& name, const nlohmann::json& input,
-                           const std::string& workflow_id);
+  // start_workflow's refusal of a workflow the embedded engine's folder does not hold.
+  std::optional<ToolResult> Unserved(const std::string& name);
   std::vector<Tool> WorkflowTools();
   static Tool WorkflowTool(const dsl::Definition& definition);
   static const std::vector<std::shared_ptr<const Tool>>& FixedTools();

@@ -3,8 +3,9 @@
 // project executing the runs, as an agent's session with a project whose engine is a service.
 //
 // Each run is two tool calls, as an agent makes them: start_workflow, then get_result (which
-// waits for the run to close, woken by the journal's doorbell). The workflow is the peers'
-// three-step one (bench/peers/weft): three Lua activities in turn, every step durable.
+// waits for the run to close, woken by the journal's doorbell); with `--calls 1`, one:
+// start_workflow with wait_seconds, which starts the run and waits for it. The workflow is the
+// peers' three-step one (bench/peers/weft): three Lua activities in turn, every step durable.
 //
 // Per round, on a fresh project: `--runs` runs with up to `--in-flight` at once (runs per
 // second; CPU per run of `weft mcp` and `weft serve` together, from /proc/<pid>/stat, and of
@@ -14,7 +15,7 @@
 // range.
 //
 // usage: node bench/mcp/mcp_runs.mjs <weft binary> <MCP SDK folder (scripts/setup's npm-mcp)>
-//          [--runs 2000] [--in-flight 200] [--sequential 100] [--rounds 3]
+//          [--runs 2000] [--in-flight 200] [--sequential 100] [--rounds 3] [--calls 2]
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -30,7 +31,7 @@ if (!weftArgument || !sdkDir) {
   process.exit(2);
 }
 const weft = path.resolve(weftArgument);
-const options = { runs: 2000, "in-flight": 200, sequential: 100, rounds: 3 };
+const options = { runs: 2000, "in-flight": 200, sequential: 100, rounds: 3, calls: 2 };
 for (let i = 0; i < rest.length; i += 2) {
   const key = rest[i].replace(/^--/, "");
   if (!(key in options) || !/^\d+$/.test(rest[i + 1] ?? "")) {
@@ -38,6 +39,10 @@ for (let i = 0; i < rest.length; i += 2) {
     process.exit(2);
   }
   options[key] = Number(rest[i + 1]);
+}
+if (options.calls !== 1 && options.calls !== 2) {
+  console.error("--calls is 1 (start_workflow with wait_seconds) or 2 (then get_result)");
+  process.exit(2);
 }
 
 const sdk = (file) => import(pathToFileURL(
@@ -103,10 +108,16 @@ async function round(number) {
   const run = async () => {
     const n = next++;
     const id = `bench-${n}`;
-    const started = await client.callTool({ name: "start_workflow", arguments: {
-      name: "bench-three-steps", input: { n }, workflow_id: id } });
-    if (started.isError) throw new Error(`start ${id}: ${started.content[0].text}`);
-    const result = await client.callTool({ name: "get_result", arguments: { workflow_id: id } });
+    const start = { name: "bench-three-steps", input: { n }, workflow_id: id };
+    let result;
+    if (options.calls === 1) {
+      result = await client.callTool({ name: "start_workflow",
+                                       arguments: { ...start, wait_seconds: 30 } });
+    } else {
+      const started = await client.callTool({ name: "start_workflow", arguments: start });
+      if (started.isError) throw new Error(`start ${id}: ${started.content[0].text}`);
+      result = await client.callTool({ name: "get_result", arguments: { workflow_id: id } });
+    }
     const value = result.structuredContent ?? JSON.parse(result.content[0].text);
     if (result.isError || value.status !== "completed" || value.result?.value !== n + 6) {
       throw new Error(`run ${id}: ${result.content[0].text}`);
@@ -155,7 +166,8 @@ const summary = (key, digits) => {
   return `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}-` +
          `${Math.max(...values).toFixed(digits)})`;
 };
-console.log(`runs started and awaited over MCP, ${options.runs} runs, ` +
+console.log(`runs started and awaited over MCP in ${options.calls} call(s) each, ` +
+            `${options.runs} runs, ` +
             `${options["in-flight"]} in flight, ${options.rounds} rounds: ` +
             `runs/s ${summary("runs_per_s", 0)}, CPU ms per run ${summary("cpu_ms_per_run", 2)} ` +
             `(weft mcp ${summary("mcp_cpu_ms_per_run", 2)}, weft serve ` +

@@ -119,6 +119,16 @@ assert.equal(result.isError, false, JSON.stringify(result.value));
 assert.deepEqual(result.value.result, { message: "hello", result: { message: "hello", length: 5 } });
 step(`greet-user ran: ${JSON.stringify(result.value.result)}`);
 
+// One call that starts a run and waits for it: the outcome as get_result gives it.
+const awaited = await withTimeout(call("start_workflow", {
+  name: "greet-user", input: { message: "once" }, workflow_id: "awaited", wait_seconds: 30 }),
+  60000, "start_workflow with wait_seconds");
+assert.equal(awaited.isError, false, JSON.stringify(awaited.value));
+assert.equal(awaited.value.workflow_id, "awaited");
+assert.equal(awaited.value.status, "completed");
+assert.deepEqual(awaited.value.result, { message: "once", result: { message: "once", length: 4 } });
+step("start_workflow with wait_seconds: started and awaited in one call");
+
 // An edit changes the tool: list_changed again.
 const edited = nextChange();
 const file = path.join(project, "workflows/greet-user.yaml");
