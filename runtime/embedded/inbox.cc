@@ -111,8 +111,16 @@ void AdoptIfPending(EngineCore& core, const std::string& run_id) {
     std::lock_guard lock(core.mutex);
     if (core.closed.contains(run_id)) return;
   }
-  auto record = core.reader->FindRun(run_id);
+  // The pin's identity first: the runs other processes start are most often of a definition a
+  // run here holds already, and the whole pin is most of the row. `held` keeps it held until
+  // RecoverRun has it.
+  auto record = core.reader->FindRun(run_id, PinRead::kIdentity);
   if (!record || !*record || (*record)->status != RunStatus::kPending) return;
+  const auto held = core.pinned_definitions.Held((*record)->pin);
+  if (held == nullptr) {
+    record = core.reader->FindRun(run_id, PinRead::kWhole);
+    if (!record || !*record) return;
+  }
   if (auto done = RecoverRun(core, std::move(**record)); !done) {
     spdlog::error("journal: {}", done.error());
   }

@@ -6,17 +6,25 @@
 
 namespace weft::interpreter {
 
+namespace {
+
+std::string ClaimedSha256(const nlohmann::json& pin) {
+  const auto claimed = pin.is_object() ? pin.find("sha256") : pin.end();
+  return claimed != pin.end() && claimed->is_string() ? claimed->get<std::string>() : "";
+}
+
+}  // namespace
+
+std::shared_ptr<const dsl::Definition> PinnedDefinitions::Held(const nlohmann::json& pin) {
+  const std::string sha256 = ClaimedSha256(pin);
+  std::lock_guard lock(mutex_);
+  const auto cached = loaded_.find(sha256);
+  return cached != loaded_.end() ? cached->second.lock() : nullptr;
+}
+
 std::expected<std::shared_ptr<const dsl::Definition>, std::string> PinnedDefinitions::Load(
     const nlohmann::json& pin) {
-  const auto claimed = pin.is_object() ? pin.find("sha256") : pin.end();
-  const std::string sha256 =
-      claimed != pin.end() && claimed->is_string() ? claimed->get<std::string>() : "";
-  {
-    std::lock_guard lock(mutex_);
-    if (auto cached = loaded_.find(sha256); cached != loaded_.end()) {
-      if (auto definition = cached->second.lock()) return definition;
-    }
-  }
+  if (auto held = Held(pin)) return held;
   // Loaded outside the lock: parsing takes a while, and two threads loading one pin at once
   // only do the work twice.
   auto loaded = LoadPinnedDefinition(pin);

@@ -26,6 +26,9 @@ class PinnedDefinitions {
   // the sha256 the pin names is held already.
   std::expected<std::shared_ptr<const dsl::Definition>, std::string> Load(
       const nlohmann::json& pin);
+  // The definition the pin names if a run holds it now, else null: its sha256 is all that is
+  // read, so the pin's identity (journal.h's PinRead::kIdentity) is enough.
+  std::shared_ptr<const dsl::Definition> Held(const nlohmann::json& pin);
 
  private:
   std::mutex mutex_;
