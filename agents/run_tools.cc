@@ -256,7 +256,9 @@ ToolResult RunTools::Start(const std::string& workflow, const json& input,
     }
     return Failed(started.error().message, started.error().failure);
   }
-  if (wait_seconds > 0) return AwaitOutcome(started->execution, wait_seconds, progress);
+  if (wait_seconds > 0) {
+    return AwaitOutcome(started->execution, wait_seconds, progress, /*just_started=*/true);
+  }
   return {{{"engine", engine},
            {"workflow", workflow},
            {"workflow_id", started->execution.workflow_id},
@@ -322,7 +324,7 @@ ToolResult RunTools::GetResult(const json& arguments, const ProgressReporter& pr
 }
 
 ToolResult RunTools::AwaitOutcome(client::Execution execution, double wait,
-                                  const ProgressReporter& progress) const {
+                                  const ProgressReporter& progress, bool just_started) const {
   const std::string workflow_id = execution.workflow_id;
   const auto begin = Clock::now();
   const auto deadline =
@@ -336,9 +338,12 @@ ToolResult RunTools::AwaitOutcome(client::Execution execution, double wait,
     return OutcomeResult(*outcome, workflow_id);
   };
   auto next_report = begin;
-  for (;;) {
-    client::RunSummary described;
-    {
+  // A run this call just started is pending: its first look is the wait itself (the bell
+  // answers at once if it has closed already).
+  bool look = !just_started;
+  for (;; look = true) {
+    client::RunSummary described{.execution = execution, .status = client::RunStatus::kPending};
+    if (look) {
       auto client = clients_.Acquire();
       if (!client) return Failed(client.error().message);
       auto found = (*client)->Peek(execution);

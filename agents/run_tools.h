@@ -75,7 +75,7 @@ class RunTools {
   ToolResult GetResult(const nlohmann::json& arguments, const ProgressReporter& progress) const;
   // get_result's wait for `execution` (its run id, when known, saves a look-up).
   ToolResult AwaitOutcome(client::Execution execution, double wait_seconds,
-                          const ProgressReporter& progress) const;
+                          const ProgressReporter& progress, bool just_started = false) const;
   ToolResult ListRuns(const nlohmann::json& arguments) const;
   ToolResult DescribeRun(const nlohmann::json& arguments) const;
   // Embedded: starts a background engine when no process holds the journal's lease.
