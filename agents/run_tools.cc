@@ -53,7 +53,8 @@ bool IsOpen(client::RunStatus status) {
 // `wait_seconds` of a call, within get_result's bounds; `fallback` when it names none.
 double WaitSeconds(const json& arguments, double fallback) {
   const auto found = arguments.find("wait_seconds");
-  const double wait = found != arguments.end() && found->is_number() ? found->get<double>() : fallback;
+  const double wait =
+      found != arguments.end() && found->is_number() ? found->get<double>() : fallback;
   return std::clamp(wait, 0.0, RunTools::kMaxWaitSeconds);
 }
 
@@ -376,10 +377,10 @@ ToolResult RunTools::AwaitOutcome(client::Execution execution, double wait,
     // On the embedded engine, woken at the engine's doorbell when the run closes; polled
     // without one (Temporal, or no engine listening: then one is started).
     const auto answer =
-        temporal() ? embedded::bell::Answer::kNoBell
-                   : embedded::bell::AwaitRun(
-                         options_.client.embedded.journal, described.execution.run_id,
-                         std::chrono::ceil<std::chrono::milliseconds>(until - now));
+        temporal()
+            ? embedded::bell::Answer::kNoBell
+            : embedded::bell::AwaitRun(options_.client.embedded.journal, described.execution.run_id,
+                                       std::chrono::ceil<std::chrono::milliseconds>(until - now));
     // The bell answers once the run's chain has closed: its outcome is read at once.
     if (answer == embedded::bell::Answer::kClosed) return closed();
     if (answer == embedded::bell::Answer::kNoBell) {

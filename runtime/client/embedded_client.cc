@@ -130,7 +130,7 @@ std::expected<Started, ClientError> EmbeddedClient::Start(const StartRequest& re
 }
 
 std::expected<RunRecord, ClientError> EmbeddedClient::Find(const Execution& execution, bool open,
-                                                          embedded::PinRead pin) {
+                                                           embedded::PinRead pin) {
   const std::string& id = execution.run_id.empty() ? execution.workflow_id : execution.run_id;
   auto latest = journal_.Latest(id, pin);
   if (!latest) return std::unexpected(Error(ClientError::Kind::kNotFound, latest.error()));

@@ -67,8 +67,7 @@ class EmbeddedClient : public WorkflowClient {
 
   // The newest run of the execution's chain; kClosed when `open` is required and it is closed.
   std::expected<embedded::RunRecord, ClientError> Find(
-      const Execution& execution, bool open,
-      embedded::PinRead pin = embedded::PinRead::kIdentity);
+      const Execution& execution, bool open, embedded::PinRead pin = embedded::PinRead::kIdentity);
   // Writes an inbox row; waits for the reply when `answer` (a query, an update) is expected.
   std::expected<nlohmann::json, ClientError> Deliver(const Execution& execution,
                                                      const std::string& kind,

@@ -124,10 +124,11 @@ constexpr const char* kRunColumns =
 std::string RunColumns(PinRead pin) {
   std::string columns = kRunColumns;
   if (pin == PinRead::kIdentity) {
-    columns.replace(columns.find("pin"), 3,
-                    "CASE WHEN json_valid(pin) THEN json_object('name', json_extract(pin, '$.name'), "
-                    "'version', json_extract(pin, '$.version'), 'sha256', "
-                    "json_extract(pin, '$.sha256')) ELSE '' END");
+    columns.replace(
+        columns.find("pin"), 3,
+        "CASE WHEN json_valid(pin) THEN json_object('name', json_extract(pin, '$.name'), "
+        "'version', json_extract(pin, '$.version'), 'sha256', "
+        "json_extract(pin, '$.sha256')) ELSE '' END");
   }
   return columns;
 }
@@ -318,10 +319,9 @@ std::expected<std::vector<RunRecord>, std::string> Journal::ReadRuns(Statement& 
 
 std::expected<std::optional<RunRecord>, std::string> Journal::FindRun(std::string_view run_id,
                                                                       PinRead pin) {
-  static const std::string sql[] = {"SELECT " + RunColumns(PinRead::kWhole) +
-                                        " FROM runs WHERE run_id = ?1",
-                                    "SELECT " + RunColumns(PinRead::kIdentity) +
-                                        " FROM runs WHERE run_id = ?1"};
+  static const std::string sql[] = {
+      "SELECT " + RunColumns(PinRead::kWhole) + " FROM runs WHERE run_id = ?1",
+      "SELECT " + RunColumns(PinRead::kIdentity) + " FROM runs WHERE run_id = ?1"};
   auto runs = QueryRuns(sql[static_cast<int>(pin)].c_str(), run_id, 0);
   if (!runs) return std::unexpected(runs.error());
   if (runs->empty()) return std::nullopt;

@@ -156,8 +156,8 @@ TEST_CASE("ResolveRun finds a run id first, else the newest run of a workflow id
   // A run whose id is another run's workflow id: the run id wins.
   RunRecord named = SampleRun("shared");
   named.workflow_id = "other";
-  REQUIRE((*journal)->Apply(JournalBatch{write::InsertRun{older}, write::InsertRun{newer},
-                                         write::InsertRun{named}}));
+  REQUIRE((*journal)->Apply(
+      JournalBatch{write::InsertRun{older}, write::InsertRun{newer}, write::InsertRun{named}}));
   auto by_run = (*journal)->ResolveRun("r1");
   REQUIRE(by_run);
   REQUIRE(*by_run);
