@@ -118,8 +118,8 @@ constexpr const char* kRunColumns =
     "parent_seq, parent_close_policy, continued_from, continued_to, search_attributes, memo, "
     "created_ms, closed_ms";
 
-// kRunColumns with the pin's identity in its place, taken out by SQLite (whose parser is
-// several times faster than building the whole pin as a json here). A pin that is not JSON
+// kRunColumns with the pin's identity in its place, taken out by SQLite: the definition, most
+// of the row, is then neither copied out nor built into a json here. A pin that is not JSON
 // reads as '', which ReadRuns reports as damaged, as it does the whole pin.
 std::string RunColumns(PinRead pin) {
   std::string columns = kRunColumns;
