@@ -1,5 +1,7 @@
 #include "dsl/input_check.h"
 
+#include <optional>
+#include <string_view>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -37,6 +39,77 @@ std::string Pointer(const std::vector<std::string>& context) {
   return pointer;
 }
 
+// std::regex, which valijson compiles `pattern` and `patternProperties` with, makes a copy of
+// the repeated atom for every count of a counted repetition (`a{100000000}` is that many
+// states), and libstdc++ 12 overflows a signed integer reading a count of 19 digits or more:
+// a schema's counts are checked here before any regex sees them.
+constexpr std::size_t kMaxPatternCount = 1000;
+
+// Why `pattern` cannot be used, or nullopt. A brace after a backslash or inside a bracket
+// expression is literal.
+std::optional<std::string> UnusablePattern(std::string_view pattern) {
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      ++i;
+    } else if (in_class) {
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') ++i;  // "[]...]": ']' first is literal
+    } else if (c == '{') {
+      std::size_t digits = 0;
+      std::size_t count = 0;
+      for (std::size_t j = i + 1; j < pattern.size(); ++j) {
+        const char d = pattern[j];
+        if (d >= '0' && d <= '9') {
+          if (++digits > 4) return "a repetition count of more than 4 digits (at most 1000)";
+          count = count * 10 + static_cast<std::size_t>(d - '0');
+          if (count > kMaxPatternCount) {
+            return "a repetition count over " + std::to_string(kMaxPatternCount);
+          }
+        } else if (d == ',') {
+          digits = 0;
+          count = 0;
+        } else {
+          break;
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// The first pattern of `schema` that cannot be used, as "<JSON Pointer>: why".
+std::optional<std::string> UnusablePatternIn(const nlohmann::json& schema,
+                                             const std::string& pointer) {
+  const auto check = [](const nlohmann::json& value,
+                        const std::string& at) -> std::optional<std::string> {
+    if (!value.is_string()) return std::nullopt;
+    if (auto why = UnusablePattern(value.get_ref<const std::string&>())) return at + ": " + *why;
+    return std::nullopt;
+  };
+  if (schema.is_object()) {
+    for (const auto& [key, value] : schema.items()) {
+      const std::string at = pointer + "/" + key;
+      if (key == "pattern") {
+        if (auto why = check(value, at)) return why;
+      } else if (key == "patternProperties" && value.is_object()) {
+        for (const auto& [name, ignored] : value.items()) {
+          if (auto why = check(name, at + "/" + name)) return why;
+        }
+      }
+      if (auto why = UnusablePatternIn(value, at)) return why;
+    }
+  } else if (schema.is_array()) {
+    for (std::size_t i = 0; i < schema.size(); ++i) {
+      if (auto why = UnusablePatternIn(schema[i], pointer + "/" + std::to_string(i))) return why;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::expected<void, std::vector<InputError>> CheckInput(const nlohmann::json& schema,
@@ -49,6 +122,10 @@ std::expected<void, std::vector<InputError>> CheckInput(const nlohmann::json& sc
         std::vector<InputError>{{problem->pointer, "the input " + problem->what + " here"}});
   }
   if (schema.is_null() || (schema.is_object() && schema.empty())) return {};
+  if (auto why = UnusablePatternIn(schema, "")) {
+    return std::unexpected(std::vector<InputError>{
+        {"", "the definition's input schema cannot be used: its pattern at " + *why}});
+  }
   valijson::Schema parsed;
   try {
     valijson::adapters::NlohmannJsonAdapter schema_adapter(schema);

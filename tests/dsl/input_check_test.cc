@@ -73,3 +73,31 @@ TEST_CASE("a pattern that is no regular expression is an error of the schema, no
   // No value reaches the pattern: nothing to check, nothing thrown.
   CHECK(weft::dsl::CheckInput(schema, json::object()));
 }
+
+TEST_CASE("a counted repetition over 1000 in a pattern is refused before any regex sees it") {
+  // Found by the input_check fuzz target: libstdc++'s regex overflows reading a count of 19
+  // digits, and expands a large count into that many states.
+  for (const std::string pattern : {"a{0,184467440737095516161}", "a{1001}", "(ab){2,5000}"}) {
+    const json schema = {{"type", "object"},
+                         {"properties", {{"code", {{"type", "string"}, {"pattern", pattern}}}}}};
+    auto checked = weft::dsl::CheckInput(schema, {{"code", "aa"}});
+    INFO(pattern);
+    REQUIRE_FALSE(checked);
+    REQUIRE(checked.error().size() == 1);
+    CHECK_THAT(checked.error()[0].message,
+               Catch::Contains("its pattern at /properties/code/pattern") &&
+                   Catch::Contains("repetition count"));
+  }
+  const json keyed = {{"type", "object"},
+                      {"patternProperties", {{"^x{2000}$", {{"type", "integer"}}}}}};
+  auto refused = weft::dsl::CheckInput(keyed, {{"y", 1}});
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error()[0].message, Catch::Contains("/patternProperties/^x{2000}$"));
+  // Counts within the bound, and braces that are literal, still work as patterns.
+  const json fine = {
+      {"type", "object"},
+      {"properties",
+       {{"code", {{"type", "string"}, {"pattern", "^a{2,1000}\\{99999\\}[{0-9}]$"}}}}}};
+  CHECK(weft::dsl::CheckInput(fine, {{"code", "aa{99999}7"}}));
+  CHECK_FALSE(weft::dsl::CheckInput(fine, {{"code", "a{99999}7"}}));
+}
