@@ -6,6 +6,9 @@
 // waits for the run to close, woken by the journal's doorbell); with `--calls 1`, one:
 // start_workflow with wait_seconds, which starts the run and waits for it. The workflow is the
 // peers' three-step one (bench/peers/weft): three Lua activities in turn, every step durable.
+// With `--serve 0` no `weft serve` runs: `weft mcp` starts a background engine at the first run,
+// as it does for an agent in a plain project, and that engine's CPU is counted where
+// `weft serve`'s is (its pid from the journal's lease file).
 //
 // Per round, on a fresh project: `--runs` runs with up to `--in-flight` at once (runs per
 // second; CPU per run of `weft mcp` and `weft serve` together, from /proc/<pid>/stat, and of
@@ -16,6 +19,7 @@
 //
 // usage: node bench/mcp/mcp_runs.mjs <weft binary> <MCP SDK folder (scripts/setup's npm-mcp)>
 //          [--runs 2000] [--in-flight 200] [--sequential 100] [--rounds 3] [--calls 2]
+//          [--serve 1]
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -31,7 +35,7 @@ if (!weftArgument || !sdkDir) {
   process.exit(2);
 }
 const weft = path.resolve(weftArgument);
-const options = { runs: 2000, "in-flight": 200, sequential: 100, rounds: 3, calls: 2 };
+const options = { runs: 2000, "in-flight": 200, sequential: 100, rounds: 3, calls: 2, serve: 1 };
 for (let i = 0; i < rest.length; i += 2) {
   const key = rest[i].replace(/^--/, "");
   if (!(key in options) || !/^\d+$/.test(rest[i + 1] ?? "")) {
@@ -39,6 +43,10 @@ for (let i = 0; i < rest.length; i += 2) {
     process.exit(2);
   }
   options[key] = Number(rest[i + 1]);
+}
+if (options.serve !== 0 && options.serve !== 1) {
+  console.error("--serve is 1 (a `weft serve` runs the runs) or 0 (a background engine does)");
+  process.exit(2);
 }
 if (options.calls !== 1 && options.calls !== 2) {
   console.error("--calls is 1 (start_workflow with wait_seconds) or 2 (then get_result)");
@@ -96,9 +104,14 @@ async function startServe(project) {
   return serve;
 }
 
+// The pid of the engine holding the project's journal (`weft serve`'s, or a background one's).
+function enginePid(project) {
+  return Number(fs.readFileSync(path.join(project, ".weft", "journal.db.lock"), "utf8").trim());
+}
+
 async function round(number) {
   const project = makeProject();
-  const serve = await startServe(project);
+  const serve = options.serve ? await startServe(project) : null;
   const client = new Client({ name: "weft-mcp-bench", version: "1.0.0" });
   const transport = new StdioClientTransport({
     command: weft, args: ["--log-level", "warn", "mcp"], cwd: project, stderr: "inherit" });
@@ -125,8 +138,9 @@ async function round(number) {
   };
   try {
     for (let i = 0; i < 20; i++) await run();  // warm-up: the journal, the Lua state, the JIT
+    const engine = serve ? serve.pid : enginePid(project);
     const mcpBefore = cpuSeconds(transport.pid);
-    const serveBefore = cpuSeconds(serve.pid);
+    const serveBefore = cpuSeconds(engine);
     const clientBefore = process.cpuUsage();
     const began = performance.now();
     let remaining = options.runs;
@@ -134,7 +148,8 @@ async function round(number) {
     await Promise.all(Array.from({ length: Math.min(options["in-flight"], options.runs) }, lane));
     const wall = (performance.now() - began) / 1000;
     const mcpCpu = cpuSeconds(transport.pid) - mcpBefore;
-    const serveCpu = cpuSeconds(serve.pid) - serveBefore;
+    const serveCpu = cpuSeconds(engine) - serveBefore;
+    if (enginePid(project) !== engine) throw new Error("the engine changed during the round");
     const client_cpu = process.cpuUsage(clientBefore);
     const latencies = [];
     for (let i = 0; i < options.sequential; i++) {
@@ -153,8 +168,13 @@ async function round(number) {
     return figures;
   } finally {
     await client.close();
-    serve.kill("SIGTERM");
-    await new Promise((resolve) => serve.exitCode !== null ? resolve() : serve.on("exit", resolve));
+    if (serve) {
+      serve.kill("SIGTERM");
+      await new Promise((resolve) => serve.exitCode !== null ? resolve() : serve.on("exit", resolve));
+    } else {
+      // The background engine would linger, then exit by itself; a round does not wait for it.
+      try { process.kill(enginePid(project), "SIGTERM"); } catch { /* gone already */ }
+    }
     fs.rmSync(project, { recursive: true, force: true });
   }
 }
@@ -170,7 +190,8 @@ console.log(`runs started and awaited over MCP in ${options.calls} call(s) each,
             `${options.runs} runs, ` +
             `${options["in-flight"]} in flight, ${options.rounds} rounds: ` +
             `runs/s ${summary("runs_per_s", 0)}, CPU ms per run ${summary("cpu_ms_per_run", 2)} ` +
-            `(weft mcp ${summary("mcp_cpu_ms_per_run", 2)}, weft serve ` +
+            `(weft mcp ${summary("mcp_cpu_ms_per_run", 2)}, ` +
+            `${options.serve ? "weft serve" : "the background engine"} ` +
             `${summary("serve_cpu_ms_per_run", 2)}; the SDK's client apart: ` +
             `${summary("client_cpu_ms_per_run", 2)}); ` +
             `one at a time: p50 ms ${summary("p50_ms", 2)}, p95 ms ${summary("p95_ms", 2)}`);
