@@ -59,18 +59,16 @@ std::optional<std::string> UnusablePattern(std::string_view pattern) {
       in_class = true;
       if (i + 1 < pattern.size() && pattern[i + 1] == ']') ++i;  // "[]...]": ']' first is literal
     } else if (c == '{') {
-      std::size_t digits = 0;
+      // Checked at every digit, so the count itself never overflows.
       std::size_t count = 0;
       for (std::size_t j = i + 1; j < pattern.size(); ++j) {
         const char d = pattern[j];
         if (d >= '0' && d <= '9') {
-          if (++digits > 4) return "a repetition count of more than 4 digits (at most 1000)";
           count = count * 10 + static_cast<std::size_t>(d - '0');
           if (count > kMaxPatternCount) {
             return "a repetition count over " + std::to_string(kMaxPatternCount);
           }
         } else if (d == ',') {
-          digits = 0;
           count = 0;
         } else {
           break;
